@@ -1,0 +1,52 @@
+# attention-animated: two commands from a fresh clone.
+#   make demo   renders the demo into media/
+#   make test   runs the test suite
+# Both install what they need first (apt packages, .venv, the project); a second run does nothing extra.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config \
+	texlive-latex-base texlive-latex-recommended texlive-latex-extra \
+	texlive-fonts-recommended dvisvgm
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup system-deps demo test test-fast golden bench clean
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make demo    render the demo into media/ (installs what it needs first)"
+	@echo "make test    run the test suite (installs what it needs first)"
+	@echo "make golden  regenerate the golden frames after an intended visual change"
+	@echo "make bench   run the benchmarks (prints a table, writes benchmarks/results/)"
+
+system-deps:
+	@sh tools/install-system-deps.sh $(APT_PACKAGES)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# torch first, pinned: the CPU wheel is on these machines' disk, an open range would fetch a CUDA build.
+$(STAMP): pyproject.toml | $(PY)
+	$(MAKE) system-deps
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[real,test]'
+	touch $(STAMP)
+
+setup: system-deps $(STAMP)
+
+demo: setup
+	$(VENV)/bin/attention-render demo
+
+test: setup
+	$(PY) -m pytest
+
+golden: setup
+	$(PY) -m pytest tests/test_golden.py --regenerate-golden
+
+bench: setup
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,262 @@
+"""One trace of named tensors: every intermediate of one attention layer, for one sentence.
+
+The math runs in torch (CPU or CUDA); ``build_trace`` converts to numpy once, at the end,
+and everything downstream (scenes, exports) reads read-only numpy arrays.
+
+Convention: ``pattern[h, i, j]`` is how much query i attends to key j (rows = queries,
+softmax over keys). Scenes show the transpose, queries as columns; they get it from
+``AttentionTrace.on_screen``, the one place that transposes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import numpy as np
+import torch
+
+from .attention import attend
+from .device import resolve_device
+from .errors import InputError
+from .sources import Encoding, WeightSource, check_layer
+from .weights import MODELS, get_source
+
+FORMAT_VERSION = 1
+
+# name → what it is, in the order a reader meets them (shapes: h heads, T tokens, d d_model, c d_head)
+TENSOR_DOCS: dict[str, str] = {
+    "token_embeddings": "[T, d] each token's initial embedding, looked up by the token alone",
+    "positions": "[T, d] the positional part added to it",
+    "input_embeddings": "[T, d] token + position (+ segment for BERT), before any normalisation",
+    "embeddings": "[T, d] E: the input of the traced layer",
+    "w_q": "[h, d, c] query matrices W_q",
+    "w_k": "[h, d, c] key matrices W_k",
+    "w_v_down": "[h, d, c] value-down matrices",
+    "w_v_up": "[h, c, d] value-up matrices (stapled together they are W_O)",
+    "q": "[h, T_q, c] queries Q = E·W_q + b_q",
+    "k": "[h, T_k, c] keys K = E·W_k + b_k",
+    "v": "[h, T_k, c] value-down output V = E·W_v↓ + b_v",
+    "scores": "[h, T_q, T_k] dot products Q·Kᵀ (rows = queries)",
+    "scaled": "[h, T_q, T_k] scores / √d_head",
+    "masked": "[h, T_q, T_k] scaled, with future keys set to −∞ when causal",
+    "pattern": "[h, T_q, T_k] softmax over keys: each row sums to 1",
+    "values_up": "[h, T_k, d] value vectors taken back up to d_model",
+    "delta_per_head": "[h, T_q, d] each head's proposed change ΔE_h",
+    "delta": "[T_q, d] ΔE = Σ_h ΔE_h + b_O",
+    "updated": "[T_q, d] E′ = E + ΔE",
+    "hidden_states": "[L+1, T, d] the model's hidden state before each layer and after the last",
+    "all_patterns": "[L, h, T, T] every layer's attention pattern in the model's own forward pass",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class AttentionTrace:
+    """Every intermediate of one attention layer, as read-only numpy arrays under stable names."""
+
+    model: str
+    layer: int
+    tokens: tuple[str, ...]
+    d_model: int
+    d_head: int
+    n_heads: int
+    causal: bool
+    tensors: Mapping[str, np.ndarray]
+    context_tokens: tuple[str, ...] | None = None   # keys/values come from here in cross-attention
+    description: str = ""
+    words: tuple[tuple[str, tuple[int, ...]], ...] = field(default=(), compare=False)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        tensors = self.__dict__.get("tensors", {})
+        if name in tensors:
+            return tensors[name]
+        raise AttributeError(f"AttentionTrace has no tensor or field {name!r}")
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.tensors[name]
+
+    def __eq__(self, other: object) -> bool:
+        """Equal metadata, the same tensor names, and element-wise equal values (−∞ equals −∞)."""
+        if not isinstance(other, AttentionTrace):
+            return NotImplemented
+        return (
+            self.metadata() == other.metadata()
+            and self.tensors.keys() == other.tensors.keys()
+            and all(np.array_equal(a, other.tensors[n]) and a.dtype == other.tensors[n].dtype for n, a in self.tensors.items())
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def key_tokens(self) -> tuple[str, ...]:
+        return self.context_tokens if self.context_tokens is not None else self.tokens
+
+    def on_screen(self, name: str, head: int) -> np.ndarray:
+        """A [h, T_q, T_k] grid as scenes draw it: keys as rows, queries as columns (the transpose)."""
+        return self.tensors[name][head].T  # [T_k, T_q]
+
+    def token_index(self, word: str) -> int:
+        """The index of a query token by its text (or its word's first piece); InputError if absent."""
+        wanted = word.strip().casefold()
+        for i, t in enumerate(self.tokens):
+            if t.casefold() == wanted:
+                return i
+        for text, indices in self.words:
+            if text.casefold() == wanted:
+                return indices[0]
+        raise InputError(f"{word!r} is not a token of the sentence; its tokens are: {' '.join(self.tokens)}")
+
+    # --- export ------------------------------------------------------------------------------
+
+    def metadata(self) -> dict[str, Any]:
+        meta = {
+            "format_version": FORMAT_VERSION,
+            "model": self.model,
+            "layer": self.layer,
+            "tokens": list(self.tokens),
+            "d_model": self.d_model,
+            "d_head": self.d_head,
+            "n_heads": self.n_heads,
+            "causal": self.causal,
+            "description": self.description,
+            "words": [[text, list(idx)] for text, idx in self.words],
+        }
+        if self.context_tokens is not None:
+            meta["context_tokens"] = list(self.context_tokens)
+        return meta
+
+    def to_json(self, names: list[str] | None = None) -> str:
+        """Strict JSON (JSON.parse reads it): −∞ is written as null, every other value is finite."""
+        doc = self.metadata()
+        doc["tensors"] = {name: _nested(self.tensors[name]) for name in (names or self.tensors)}
+        return json.dumps(doc, allow_nan=False, ensure_ascii=False)
+
+    def to_npz_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        meta = np.frombuffer(json.dumps(self.metadata(), ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+        np.savez(buffer, __meta__=meta, **dict(self.tensors))
+        return buffer.getvalue()
+
+    def save(self, path: str | Path) -> None:
+        """Write .json or .npz by the file's suffix."""
+        path = Path(path)
+        if path.suffix == ".json":
+            path.write_text(self.to_json(), encoding="utf-8")
+        elif path.suffix == ".npz":
+            path.write_bytes(self.to_npz_bytes())
+        else:
+            raise InputError(f"cannot save a trace as {path.suffix or 'a file without suffix'}: use .json or .npz")
+
+
+def _nested(array: np.ndarray) -> Any:
+    """Nested lists with −∞ as None (JSON null)."""
+    as_object = array.astype(object)
+    as_object[np.isneginf(array)] = None
+    return as_object.tolist()
+
+
+def _from_meta(meta: Mapping[str, Any], tensors: dict[str, np.ndarray]) -> AttentionTrace:
+    context = meta.get("context_tokens")
+    return AttentionTrace(
+        model=meta["model"], layer=meta["layer"], tokens=tuple(meta["tokens"]),
+        d_model=meta["d_model"], d_head=meta["d_head"], n_heads=meta["n_heads"], causal=meta["causal"],
+        tensors=_freeze(tensors), context_tokens=tuple(context) if context is not None else None,
+        description=meta.get("description", ""),
+        words=tuple((text, tuple(idx)) for text, idx in meta.get("words", [])),
+    )
+
+
+def trace_from_json(text: str) -> AttentionTrace:
+    doc = json.loads(text)
+    tensors = {}
+    for name, nested in doc["tensors"].items():
+        array = np.array(nested, dtype=object)
+        array[array == None] = -math.inf  # noqa: E711 (elementwise comparison)
+        tensors[name] = array.astype(np.float32)
+    return _from_meta(doc, tensors)
+
+
+def trace_from_npz_bytes(data: bytes) -> AttentionTrace:
+    with np.load(io.BytesIO(data)) as npz:
+        meta = json.loads(npz["__meta__"].tobytes().decode("utf-8"))
+        tensors = {name: npz[name] for name in npz.files if name != "__meta__"}
+    return _from_meta(meta, tensors)
+
+
+def load_trace(path: str | Path) -> AttentionTrace:
+    path = Path(path)
+    if path.suffix == ".json":
+        return trace_from_json(path.read_text(encoding="utf-8"))
+    if path.suffix == ".npz":
+        return trace_from_npz_bytes(path.read_bytes())
+    raise InputError(f"cannot read a trace from {path.suffix or 'a file without suffix'}: use .json or .npz")
+
+
+def _freeze(tensors: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
+    for array in tensors.values():
+        array.setflags(write=False)
+    return MappingProxyType(dict(tensors))
+
+
+def _to_numpy(tensors: Mapping[str, torch.Tensor]) -> Mapping[str, np.ndarray]:
+    """The one boundary from torch (any device) to numpy."""
+    return _freeze({name: t.detach().to("cpu", torch.float32).numpy().copy() for name, t in tensors.items()})
+
+
+# --- building ----------------------------------------------------------------------------
+
+def build_trace(
+    sentence: str,
+    *,
+    model: str = "minilm",
+    layer: int = 0,
+    heads: int | None = None,
+    causal: bool = False,
+    seed: int = 0,
+    device: str = "cpu",
+    context: str | None = None,
+) -> AttentionTrace:
+    """Run ``sentence`` through ``model`` and trace attention layer ``layer``.
+
+    ``heads`` sets the toy model's head count; ``context`` makes it cross-attention
+    (queries from ``sentence``, keys and values from ``context``, no mask).
+    """
+    source = get_source(model, device=resolve_device(device), heads=heads, seed=seed)
+    check_layer(source, layer)
+    if context is not None and causal:
+        raise InputError("cross-attention has no causal mask: drop --causal, or drop the context sentence")
+    enc = source.encode(sentence, causal=causal)
+    ctx = source.encode(context, causal=causal) if context is not None else enc
+    return trace_layer(source, enc, ctx, layer, causal, cross=context is not None)
+
+
+def trace_layer(source: WeightSource, enc: Encoding, ctx: Encoding, layer: int, causal: bool, cross: bool) -> AttentionTrace:
+    """Trace one layer of a model given the encodings of the query and the context sequences."""
+    weights = source.layer_weights(layer)
+    e = enc.hidden_states[layer]                              # [T_q, d]
+    e_ctx = ctx.hidden_states[layer]                          # [T_k, d]
+    with torch.no_grad():
+        steps = attend(e, e_ctx, weights, causal)
+    tensors = {
+        "token_embeddings": enc.token_embeddings,
+        "positions": enc.positions,
+        "input_embeddings": enc.input_embeddings,
+        "embeddings": e,
+        "w_q": weights.w_q, "w_k": weights.w_k, "w_v_down": weights.w_v_down, "w_v_up": weights.w_v_up,
+        **steps,
+        "hidden_states": enc.hidden_states,
+        "all_patterns": enc.patterns,
+    }
+    return AttentionTrace(
+        model=source.name, layer=layer, tokens=enc.tokens, d_model=source.d_model, d_head=source.d_head,
+        n_heads=source.n_heads, causal=causal, tensors=_to_numpy(tensors),
+        context_tokens=ctx.tokens if cross else None, description=source.description, words=enc.words,
+    )
+
+
+__all__ = ["AttentionTrace", "build_trace", "load_trace", "trace_from_json", "trace_from_npz_bytes", "TENSOR_DOCS", "MODELS"]

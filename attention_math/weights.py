@@ -1,0 +1,26 @@
+"""The registry of weight sources: a name → a loaded source."""
+
+from __future__ import annotations
+
+import torch
+
+from .errors import InputError
+from .sources import ToyModel, WeightSource
+
+MODELS: dict[str, str] = {
+    "toy": "a seeded toy model, small enough to show every entry",
+    "minilm": "all-MiniLM-L6-v2, a real pretrained BERT encoder (6 layers, 12 heads, d_model 384)",
+}
+
+
+def get_source(model: str, *, device: torch.device, heads: int | None = None, seed: int = 0) -> WeightSource:
+    """Load the named weight source on ``device``. ``heads`` and ``seed`` apply to the toy model."""
+    if model == "toy":
+        return ToyModel(n_heads=3 if heads is None else heads, seed=seed, device=device)
+    if model == "minilm":
+        if heads is not None and heads != 12:
+            raise InputError(f"minilm has 12 heads; --heads {heads} applies to the toy model only")
+        from .minilm import load_minilm
+
+        return load_minilm(device)
+    raise InputError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")

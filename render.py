@@ -1,0 +1,169 @@
+"""attention-render: the command line. A thin click layer over attention_math and scenes.
+
+Each command maps its options to one library call and turns the library's errors into
+one-line messages (exit 2 for usage errors, 1 for failures); --verbose shows tracebacks.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from typing import Any, Callable
+
+import click
+
+DEFAULT_SENTENCE = "a fluffy blue creature roamed the verdant forest"
+MODEL_CHOICES = ("toy", "minilm")
+
+
+class UsageProblem(click.ClickException):
+    """A usage error printed as one line ("Error: ..."), exit code 2."""
+
+    exit_code = 2
+
+
+def one_line_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the library's errors into click errors: one line, exit 2, no traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from attention_math import AttentionError
+
+        try:
+            return func(*args, **kwargs)
+        except AttentionError as exc:
+            if click.get_current_context().find_root().params.get("verbose"):
+                raise
+            raise UsageProblem(str(exc)) from None
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--verbose", is_flag=True, help="Show tracebacks and manim's own logs.")
+def cli(verbose: bool) -> None:
+    """Attention in transformers, animated from real tensors."""
+
+
+# --- trace -----------------------------------------------------------------------------------
+
+def trace_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed([
+        click.option("--sentence", "-s", default=DEFAULT_SENTENCE, show_default=True, help="The sentence to trace."),
+        click.option("--model", type=click.Choice(MODEL_CHOICES), default="minilm", show_default=True),
+        click.option("--layer", type=int, default=0, show_default=True, help="Which attention layer to trace."),
+        click.option("--heads", type=int, default=None, help="Number of heads (toy model only; must divide 12)."),
+        click.option("--causal/--no-causal", default=False, show_default=True, help="Mask future keys."),
+        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the toy weights."),
+        click.option("--device", default="cpu", show_default=True, help="auto, cpu, cuda or cuda:N."),
+    ]):
+        func = option(func)
+    return func
+
+
+@cli.command()
+@trace_options
+@click.option("--context", default=None, help="Cross-attention: keys and values from this second sentence.")
+@click.option("--format", "fmt", type=click.Choice(["json", "npz", "table"]), default=None,
+              help="Output format (default: from -o's suffix, else a table on a terminal, else json).")
+@click.option("--tensors", default=None, help="Comma-separated tensor names to export (default: all).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to this file.")
+@one_line_errors
+def trace(sentence: str, model: str, layer: int, heads: int | None, causal: bool, seed: int, device: str,
+          context: str | None, fmt: str | None, tensors: str | None, output: str | None) -> None:
+    """Trace one attention layer and print or save every intermediate tensor."""
+    from attention_math import InputError, build_trace
+    from attention_math.files import atomic_write_bytes
+
+    result = build_trace(sentence, model=model, layer=layer, heads=heads, causal=causal, seed=seed,
+                         device=device, context=context)
+    names = [n.strip() for n in tensors.split(",")] if tensors else None
+    unknown = sorted(set(names or []) - set(result.tensors))
+    if unknown:
+        raise InputError(f"unknown tensor {unknown[0]!r}: choose from {', '.join(result.tensors)}")
+    fmt = fmt or (output.rsplit(".", 1)[-1] if output and "." in output else None)
+    fmt = fmt or ("table" if output is None and sys.stdout.isatty() else "json")
+    if fmt not in ("json", "npz", "table"):
+        raise InputError(f"cannot tell the format of {output!r}: name it .json or .npz, or pass --format")
+    if fmt == "table":
+        from attention_math.report import print_trace_table
+
+        print_trace_table(result, names)
+        return
+    if fmt == "npz" and names:
+        raise InputError("--tensors applies to json; npz always holds every tensor")
+    data = result.to_json(names).encode("utf-8") if fmt == "json" else result.to_npz_bytes()
+    if output:
+        atomic_write_bytes(output, data)
+        click.echo(output, err=True)
+    elif fmt == "npz" and sys.stdout.isatty():
+        raise InputError("npz is binary: write it to a file with -o trace.npz")
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+
+# --- params ----------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--preset", "preset_name", default=None, help="A named model, e.g. gpt3-175b or gpt2-small.")
+@click.option("--d-model", type=int)
+@click.option("--n-heads", type=int)
+@click.option("--d-head", type=int)
+@click.option("--n-layers", type=int)
+@click.option("--vocab", type=int)
+@click.option("--context", type=int)
+@click.option("--d-mlp", type=int)
+@click.option("--untied", is_flag=True, help="Count a separate unembedding matrix.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--list", "list_presets", is_flag=True, help="List the presets.")
+@one_line_errors
+def params(preset_name: str | None, as_json: bool, list_presets: bool, untied: bool, **sizes: int | None) -> None:
+    """Count a transformer's parameters, part by part (default: GPT-3 175B)."""
+    from attention_math.params import PRESETS, count_parameters, custom_config
+    from attention_math.report import print_parameter_table
+
+    if list_presets:
+        click.echo("\n".join(PRESETS))
+        return
+    count = count_parameters(custom_config(preset_name, untied=untied, **sizes))
+    if as_json:
+        click.echo(json.dumps(count.as_dict(), indent=2))
+    else:
+        print_parameter_table(count)
+
+
+# --- heads -----------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--sentence", "-s", default=DEFAULT_SENTENCE, show_default=True)
+@click.option("--focus", default="creature:fluffy,blue", show_default=True, help="QUERY:KEY[,KEY...]")
+@click.option("--model", type=click.Choice(MODEL_CHOICES), default="minilm", show_default=True)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--device", default="cpu", show_default=True)
+@one_line_errors
+def heads(sentence: str, focus: str, model: str, top: int, device: str) -> None:
+    """Rank every (layer, head) by the attention from a query word to some key words."""
+    from attention_math import find_heads, parse_focus
+    from attention_math.report import print_head_table
+
+    query, keys = parse_focus(focus)
+    print_head_table(find_heads(sentence, query, keys, model=model, device=device)[:top], query, keys)
+
+
+# --- demo ------------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--model", type=click.Choice(MODEL_CHOICES), default="minilm", show_default=True)
+@one_line_errors
+def demo(model: str) -> None:
+    """The README's demo: the default sentence's trace, as a table."""
+    from attention_math import build_trace
+    from attention_math.report import print_trace_table
+
+    print_trace_table(build_trace(DEFAULT_SENTENCE, model=model, layer=5 if model == "minilm" else 0))
+
+
+if __name__ == "__main__":
+    cli()
