@@ -30,12 +30,20 @@ def one_line_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from attention_math import AttentionError
 
+        verbose = click.get_current_context().find_root().params.get("verbose")
         try:
             return func(*args, **kwargs)
         except AttentionError as exc:
-            if click.get_current_context().find_root().params.get("verbose"):
+            if verbose:
                 raise
             raise UsageProblem(str(exc)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if verbose:
+                raise
+            cause = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise click.ClickException(f"{type(exc).__name__}: {cause} (run with --verbose for details)") from None
 
     return wrapper
 
@@ -57,6 +65,8 @@ def trace_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--causal/--no-causal", default=False, show_default=True, help="Mask future keys."),
         click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the toy weights."),
         click.option("--device", default="cpu", show_default=True, help="auto, cpu, cuda or cuda:N."),
+        click.option("--special-tokens/--no-special-tokens", default=True, show_default=True,
+                     help="MiniLM: read the sentence with [CLS]/[SEP], as the model was trained."),
     ]):
         func = option(func)
     return func
@@ -71,13 +81,14 @@ def trace_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to this file.")
 @one_line_errors
 def trace(sentence: str, model: str, layer: int, heads: int | None, causal: bool, seed: int, device: str,
-          context: str | None, fmt: str | None, tensors: str | None, output: str | None) -> None:
+          special_tokens: bool, context: str | None, fmt: str | None, tensors: str | None,
+          output: str | None) -> None:
     """Trace one attention layer and print or save every intermediate tensor."""
     from attention_math import InputError, build_trace
     from attention_math.files import atomic_write_bytes
 
     result = build_trace(sentence, model=model, layer=layer, heads=heads, causal=causal, seed=seed,
-                         device=device, context=context)
+                         device=device, context=context, special_tokens=special_tokens)
     names = [n.strip() for n in tensors.split(",")] if tensors else None
     unknown = sorted(set(names or []) - set(result.tensors))
     if unknown:
@@ -152,17 +163,57 @@ def heads(sentence: str, focus: str, model: str, top: int, device: str) -> None:
     print_head_table(find_heads(sentence, query, keys, model=model, device=device)[:top], query, keys)
 
 
-# --- demo ------------------------------------------------------------------------------------
+# --- scenes ----------------------------------------------------------------------------------
+
+@cli.command("list")
+def list_scenes() -> None:
+    """Name every scene, with a line on what it shows."""
+    from scenes import SCENES, scene_class
+
+    for name in SCENES:
+        click.echo(f"{name:24} {scene_class(name).description}")
+
 
 @cli.command()
+@click.argument("names", nargs=-1, required=True)
+@click.option("--sentence", "-s", default=DEFAULT_SENTENCE, show_default=True)
 @click.option("--model", type=click.Choice(MODEL_CHOICES), default="minilm", show_default=True)
+@click.option("--layer", type=int, default=None, help="Layer to show (default: the model's teaching head).")
+@click.option("--head", type=int, default=None, help="Head to show (default: the model's teaching head).")
+@click.option("--query-token", default="creature", show_default=True, help="The token whose update is followed.")
+@click.option("--quality", type=click.Choice(["low", "medium", "high"]), default="low", show_default=True,
+              help="low 480p15, medium 720p30, high 1080p60.")
+@click.option("--format", "fmt", type=click.Choice(["mp4", "gif", "png"]), default="mp4", show_default=True,
+              help="png: the last frame as a still.")
+@click.option("--theme", type=click.Choice(["dark", "light"]), default="dark", show_default=True)
+@click.option("--output", "-o", type=click.Path(file_okay=True), default="media", show_default=True,
+              help="Output directory.")
 @one_line_errors
-def demo(model: str) -> None:
-    """The README's demo: the default sentence's trace, as a table."""
-    from attention_math import build_trace
-    from attention_math.report import print_trace_table
+def render(names: tuple[str, ...], sentence: str, model: str, layer: int | None, head: int | None,
+           query_token: str, quality: str, fmt: str, theme: str, output: str) -> None:
+    """Render scenes into the output directory and print the paths written."""
+    from pathlib import Path
 
-    print_trace_table(build_trace(DEFAULT_SENTENCE, model=model, layer=5 if model == "minilm" else 0))
+    from scenes import scene_class
+    from scenes.rendering import RenderRequest, render as render_scene
+    from scenes.settings import SceneSettings
+
+    for name in names:
+        scene_class(name)   # unknown names fail before any rendering
+    settings = SceneSettings(sentence=sentence, model=model, layer=layer, head=head, theme=theme,
+                             query_token=query_token)
+    verbose = bool(click.get_current_context().find_root().params.get("verbose"))
+    for name in names:
+        request = RenderRequest(name, settings, quality=quality, fmt=fmt, output_dir=Path(output))
+        click.echo(render_scene(request, verbose=verbose))
+
+
+@cli.command()
+@click.option("--output", "-o", type=click.Path(), default="media", show_default=True)
+@click.pass_context
+def demo(ctx: click.Context, output: str) -> None:
+    """The README's demo: ScaledSoftmax on the default sentence at low quality, into media/."""
+    ctx.invoke(render, names=("ScaledSoftmax",), output=output)
 
 
 if __name__ == "__main__":

@@ -88,18 +88,20 @@ class MiniLM:
         check_layer(self, layer)
         return self._layers[layer]
 
-    def tokenize(self, sentence: str):
+    def tokenize(self, sentence: str, special_tokens: bool = True):
         text = clean_sentence(sentence)
-        enc = self._tokenizer.encode(text)
+        enc = self._tokenizer.encode(text, add_special_tokens=special_tokens)
+        if not enc.ids:
+            raise InputError(f"the tokenizer found no tokens in {text!r}: use words it can read")
         if len(enc.ids) > MAX_POSITIONS:
             raise InputError(
                 f"the sentence is {len(enc.ids)} tokens long; minilm reads at most {MAX_POSITIONS}: shorten it"
             )
         return text, enc
 
-    def encode(self, sentence: str, causal: bool = False) -> Encoding:
+    def encode(self, sentence: str, causal: bool = False, special_tokens: bool = True) -> Encoding:
         """BERT's forward pass. ``causal`` is ignored here: BERT reads both ways (the trace masks its layer)."""
-        text, enc = self.tokenize(sentence)
+        text, enc = self.tokenize(sentence, special_tokens)
         w = self._w
         ids = torch.tensor(enc.ids, device=self.device)                                   # [T]
         t = ids.shape[0]

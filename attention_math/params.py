@@ -134,3 +134,16 @@ def custom_config(preset_name: str | None = None, *, untied: bool = False, **siz
     if untied:
         base["tied_embeddings"] = False
     return TransformerConfig(**base)
+
+
+@dataclass(frozen=True)
+class ValueMapCount:
+    full: int     # one d_model × d_model value matrix
+    down: int     # value-down, d_head × d_model
+    up: int       # value-up, d_model × d_head
+    factored: int  # down + up
+
+
+def value_map_counts(d_model: int, d_head: int) -> ValueMapCount:
+    """The low-rank factoring of the value map: d² parameters against 2·d·c."""
+    return ValueMapCount(d_model * d_model, d_head * d_model, d_model * d_head, 2 * d_model * d_head)

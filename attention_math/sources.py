@@ -41,7 +41,7 @@ class WeightSource(Protocol):
     d_head: int
     device: torch.device
 
-    def encode(self, sentence: str, causal: bool = False) -> Encoding: ...
+    def encode(self, sentence: str, causal: bool = False, special_tokens: bool = True) -> Encoding: ...
 
     def layer_weights(self, layer: int) -> HeadWeights: ...
 
@@ -126,7 +126,8 @@ class ToyModel:
         """The initial embedding of a token: a function of its text and the seed only."""
         return _normal((self.d_model,), _stable_seed(self.seed, "token", token.casefold()))  # [d]
 
-    def encode(self, sentence: str, causal: bool = False) -> Encoding:
+    def encode(self, sentence: str, causal: bool = False, special_tokens: bool = True) -> Encoding:
+        """Word tokens (the toy model has no special tokens), embeddings, one attention layer."""
         tokens = word_tokenize(sentence)
         tok = torch.stack([self.token_embedding(t) for t in tokens]).to(self.device)   # [T, d]
         pos = sinusoidal_positions(len(tokens), self.d_model).to(self.device)          # [T, d]

@@ -100,6 +100,15 @@ class AttentionTrace:
         """A [h, T_q, T_k] grid as scenes draw it: keys as rows, queries as columns (the transpose)."""
         return self.tensors[name][head].T  # [T_k, T_q]
 
+    @property
+    def scale_factor(self) -> float:
+        """√d_head, the number the scores are divided by."""
+        return math.sqrt(self.d_head)
+
+    def column_sums(self, name: str, head: int) -> np.ndarray:
+        """Sums down each on-screen column (one per query): 1 for every column of the pattern."""
+        return self.on_screen(name, head).sum(axis=0)  # [T_q]
+
     def token_index(self, word: str) -> int:
         """The index of a query token by its text (or its word's first piece); InputError if absent."""
         wanted = word.strip().casefold()
@@ -220,18 +229,20 @@ def build_trace(
     seed: int = 0,
     device: str = "cpu",
     context: str | None = None,
+    special_tokens: bool = True,
 ) -> AttentionTrace:
     """Run ``sentence`` through ``model`` and trace attention layer ``layer``.
 
     ``heads`` sets the toy model's head count; ``context`` makes it cross-attention
     (queries from ``sentence``, keys and values from ``context``, no mask).
+    ``special_tokens=False`` runs MiniLM without [CLS]/[SEP] (what you see is what it read).
     """
     source = get_source(model, device=resolve_device(device), heads=heads, seed=seed)
     check_layer(source, layer)
     if context is not None and causal:
         raise InputError("cross-attention has no causal mask: drop --causal, or drop the context sentence")
-    enc = source.encode(sentence, causal=causal)
-    ctx = source.encode(context, causal=causal) if context is not None else enc
+    enc = source.encode(sentence, causal=causal, special_tokens=special_tokens)
+    ctx = source.encode(context, causal=causal, special_tokens=special_tokens) if context is not None else enc
     return trace_layer(source, enc, ctx, layer, causal, cross=context is not None)
 
 

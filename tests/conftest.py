@@ -29,3 +29,28 @@ def hf_bert():
     model = BertModel.from_pretrained(str(model_path()), attn_implementation="eager")
     model.eval()
     return model
+
+
+def pytest_addoption(parser):
+    parser.addoption("--regenerate-golden", action="store_true", default=False,
+                     help="Rewrite tests/golden/*.png from the current renders (after an intended visual change).")
+
+
+@pytest.fixture(scope="session")
+def render_dir(tmp_path_factory):
+    """One output folder for the whole session, so manim's text and Tex caches are shared."""
+    return tmp_path_factory.mktemp("renders")
+
+
+@pytest.fixture(scope="session")
+def tiny():
+    """Render a scene at 256×144, 5 fps; returns (path, scene)."""
+    from scenes.rendering import RenderRequest, render_scene
+    from scenes.settings import SceneSettings
+
+    def _render(name: str, out, fmt: str = "mp4", **settings):
+        request = RenderRequest(name, SceneSettings(**settings), fmt=fmt, output_dir=out,
+                                resolution=(256, 144), fps=5)
+        return render_scene(request)
+
+    return _render

@@ -1,0 +1,28 @@
+"""Manim CE scenes of the attention story. Each reads the trace; none computes.
+
+``SCENES`` maps a scene's name to its module; ``scene_class(name)`` imports it.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+# name → module, in the order of the story
+SCENES: dict[str, str] = {
+    "TokensToEmbeddings": "scenes.tokens_to_embeddings",
+    "QueriesAndKeys": "scenes.queries_and_keys",
+    "ScaledSoftmax": "scenes.scaled_softmax",
+    "CausalMask": "scenes.causal_mask",
+    "ValuesUpdateEmbeddings": "scenes.values_update_embeddings",
+    "MultiHeadSum": "scenes.multi_head_sum",
+    "AttentionFormula": "scenes.attention_formula",
+}
+
+
+def scene_class(name: str):
+    """The scene class called ``name``; InputError naming the scenes when unknown."""
+    from attention_math import InputError
+
+    if name not in SCENES:
+        raise InputError(f"unknown scene {name!r}: choose one of {', '.join(SCENES)} (see `list`)")
+    return getattr(importlib.import_module(SCENES[name]), name)

@@ -1,0 +1,84 @@
+"""The formula, term by term, each term linked to the numbers of the earlier scenes."""
+
+from __future__ import annotations
+
+from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, MathTex, ReplacementTransform, SurroundingRectangle, VGroup, Write
+
+from scenes.base import AttentionScene
+from scenes.components import AttentionGrid, VectorColumn, format_number, label
+
+# Fixed LaTeX only (no user text). Columns are tokens on screen, so the grid is KᵀQ and the
+# values multiply from the left: ΔE = V · softmax(KᵀQ / √d_k), the softmax down each column.
+FORMULA = [r"\Delta E", "=", "V", r"\,\mathrm{softmax}\!\left(", r"\frac{", r"K^{\top}", "Q", "}{",
+           r"\sqrt{d_k}", "}", r"\right)"]
+PART = {"delta": 0, "V": 2, "softmax": 3, "K": 5, "Q": 6, "sqrt": 8}
+
+
+class AttentionFormula(AttentionScene):
+    description = "ΔE = V·softmax(KᵀQ/√d_k), each term highlighted with its real numbers."
+
+    def construct(self) -> None:
+        trace = self.trace()
+        h, d = self.head, self.settings.decimals
+        qi = trace.token_index(self.settings.query_token)
+
+        # --- the formula ------------------------------------------------------------------
+        self.beat("formula")
+        formula = MathTex(*FORMULA, font_size=64, color=self.theme.text).to_edge(UP, buff=0.6)
+        for name, color in (("Q", self.theme.query), ("K", self.theme.key), ("V", self.theme.value_up),
+                            ("delta", self.theme.delta)):
+            formula[PART[name]].set_color(color)
+        self.play(Write(formula), run_time=2)
+        self.caption("tokens are columns on screen; papers write softmax(QKᵀ/√d_k)V with tokens as rows")
+        self.current: VGroup | None = None
+        self.mark = None
+
+        # --- the terms --------------------------------------------------------------------
+        self.beat("queries")
+        self.show_term(formula, "Q", self.columns(trace.q[h], self.theme.query),
+                       f"Q: one query per token, {trace.d_head} numbers each (W_q·E)")
+        self.beat("keys")
+        self.show_term(formula, "K", self.columns(trace.k[h], self.theme.key),
+                       f"K: one key per token; KᵀQ is the grid of dot products, keys as rows")
+        self.beat("scale")
+        scale = label(f"√{trace.d_head} ≈ {format_number(trace.scale_factor, 2)}", self.theme, 40,
+                      color=self.theme.query)
+        self.show_term(formula, "sqrt", VGroup(scale), "every score is divided by the square root of the key size")
+        self.beat("softmax")
+        grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme, width=6.5, height=3.6)
+        pattern = VGroup(grid, grid.dots(trace.on_screen("pattern", h), max_abs=1.0))
+        self.show_term(formula, "softmax", pattern,
+                       f"softmax down each column: the attention pattern (layer {trace.layer}, head {h})")
+        self.beat("values")
+        self.show_term(formula, "V", self.columns(trace.values_up[h], self.theme.value_up),
+                       "V: each token's value vector (value-down, then value-up)")
+        self.beat("delta")
+        delta = VectorColumn(trace.delta_per_head[h, qi], self.theme, n_shown=5, decimals=d, font_size=20,
+                             bracket_color=self.theme.delta)
+        name = label(f"“{trace.tokens[qi]}”", self.theme, 24, color=self.theme.query).next_to(delta, UP, buff=0.2)
+        self.show_term(formula, "delta", VGroup(name, delta),
+                       f"ΔE: the pattern-weighted sum of values, this head's change to “{trace.tokens[qi]}”")
+        self.wait(1.5)
+
+    def columns(self, values, color) -> VGroup:
+        """A short column per token (the first three entries), tokens underneath."""
+        scale = float(abs(values[:, :3]).max()) or 1.0
+        group = VGroup()
+        for i, token in enumerate(self.settings.trace().tokens):
+            col = VectorColumn(values[i], self.theme, n_shown=3, decimals=self.settings.decimals, font_size=12,
+                               bracket_color=color, color_by_value=True, value_scale=scale, show_dimension=False)
+            group.add(VGroup(col, label(token, self.theme, 12, color=self.theme.muted).next_to(col, DOWN, buff=0.1)))
+        group.arrange(RIGHT, buff=0.12, aligned_edge=UP)
+        if group.width > 13:
+            group.scale_to_fit_width(13)
+        return group
+
+    def show_term(self, formula: MathTex, part: str, visual: VGroup, text: str) -> None:
+        """Box the term in the formula and show its numbers below, replacing the previous term's."""
+        mark = SurroundingRectangle(formula[PART[part]], color=self.theme.query, buff=0.08)
+        visual.next_to(formula, DOWN, buff=0.6)
+        self.play(ReplacementTransform(self.mark, mark) if self.mark else FadeIn(mark),
+                  FadeOut(self.current) if self.current else FadeIn(VGroup()), FadeIn(visual, shift=UP * 0.2))
+        self.mark, self.current = mark, visual
+        self.caption(text)
+        self.wait(1)

@@ -1,0 +1,102 @@
+"""The base of every scene: settings, theme, trace access, captions and beats."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, ReplacementTransform, Scene, Text, VGroup, config
+
+from attention_math import AttentionTrace
+
+from scenes.components import AttentionGrid, label
+from scenes.palette import THEMES, Theme
+from scenes.settings import SceneSettings, active_settings, head_of
+
+
+class AttentionScene(Scene):
+    """A scene that reads one trace and draws it. Subclasses split ``construct`` into beats."""
+
+    description = ""   # one line, for `attention-render list`
+
+    def setup(self) -> None:
+        self.settings: SceneSettings = active_settings()
+        self.theme: Theme = THEMES[self.settings.theme]
+        self.camera.background_color = self.theme.background
+        self.head = head_of(self.settings)
+        self._caption: Text | None = None
+        self.title_mobject: Text | None = None
+        self.shown: dict[str, tuple[VGroup, np.ndarray]] = {}   # what was drawn, and from which values
+
+    def record(self, name: str, group: VGroup, values) -> VGroup:
+        """Remember a drawn group and the trace values it shows, so tests can compare the two."""
+        self.shown[name] = (group.copy(), np.asarray(values))   # a copy: later transforms morph the original
+        return group
+
+    def trace(self, causal: bool = False, cross: bool = False) -> AttentionTrace:
+        return self.settings.trace(causal=causal, cross=cross)
+
+    def beat(self, name: str) -> None:
+        """Start a new section, so lecturers can cut clips at every beat."""
+        self.next_section(name)
+
+    def title(self, text: str) -> Text:
+        title = label(text, self.theme, 26).to_edge(UP, buff=0.2)
+        self.play(FadeIn(title, shift=DOWN * 0.2), run_time=0.6)
+        self.title_mobject = title
+        return title
+
+    def caption(self, text: str, run_time: float = 0.6) -> Text:
+        """Replace the caption at the bottom of the frame."""
+        new = label(text, self.theme, 20, color=self.theme.muted).to_edge(DOWN, buff=0.12)
+        if new.width > config.frame_width - 0.6:
+            new.scale_to_fit_width(config.frame_width - 0.6)
+        if self._caption is not None:
+            self.play(FadeOut(self._caption), FadeIn(new), run_time=run_time)
+        else:
+            self.play(FadeIn(new), run_time=run_time)
+        self._caption = new
+        return new
+
+    def model_note(self, trace: AttentionTrace) -> str:
+        return f"{trace.description}, layer {trace.layer}, head {self.head}"
+
+
+class GridScene(AttentionScene):
+    """Shared beats of the scenes built on the attention grid."""
+
+    def show_grid(self, trace: AttentionTrace, values, title: str | None = None,
+                  query_prefix: str = "", key_prefix: str = "") -> tuple[AttentionGrid, VGroup]:
+        """Draw the grid (keys as rows, queries as columns) and fill it with ``values`` [T_k, T_q]."""
+        top = self.title(title) if title else None
+        grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme,
+                             query_prefix=query_prefix, key_prefix=key_prefix)
+        if top is not None:
+            grid.next_to(top, DOWN, buff=0.15)
+        grid.shift(LEFT * grid.frame.get_center()[0] + RIGHT * 0.4)
+        numbers = grid.numbers(values, self.settings.decimals, color_scale=self.color_scale(values))
+        self.grid = grid
+        self.play(Create(grid.lines), FadeIn(grid.query_labels), FadeIn(grid.key_labels), run_time=1)
+        self.play(LaggedStart(*(FadeIn(n) for n in numbers), lag_ratio=0.01, run_time=1.2))
+        return grid, numbers
+
+    @staticmethod
+    def color_scale(values) -> float:
+        finite = values[np.isfinite(values)]
+        return float(np.abs(finite).max()) if finite.size else 1.0
+
+    def softmax_by_column(self, grid: AttentionGrid, old: VGroup, new: VGroup) -> None:
+        """Lift each column out and replace it by its softmax: slowly for the first two, then briskly."""
+        for col in range(grid.n_cols):
+            slow = col < 2
+            highlight = grid.column_highlight(col, self.theme.query)
+            before, after = grid.column(old, col), grid.column(new, col)
+            self.play(FadeIn(highlight), before.animate.shift(UP * 0.08), run_time=0.4 if slow else 0.15)
+            self.play(ReplacementTransform(before, after), run_time=0.9 if slow else 0.35)
+            self.play(FadeOut(highlight), run_time=0.3 if slow else 0.1)
+
+    def show_column_sums(self, grid: AttentionGrid, trace: AttentionTrace) -> VGroup:
+        sums = self.record("sums", grid.below_columns(trace.column_sums("pattern", self.head), self.settings.decimals,
+                                                      color=self.theme.query), trace.column_sums("pattern", self.head))
+        sigma = label("Σ", self.theme, grid.font_size * 1.3, color=self.theme.query).next_to(sums, LEFT, buff=0.3)
+        sigma.align_to(grid.key_labels, LEFT)
+        self.play(FadeIn(sigma), LaggedStart(*(FadeIn(s, shift=DOWN * 0.1) for s in sums), lag_ratio=0.05))
+        return VGroup(sigma, sums)

@@ -1,0 +1,204 @@
+"""Reusable mobjects: token boxes, vector columns, the attention grid.
+
+They draw numbers they are given (from the trace); they compute nothing. All user text goes
+through ``Text`` (Pango, no markup), never LaTeX.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Brace, Dot, Line, ManimColor, Rectangle, RoundedRectangle, Text,
+                   VGroup)
+
+from scenes.palette import FONT, MONO, Theme
+
+# Text height in scene units per point of font size (DejaVu, measured).
+UNITS_PER_POINT = 0.0105
+MONO_CHAR_WIDTH = 0.0078   # width of one DejaVu Sans Mono character per point
+
+
+def format_number(value: float, decimals: int = 2) -> str:
+    """'0.42', '−1.30' (a real minus sign), '−∞' for a masked entry."""
+    if value == -math.inf:
+        return "−∞"
+    text = f"{value:.{decimals}f}"
+    if text.startswith("-"):
+        text = "−" + text[1:] if float(text) != 0 else text[1:]
+    return text
+
+
+def label(text: str, theme: Theme, font_size: float = 24, color: ManimColor | None = None, **kwargs) -> Text:
+    """User or fixed text as plain Pango text: never markup, never LaTeX."""
+    return Text(text, font=FONT, font_size=font_size, color=color or theme.text, **kwargs)
+
+
+def number(value: float, theme: Theme, font_size: float = 20, decimals: int = 2,
+           color: ManimColor | None = None) -> Text:
+    return Text(format_number(value, decimals), font=MONO, font_size=font_size, color=color or theme.text)
+
+
+class TokenBoxes(VGroup):
+    """The sentence as a row of word boxes, scaled to fit ``max_width``."""
+
+    def __init__(self, tokens: Sequence[str], theme: Theme, font_size: float = 24, max_width: float = 13.0,
+                 color: ManimColor | None = None, min_box_width: float = 0.0, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.tokens = list(tokens)
+        for token in self.tokens:
+            text = label(token, theme, font_size, color=color)
+            box = RoundedRectangle(corner_radius=0.08, width=max(text.width + 0.25, min_box_width), height=font_size * UNITS_PER_POINT + 0.3,
+                                   stroke_color=theme.box, stroke_width=2, fill_color=theme.box, fill_opacity=0.15)
+            text.move_to(box)
+            self.add(VGroup(box, text))
+        self.arrange(RIGHT, buff=0.12)
+        if self.width > max_width:
+            self.scale_to_fit_width(max_width)
+
+    def get_box(self, index: int) -> VGroup:
+        return self[index]
+
+    def get_labels(self) -> VGroup:
+        return VGroup(*(box[1] for box in self))
+
+
+class VectorColumn(VGroup):
+    """A bracketed column of numbers: the first ``n_shown`` entries, ⋮, and a brace with the real size."""
+
+    def __init__(self, values: np.ndarray, theme: Theme, n_shown: int = 4, decimals: int = 2,
+                 font_size: float = 18, bracket_color: ManimColor | None = None, color_by_value: bool = False,
+                 value_scale: float = 1.0, show_dimension: bool = True, **kwargs) -> None:
+        super().__init__(**kwargs)
+        values = np.asarray(values, dtype=float)
+        shown = values[:n_shown]
+        self.entries = VGroup(*(
+            number(v, theme, font_size, decimals, color=theme.value_color(v, value_scale) if color_by_value else None)
+            for v in shown))
+        self.entries.arrange(DOWN, buff=0.12, aligned_edge=RIGHT)
+        body = VGroup(self.entries)
+        if len(values) > n_shown:
+            self.ellipsis = label("⋮", theme, font_size, color=theme.muted)
+            self.ellipsis.next_to(self.entries, DOWN, buff=0.1)
+            body.add(self.ellipsis)
+        height = body.height + 0.2
+        self.brackets = VGroup(_bracket(height, LEFT, bracket_color or theme.muted),
+                               _bracket(height, RIGHT, bracket_color or theme.muted))
+        self.brackets[0].next_to(body, LEFT, buff=0.06)
+        self.brackets[1].next_to(body, RIGHT, buff=0.06)
+        self.add(body, self.brackets)
+        if show_dimension and len(values) > n_shown:
+            self.brace = Brace(self.brackets, RIGHT, buff=0.05, color=theme.muted)
+            self.dimension = label(f"{len(values)}", theme, font_size * 0.8, color=theme.muted)
+            self.dimension.rotate(-math.pi / 2).next_to(self.brace, RIGHT, buff=0.05)
+            self.add(self.brace, self.dimension)
+
+    def get_entries(self) -> VGroup:
+        return self.entries
+
+    def get_brackets(self) -> VGroup:
+        return self.brackets
+
+
+def _bracket(height: float, side: np.ndarray, color: ManimColor) -> VGroup:
+    """A square bracket [ or ] of the given height."""
+    tick = 0.08 * (1 if side is LEFT else -1)
+    spine = Line(UP * height / 2, DOWN * height / 2, color=color, stroke_width=2)
+    top = Line(spine.get_top(), spine.get_top() + RIGHT * tick, color=color, stroke_width=2)
+    bottom = Line(spine.get_bottom(), spine.get_bottom() + RIGHT * tick, color=color, stroke_width=2)
+    return VGroup(spine, top, bottom)
+
+
+class AttentionGrid(VGroup):
+    """The grid of the video: keys as rows (left labels), queries as columns (top labels).
+
+    Cell size follows the token counts so that 2 to 14 tokens fit the frame. Values are given in
+    screen orientation, ``[n_keys, n_queries]`` (``trace.on_screen``); the grid never transposes.
+    """
+
+    def __init__(self, key_tokens: Sequence[str], query_tokens: Sequence[str], theme: Theme,
+                 width: float = 11.0, height: float = 4.9, query_prefix: str = "", key_prefix: str = "",
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.theme = theme
+        self.n_rows, self.n_cols = len(key_tokens), len(query_tokens)
+        self.cell_h = min(0.75, height / self.n_rows)
+        self.cell_w = min(1.1, width / self.n_cols, max(self.cell_h, 0.62) * 1.6)
+        self.font_size = min(self.cell_h * 0.42, self.cell_w * 0.8 / (4 * MONO_CHAR_WIDTH / UNITS_PER_POINT)) / UNITS_PER_POINT
+        label_size = min(22.0, self.font_size * 1.15)
+        w, h = self.cell_w * self.n_cols, self.cell_h * self.n_rows
+        self.frame = Rectangle(width=w, height=h, stroke_color=theme.muted, stroke_width=1.5)
+        lines = VGroup(
+            *(Line(self.frame.get_corner(UP + LEFT) + RIGHT * self.cell_w * c,
+                   self.frame.get_corner(DOWN + LEFT) + RIGHT * self.cell_w * c) for c in range(1, self.n_cols)),
+            *(Line(self.frame.get_corner(UP + LEFT) + DOWN * self.cell_h * r,
+                   self.frame.get_corner(UP + RIGHT) + DOWN * self.cell_h * r) for r in range(1, self.n_rows)),
+        ).set_stroke(theme.muted, 0.8, opacity=0.6)
+        self.lines = VGroup(self.frame, lines)
+        self.query_labels = VGroup(*(
+            label(query_prefix + t, theme, label_size, color=theme.query) for t in query_tokens))
+        rotate = any(lab.width > self.cell_w * 0.95 for lab in self.query_labels)
+        for c, lab in enumerate(self.query_labels):
+            if rotate:  # all or none, so the labels share one baseline
+                lab.rotate(math.pi / 4)
+                lab.next_to(self.cell_center(0, c) + UP * self.cell_h / 2, UP, buff=0.08)
+                lab.shift(RIGHT * (lab.width / 2 - self.cell_w * 0.3))
+            else:
+                lab.next_to(self.cell_center(0, c) + UP * self.cell_h / 2, UP, buff=0.1)
+        self.key_labels = VGroup(*(
+            label(key_prefix + t, theme, label_size, color=theme.key) for t in key_tokens))
+        for r, lab in enumerate(self.key_labels):
+            lab.next_to(self.cell_center(r, 0) + LEFT * self.cell_w / 2, LEFT, buff=0.12)
+        self.add(self.lines, self.query_labels, self.key_labels)
+
+    def cell_center(self, row: int, col: int) -> np.ndarray:
+        corner = self.frame.get_corner(UP + LEFT)
+        return corner + RIGHT * self.cell_w * (col + 0.5) + DOWN * self.cell_h * (row + 0.5)
+
+    def numbers(self, values: np.ndarray, decimals: int = 2, color_scale: float | None = None) -> VGroup:
+        """One Text per cell, row-major; coloured by sign and size when ``color_scale`` is given."""
+        group = VGroup()
+        for r in range(self.n_rows):
+            for c in range(self.n_cols):
+                v = float(values[r, c])
+                color = self.theme.masked if v == -math.inf else (
+                    self.theme.value_color(v, color_scale) if color_scale else self.theme.text)
+                group.add(number(v, self.theme, self.font_size, decimals, color=color).move_to(self.cell_center(r, c)))
+        return group
+
+    def dots(self, values: np.ndarray, max_abs: float | None = None) -> VGroup:
+        """One dot per cell, row-major, its area proportional to |value|; blue positive, red negative."""
+        scale = max_abs or float(np.max(np.abs(values[np.isfinite(values)]))) or 1.0
+        max_radius = 0.45 * min(self.cell_w, self.cell_h)
+        group = VGroup()
+        for r in range(self.n_rows):
+            for c in range(self.n_cols):
+                v = float(values[r, c])
+                magnitude = 0.0 if not math.isfinite(v) else min(1.0, abs(v) / scale)
+                color = self.theme.positive if v >= 0 else self.theme.negative
+                dot = Dot(self.cell_center(r, c), radius=max(max_radius * math.sqrt(magnitude), 1e-3), color=color)
+                if magnitude == 0.0:
+                    dot.set_opacity(0)
+                group.add(dot)
+        return group
+
+    def column(self, cells: VGroup, col: int) -> VGroup:
+        """The cells of one on-screen column (one query) out of a row-major group."""
+        return VGroup(*(cells[r * self.n_cols + col] for r in range(self.n_rows)))
+
+    def cell_fill(self, row: int, col: int, color: ManimColor, opacity: float = 0.25) -> Rectangle:
+        return Rectangle(width=self.cell_w, height=self.cell_h, stroke_width=0, fill_color=color,
+                         fill_opacity=opacity).move_to(self.cell_center(row, col))
+
+    def column_highlight(self, col: int, color: ManimColor) -> Rectangle:
+        top = self.cell_center(0, col) + UP * self.cell_h / 2
+        return Rectangle(width=self.cell_w, height=self.cell_h * self.n_rows, stroke_color=color,
+                         stroke_width=3).move_to(top + DOWN * self.cell_h * self.n_rows / 2)
+
+    def below_columns(self, values: Sequence[float], decimals: int = 2, color: ManimColor | None = None) -> VGroup:
+        """A row of numbers under the grid, one per column (e.g. the column sums)."""
+        return VGroup(*(
+            number(float(v), self.theme, self.font_size, decimals, color=color).move_to(
+                self.cell_center(self.n_rows - 1, c) + DOWN * self.cell_h * 0.95)
+            for c, v in enumerate(values)))

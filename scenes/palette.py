@@ -1,0 +1,91 @@
+"""One palette for every scene: the colours viewers know, in a dark and a light theme.
+
+Query yellow, key teal, value red (value-down and value-up in two reds, the stapled output
+matrix pink); E grey, ΔE yellow, E′ teal. Numbers are coloured by sign and size: positive
+blue, negative red, lighter (dark theme) or deeper (light theme) as the magnitude grows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from manim import ManimColor, interpolate_color
+
+FONT = "DejaVu Sans"
+MONO = "DejaVu Sans Mono"
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    background: ManimColor
+    text: ManimColor
+    muted: ManimColor          # captions, grid lines, ellipses
+    box: ManimColor            # token boxes
+    query: ManimColor
+    key: ManimColor
+    value_down: ManimColor
+    value_up: ManimColor
+    output: ManimColor         # W_O, the stapled value-ups
+    embedding: ManimColor      # E
+    delta: ManimColor          # ΔE
+    updated: ManimColor        # E′
+    positive_faint: ManimColor
+    positive: ManimColor
+    negative_faint: ManimColor
+    negative: ManimColor
+    masked: ManimColor         # −∞ cells
+
+    def value_color(self, value: float, scale: float) -> ManimColor:
+        """Blue for positive, red for negative, stronger as |value| approaches ``scale``."""
+        if value != value or value == float("-inf"):
+            return self.masked
+        alpha = min(1.0, abs(value) / scale) if scale > 0 else 0.0
+        if value >= 0:
+            return interpolate_color(self.positive_faint, self.positive, alpha)
+        return interpolate_color(self.negative_faint, self.negative, alpha)
+
+
+DARK = Theme(
+    name="dark",
+    background=ManimColor("#0f1117"),
+    text=ManimColor("#ECECEC"),
+    muted=ManimColor("#8A8F98"),
+    box=ManimColor("#5A5F68"),
+    query=ManimColor("#FFD84D"),
+    key=ManimColor("#3FD1C5"),
+    value_down=ManimColor("#FF6B6B"),
+    value_up=ManimColor("#E0443E"),
+    output=ManimColor("#FF8FC7"),
+    embedding=ManimColor("#C9CDD4"),
+    delta=ManimColor("#FFD84D"),
+    updated=ManimColor("#3FD1C5"),
+    positive_faint=ManimColor("#6A8DB3"),
+    positive=ManimColor("#8FD0FF"),
+    negative_faint=ManimColor("#B36A6A"),
+    negative=ManimColor("#FF9C9C"),
+    masked=ManimColor("#E0443E"),
+)
+
+LIGHT = Theme(
+    name="light",
+    background=ManimColor("#FBFAF7"),
+    text=ManimColor("#1B1D22"),
+    muted=ManimColor("#6C717A"),
+    box=ManimColor("#A3A8B0"),
+    query=ManimColor("#B88A00"),
+    key=ManimColor("#00897B"),
+    value_down=ManimColor("#D64545"),
+    value_up=ManimColor("#A8201A"),
+    output=ManimColor("#C2185B"),
+    embedding=ManimColor("#4A4F57"),
+    delta=ManimColor("#B88A00"),
+    updated=ManimColor("#00897B"),
+    positive_faint=ManimColor("#7FA6CC"),
+    positive=ManimColor("#0B4F8A"),
+    negative_faint=ManimColor("#CC8080"),
+    negative=ManimColor("#9B1C1C"),
+    masked=ManimColor("#C62828"),
+)
+
+THEMES: dict[str, Theme] = {"dark": DARK, "light": LIGHT}
