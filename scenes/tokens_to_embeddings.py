@@ -23,7 +23,7 @@ class TokensToEmbeddings(AttentionScene):
         self.play(FadeIn(sentence))
         probe = self.column(trace.token_embeddings[0], 1.0)        # every column is about this wide
         tokens = TokenBoxes(trace.tokens, self.theme, font_size=20, max_width=12.6,
-                            min_box_width=probe.width).to_edge(UP, buff=0.3).shift(LEFT * 0.2)
+                            min_box_width=probe.width + 0.12).to_edge(UP, buff=0.3).shift(LEFT * 0.2)
         self.play(ReplacementTransform(sentence, tokens), run_time=1.2)
         self.caption(f"{len(trace.tokens)} tokens, as {trace.model}'s tokenizer splits the sentence")
 
