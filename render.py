@@ -39,6 +39,10 @@ def one_line_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             raise UsageProblem(str(exc)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt:
+            click.echo("Interrupted: stopped rendering; no partial file was left and earlier outputs are intact.",
+                       err=True)
+            sys.exit(130)
         except Exception as exc:
             if verbose:
                 raise
@@ -166,46 +170,124 @@ def heads(sentence: str, focus: str, model: str, top: int, device: str) -> None:
 # --- scenes ----------------------------------------------------------------------------------
 
 @cli.command("list")
-def list_scenes() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {name, description}.")
+def list_scenes(as_json: bool) -> None:
     """Name every scene, with a line on what it shows."""
     from scenes import SCENES, scene_class
 
-    for name in SCENES:
-        click.echo(f"{name:24} {scene_class(name).description}")
+    rows = [{"name": name, "description": scene_class(name).description} for name in SCENES]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(f"{row['name']:24} {row['description']}" for row in rows))
+
+
+def scene_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options that shape what a scene shows. Defaults are None so a settings file can fill them."""
+    for option in reversed([
+        click.option("--config", "config", type=click.Path(dir_okay=True), default=None,
+                      help="A TOML settings file (see docs/settings.example.toml); options override it."),
+        click.option("--sentence", "-s", default=None, help=f"The sentence [default: {DEFAULT_SENTENCE}]."),
+        click.option("--model", type=click.Choice(MODEL_CHOICES), default=None, help="Weights [default: minilm]."),
+        click.option("--layer", type=int, default=None, help="Layer to show (default: the model's teaching head)."),
+        click.option("--head", type=int, default=None, help="Head to show (default: the model's teaching head)."),
+        click.option("--heads", type=int, default=None, help="Number of heads (toy model only; must divide 12)."),
+        click.option("--focus", default=None, help="QUERY:KEY[,KEY]: show the head the head finder ranks first."),
+        click.option("--causal/--no-causal", default=None, help="Mask future keys where the scene allows either."),
+        click.option("--seed", type=int, default=None, help="Seed of the toy weights [default: 0]."),
+        click.option("--device", default=None, help="auto, cpu, cuda or cuda:N [default: cpu]."),
+        click.option("--query-token", default=None, help="The token whose update is followed [default: creature]."),
+        click.option("--special-tokens/--no-special-tokens", default=None, help="MiniLM: show [CLS]/[SEP]."),
+        click.option("--theme", type=click.Choice(["dark", "light"]), default=None, help="[default: dark]"),
+        click.option("--output", "-o", type=click.Path(), default=None, help="Output directory [default: media]."),
+        click.option("--jobs", "-j", type=int, default=None, help="Render scenes in N parallel processes."),
+        click.option("--force", is_flag=True, help="Render even when an unchanged output is up to date."),
+        click.option("--quiet", "-q", is_flag=True, help="No progress display; print only the paths written."),
+    ]):
+        func = option(func)
+    return func
+
+
+QUALITY_CHOICES = ("low", "medium", "high", "production", "4k")
+
+
+def size_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--resolution", default=None, help="WIDTHxHEIGHT (overrides the quality's).")(func)
+    return click.option("--fps", type=int, default=None, help="Frame rate (overrides the quality's).")(func)
+
+
+def _render_requests(requests: list, jobs: int, force: bool, quiet: bool) -> list:
+    """Render with a progress display (unless quiet); one-line error if any scene failed."""
+    from scenes.rendering import render_many, terminate_as_interrupt
+    from scenes.report import RenderProgress
+
+    verbose = bool(click.get_current_context().find_root().params.get("verbose"))
+    with terminate_as_interrupt():
+        if quiet:
+            return render_many(requests, jobs=jobs, verbose=verbose, force=force)
+        with RenderProgress(requests) as progress:
+            return render_many(requests, jobs=jobs, verbose=verbose, force=force, progress=progress)
+
+
+def _fail_if_any(results: list) -> None:
+    failed = [r for r in results if not r.ok]
+    if failed:
+        first = failed[0]
+        raise click.ClickException(f"{len(failed)} of {len(results)} scenes failed; "
+                                   f"{first.request.scene}: {first.error}")
 
 
 @cli.command()
-@click.argument("names", nargs=-1, required=True)
-@click.option("--sentence", "-s", default=DEFAULT_SENTENCE, show_default=True)
-@click.option("--model", type=click.Choice(MODEL_CHOICES), default="minilm", show_default=True)
-@click.option("--layer", type=int, default=None, help="Layer to show (default: the model's teaching head).")
-@click.option("--head", type=int, default=None, help="Head to show (default: the model's teaching head).")
-@click.option("--query-token", default="creature", show_default=True, help="The token whose update is followed.")
-@click.option("--quality", type=click.Choice(["low", "medium", "high"]), default="low", show_default=True,
-              help="low 480p15, medium 720p30, high 1080p60.")
-@click.option("--format", "fmt", type=click.Choice(["mp4", "gif", "png"]), default="mp4", show_default=True,
-              help="png: the last frame as a still.")
-@click.option("--theme", type=click.Choice(["dark", "light"]), default="dark", show_default=True)
-@click.option("--output", "-o", type=click.Path(file_okay=True), default="media", show_default=True,
-              help="Output directory.")
+@click.argument("names", nargs=-1)
+@click.option("--all", "all_scenes", is_flag=True, help="Render every scene.")
+@scene_options
+@click.option("--quality", type=click.Choice(QUALITY_CHOICES), default=None,
+              help="low 480p15, medium 720p30, high 1080p60, production 1440p60, 4k 2160p60 [default: low].")
+@size_options
+@click.option("--format", "fmt", type=click.Choice(["mp4", "gif", "webm", "mov", "png"]), default=None,
+              help="png: the last frame as a still [default: mp4].")
+@click.option("--transparent/--opaque", default=None, help="Alpha channel (webm, mov or png).")
+@click.option("--sections/--no-sections", default=None, help="Also write one clip per section (for lectures).")
 @one_line_errors
-def render(names: tuple[str, ...], sentence: str, model: str, layer: int | None, head: int | None,
-           query_token: str, quality: str, fmt: str, theme: str, output: str) -> None:
-    """Render scenes into the output directory and print the paths written."""
+def render(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: int | None, force: bool,
+           quiet: bool, fmt: str | None, **options: Any) -> None:
+    """Render scenes into the output directory; prints a table of what was written."""
+    from scenes.config import plan_renders
+    from scenes.report import print_results
+
+    requests, jobs = plan_renders(list(names), all_scenes, {**options, "format": fmt, "jobs": jobs}, config)
+    results = _render_requests(requests, jobs, force, quiet)
+    if quiet:
+        click.echo("\n".join(str(r.path) for r in results if r.ok))
+    else:
+        print_results(results)
+    _fail_if_any(results)
+
+
+@cli.command()
+@click.argument("names", nargs=-1)
+@click.option("--all", "all_scenes", is_flag=True, help="A deck of every scene.")
+@scene_options
+@click.option("--quality", type=click.Choice(QUALITY_CHOICES), default=None, help="[default: high]")
+@size_options
+@click.option("--deck", default=None, type=click.Path(), help="The deck's folder [default: <output>/slides].")
+@one_line_errors
+def slides(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: int | None, force: bool,
+           quiet: bool, quality: str | None, deck: str | None, **options: Any) -> None:
+    """A slide deck that plays offline: one slide per section, <output>/slides/index.html."""
     from pathlib import Path
 
-    from scenes import scene_class
-    from scenes.rendering import RenderRequest, render as render_scene
-    from scenes.settings import SceneSettings
+    from scenes.config import plan_renders
+    from scenes.palette import THEMES
+    from scenes.slides import write_deck
 
-    for name in names:
-        scene_class(name)   # unknown names fail before any rendering
-    settings = SceneSettings(sentence=sentence, model=model, layer=layer, head=head, theme=theme,
-                             query_token=query_token)
-    verbose = bool(click.get_current_context().find_root().params.get("verbose"))
-    for name in names:
-        request = RenderRequest(name, settings, quality=quality, fmt=fmt, output_dir=Path(output))
-        click.echo(render_scene(request, verbose=verbose))
+    requests, jobs = plan_renders(list(names), all_scenes, {**options, "jobs": jobs, "quality": quality or "high",
+                                                            "sections": True, "format": "mp4"}, config)
+    results = _render_requests(requests, jobs, force, quiet)
+    _fail_if_any(results)
+    folder = Path(deck) if deck else requests[0].output_dir / "slides"
+    index = write_deck(results, folder, THEMES[requests[0].settings.theme].background.to_hex())
+    click.echo(str(index))
 
 
 @cli.command()

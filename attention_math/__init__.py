@@ -11,14 +11,32 @@ via ``trace.on_screen(name, head)``.
 
 from __future__ import annotations
 
-from .attention import HeadWeights, attend
-from .device import resolve_device
+import importlib
+from typing import Any
+
 from .errors import AttentionError, DeviceUnavailableError, InputError, ModelUnavailableError
-from .heads import HeadScore, find_heads, parse_focus
-from .params import PRESETS, ParameterCount, TransformerConfig, count_parameters, preset
-from .scaling import ScalingResult, scaling_probe
-from .trace import TENSOR_DOCS, AttentionTrace, build_trace, load_trace, trace_from_json, trace_from_npz_bytes
-from .weights import MODELS, get_source
+
+# The rest is imported on first use, so code that needs only the errors (or a cache check)
+# does not pay for importing torch.
+_LAZY = {
+    "HeadWeights": "attention", "attend": "attention", "resolve_device": "device",
+    "HeadScore": "heads", "find_heads": "heads", "parse_focus": "heads",
+    "PRESETS": "params", "ParameterCount": "params", "TransformerConfig": "params",
+    "count_parameters": "params", "preset": "params",
+    "ScalingResult": "scaling", "scaling_probe": "scaling",
+    "TENSOR_DOCS": "trace", "AttentionTrace": "trace", "build_trace": "trace", "load_trace": "trace",
+    "trace_from_json": "trace", "trace_from_npz_bytes": "trace",
+    "MODELS": "weights", "get_source": "weights",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AttentionError", "AttentionTrace", "DeviceUnavailableError", "HeadScore", "HeadWeights", "InputError",

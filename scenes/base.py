@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, ReplacementTransform, Scene, Text, VGroup, config
+from manim.animation.animation import prepare_animation
 
 from attention_math import AttentionTrace
 
 from scenes.components import AttentionGrid, label
-from scenes.palette import THEMES, Theme
+from scenes.palette import Theme, themed
 from scenes.settings import SceneSettings, active_settings, head_of
 
 
@@ -19,7 +20,7 @@ class AttentionScene(Scene):
 
     def setup(self) -> None:
         self.settings: SceneSettings = active_settings()
-        self.theme: Theme = THEMES[self.settings.theme]
+        self.theme: Theme = themed(self.settings)
         self.camera.background_color = self.theme.background
         self.head = head_of(self.settings)
         self._caption: Text | None = None
@@ -31,8 +32,20 @@ class AttentionScene(Scene):
         self.shown[name] = (group.copy(), np.asarray(values))   # a copy: later transforms morph the original
         return group
 
-    def trace(self, causal: bool = False, cross: bool = False) -> AttentionTrace:
+    def trace(self, causal: bool | None = None, cross: bool = False) -> AttentionTrace:
+        """The trace of the settings; ``causal=None`` follows the settings' --causal choice."""
         return self.settings.trace(causal=causal, cross=cross)
+
+    # --- pacing: the settings' multipliers apply to every animation and pause -----------------
+    def play(self, *animations, **kwargs) -> None:
+        if self.settings.run_time != 1.0:
+            if "run_time" not in kwargs:
+                kwargs["run_time"] = max(prepare_animation(a).run_time for a in animations)
+            kwargs["run_time"] *= self.settings.run_time
+        super().play(*animations, **kwargs)
+
+    def wait(self, duration: float = 1.0, *args, **kwargs) -> None:
+        super().wait(duration * self.settings.wait, *args, **kwargs)
 
     def beat(self, name: str) -> None:
         """Start a new section, so lecturers can cut clips at every beat."""

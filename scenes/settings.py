@@ -1,7 +1,8 @@
 """Scene settings: one place every scene reads its sentence, model and choices from.
 
-The CLI fills a ``SceneSettings``; plain ``manim scenes/<file>.py <Scene>`` reads the
-environment variable ATTENTION_SETTINGS (a JSON object of the same fields), else defaults.
+The CLI (and a settings file) fill a ``SceneSettings``; plain ``manim scenes/<file>.py <Scene>``
+reads the environment variable ATTENTION_SETTINGS (a JSON object of the same fields), else
+the defaults.
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ import functools
 import json
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from attention_math import AttentionTrace, InputError, build_trace
+from attention_math.errors import InputError
+
+if TYPE_CHECKING:
+    from attention_math import AttentionTrace
 
 ENV_VAR = "ATTENTION_SETTINGS"
 DEFAULT_SENTENCE = "a fluffy blue creature roamed the verdant forest"
@@ -26,9 +31,14 @@ class SceneSettings:
     layer: int | None = None  # None: the model's default (MiniLM layer 5 head 6, where
     head: int | None = None   # "creature" attends to "blue"; see `attention-render heads`)
     heads: int | None = None  # toy model's head count
+    focus: str | None = None  # "QUERY:KEY,KEY": pick layer and head with the head finder
+    causal: bool = False      # mask future keys in the scenes whose story allows either
     seed: int = 0
     device: str = "cpu"
     theme: str = "dark"
+    colors: tuple[tuple[str, str], ...] = ()   # (palette role, "#rrggbb") overrides of the theme
+    run_time: float = 1.0     # pacing: multiplies every animation's run time
+    wait: float = 1.0         # pacing: multiplies every pause
     special_tokens: bool = True   # MiniLM's [CLS]/[SEP]; hidden means the model runs without them
     query_token: str = "creature"
     context: str = "le chat était assis sur le tapis"   # cross-attention's other sentence
@@ -46,44 +56,60 @@ class SceneSettings:
         for key in data:
             if key not in fields:
                 raise InputError(f"unknown setting {key!r} in {source}: known ones are {', '.join(fields)}")
+        data = dict(data)
+        if isinstance(data.get("colors"), (list, dict)):
+            items = data["colors"].items() if isinstance(data["colors"], dict) else data["colors"]
+            data["colors"] = tuple(tuple(pair) for pair in items)
         return cls(**data)  # type: ignore[arg-type]
 
-    def trace(self, causal: bool = False, cross: bool = False) -> AttentionTrace:
-        """The trace every scene reads (cached per settings, so scenes of one render share it)."""
-        return _trace(self, causal, cross)
+    def trace(self, causal: bool | None = None, cross: bool = False) -> AttentionTrace:
+        """The trace every scene reads (cached, so the scenes of one render share it)."""
+        model, layer, head = self.model_layer_head()
+        return _trace(self.sentence, model, layer, head, self.heads, self.seed, self.device,
+                      self.special_tokens, self.context if cross else None,
+                      self.causal if causal is None else causal)
+
+    def model_layer_head(self) -> tuple[str, int, int]:
+        """The model, layer and head to show: given ones, else the focus's best head, else the model's default."""
+        if self.focus and (self.layer is None or self.head is None):
+            layer, head = _focus_head(self.sentence, self.focus, self.model, self.device, self.heads, self.seed)
+        else:
+            layer, head = DEFAULT_LAYER_HEAD.get(self.model, (0, 0))
+        return (self.model, layer if self.layer is None else self.layer, head if self.head is None else self.head)
 
 
 DEFAULT_LAYER_HEAD = {"minilm": (5, 6), "toy": (0, 0)}
 
 
-def _model_for(settings: SceneSettings) -> tuple[str, int, int]:
-    """The model, layer and head to show; None means the model's default."""
-    layer, head = DEFAULT_LAYER_HEAD.get(settings.model, (0, 0))
-    return (settings.model, layer if settings.layer is None else settings.layer,
-            head if settings.head is None else settings.head)
+@functools.lru_cache(maxsize=8)
+def _focus_head(sentence: str, focus: str, model: str, device: str, heads: int | None, seed: int) -> tuple[int, int]:
+    from attention_math import find_heads, parse_focus
+
+    query, keys = parse_focus(focus)
+    best = find_heads(sentence, query, keys, model=model, device=device, heads=heads, seed=seed)[0]
+    return best.layer, best.head
 
 
 @functools.lru_cache(maxsize=16)
-def _trace(settings: SceneSettings, causal: bool, cross: bool) -> AttentionTrace:
-    model, layer, head = _model_for(settings)
-    sentence = settings.sentence
-    trace = build_trace(sentence, model=model, layer=layer, heads=settings.heads, causal=causal,
-                        seed=settings.seed, device=settings.device,
-                        context=settings.context if cross else None,
-                        special_tokens=settings.special_tokens)
+def _trace(sentence: str, model: str, layer: int, head: int, heads: int | None, seed: int, device: str,
+           special_tokens: bool, context: str | None, causal: bool) -> AttentionTrace:
+    from attention_math import build_trace
+
+    trace = build_trace(sentence, model=model, layer=layer, heads=heads, causal=causal, seed=seed,
+                        device=device, context=context, special_tokens=special_tokens)
     if not 0 <= head < trace.n_heads:
         raise InputError(f"head {head} is out of range: {trace.model} has heads 0–{trace.n_heads - 1}")
     for tokens in (trace.tokens, trace.key_tokens):
         if len(tokens) > MAX_TOKENS:
             raise InputError(f"the sentence is {len(tokens)} tokens long; scenes show at most {MAX_TOKENS}: "
-                             "shorten it" + (" or hide special tokens" if settings.special_tokens and model == "minilm" else ""))
+                             "shorten it" + (" or hide special tokens" if special_tokens and model == "minilm" else ""))
     if len(trace.tokens) < 2:
         raise InputError("the sentence has one token; attention needs at least two: add a word")
     return trace
 
 
 def head_of(settings: SceneSettings) -> int:
-    return _model_for(settings)[2]
+    return settings.model_layer_head()[2]
 
 
 _active: SceneSettings | None = None
@@ -104,5 +130,7 @@ def active_settings() -> SceneSettings:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise InputError(f"{ENV_VAR} is not valid JSON ({exc.msg}): fix or unset it") from None
+        if not isinstance(data, dict):
+            raise InputError(f"{ENV_VAR} must be a JSON object of settings, e.g. '{{\"theme\": \"light\"}}'")
         return SceneSettings.from_mapping(data, source=ENV_VAR)
     return SceneSettings()

@@ -51,6 +51,7 @@ def tiny():
     def _render(name: str, out, fmt: str = "mp4", **settings):
         request = RenderRequest(name, SceneSettings(**settings), fmt=fmt, output_dir=out,
                                 resolution=(256, 144), fps=5)
-        return render_scene(request)
+        result = render_scene(request, force=True)
+        return result.path, result.scene
 
     return _render
