@@ -52,7 +52,26 @@ def one_line_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineGroup(click.Group):
+    """Click's usage errors as one line too ("Error: ...", exit 2), without the usage banner."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.ClickException as exc:
+            message = " ".join(exc.format_message().split())
+            hint = " (see --help)" if isinstance(exc, click.UsageError) else ""
+            click.echo(f"Error: {message}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--verbose", is_flag=True, help="Show tracebacks and manim's own logs.")
 def cli(verbose: bool) -> None:
     """Attention in transformers, animated from real tensors."""
@@ -196,7 +215,7 @@ def scene_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--causal/--no-causal", default=None, help="Mask future keys where the scene allows either."),
         click.option("--seed", type=int, default=None, help="Seed of the toy weights [default: 0]."),
         click.option("--device", default=None, help="auto, cpu, cuda or cuda:N [default: cpu]."),
-        click.option("--query-token", default=None, help="The token whose update is followed [default: creature]."),
+        click.option("--query-token", default=None, help="The token whose update is followed [default: creature, else the last word]."),
         click.option("--special-tokens/--no-special-tokens", default=None, help="MiniLM: show [CLS]/[SEP]."),
         click.option("--theme", type=click.Choice(["dark", "light"]), default=None, help="[default: dark]"),
         click.option("--output", "-o", type=click.Path(), default=None, help="Output directory [default: media]."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, MathTex, ReplacementTransform, SurroundingRectangle, VGroup, Write
 
 from scenes.base import AttentionScene
-from scenes.components import AttentionGrid, VectorColumn, format_number, label
+from scenes.components import AttentionGrid, VectorColumn, format_number, label, short
 
 # Fixed LaTeX only (no user text). Columns are tokens on screen, so the grid is KᵀQ and the
 # values multiply from the left: ΔE = V · softmax(KᵀQ / √d_k), the softmax down each column.
@@ -20,7 +20,7 @@ class AttentionFormula(AttentionScene):
     def construct(self) -> None:
         trace = self.trace()
         h, d = self.head, self.settings.decimals
-        qi = trace.token_index(self.settings.query_token)
+        qi = self.settings.query_index(trace)
 
         # --- the formula ------------------------------------------------------------------
         self.beat("formula")
@@ -55,7 +55,7 @@ class AttentionFormula(AttentionScene):
         self.beat("delta")
         delta = VectorColumn(trace.delta_per_head[h, qi], self.theme, n_shown=5, decimals=d, font_size=20,
                              bracket_color=self.theme.delta)
-        name = label(f"“{trace.tokens[qi]}”", self.theme, 24, color=self.theme.query).next_to(delta, UP, buff=0.2)
+        name = label(f"“{short(trace.tokens[qi])}”", self.theme, 24, color=self.theme.query).next_to(delta, UP, buff=0.2)
         self.show_term(formula, "delta", VGroup(name, delta),
                        f"ΔE: the pattern-weighted sum of values, this head's change to “{trace.tokens[qi]}”")
         self.wait(1.5)
@@ -67,7 +67,7 @@ class AttentionFormula(AttentionScene):
         for i, token in enumerate(tokens):
             col = VectorColumn(values[i], self.theme, n_shown=3, decimals=self.settings.decimals, font_size=12,
                                bracket_color=color, color_by_value=True, value_scale=scale, show_dimension=False)
-            group.add(VGroup(col, label(token, self.theme, 12, color=self.theme.muted).next_to(col, DOWN, buff=0.1)))
+            group.add(VGroup(col, label(short(token), self.theme, 12, color=self.theme.muted).next_to(col, DOWN, buff=0.1)))
         group.arrange(RIGHT, buff=0.12, aligned_edge=UP)
         if group.width > 13:
             group.scale_to_fit_width(13)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, ReplacementTransform, Scene, Text, VGroup, config
 from manim.animation.animation import prepare_animation
@@ -11,6 +13,18 @@ from attention_math import AttentionTrace
 from scenes.components import AttentionGrid, label
 from scenes.palette import Theme, themed
 from scenes.settings import SceneSettings, active_settings, head_of
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What one drawn mobject showed when it was recorded: its text, width and colour."""
+    text: str | None
+    width: float
+    color: str
+
+    @classmethod
+    def of(cls, mobject) -> Drawn:
+        return cls(getattr(mobject, "text", None), float(mobject.width), mobject.get_color().to_hex())
 
 
 class AttentionScene(Scene):
@@ -28,8 +42,8 @@ class AttentionScene(Scene):
         self.shown: dict[str, tuple[VGroup, np.ndarray]] = {}   # what was drawn, and from which values
 
     def record(self, name: str, group: VGroup, values) -> VGroup:
-        """Remember a drawn group and the trace values it shows, so tests can compare the two."""
-        self.shown[name] = (group.copy(), np.asarray(values))   # a copy: later transforms morph the original
+        """Remember what a drawn group shows and the trace values behind it, so tests can compare the two."""
+        self.shown[name] = ([Drawn.of(m) for m in group], np.asarray(values))   # later transforms morph the group
         return group
 
     def trace(self, causal: bool | None = None, cross: bool = False) -> AttentionTrace:
@@ -112,4 +126,5 @@ class GridScene(AttentionScene):
         sigma = label("Σ", self.theme, grid.font_size * 1.3, color=self.theme.query).next_to(sums, LEFT, buff=0.3)
         sigma.align_to(grid.key_labels, LEFT)
         self.play(FadeIn(sigma), LaggedStart(*(FadeIn(s, shift=DOWN * 0.1) for s in sums), lag_ratio=0.05))
-        return VGroup(sigma, sums)
+        self.sums_row = VGroup(sigma, sums)
+        return self.sums_row

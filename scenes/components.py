@@ -30,14 +30,45 @@ def format_number(value: float, decimals: int = 2) -> str:
     return text
 
 
+MAX_TOKEN_CHARS = 12
+
+
+def short(token: str, limit: int = MAX_TOKEN_CHARS) -> str:
+    """A token as drawn: a long one is cut with a visible '…' (the trace keeps it whole)."""
+    return token if len(token) <= limit else token[: limit - 1] + "…"
+
+
+_TEXT_PROTOTYPES: dict[tuple, Text] = {}
+
+
+def cached_text(text: str, font: str, font_size: float, color: ManimColor, **kwargs) -> Text:
+    """A ``Text`` (Pango, no markup), copied from a prototype made once per distinct string and style.
+
+    Speed: a grid shows the same few numbers again and again, and every transform deep-copies
+    its mobjects. Manim keeps each glyph's parsed SVG path object (``path_obj``) after its
+    points are made; copying those dominated render time. Prototypes drop them, so making and
+    copying text is several times faster; the points drawn are the same.
+    """
+    key = (text, font, float(font_size), ManimColor(color).to_hex(), tuple(sorted(kwargs.items())))
+    prototype = _TEXT_PROTOTYPES.get(key)
+    if prototype is None:
+        prototype = Text(text, font=font, font_size=font_size, color=color, **kwargs)
+        for part in prototype.get_family():
+            part.__dict__.pop("path_obj", None)
+        if len(_TEXT_PROTOTYPES) > 20000:
+            _TEXT_PROTOTYPES.clear()
+        _TEXT_PROTOTYPES[key] = prototype
+    return prototype.copy()
+
+
 def label(text: str, theme: Theme, font_size: float = 24, color: ManimColor | None = None, **kwargs) -> Text:
     """User or fixed text as plain Pango text: never markup, never LaTeX."""
-    return Text(text, font=FONT, font_size=font_size, color=color or theme.text, **kwargs)
+    return cached_text(text, FONT, font_size, color or theme.text, **kwargs)
 
 
 def number(value: float, theme: Theme, font_size: float = 20, decimals: int = 2,
            color: ManimColor | None = None) -> Text:
-    return Text(format_number(value, decimals), font=MONO, font_size=font_size, color=color or theme.text)
+    return cached_text(format_number(value, decimals), MONO, font_size, color or theme.text)
 
 
 class TokenBoxes(VGroup):
@@ -48,7 +79,7 @@ class TokenBoxes(VGroup):
         super().__init__(**kwargs)
         self.tokens = list(tokens)
         for token in self.tokens:
-            text = label(token, theme, font_size, color=color)
+            text = label(short(token), theme, font_size, color=color)
             box = RoundedRectangle(corner_radius=0.08, width=max(text.width + 0.25, min_box_width), height=font_size * UNITS_PER_POINT + 0.3,
                                    stroke_color=theme.box, stroke_width=2, fill_color=theme.box, fill_opacity=0.15)
             text.move_to(box)
@@ -137,7 +168,7 @@ class AttentionGrid(VGroup):
         ).set_stroke(theme.muted, 0.8, opacity=0.6)
         self.lines = VGroup(self.frame, lines)
         self.query_labels = VGroup(*(
-            label(query_prefix + t, theme, label_size, color=theme.query) for t in query_tokens))
+            label(query_prefix + short(t), theme, label_size, color=theme.query) for t in query_tokens))
         rotate = any(lab.width > self.cell_w * 0.95 for lab in self.query_labels)
         for c, lab in enumerate(self.query_labels):
             if rotate:  # all or none, so the labels share one baseline
@@ -147,7 +178,7 @@ class AttentionGrid(VGroup):
             else:
                 lab.next_to(self.cell_center(0, c) + UP * self.cell_h / 2, UP, buff=0.1)
         self.key_labels = VGroup(*(
-            label(key_prefix + t, theme, label_size, color=theme.key) for t in key_tokens))
+            label(key_prefix + short(t), theme, label_size, color=theme.key) for t in key_tokens))
         for r, lab in enumerate(self.key_labels):
             lab.next_to(self.cell_center(r, 0) + LEFT * self.cell_w / 2, LEFT, buff=0.12)
         self.add(self.lines, self.query_labels, self.key_labels)

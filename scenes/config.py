@@ -86,6 +86,8 @@ def load_settings_file(path: str | Path) -> SettingsFile:
         raise InputError(f"settings file {str(path)!r} is a directory: pass a .toml file to --config") from None
     except PermissionError:
         raise InputError(f"settings file {str(path)!r} is not readable: check its permissions") from None
+    except OSError as exc:
+        raise InputError(f"settings file {str(path)!r} cannot be read ({exc.strerror}): check the path") from None
     except UnicodeDecodeError:
         raise InputError(f"settings file {str(path)!r} is not UTF-8 text: save it as UTF-8 TOML") from None
     except tomllib.TOMLDecodeError as exc:

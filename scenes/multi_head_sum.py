@@ -6,7 +6,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, Rectangl
                    SurroundingRectangle, VGroup)
 
 from scenes.base import AttentionScene
-from scenes.components import AttentionGrid, VectorColumn, label
+from scenes.components import AttentionGrid, VectorColumn, label, short
 
 SHOWN_HEADS = 4
 
@@ -17,8 +17,8 @@ class MultiHeadSum(AttentionScene):
     def construct(self) -> None:
         trace = self.trace()
         d = self.settings.decimals
-        qi = trace.token_index(self.settings.query_token)
-        query = trace.tokens[qi]
+        qi = self.settings.query_index(trace)
+        query = short(trace.tokens[qi])
         heads = [(self.head + i) % trace.n_heads for i in range(min(SHOWN_HEADS, trace.n_heads))]
 
         # --- several heads, several patterns ----------------------------------------------

@@ -74,7 +74,7 @@ class RenderRequest:
         w, h, fps = QUALITIES[self.quality]
         if self.resolution:
             w, h = self.resolution
-        return w, h, self.fps or fps
+        return w, h, fps if self.fps is None else self.fps
 
     def output_path(self) -> Path:
         """<output>/<Scene>_<theme>_<quality>[_alpha].<ext>; a custom size or rate is named in place of the quality."""
@@ -113,7 +113,7 @@ class RenderRequest:
         from scenes.palette import themed
 
         themed(self.settings)
-        self.settings.trace()
+        self.settings.query_index(self.settings.trace())
 
     def stamp_key(self) -> str:
         """What the output depends on: the request (not where it goes), the code, the libraries."""
@@ -356,10 +356,15 @@ def _render_safely(request: RenderRequest, verbose: bool, force: bool,
 _queue = None
 
 
+def _exit_quietly(signum, frame) -> None:   # noqa: ARG001
+    raise SystemExit(130)    # unwinds through render_scene's cleanup; the worker exits without a traceback
+
+
 def _worker_init(queue, verbose: bool) -> None:
     global _queue
     _queue = queue
-    signal.signal(signal.SIGTERM, _interrupt)   # the pool's terminate(): clean up like Ctrl-C
+    signal.signal(signal.SIGINT, signal.SIG_IGN)       # Ctrl-C reaches the parent, which terminates the pool
+    signal.signal(signal.SIGTERM, _exit_quietly)       # the pool's terminate()
     if not verbose:
         logging.getLogger("manim").setLevel("ERROR")
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 ENV_VAR = "ATTENTION_SETTINGS"
 DEFAULT_SENTENCE = "a fluffy blue creature roamed the verdant forest"
+DEFAULT_QUERY_TOKEN = "creature"
 MAX_TOKENS = 14   # the grid scenes stay readable at 480p up to this many tokens
 
 
@@ -40,7 +41,7 @@ class SceneSettings:
     run_time: float = 1.0     # pacing: multiplies every animation's run time
     wait: float = 1.0         # pacing: multiplies every pause
     special_tokens: bool = True   # MiniLM's [CLS]/[SEP]; hidden means the model runs without them
-    query_token: str = "creature"
+    query_token: str | None = None   # None: "creature" if the sentence has it, else its last word
     context: str = "le chat était assis sur le tapis"   # cross-attention's other sentence
     decimals: int = 2
 
@@ -68,6 +69,16 @@ class SceneSettings:
         return _trace(self.sentence, model, layer, head, self.heads, self.seed, self.device,
                       self.special_tokens, self.context if cross else None,
                       self.causal if causal is None else causal)
+
+    def query_index(self, trace: AttentionTrace) -> int:
+        """The token whose update the scenes follow (InputError if the chosen one is not in the sentence)."""
+        if self.query_token is not None:
+            return trace.token_index(self.query_token)
+        words = [i for i, t in enumerate(trace.tokens) if any(ch.isalnum() for ch in t) and t not in ("[CLS]", "[SEP]")]
+        try:
+            return trace.token_index(DEFAULT_QUERY_TOKEN)
+        except InputError:
+            return words[-1] if words else len(trace.tokens) - 1
 
     def model_layer_head(self) -> tuple[str, int, int]:
         """The model, layer and head to show: given ones, else the focus's best head, else the model's default."""

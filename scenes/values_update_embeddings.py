@@ -7,7 +7,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, Cross, FadeIn, FadeOut, Lagged
 
 from attention_math.params import value_map_counts
 from scenes.base import AttentionScene
-from scenes.components import TokenBoxes, VectorColumn, format_number, label
+from scenes.components import TokenBoxes, VectorColumn, format_number, label, short
 
 
 class ValuesUpdateEmbeddings(AttentionScene):
@@ -16,8 +16,8 @@ class ValuesUpdateEmbeddings(AttentionScene):
     def construct(self) -> None:
         trace = self.trace()
         h, d = self.head, self.settings.decimals
-        qi = trace.token_index(self.settings.query_token)
-        query = trace.tokens[qi]
+        qi = self.settings.query_index(trace)
+        query = short(trace.tokens[qi])
 
         # --- the value map, factored ------------------------------------------------------
         self.beat("value map")

@@ -55,3 +55,17 @@ def tiny():
         return result.path, result.scene
 
     return _render
+
+
+@pytest.fixture(scope="session")
+def rendered(tiny, render_dir):
+    """Like ``tiny`` into the session folder, but each (scene, format, settings) renders once per session."""
+    done: dict = {}
+
+    def _rendered(name: str, fmt: str = "mp4", **settings):
+        key = (name, fmt, tuple(sorted(settings.items())))
+        if key not in done:
+            done[key] = tiny(name, render_dir, fmt=fmt, **settings)
+        return done[key]
+
+    return _rendered

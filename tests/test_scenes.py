@@ -1,15 +1,16 @@
-"""Every scene renders at a tiny size, and what it shows is the trace."""
+"""Every scene renders at a tiny size, lays out from the token count, and shows the trace."""
 
 from __future__ import annotations
 
 import av
 import numpy as np
 import pytest
-from PIL import Image
 
+from attention_math import InputError
 from scenes import SCENES
 from scenes.components import format_number
 from scenes.palette import THEMES
+from scenes.settings import MAX_TOKENS, SceneSettings
 
 pytestmark = pytest.mark.render
 
@@ -28,24 +29,45 @@ def assert_not_blank(image: np.ndarray, theme: str) -> None:
     assert differs.mean() > 0.01, "the last frame is (almost) only background"
 
 
+def assert_inside_frame(scene) -> None:
+    """Nothing on screen at the end pokes out of the 16:9 frame."""
+    from manim import config
+
+    half_w, half_h = config.frame_width / 2 + 1e-3, config.frame_height / 2 + 1e-3
+    for mob in scene.mobjects:
+        if mob.width == 0 and mob.height == 0:
+            continue
+        assert mob.get_left()[0] >= -half_w and mob.get_right()[0] <= half_w, f"{mob} is off screen horizontally"
+        assert mob.get_bottom()[1] >= -half_h and mob.get_top()[1] <= half_h, f"{mob} is off screen vertically"
+
+
+def assert_apart(mobjects, axis: int) -> None:
+    """Neighbouring labels along ``axis`` (0: x, 1: y) do not overlap."""
+    spans = sorted((m.get_critical_point(-np.eye(3)[axis])[axis], m.get_critical_point(np.eye(3)[axis])[axis])
+                   for m in mobjects)
+    for (_, end), (start, _) in zip(spans, spans[1:]):
+        assert start >= end - 1e-3, "two labels overlap"
+
+
 @pytest.mark.parametrize("name", list(SCENES))
-@pytest.mark.parametrize("model,theme", [("minilm", "dark"), ("toy", "light")])
-def test_scene_renders_a_video(name, model, theme, tiny, render_dir):
-    path, scene = tiny(name, render_dir, model=model, theme=theme)
+@pytest.mark.parametrize("model,theme", [("minilm", "dark"), ("toy", "light"), ("toy", "dark"), ("minilm", "light")])
+def test_scene_renders_a_video(name, model, theme, rendered, render_dir):
+    path, scene = rendered(name, model=model, theme=theme)
     assert path.exists() and path.name == f"{name}_{theme}_256x144p5.mp4"
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         assert (stream.codec_context.width, stream.codec_context.height) == (256, 144)
         assert stream.average_rate == 5
     assert_not_blank(last_frame(path), theme)
+    assert_inside_frame(scene)
     names = [s.name for s in scene.renderer.file_writer.sections]
     assert len(names) >= 3, f"every beat is a section lecturers can cut, got {names}"
     assert not [p for p in render_dir.iterdir() if p.name.startswith(".render-")], "temporary folder left behind"
 
 
 def shown_text(scene, name):
-    group, values = scene.shown[name]
-    return [m.text for m in group], values
+    drawn, values = scene.shown[name]
+    return [d.text for d in drawn], values
 
 
 def expected_text(values, decimals=2):
@@ -53,8 +75,8 @@ def expected_text(values, decimals=2):
 
 
 @pytest.mark.parametrize("model", ["minilm", "toy"])
-def test_scaled_softmax_shows_the_trace(model, tiny, render_dir):
-    _, scene = tiny("ScaledSoftmax", render_dir, fmt="png", model=model)
+def test_scaled_softmax_shows_the_trace(model, rendered):
+    _, scene = rendered("ScaledSoftmax", model=model, theme="dark")
     trace = scene.trace()
     for name in ("scores", "scaled", "pattern"):
         texts, values = shown_text(scene, name)
@@ -64,8 +86,8 @@ def test_scaled_softmax_shows_the_trace(model, tiny, render_dir):
     assert sums == ["1.00"] * len(trace.tokens)
 
 
-def test_causal_mask_shows_minus_infinity_then_zero(tiny, render_dir):
-    _, scene = tiny("CausalMask", render_dir, fmt="png")
+def test_causal_mask_shows_minus_infinity_then_zero(rendered):
+    _, scene = rendered("CausalMask", model="minilm", theme="dark")
     trace = scene.trace(causal=True)
     masked, values = shown_text(scene, "masked")
     pattern, _ = shown_text(scene, "pattern")
@@ -79,23 +101,48 @@ def test_causal_mask_shows_minus_infinity_then_zero(tiny, render_dir):
     assert shown_text(scene, "sums")[0] == ["1.00"] * t
 
 
-def test_score_dots_grow_with_the_score(tiny, render_dir):
-    _, scene = tiny("QueriesAndKeys", render_dir, fmt="png")
+def test_score_dots_grow_with_the_score(rendered):
+    _, scene = rendered("QueriesAndKeys", model="minilm", theme="dark")
     dots, values = scene.shown["score_dots"]
     radii = np.array([d.width for d in dots])
     order = np.argsort(np.abs(values).flatten(), kind="stable")
     assert np.all(np.diff(radii[order]) >= -1e-9), "dot size must be monotone in |score|"
-    colours = {d.get_color().to_hex() for d, v in zip(dots, values.flatten()) if v < 0}
+    colours = {d.color for d, v in zip(dots, values.flatten()) if v < 0}
     assert colours == {THEMES["dark"].negative.to_hex()}
     texts, values = shown_text(scene, "scores")
     assert texts == expected_text(values)
 
 
-def test_user_text_is_shown_literally(tiny, render_dir):
+def test_user_text_is_shown_literally(rendered):
     """TeX and Pango markup in the sentence are drawn as characters, never interpreted."""
-    sentence = r"\input <b> & $ %"
-    _, scene = tiny("TokensToEmbeddings", render_dir, fmt="png", model="toy", sentence=sentence)
-    drawn = {m.text for m in scene.mobjects[0].get_family() if hasattr(m, "text")} | {
-        m.text for mob in scene.mobjects for m in mob.get_family() if hasattr(m, "text")}
+    _, scene = rendered("TokensToEmbeddings", fmt="png", model="toy", sentence=r"\input <b> & $ %")
+    drawn = {m.text for mob in scene.mobjects for m in mob.get_family() if hasattr(m, "text")}
     for token in ("\\", "input", "<", "b", ">", "&", "$", "%"):
         assert token in drawn
+
+
+@pytest.mark.parametrize("sentence", ["a cat", "one two three four five six seven eight nine ten eleven twelve"])
+def test_grid_layout_fits_from_two_to_twelve_tokens(sentence, rendered):
+    _, scene = rendered("ScaledSoftmax", fmt="png", model="toy", sentence=sentence)
+    assert_inside_frame(scene)
+    grid = scene.grid
+    assert grid.n_cols == len(sentence.split())
+    assert_apart(grid.query_labels, axis=0)
+    assert_apart(grid.key_labels, axis=1)
+    assert scene._caption.get_top()[1] <= scene.sums_row.get_bottom()[1] + 1e-3, "the caption overlaps the sums"
+
+
+def test_long_input_is_refused_naming_the_limit():
+    words = " ".join(["word"] * (MAX_TOKENS + 1))
+    with pytest.raises(InputError, match=f"at most {MAX_TOKENS}"):
+        SceneSettings(model="toy", sentence=words).trace()
+    with pytest.raises(InputError, match="one token"):
+        SceneSettings(model="toy", sentence="alone").trace()
+
+
+def test_long_words_are_elided_with_a_visible_ellipsis(rendered):
+    word = "pneumonoultramicroscopic"
+    _, scene = rendered("ScaledSoftmax", fmt="png", model="toy", sentence=f"a {word} cat")
+    labels = [m.text for m in scene.grid.query_labels]
+    assert labels[1] == word[:11] + "…" and scene.trace().tokens[1] == word
+    assert_inside_frame(scene)
