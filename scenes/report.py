@@ -59,9 +59,10 @@ class RenderProgress:
 def results_table(results: Sequence[RenderResult]) -> Table:
     """Path, format, resolution, fps, duration and size of every output (and the failures)."""
     table = Table(title="written", title_justify="left")
-    for column in ("path", "format", "resolution", "fps", "duration", "size", "time"):
-        table.add_column(column, justify="right" if column not in ("path", "format") else "left",
-                         overflow="fold", no_wrap=column != "path")
+    longest = max((len(str(r.path)) for r in results if r.path is not None), default=10)
+    table.add_column("path", overflow="fold", min_width=min(longest, 64))
+    for column in ("format", "resolution", "fps", "duration", "size", "time"):
+        table.add_column(column, justify="left" if column == "format" else "right", no_wrap=True)
     for result in results:
         request = result.request
         w, h, fps = request.size()
