@@ -48,6 +48,11 @@ class ParameterCount:
     unembedding: int                 # 0 when tied to the token embeddings
     total: int
 
+    @property
+    def attention_fraction(self) -> float:
+        """The attention weights' share of all parameters."""
+        return self.attention_total / self.total
+
     def as_dict(self) -> dict[str, object]:
         d = asdict(self)
         d["config"] = asdict(self.config)

@@ -27,6 +27,11 @@ class ScalingResult:
     d_head: int
     points: tuple[ScalingPoint, ...]
 
+    def quadratic_reference(self, field: str = "seconds") -> list[float]:
+        """c·T² through the largest measurement: the curve the measurements should follow."""
+        last = self.points[-1]
+        return [getattr(last, field) * (p.n / last.n) ** 2 for p in self.points]
+
     def as_dict(self) -> dict[str, object]:
         return {"device": self.device, "d_head": self.d_head, "points": [asdict(p) for p in self.points]}
 

@@ -16,6 +16,11 @@ SCENES: dict[str, str] = {
     "ValuesUpdateEmbeddings": "scenes.values_update_embeddings",
     "MultiHeadSum": "scenes.multi_head_sum",
     "AttentionFormula": "scenes.attention_formula",
+    "ParameterCount": "scenes.parameter_count",
+    "CrossAttention": "scenes.cross_attention",
+    "ContextShiftsMeaning": "scenes.context_shifts_meaning",
+    "QuadraticScaling": "scenes.quadratic_scaling",
+    "AttentionBlock": "scenes.attention_block",
 }
 
 

@@ -35,10 +35,10 @@ class AttentionFormula(AttentionScene):
 
         # --- the terms --------------------------------------------------------------------
         self.beat("queries")
-        self.show_term(formula, "Q", self.columns(trace.tokens, trace.q[h], self.theme.query),
+        self.show_term(formula, "Q", self.term_columns(trace.tokens, trace.q[h], self.theme.query),
                        f"Q: one query per token, {trace.d_head} numbers each (W_q·E)")
         self.beat("keys")
-        self.show_term(formula, "K", self.columns(trace.tokens, trace.k[h], self.theme.key),
+        self.show_term(formula, "K", self.term_columns(trace.tokens, trace.k[h], self.theme.key),
                        f"K: one key per token; KᵀQ is the grid of dot products, keys as rows")
         self.beat("scale")
         scale = label(f"√{trace.d_head} ≈ {format_number(trace.scale_factor, 2)}", self.theme, 40,
@@ -50,7 +50,7 @@ class AttentionFormula(AttentionScene):
         self.show_term(formula, "softmax", pattern,
                        f"softmax down each column: the attention pattern (layer {trace.layer}, head {h})")
         self.beat("values")
-        self.show_term(formula, "V", self.columns(trace.tokens, trace.values_up[h], self.theme.value_up),
+        self.show_term(formula, "V", self.term_columns(trace.tokens, trace.values_up[h], self.theme.value_up),
                        "V: each token's value vector (value-down, then value-up)")
         self.beat("delta")
         delta = VectorColumn(trace.delta_per_head[h, qi], self.theme, n_shown=5, decimals=d, font_size=20,
@@ -60,7 +60,7 @@ class AttentionFormula(AttentionScene):
                        f"ΔE: the pattern-weighted sum of values, this head's change to “{trace.tokens[qi]}”")
         self.wait(1.5)
 
-    def columns(self, tokens, values, color) -> VGroup:
+    def term_columns(self, tokens, values, color) -> VGroup:
         """A short column per token (the first three entries), tokens underneath."""
         scale = float(abs(values[:, :3]).max()) or 1.0
         group = VGroup()

@@ -61,9 +61,12 @@ class AttentionScene(Scene):
     def wait(self, duration: float = 1.0, *args, **kwargs) -> None:
         super().wait(duration * self.settings.wait, *args, **kwargs)
 
+    in_chapters = False   # AttentionBlock: one section per chapter, not per beat
+
     def beat(self, name: str) -> None:
         """Start a new section, so lecturers can cut clips at every beat."""
-        self.next_section(name)
+        if not self.in_chapters:
+            self.next_section(name)
 
     def title(self, text: str) -> Text:
         title = label(text, self.theme, 26).to_edge(UP, buff=0.2)

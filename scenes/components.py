@@ -61,6 +61,20 @@ def cached_text(text: str, font: str, font_size: float, color: ManimColor, **kwa
     return prototype.copy()
 
 
+def grouped(count: int) -> str:
+    """1572864 → '1,572,864'."""
+    return f"{count:,}"
+
+
+def approx(count: float) -> str:
+    """6291456 → '6.3M', 603979776 → '604M', 57982058496 → '58.0B'."""
+    for size, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(count) >= size:
+            value = count / size
+            return f"{value:.0f}{unit}" if value >= 100 else f"{value:.1f}{unit}"
+    return f"{count:.0f}"
+
+
 def label(text: str, theme: Theme, font_size: float = 24, color: ManimColor | None = None, **kwargs) -> Text:
     """User or fixed text as plain Pango text: never markup, never LaTeX."""
     return cached_text(text, FONT, font_size, color or theme.text, **kwargs)

@@ -25,14 +25,15 @@ from scenes.settings import SceneSettings
 SCENE_OPTIONS: dict[str, type] = {
     "sentence": str, "model": str, "layer": int, "head": int, "heads": int, "focus": str, "causal": bool,
     "seed": int, "device": str, "theme": str, "query_token": str, "context": str, "special_tokens": bool,
-    "decimals": int,
+    "decimals": int, "preset": str, "shift_word": str, "shift_sentences": list,
 }
 RENDER_OPTIONS: dict[str, type] = {
     "quality": str, "fps": int, "resolution": str, "format": str, "transparent": bool, "sections": bool,
 }
 RUN_OPTIONS: dict[str, type] = {"output": str, "jobs": int}
 PACING: dict[str, type] = {"run_time": float, "wait": float}
-TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", float: "a number"}
+TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", float: "a number",
+              list: "a list of strings"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ def _check_type(key: str, value: Any, expected: type, where: str) -> Any:
     ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         ok, value = True, float(value)
+    if expected is list and ok:
+        ok = all(isinstance(item, str) for item in value)
+        value = tuple(value)
     if not ok:
         raise InputError(f"{where}: {key!r} must be {TYPE_NAMES[expected]}, not {value!r}")
     return value

@@ -22,7 +22,7 @@ class QueriesAndKeys(GridScene):
                             min_box_width=0.7).to_edge(UP, buff=0.25)
         tokens.shift(RIGHT * 0.6)
         self.play(FadeIn(tokens))
-        e_cols = self.columns(trace.embeddings, tokens, self.theme.embedding, buff=0.2)
+        e_cols = self.projected_columns(trace.embeddings, tokens, self.theme.embedding, buff=0.2)
         row_e = label("E", self.theme, 24, color=self.theme.embedding).next_to(e_cols, LEFT, buff=0.3).to_edge(LEFT, buff=0.3)
         self.play(FadeIn(row_e), LaggedStart(*(FadeIn(c) for c in e_cols), lag_ratio=0.05))
         self.caption(f"each token's embedding E entering layer {trace.layer}: {trace.d_model} numbers")
@@ -57,13 +57,13 @@ class QueriesAndKeys(GridScene):
 
     def project(self, values, sources: VGroup, above: VGroup, row_e, name: str, color) -> tuple[VGroup, VGroup]:
         """Each E column turns into its projection (Q or K), drawn in a new row under ``above``."""
-        cols = self.columns(values, above, color, buff=0.3)
+        cols = self.projected_columns(values, above, color, buff=0.3)
         row = label(name, self.theme, 20, color=color).next_to(cols, LEFT, buff=0.2).align_to(row_e, LEFT)
         self.play(FadeIn(row), LaggedStart(*(ReplacementTransform(e.copy(), c) for e, c in zip(sources, cols)),
                                            lag_ratio=0.05, run_time=1.5))
         return cols, row
 
-    def columns(self, values, above: VGroup, color, buff: float) -> VGroup:
+    def projected_columns(self, values, above: VGroup, color, buff: float) -> VGroup:
         """One short vector column per token, under the matching mobject of ``above``."""
         cols = VGroup()
         for i, item in enumerate(above):

@@ -114,6 +114,10 @@ class RenderRequest:
 
         themed(self.settings)
         self.settings.query_index(self.settings.trace())
+        if self.scene == "ParameterCount":
+            self.settings.parameter_count()
+        if self.scene == "ContextShiftsMeaning":
+            self.settings.meaning_shift()
 
     def stamp_key(self) -> str:
         """What the output depends on: the request (not where it goes), the code, the libraries."""

@@ -44,6 +44,10 @@ class SceneSettings:
     query_token: str | None = None   # None: "creature" if the sentence has it, else its last word
     context: str = "le chat était assis sur le tapis"   # cross-attention's other sentence
     decimals: int = 2
+    preset: str = "gpt3-175b"         # ParameterCount's model (see `attention-render params --list`)
+    shift_word: str = "mole"          # ContextShiftsMeaning: the word followed through the layers …
+    shift_sentences: tuple[str, ...] = ("American shrew mole", "one mole of carbon dioxide",
+                                        "take a biopsy of the mole")   # … in these sentences
 
     def replace(self, **changes: object) -> SceneSettings:
         return dataclasses.replace(self, **changes)
@@ -58,6 +62,8 @@ class SceneSettings:
             if key not in fields:
                 raise InputError(f"unknown setting {key!r} in {source}: known ones are {', '.join(fields)}")
         data = dict(data)
+        if isinstance(data.get("shift_sentences"), list):
+            data["shift_sentences"] = tuple(data["shift_sentences"])
         if isinstance(data.get("colors"), (list, dict)):
             items = data["colors"].items() if isinstance(data["colors"], dict) else data["colors"]
             data["colors"] = tuple(tuple(pair) for pair in items)
@@ -69,6 +75,20 @@ class SceneSettings:
         return _trace(self.sentence, model, layer, head, self.heads, self.seed, self.device,
                       self.special_tokens, self.context if cross else None,
                       self.causal if causal is None else causal)
+
+    def parameter_count(self):
+        """The counter's tally for ``preset``."""
+        from attention_math import count_parameters, preset
+
+        return count_parameters(preset(self.preset))
+
+    def meaning_shift(self):
+        """``shift_word`` through every layer of the model, in each of ``shift_sentences`` (cached)."""
+        return _meaning_shift(self.shift_sentences, self.shift_word, self.model, self.device, self.special_tokens)
+
+    def scaling(self):
+        """The scaling probe on this machine's ``device`` (cached per process)."""
+        return _scaling(self.device)
 
     def query_index(self, trace: AttentionTrace) -> int:
         """The token whose update the scenes follow (InputError if the chosen one is not in the sentence)."""
@@ -99,6 +119,26 @@ def _focus_head(sentence: str, focus: str, model: str, device: str, heads: int |
     query, keys = parse_focus(focus)
     best = find_heads(sentence, query, keys, model=model, device=device, heads=heads, seed=seed)[0]
     return best.layer, best.head
+
+
+@functools.lru_cache(maxsize=4)
+def _meaning_shift(sentences: tuple[str, ...], word: str, model: str, device: str, special_tokens: bool):
+    from attention_math.meaning import meaning_shift
+
+    shift = meaning_shift(sentences, word, model=model, device=device, special_tokens=special_tokens)
+    if len(sentences) > 4:
+        raise InputError(f"ContextShiftsMeaning compares at most 4 sentences, got {len(sentences)}: drop some")
+    return shift
+
+
+SCALING_SIZES = (2, 4, 8, 16, 128, 256, 512, 768, 1024, 1536, 2048)
+
+
+@functools.lru_cache(maxsize=2)
+def _scaling(device: str):
+    from attention_math import scaling_probe
+
+    return scaling_probe(list(SCALING_SIZES), device=device)
 
 
 @functools.lru_cache(maxsize=16)

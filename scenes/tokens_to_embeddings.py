@@ -30,7 +30,7 @@ class TokensToEmbeddings(AttentionScene):
         # --- each token becomes a column of numbers ---------------------------------------
         self.beat("embeddings")
         scale = self.scale_of(trace.token_embeddings, trace.positions, trace.input_embeddings)
-        token_cols = self.columns(trace.token_embeddings, tokens, scale)
+        token_cols = self.embedding_columns(trace.token_embeddings, tokens, scale)
         self.play(LaggedStart(*(FadeIn(c, shift=DOWN * 0.2) for c in token_cols), lag_ratio=0.06))
         self.caption(f"each token looks up its own column of {trace.d_model} numbers (the first few shown)")
 
@@ -50,7 +50,7 @@ class TokensToEmbeddings(AttentionScene):
         plus = label("+ position", self.theme, 20, color=self.theme.muted).next_to(pos_cols, DOWN, buff=0.25)
         self.play(LaggedStart(*(FadeIn(c, shift=UP * 0.2) for c in pos_cols), lag_ratio=0.06), FadeIn(plus))
         self.caption("the position of each token is written into its column too")
-        sums = self.columns(trace.input_embeddings, tokens, scale)
+        sums = self.embedding_columns(trace.input_embeddings, tokens, scale)
         self.play(*(ReplacementTransform(VGroup(t, p), s) for t, p, s in zip(token_cols, pos_cols, sums)),
                   FadeOut(plus), run_time=1.5)
         note = "token + position" + (" (+ segment), then LayerNorm, is E" if trace.model == "minilm" else " = E")
@@ -64,7 +64,7 @@ class TokensToEmbeddings(AttentionScene):
         return VectorColumn(values, self.theme, n_shown=4, decimals=self.settings.decimals, font_size=13,
                             color_by_value=True, value_scale=scale, show_dimension=show_dimension)
 
-    def columns(self, values, tokens: TokenBoxes, scale: float) -> VGroup:
+    def embedding_columns(self, values, tokens: TokenBoxes, scale: float) -> VGroup:
         cols = VGroup()
         for i, box in enumerate(tokens):
             col = self.column(values[i], scale, show_dimension=(i == len(tokens) - 1)).next_to(box, DOWN, buff=0.3)

@@ -49,8 +49,13 @@ def assert_apart(mobjects, axis: int) -> None:
         assert start >= end - 1e-3, "two labels overlap"
 
 
-@pytest.mark.parametrize("name", list(SCENES))
-@pytest.mark.parametrize("model,theme", [("minilm", "dark"), ("toy", "light"), ("toy", "dark"), ("minilm", "light")])
+STORY = list(SCENES)[:7]                       # the first seven: every model × theme
+MORE = [n for n in list(SCENES)[7:] if n != "AttentionBlock"]
+MATRIX = ([(n, m, t) for n in STORY for m, t in [("minilm", "dark"), ("toy", "light"), ("toy", "dark"), ("minilm", "light")]]
+          + [(n, m, t) for n in MORE for m, t in [("minilm", "dark"), ("toy", "light")]])
+
+
+@pytest.mark.parametrize("name,model,theme", MATRIX)
 def test_scene_renders_a_video(name, model, theme, rendered, render_dir):
     path, scene = rendered(name, model=model, theme=theme)
     assert path.exists() and path.name == f"{name}_{theme}_256x144p5.mp4"
@@ -146,3 +151,76 @@ def test_long_words_are_elided_with_a_visible_ellipsis(rendered):
     labels = [m.text for m in scene.grid.query_labels]
     assert labels[1] == word[:11] + "…" and scene.trace().tokens[1] == word
     assert_inside_frame(scene)
+
+
+# --- scenes II ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("preset", ["gpt3-175b", "gpt2-small"])
+def test_parameter_count_shows_the_counter(preset, rendered):
+    from attention_math import count_parameters
+    from attention_math import preset as get_preset
+
+    if preset == "gpt3-175b":
+        _, scene = rendered("ParameterCount", model="minilm", theme="dark")
+    else:
+        _, scene = rendered("ParameterCount", fmt="png", model="toy", preset=preset)
+    count = count_parameters(get_preset(preset))
+    texts, values = shown_text(scene, "tally")
+    assert list(values) == [count.per_matrix, count.per_head, count.per_block_attention, count.attention_total]
+    assert texts == [f"{v:,}" for v in values]
+    assert shown_text(scene, "total")[0] == [f"{count.total:,}"]
+    if preset == "gpt3-175b":
+        assert texts == ["1,572,864", "6,291,456", "603,979,776", "57,982,058,496"]
+
+
+def test_cross_attention_shows_the_cross_trace(rendered):
+    _, scene = rendered("CrossAttention", model="minilm", theme="dark")
+    trace = scene.trace(cross=True)
+    assert trace.context_tokens is not None and scene.grid.n_rows == len(trace.context_tokens)
+    for name in ("scores", "pattern"):
+        texts, values = shown_text(scene, name)
+        np.testing.assert_array_equal(values, trace.on_screen(name, scene.head))
+        assert texts == expected_text(values)
+    assert shown_text(scene, "sums")[0] == ["1.00"] * len(trace.tokens)
+
+
+def test_context_shifts_meaning_shows_the_measured_similarities(rendered):
+    _, scene = rendered("ContextShiftsMeaning", model="minilm", theme="dark")
+    shift = scene.settings.meaning_shift()
+    initial, values = shown_text(scene, "initial")
+    assert len(set(map(tuple, np.asarray(values)))) == 1, "the three initial columns are identical"
+    for layer in range(shift.states.shape[0]):
+        texts, values = shown_text(scene, f"cosine_{layer}")
+        np.testing.assert_array_equal(values, shift.cosine[layer][np.triu_indices(3, 1)])
+        assert texts == expected_text(values)
+    assert shift.cosine[-1][0, 1] < shift.cosine[0][0, 1], "the states move apart"
+
+
+def test_quadratic_scaling_plots_the_probe(rendered):
+    _, scene = rendered("QuadraticScaling", model="minilm", theme="dark")
+    result = scene.settings.scaling()
+    assert shown_text(scene, "cells")[0] == [f"T={n}:{n * n:,}cells" for n in (2, 4, 8, 16)]   # Text drops spaces
+    measured = [p for p in result.points if p.n > 16]
+    assert list(scene.shown["seconds"][1]) == [p.seconds for p in measured]
+    assert list(scene.shown["bytes"][1]) == [p.peak_bytes for p in measured]
+
+
+def test_attention_block_is_the_seven_chapters_one_section_each(rendered):
+    from scenes.attention_block import CHAPTERS
+
+    path, scene = rendered("AttentionBlock", model="toy", theme="light")
+    assert [s.name for s in scene.renderer.file_writer.sections] == [c.__name__ for c in CHAPTERS]
+    assert_not_blank(last_frame(path), "light")
+
+
+def test_chapter_helpers_do_not_collide():
+    """AttentionBlock inherits every chapter: two chapters must not define a helper of the same name."""
+    from scenes.attention_block import CHAPTERS
+    from scenes.base import GridScene
+
+    seen: dict[str, str] = {}
+    for chapter in CHAPTERS:
+        for name in vars(chapter):
+            if callable(getattr(chapter, name)) and name != "construct" and not hasattr(GridScene, name):
+                assert name not in seen, f"{chapter.__name__}.{name} shadows {seen[name]}.{name}"
+                seen[name] = chapter.__name__

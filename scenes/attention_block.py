@@ -1,0 +1,37 @@
+"""The whole story as one video: the seven chapters in order, each a section, reusing their code."""
+
+from __future__ import annotations
+
+from manim import FadeOut
+
+from scenes.attention_formula import AttentionFormula
+from scenes.causal_mask import CausalMask
+from scenes.multi_head_sum import MultiHeadSum
+from scenes.queries_and_keys import QueriesAndKeys
+from scenes.scaled_softmax import ScaledSoftmax
+from scenes.tokens_to_embeddings import TokensToEmbeddings
+from scenes.values_update_embeddings import ValuesUpdateEmbeddings
+
+CHAPTERS = (TokensToEmbeddings, QueriesAndKeys, ScaledSoftmax, CausalMask, ValuesUpdateEmbeddings,
+            MultiHeadSum, AttentionFormula)
+
+
+class AttentionBlock(*CHAPTERS):
+    """Inherits every chapter, so each chapter's ``construct`` and helpers run unchanged on this scene."""
+
+    description = "The seven chapters in one video, one section per chapter."
+    in_chapters = True
+
+    def construct(self) -> None:
+        for i, chapter in enumerate(CHAPTERS):
+            if i:
+                self.clear_chapter()
+            self.next_section(chapter.__name__)
+            chapter.construct(self)
+
+    def clear_chapter(self) -> None:
+        """Fade everything out and forget the chapter's title and caption."""
+        if self.mobjects:
+            self.play(*(FadeOut(m) for m in self.mobjects), run_time=0.6)
+        self._caption = None
+        self.title_mobject = None
