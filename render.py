@@ -14,7 +14,7 @@ from typing import Any, Callable
 import click
 
 DEFAULT_SENTENCE = "a fluffy blue creature roamed the verdant forest"
-MODEL_CHOICES = ("toy", "minilm")
+MODEL_CHOICES = ("toy", "minilm", "tiny-gpt")
 
 
 class UsageProblem(click.ClickException):
@@ -75,6 +75,14 @@ class OneLineGroup(click.Group):
 @click.option("--verbose", is_flag=True, help="Show tracebacks and manim's own logs.")
 def cli(verbose: bool) -> None:
     """Attention in transformers, animated from real tensors."""
+    import logging
+
+    notes = logging.getLogger("attention_animated")
+    if not notes.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("note: %(message)s"))
+        notes.addHandler(handler)
+        notes.propagate = False
 
 
 # --- trace -----------------------------------------------------------------------------------
@@ -190,9 +198,16 @@ def heads(sentence: str, focus: str, model: str, top: int, device: str) -> None:
 
 @cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {name, description}.")
-def list_scenes(as_json: bool) -> None:
+@click.option("--vocab", is_flag=True, help="Print tiny-gpt's vocabulary instead.")
+def list_scenes(as_json: bool, vocab: bool) -> None:
     """Name every scene, with a line on what it shows."""
     from scenes import SCENES, scene_class
+
+    if vocab:
+        from attention_math.synthetic import VOCAB
+
+        click.echo(" ".join(w for w in VOCAB if w != "<pad>"))
+        return
 
     rows = [{"name": name, "description": scene_class(name).description} for name in SCENES]
     if as_json:
@@ -207,7 +222,9 @@ def scene_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--config", "config", type=click.Path(dir_okay=True), default=None,
                       help="A TOML settings file (see docs/settings.example.toml); options override it."),
         click.option("--sentence", "-s", default=None, help=f"The sentence [default: {DEFAULT_SENTENCE}]."),
-        click.option("--model", type=click.Choice(MODEL_CHOICES), default=None, help="Weights [default: minilm]."),
+        click.option("--model", type=click.Choice(MODEL_CHOICES), default=None,
+                     help="Weights [default: tiny-gpt for QueriesAndKeys, CausalMask and ValuesUpdateEmbeddings "
+                          "when it knows every word, else minilm]."),
         click.option("--layer", type=int, default=None, help="Layer to show (default: the model's teaching head)."),
         click.option("--head", type=int, default=None, help="Head to show (default: the model's teaching head)."),
         click.option("--heads", type=int, default=None, help="Number of heads (toy model only; must divide 12)."),
@@ -308,6 +325,26 @@ def slides(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: i
     folder = Path(deck) if deck else requests[0].output_dir / "slides"
     index = write_deck(results, folder, THEMES[requests[0].settings.theme].background.to_hex())
     click.echo(str(index))
+
+
+@cli.command()
+@click.option("--steps", type=click.IntRange(min=1), default=3000, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--output", "-o", type=click.Path(file_okay=False), default=None,
+              help="Folder for tiny_gpt.safetensors and tiny_gpt.json [default: attention_math/weights].")
+@one_line_errors
+def train(steps: int, seed: int, output: str | None) -> None:
+    """Train tiny-gpt from its seed on the synthetic adjective language (about a minute on 2 cores)."""
+    from pathlib import Path
+
+    from attention_math.tiny_gpt import WEIGHTS_DIR, TrainConfig, save, train as train_model
+
+    model, report = train_model(TrainConfig(steps=steps, seed=seed), log=lambda line: click.echo(line, err=True))
+    path = save(model, report, Path(output) if output else WEIGHTS_DIR)
+    e = report["evaluation"]
+    click.echo(f"{path}: held-out accuracy {e['accuracy']:.1%} (chance {e['chance']:.1%}); layer {e['head'][0]} "
+               f"head {e['head'][1]} sends {e['noun_to_adjectives']:.2f} of a noun's attention to its adjectives "
+               f"(random earlier tokens {e['control']:.2f}, untrained {e['untrained']:.2f})")
 
 
 @cli.command()

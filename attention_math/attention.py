@@ -5,7 +5,8 @@ runs over keys (the last axis). Scenes display the transpose: queries as columns
 keys as rows, softmax down each column. See ``AttentionTrace.pattern_on_screen``.
 
 Shapes: T tokens, d = d_model, h = n_heads, c = d_head; T_q / T_k where queries and
-keys may come from different sequences (cross-attention).
+keys may come from different sequences (cross-attention). Every step also takes a leading
+batch axis (training the tiny decoder uses that); the shape comments show one sequence.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class HeadWeights:
 
 def project(x: Tensor, w: Tensor, b: Tensor) -> Tensor:
     """Per-head projection: P_h = X · W_h + b_h (queries, keys, or value-down)."""
-    return torch.einsum("td,hdc->htc", x, w) + b[:, None, :]  # [h, T, c]
+    return torch.einsum("...td,hdc->...htc", x, w) + b[:, None, :]  # [h, T, c] (or [B, h, T, c])
 
 
 def scores(q: Tensor, k: Tensor) -> Tensor:
@@ -89,7 +90,7 @@ def weighted_sum(pattern: Tensor, values: Tensor) -> Tensor:
 
 def sum_heads(delta_per_head: Tensor, b_o: Tensor) -> Tensor:
     """ΔE = Σ_h ΔE_h + b_O: the heads' proposals add up."""
-    return delta_per_head.sum(dim=0) + b_o  # [T_q, d]
+    return delta_per_head.sum(dim=-3) + b_o  # [T_q, d]
 
 
 def concat_heads_output(pattern: Tensor, v: Tensor, w_o: Tensor, b_o: Tensor) -> Tensor:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import torch
 
 from .errors import InputError
@@ -10,7 +12,15 @@ from .sources import ToyModel, WeightSource
 MODELS: dict[str, str] = {
     "toy": "a seeded toy model, small enough to show every entry",
     "minilm": "all-MiniLM-L6-v2, a real pretrained BERT encoder (6 layers, 12 heads, d_model 384)",
+    "tiny-gpt": "a 2-layer causal decoder trained in this project on a synthetic adjective language",
 }
+
+
+@functools.lru_cache(maxsize=4)
+def load_tiny_gpt(device: torch.device):
+    from .tiny_gpt import TinyGPTSource
+
+    return TinyGPTSource(device)
 
 
 def get_source(model: str, *, device: torch.device, heads: int | None = None, seed: int = 0) -> WeightSource:
@@ -23,4 +33,8 @@ def get_source(model: str, *, device: torch.device, heads: int | None = None, se
         from .minilm import load_minilm
 
         return load_minilm(device)
+    if model == "tiny-gpt":
+        if heads is not None and heads != 4:
+            raise InputError(f"tiny-gpt has 4 heads; --heads {heads} applies to the toy model only")
+        return load_tiny_gpt(device)
     raise InputError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")

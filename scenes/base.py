@@ -33,7 +33,7 @@ class AttentionScene(Scene):
     description = ""   # one line, for `attention-render list`
 
     def setup(self) -> None:
-        self.settings: SceneSettings = active_settings()
+        self.settings: SceneSettings = active_settings().for_scene(type(self).__name__)
         self.theme: Theme = themed(self.settings)
         self.camera.background_color = self.theme.background
         self.head = head_of(self.settings)

@@ -108,9 +108,16 @@ class RenderRequest:
         if not 0.05 <= self.settings.run_time <= 20 or not 0 <= self.settings.wait <= 20:
             raise InputError("pacing out of range: run_time must be 0.05–20 and wait 0–20 (multipliers)")
 
+    def resolved(self) -> RenderRequest:
+        """The request with its model chosen (the settings' default rule applied for this scene)."""
+        return dataclasses.replace(self, settings=self.settings.for_scene(self.scene))
+
     def check_content(self) -> None:
         """The usage errors that need the model or manim: colours, the sentence, layer and head."""
         from scenes.palette import themed
+
+        if self.settings.model is None:
+            return self.resolved().check_content()
 
         themed(self.settings)
         self.settings.query_index(self.settings.trace())
@@ -277,6 +284,7 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
     if not force and (cached := _cached_result(request)) is not None:
         cached.seconds = time.perf_counter() - started
         return cached
+    stamp_request, request = request, request.resolved()    # the stamp is keyed by what the user asked
     request.check_content()                      # bad sentences and settings fail here, before manim starts
     w, h, fps = request.size()
     cls = scene_class(request.scene)
@@ -319,7 +327,7 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
         os.replace(produced, target)
         _link_tree(tex_dir, shared_cache / "Tex", only_new=True)
         _link_tree(text_dir, shared_cache / "texts", only_new=True)
-        _write_stamp(request, frames)
+        _write_stamp(stamp_request, frames)
     finally:
         set_active(None)
         shutil.rmtree(work, ignore_errors=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import logging
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -28,7 +29,7 @@ MAX_TOKENS = 14   # the grid scenes stay readable at 480p up to this many tokens
 @dataclass(frozen=True)
 class SceneSettings:
     sentence: str = DEFAULT_SENTENCE
-    model: str = "minilm"
+    model: str | None = None  # None: tiny-gpt for the causal scenes when it knows every word, else minilm
     layer: int | None = None  # None: the model's default (MiniLM layer 5 head 6, where
     head: int | None = None   # "creature" attends to "blue"; see `attention-render heads`)
     heads: int | None = None  # toy model's head count
@@ -72,9 +73,11 @@ class SceneSettings:
     def trace(self, causal: bool | None = None, cross: bool = False) -> AttentionTrace:
         """The trace every scene reads (cached, so the scenes of one render share it)."""
         model, layer, head = self.model_layer_head()
+        causal = self.causal if causal is None else causal
+        if model == "tiny-gpt" and not cross:
+            causal = True          # a decoder: its patterns are causal, as it was trained
         return _trace(self.sentence, model, layer, head, self.heads, self.seed, self.device,
-                      self.special_tokens, self.context if cross else None,
-                      self.causal if causal is None else causal)
+                      self.special_tokens, self.context if cross else None, causal)
 
     def parameter_count(self):
         """The counter's tally for ``preset``."""
@@ -84,7 +87,8 @@ class SceneSettings:
 
     def meaning_shift(self):
         """``shift_word`` through every layer of the model, in each of ``shift_sentences`` (cached)."""
-        return _meaning_shift(self.shift_sentences, self.shift_word, self.model, self.device, self.special_tokens)
+        return _meaning_shift(self.shift_sentences, self.shift_word, self.model or "minilm", self.device,
+                              self.special_tokens)
 
     def scaling(self):
         """The scaling probe on this machine's ``device`` (cached per process)."""
@@ -100,16 +104,46 @@ class SceneSettings:
         except InputError:
             return words[-1] if words else len(trace.tokens) - 1
 
+    def for_scene(self, scene: str) -> SceneSettings:
+        """Settings with the model chosen: the given one, else the default rule for ``scene`` (see ``default_model``)."""
+        return self if self.model is not None else self.replace(model=default_model(scene, self.sentence, self.device))
+
     def model_layer_head(self) -> tuple[str, int, int]:
         """The model, layer and head to show: given ones, else the focus's best head, else the model's default."""
+        model = self.model or "minilm"
         if self.focus and (self.layer is None or self.head is None):
-            layer, head = _focus_head(self.sentence, self.focus, self.model, self.device, self.heads, self.seed)
+            layer, head = _focus_head(self.sentence, self.focus, model, self.device, self.heads, self.seed)
+        elif model == "tiny-gpt":
+            layer, head = _tiny_gpt(self.device).head    # the adjective→noun head the head finder found
         else:
-            layer, head = DEFAULT_LAYER_HEAD.get(self.model, (0, 0))
-        return (self.model, layer if self.layer is None else self.layer, head if self.head is None else self.head)
+            layer, head = DEFAULT_LAYER_HEAD.get(model, (0, 0))
+        return (model, layer if self.layer is None else self.layer, head if self.head is None else self.head)
 
 
 DEFAULT_LAYER_HEAD = {"minilm": (5, 6), "toy": (0, 0)}
+CAUSAL_STORY = ("QueriesAndKeys", "CausalMask", "ValuesUpdateEmbeddings")   # told with a decoder when possible
+log = logging.getLogger("attention_animated")
+
+
+def _tiny_gpt(device: str):
+    from attention_math.device import resolve_device
+    from attention_math.weights import load_tiny_gpt
+
+    return load_tiny_gpt(resolve_device(device))
+
+
+def default_model(scene: str, sentence: str, device: str = "cpu") -> str:
+    """tiny-gpt for the causal story (masking, the Q/K grid, values) when it knows every word; else minilm."""
+    if scene not in CAUSAL_STORY:
+        return "minilm"
+    try:
+        fits = _tiny_gpt(device).fits(sentence)
+    except InputError:
+        fits = False
+    if not fits:
+        log.warning("%s: tiny-gpt does not know every word of the sentence, so it uses minilm "
+                    "(pass --model to choose)", scene)
+    return "tiny-gpt" if fits else "minilm"
 
 
 @functools.lru_cache(maxsize=8)

@@ -1,0 +1,172 @@
+"""The benchmark: render speed against manim's own floor, parallel jobs, cold start, cache, model.
+
+    make bench                      # or: .venv/bin/python benchmarks/run.py [--quick] [--scenes A,B]
+
+Everything is measured in ONE run on this machine (medians where repeated); prints a table and
+writes benchmarks/results/<machine>-<date>.json. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+sys.path.insert(0, str(ROOT))
+
+TARGETS = {
+    "scene_fps_ratio_1080p60": 0.5, "jobs2_speedup": 1.7, "cold_preview_ratio": 2.0,
+    "rerender_seconds": 1.5, "minilm_load_seconds": 1.0, "minilm_trace_ms": 30.0, "peak_rss_mb_1080p60": 1536,
+}
+SENTENCE_12 = "the quick brown fox jumps over the lazy dog today"   # 12 MiniLM tokens with [CLS] and [SEP]
+
+
+def timed(cmd: list[str], **kwargs) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True, **kwargs)
+    return time.perf_counter() - start
+
+
+def measure_render(scene: str, width: int, height: int, fps: int, out: str) -> dict:
+    line = subprocess.run([PY, str(ROOT / "benchmarks" / "worker.py"), scene, str(width), str(height), str(fps), out],
+                          check=True, cwd=ROOT, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    data = json.loads(line)
+    data["fps"] = data["frames"] / data["seconds"]
+    return data
+
+
+def model_timings() -> dict:
+    code = (
+        "import time, statistics, torch\n"
+        "t = time.perf_counter()\n"
+        "from attention_math.minilm import load_minilm\n"
+        "src = load_minilm(torch.device('cpu'))\n"
+        "load = time.perf_counter() - t\n"
+        "from attention_math import build_trace\n"
+        f"s = {SENTENCE_12!r}\n"
+        "build_trace(s, model='minilm', layer=5)\n"
+        "times = []\n"
+        "for _ in range(20):\n"
+        "    t = time.perf_counter(); tr = build_trace(s, model='minilm', layer=5); times.append(time.perf_counter() - t)\n"
+        "print(load, statistics.median(times), len(tr.tokens))\n"
+    )
+    out = subprocess.run([PY, "-c", code], check=True, cwd=ROOT, capture_output=True, text=True).stdout.split()
+    return {"minilm_load_seconds": float(out[0]), "minilm_trace_ms": float(out[1]) * 1e3, "tokens": int(out[2])}
+
+
+def scaling(device: str) -> dict:
+    from attention_math import scaling_probe
+
+    return scaling_probe([128, 256, 512, 1024, 2048, 4096], device=device).as_dict()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="480p15 only, three scenes (a smoke run, no targets)")
+    parser.add_argument("--scenes", default=None, help="comma-separated scenes (default: all but AttentionBlock)")
+    args = parser.parse_args()
+    from scenes import SCENES
+
+    names = args.scenes.split(",") if args.scenes else [n for n in SCENES if n != "AttentionBlock"]
+    if args.quick:
+        names = names[:3]
+    qualities = {"480p15": (854, 480, 15)} if args.quick else {"480p15": (854, 480, 15), "1080p60": (1920, 1080, 60)}
+    results: dict = {"machine": platform.node(), "python": platform.python_version(), "date": date.today().isoformat(),
+                     "cpu_count": __import__("os").cpu_count(), "renders": {}, "targets": TARGETS}
+    with tempfile.TemporaryDirectory() as tmp:
+        for quality, (w, h, fps) in qualities.items():
+            floor = measure_render("Floor", w, h, fps, tmp)
+            rows = {"Floor": floor}
+            for name in names:
+                rows[name] = measure_render(name, w, h, fps, tmp)
+                rows[name]["ratio_to_floor"] = rows[name]["fps"] / floor["fps"]
+                print(f"{quality} {name:24} {rows[name]['frames']:6d} frames {rows[name]['seconds']:7.1f} s "
+                      f"{rows[name]['fps']:6.1f} fps  ×{rows[name]['ratio_to_floor']:.2f} floor "
+                      f"{rows[name]['peak_rss_mb']:6.0f} MB", flush=True)
+            results["renders"][quality] = rows
+
+        cli = [PY, str(ROOT / "render.py"), "render", "--force", "-q"]
+        if not args.quick:
+            jobs = {}
+            for n in (1, 2):
+                out = Path(tmp) / f"jobs{n}"
+                out.mkdir()
+                jobs[n] = timed([*cli, "--all", "--jobs", str(n), "-o", str(out)])
+            results["jobs"] = {"jobs1_seconds": jobs[1], "jobs2_seconds": jobs[2], "speedup": jobs[1] / jobs[2]}
+            print(f"--all: jobs 1 {jobs[1]:.1f} s, jobs 2 {jobs[2]:.1f} s, speedup {jobs[1] / jobs[2]:.2f}", flush=True)
+
+        preview = Path(tmp) / "preview"
+        preview.mkdir()
+        imports = statistics.median(timed([PY, "-c", "import torch, manim"]) for _ in range(3))
+        cold = {}
+        for name in names:
+            seconds = timed([*cli, name, "-o", str(preview)])
+            frames = results["renders"]["480p15"][name]["frames"]
+            floor_seconds = frames / results["renders"]["480p15"]["Floor"]["fps"]
+            cold[name] = {"seconds": seconds, "budget": 2 * (imports + floor_seconds),
+                          "ratio": seconds / (imports + floor_seconds)}
+        rerender = statistics.median(timed([PY, str(ROOT / "render.py"), "render", names[0], "-q", "-o", str(preview)])
+                                     for _ in range(3))
+        results["cold_preview"] = {"import_torch_manim_seconds": imports, "scenes": cold}
+        results["rerender_seconds"] = rerender
+        print(f"import torch, manim {imports:.2f} s; unchanged re-render {rerender:.2f} s", flush=True)
+
+    results["model"] = model_timings()
+    results["scaling"] = {"cpu": scaling("cpu")}
+    import torch
+
+    if torch.cuda.is_available():
+        results["scaling"]["cuda"] = scaling("cuda")
+    print_table(results)
+    path = ROOT / "benchmarks" / "results" / f"{results['machine']}-{results['date']}{'-quick' if args.quick else ''}.json"
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {path.relative_to(ROOT)}")
+
+
+def print_table(results: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"benchmark {results['machine']} {results['date']} ({results['cpu_count']} cores)")
+    for column in ("measure", "value", "target", "met"):
+        table.add_column(column, justify="left" if column == "measure" else "right")
+
+    def row(measure: str, value: float, target: str, met: bool | None, fmt: str = "{:.2f}") -> None:
+        table.add_row(measure, fmt.format(value), target, "" if met is None else ("yes" if met else "NO"))
+
+    for quality, rows in results["renders"].items():
+        floor = rows["Floor"]
+        row(f"{quality} Floor fps", floor["fps"], "", None, "{:.1f}")
+        for name, r in rows.items():
+            if name == "Floor":
+                continue
+            if quality == "1080p60":
+                row(f"{quality} {name} fps ÷ floor", r["ratio_to_floor"], "≥ 0.5", r["ratio_to_floor"] >= 0.5)
+                row(f"{quality} {name} peak RSS MB", r["peak_rss_mb"], "≤ 1536", r["peak_rss_mb"] <= 1536, "{:.0f}")
+            else:
+                row(f"{quality} {name} fps ÷ floor", r["ratio_to_floor"], "", None)
+    if "jobs" in results:
+        row("--all --jobs 2 speed-up", results["jobs"]["speedup"], "≥ 1.7", results["jobs"]["speedup"] >= 1.7)
+    for name, c in results["cold_preview"]["scenes"].items():
+        row(f"cold 480p15 {name} ÷ (imports + floor)", c["ratio"], "≤ 2", c["ratio"] <= 2)
+    row("unchanged re-render s", results["rerender_seconds"], "≤ 1.5", results["rerender_seconds"] <= 1.5)
+    m = results["model"]
+    row("MiniLM load s", m["minilm_load_seconds"], "≤ 1", m["minilm_load_seconds"] <= 1)
+    row(f"MiniLM trace ms ({m['tokens']} tokens)", m["minilm_trace_ms"], "≤ 30", m["minilm_trace_ms"] <= 30)
+    for device, probe in results["scaling"].items():
+        last = probe["points"][-1]
+        row(f"scaling {device}: T={last['n']} pattern ms", last["seconds"] * 1e3, "", None)
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""One measured render in a fresh process; prints a JSON line (frames, seconds, peak RSS).
+
+    python benchmarks/worker.py SCENE WIDTH HEIGHT FPS OUTPUT_DIR
+SCENE "Floor" is benchmarks/floor.py; the others go through scenes.rendering.render_scene.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def render_floor(width: int, height: int, fps: int) -> int:
+    from manim import tempconfig
+
+    from benchmarks.floor import Floor
+
+    frames = 0
+    with tempfile.TemporaryDirectory() as media, tempconfig({"media_dir": media, "pixel_width": width,
+                                                             "pixel_height": height, "frame_rate": fps,
+                                                             "verbosity": "ERROR", "progress_bar": "none",
+                                                             "disable_caching": True}):
+        scene = Floor()
+        writer = scene.renderer.file_writer
+        write = writer.write_frame
+
+        def counting(pixels, *, repeat: int = 1) -> None:
+            nonlocal frames
+            write(pixels, repeat=repeat)
+            frames += repeat
+
+        writer.write_frame = counting
+        scene.render()
+    return frames
+
+
+def main() -> None:
+    name, width, height, fps, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+    import manim  # noqa: F401  (imports are not part of the render time)
+    import torch  # noqa: F401
+
+    start = time.perf_counter()
+    if name == "Floor":
+        frames = render_floor(width, height, fps)
+    else:
+        from scenes.rendering import RenderRequest, render_scene
+
+        result = render_scene(RenderRequest(name, resolution=(width, height), fps=fps, output_dir=Path(out)), force=True)
+        frames = result.frames
+    seconds = time.perf_counter() - start
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"scene": name, "frames": frames, "seconds": seconds, "peak_rss_mb": peak_kib / 1024}))
+
+
+if __name__ == "__main__":
+    main()
