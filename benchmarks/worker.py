@@ -20,24 +20,16 @@ def render_floor(width: int, height: int, fps: int) -> int:
     from manim import tempconfig
 
     from benchmarks.floor import Floor
+    from scenes.rendering import FrameCounter
 
-    frames = 0
     with tempfile.TemporaryDirectory() as media, tempconfig({"media_dir": media, "pixel_width": width,
                                                              "pixel_height": height, "frame_rate": fps,
                                                              "verbosity": "ERROR", "progress_bar": "none",
                                                              "disable_caching": True}):
         scene = Floor()
-        writer = scene.renderer.file_writer
-        write = writer.write_frame
-
-        def counting(pixels, *, repeat: int = 1) -> None:
-            nonlocal frames
-            write(pixels, repeat=repeat)
-            frames += repeat
-
-        writer.write_frame = counting
+        counter = FrameCounter(scene.renderer.file_writer)
         scene.render()
-    return frames
+    return counter.frames
 
 
 def main() -> None:

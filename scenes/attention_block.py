@@ -20,6 +20,7 @@ class AttentionBlock(*CHAPTERS):
     """Inherits every chapter, so each chapter's ``construct`` and helpers run unchanged on this scene."""
 
     description = "The seven chapters in one video, one section per chapter."
+    CHAPTER_COUNT = len(CHAPTERS)      # the renderer starts the longest scene first
     in_chapters = True
 
     def construct(self) -> None:

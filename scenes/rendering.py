@@ -265,6 +265,22 @@ def terminate_as_interrupt() -> Iterator[None]:
 
 # --- one render ------------------------------------------------------------------------------
 
+class FrameCounter:
+    """Counts the frames a scene's file writer writes, by wrapping its ``write_frame``."""
+
+    def __init__(self, writer, on_frame: FrameCallback | None = None) -> None:
+        self.frames = 0
+        self._write = writer.write_frame
+        self._on_frame = on_frame
+        writer.write_frame = self
+
+    def __call__(self, pixels, *, repeat: int = 1) -> None:
+        self._write(pixels, repeat=repeat)
+        self.frames += repeat
+        if self._on_frame is not None:
+            self._on_frame(self.frames)
+
+
 def render(request: RenderRequest, verbose: bool = False, force: bool = False) -> Path:
     """Render one scene; returns the path written. Raises InputError for bad settings."""
     result = render_scene(request, verbose=verbose, force=force)
@@ -303,23 +319,16 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
         "disable_caching": True,     # our own stamp answers unchanged re-renders; no per-animation hashing
     }
     logging.getLogger("manim").setLevel(options["verbosity"])
+    _forget_glyphs()
     set_active(request.settings)
     frames = 0
     try:
         with tempconfig(options):
             scene = cls()
             writer = scene.renderer.file_writer
-            write_frame = writer.write_frame
-
-            def counting_write_frame(pixels, *, repeat: int = 1) -> None:
-                nonlocal frames
-                write_frame(pixels, repeat=repeat)
-                frames += repeat
-                if on_frame is not None:
-                    on_frame(frames)
-
-            writer.write_frame = counting_write_frame
+            counter = FrameCounter(writer, on_frame)
             scene.render()
+            frames = counter.frames
             produced = Path(writer.image_file_path if request.fmt == "png" else writer.final_file_path)
             sections_dir = writer.sections_output_dir if request.sections else None
         if sections_dir is not None:
@@ -333,6 +342,17 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
         shutil.rmtree(work, ignore_errors=True)
     return RenderResult(request, target, frames=frames, seconds=time.perf_counter() - started, scene=scene,
                         sections=request.sections_path() if request.sections else None)
+
+
+def _forget_glyphs() -> None:
+    """Start each render with empty in-memory text caches (ours and manim's), so a render's pixels
+    never depend on what rendered before it in the same process (--jobs 1 equals --jobs 2)."""
+    from manim.mobject.svg.svg_mobject import SVG_HASH_TO_MOB_MAP
+
+    from scenes.components import _TEXT_PROTOTYPES
+
+    SVG_HASH_TO_MOB_MAP.clear()
+    _TEXT_PROTOTYPES.clear()
 
 
 def _replace_dir(new: Path, target: Path, work: Path) -> None:
@@ -416,6 +436,16 @@ def render_many(requests: list[RenderRequest], jobs: int = 1, verbose: bool = Fa
     return _render_in_pool(requests, jobs, verbose, force, report)
 
 
+def _expected_frames(request: RenderRequest) -> float:
+    """A guess of a render's length, so the pool starts the longest first: the last render's
+    frame count from its stamp, else the number of chapters (AttentionBlock has seven)."""
+    try:
+        return float(json.loads(_stamp_path(request).read_text())["frames"])
+    except (OSError, ValueError, KeyError):
+        chapters = getattr(scene_class(request.scene), "CHAPTER_COUNT", 1)
+        return 1e6 * chapters      # unknown: more chapters first, ahead of any known length
+
+
 def _render_in_pool(requests: list[RenderRequest], jobs: int, verbose: bool, force: bool,
                     report: ProgressCallback) -> list[RenderResult]:
     import multiprocessing
@@ -426,7 +456,8 @@ def _render_in_pool(requests: list[RenderRequest], jobs: int, verbose: bool, for
     results: dict[int, RenderResult] = {}
     pool = context.Pool(min(jobs, len(requests)), initializer=_worker_init, initargs=(events, verbose))
     try:
-        pending = {i: pool.apply_async(_worker, (i, r, verbose, force)) for i, r in enumerate(requests)}
+        longest_first = sorted(range(len(requests)), key=lambda i: -_expected_frames(requests[i]))
+        pending = {i: pool.apply_async(_worker, (i, requests[i], verbose, force)) for i in longest_first}
         while pending:
             try:
                 index, state, frames = events.get(timeout=0.1)

@@ -60,7 +60,7 @@ def results_table(results: Sequence[RenderResult]) -> Table:
     """Path, format, resolution, fps, duration and size of every output (and the failures)."""
     table = Table(title="written", title_justify="left")
     longest = max((len(str(r.path)) for r in results if r.path is not None), default=10)
-    table.add_column("path", overflow="fold", min_width=min(longest, 64))
+    table.add_column("path", overflow="fold", min_width=min(longest, 40))
     for column in ("format", "resolution", "fps", "duration", "size", "time"):
         table.add_column(column, justify="left" if column == "format" else "right", no_wrap=True)
     for result in results:
@@ -82,4 +82,5 @@ def results_table(results: Sequence[RenderResult]) -> Table:
 
 
 def print_results(results: Sequence[RenderResult], console: Console | None = None) -> None:
-    (console or Console(file=sys.stdout)).print(results_table(results))
+    wide = None if sys.stdout.isatty() else 200          # a log or a pipe: one row per file, never cut
+    (console or Console(file=sys.stdout, width=wide)).print(results_table(results))
