@@ -90,3 +90,16 @@ def test_causal_mask_renders_with_tiny_gpt_by_default(rendered):
     trace = scene.trace(causal=True)
     pattern, values = scene.shown["pattern"]
     np.testing.assert_array_equal(values, trace.on_screen("pattern", scene.head))
+
+
+def test_train_command_writes_loadable_weights(tmp_path):
+    from click.testing import CliRunner
+
+    from render import cli
+
+    result = CliRunner().invoke(cli, ["train", "--steps", "30", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "held-out accuracy" in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny_gpt.json", "tiny_gpt.safetensors"]
+    loaded = TinyGPTSource(torch.device("cpu"), folder=tmp_path)
+    assert loaded.report["config"]["steps"] == 30 and loaded.encode(DEFAULT).tokens == tuple(DEFAULT.split())
