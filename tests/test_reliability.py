@@ -133,7 +133,7 @@ def wait_for_temporary(out: Path, process: subprocess.Popen, timeout: float = 60
 @pytest.mark.parametrize("sig,jobs", [(signal.SIGINT, "1"), (signal.SIGTERM, "1"), (signal.SIGTERM, "2")])
 def test_interrupt_keeps_the_previous_video_and_leaves_no_temporary(tmp_path, sig, jobs):
     previous = b"the previous good video"
-    names = ["ScaledSoftmax", "CausalMask"] if jobs == "2" else ["ScaledSoftmax"]
+    names = ["AttentionBlock", "CrossAttention"] if jobs == "2" else ["AttentionBlock"]   # long enough to interrupt
     targets = [tmp_path / f"{name}_dark_256x144p5.mp4" for name in names]
     for target in targets:
         target.write_bytes(previous)
@@ -154,7 +154,7 @@ def test_interrupt_keeps_the_previous_video_and_leaves_no_temporary(tmp_path, si
 
 @pytest.mark.render
 def test_stale_temporary_of_a_killed_render_is_swept(tmp_path):
-    process = start_render(tmp_path, "CausalMask")
+    process = start_render(tmp_path, "AttentionBlock")
     wait_for_temporary(tmp_path, process)
     process.kill()                   # SIGKILL: no chance to clean up
     process.wait()
