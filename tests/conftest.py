@@ -69,3 +69,11 @@ def rendered(tiny, render_dir):
         return done[key]
 
     return _rendered
+
+
+@pytest.fixture(scope="session", autouse=True)
+def manim_media_outside_the_repo(tmp_path_factory):
+    """Text made outside a render (e.g. mobject tests) caches its SVGs under manim's media_dir: keep it out of media/."""
+    from manim import config
+
+    config.media_dir = str(tmp_path_factory.mktemp("manim-media"))

@@ -116,8 +116,11 @@ def test_odd_but_valid_sentences_are_drawn_literally(what):
 # --- interruption -----------------------------------------------------------------------------
 
 def start_render(out: Path, *extra: str) -> subprocess.Popen:
+    # A runner started in the background (nohup, CI) may ignore SIGINT, and Python keeps an ignored
+    # SIGINT ignored: give the child the default disposition, as a terminal would.
     return subprocess.Popen([sys.executable, str(ROOT / "render.py"), "render", *extra, *TINY, "-o", str(out),
-                             "--force", "-q"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--force", "-q"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def wait_for_temporary(out: Path, process: subprocess.Popen, timeout: float = 60) -> None:
