@@ -480,7 +480,3 @@ def _render_in_pool(requests: list[RenderRequest], jobs: int, verbose: bool, for
     finally:
         pool.join()
     return [results[i] for i in range(len(requests))]
-
-
-def all_scene_names() -> list[str]:
-    return list(SCENES)
