@@ -10,6 +10,7 @@ from manim.animation.animation import prepare_animation
 
 from attention_math import AttentionTrace
 
+from scenes.camera import PathCachingCamera
 from scenes.components import AttentionGrid, label
 from scenes.palette import Theme, themed
 from scenes.settings import SceneSettings, active_settings, head_of
@@ -31,6 +32,10 @@ class AttentionScene(Scene):
     """A scene that reads one trace and draws it. Subclasses split ``construct`` into beats."""
 
     description = ""   # one line, for `attention-render list`
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("camera_class", PathCachingCamera)
+        super().__init__(*args, **kwargs)
 
     def setup(self) -> None:
         self.settings: SceneSettings = active_settings().for_scene(type(self).__name__)

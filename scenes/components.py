@@ -39,38 +39,88 @@ def short(token: str, limit: int = MAX_TOKEN_CHARS) -> str:
 
 
 class FlatText(VMobject):
-    """A ``Text`` (Pango, no markup) flattened into one path: its glyphs' outlines, one fill.
+    """Text (Pango, no markup) flattened into one path: its glyphs' outlines, one fill.
 
     Speed: Cairo pays per path, and a grid of numbers is hundreds of glyphs a frame; one path
     per label instead of one per glyph draws the same pixels with a fraction of the calls.
-    ``text`` is the string, as on ``Text``.
+    ``text`` is the string, as on ``Text``; ``outlines`` are the glyphs' points.
     """
 
-    def __init__(self, text: Text, **kwargs) -> None:
+    def __init__(self, text: str, outlines: Sequence[np.ndarray], color: ManimColor, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.text = text.text
-        glyphs = [g.points for g in text.family_members_with_points()]
-        self.set_points(np.concatenate(glyphs) if glyphs else np.zeros((0, 3)))
-        self.set_fill(text.get_fill_color(), opacity=1).set_stroke(width=0)
+        self.text = text
+        self.set_points(np.concatenate(outlines) if len(outlines) else np.zeros((0, 3)))
+        self.set_fill(color, opacity=1).set_stroke(width=0)
+
+    @classmethod
+    def of(cls, text: Text) -> FlatText:
+        return cls(text.text, [g.points for g in text.family_members_with_points()], text.get_fill_color())
+
+    def get_subpaths_from_points(self, points: np.ndarray) -> list[np.ndarray]:
+        """The glyphs' subpaths, split where ``VMobject`` splits them, found in one vectorised pass.
+
+        Speed: a transform between two numbers aligns their subpaths, and ``VMobject`` compares
+        every pair of neighbouring points with ``np.allclose`` in a Python loop to find them.
+        """
+        ranges = self.get_subpath_split_indices_from_points(points).tolist()
+        return [points[start:end] for start, end in ranges if end - start >= self.n_points_per_cubic_curve]
+
+
+NUMBER_GLYPHS = "0123456789.−∞"   # every character format_number writes
+
+
+class MonoGlyphs:
+    """The outlines of ``NUMBER_GLYPHS`` in one monospaced font and size, set from one ``Text``.
+
+    Speed: a grid shows dozens of distinct numbers and Pango costs ~15 ms a string; in a
+    monospaced font a number is its glyphs side by side, one advance apart, so one line of
+    Pango per font size gives every number (tests compare the result with ``Text``).
+    """
+
+    def __init__(self, font: str, font_size: float) -> None:
+        line = Text("0" + NUMBER_GLYPHS, font=font, font_size=font_size)
+        glyphs = line.submobjects                       # one per character: there are no spaces
+        self.advance = RIGHT * (glyphs[1].get_left()[0] - glyphs[0].get_left()[0])   # the two zeros
+        self.outlines = {c: g.points - self.advance * pen for pen, (c, g) in enumerate(zip(NUMBER_GLYPHS, glyphs[1:]), 1)}
+
+    def can_set(self, text: str) -> bool:
+        return bool(text) and all(c in self.outlines for c in text)
+
+    def set(self, text: str, color: ManimColor) -> FlatText:
+        """``text`` as ``Text`` would draw it, centred on the origin."""
+        outlines = [self.outlines[c] + self.advance * pen for pen, c in enumerate(text)]
+        return FlatText(text, outlines, color).center()
 
 
 _TEXT_PROTOTYPES: dict[tuple, FlatText] = {}
+_MONO_GLYPHS: dict[tuple[str, float], MonoGlyphs] = {}
 
 
 def cached_text(text: str, font: str, font_size: float, color: ManimColor, **kwargs) -> FlatText:
-    """Text copied from a prototype made once per distinct string and style.
+    """Text copied from a prototype made once per distinct string and style, then coloured.
 
-    Speed: a grid shows the same few numbers again and again, and every transform deep-copies
-    its mobjects; a prototype is parsed once, and a flat copy is cheap to make and to draw.
+    Speed: a grid shows the same few strings again and again (each token as a query and as a
+    key, in two colours), and every transform deep-copies its mobjects; a prototype is parsed
+    once, and a flat copy is cheap to make and to draw.
     """
-    key = (text, font, float(font_size), ManimColor(color).to_hex(), tuple(sorted(kwargs.items())))
+    key = (text, font, float(font_size), tuple(sorted(kwargs.items())))
     prototype = _TEXT_PROTOTYPES.get(key)
     if prototype is None:
-        prototype = FlatText(Text(text, font=font, font_size=font_size, color=color, **kwargs))
+        prototype = FlatText.of(Text(text, font=font, font_size=font_size, **kwargs))
         if len(_TEXT_PROTOTYPES) > 20000:
             _TEXT_PROTOTYPES.clear()
         _TEXT_PROTOTYPES[key] = prototype
-    return prototype.copy()
+    return prototype.copy().set_fill(color, opacity=1)
+
+
+def mono_number_text(text: str, font_size: float, color: ManimColor) -> FlatText:
+    """A formatted number in ``MONO``, set from cached glyphs (or by Pango for anything unusual)."""
+    glyphs = _MONO_GLYPHS.get((MONO, float(font_size)))
+    if glyphs is None:
+        glyphs = _MONO_GLYPHS[(MONO, float(font_size))] = MonoGlyphs(MONO, font_size)
+    if not glyphs.can_set(text):
+        return cached_text(text, MONO, font_size, color)
+    return glyphs.set(text, ManimColor(color))
 
 
 def grouped(count: int) -> str:
@@ -94,7 +144,7 @@ def label(text: str, theme: Theme, font_size: float = 24, color: ManimColor | No
 
 def number(value: float, theme: Theme, font_size: float = 20, decimals: int = 2,
            color: ManimColor | None = None) -> FlatText:
-    return cached_text(format_number(value, decimals), MONO, font_size, color or theme.text)
+    return mono_number_text(format_number(value, decimals), font_size, color or theme.text)
 
 
 class TokenBoxes(VGroup):
@@ -158,13 +208,11 @@ class VectorColumn(VGroup):
         return self.brackets
 
 
-def _bracket(height: float, side: np.ndarray, color: ManimColor) -> VGroup:
-    """A square bracket [ or ] of the given height."""
-    tick = 0.08 * (1 if side is LEFT else -1)
-    spine = Line(UP * height / 2, DOWN * height / 2, color=color, stroke_width=2)
-    top = Line(spine.get_top(), spine.get_top() + RIGHT * tick, color=color, stroke_width=2)
-    bottom = Line(spine.get_bottom(), spine.get_bottom() + RIGHT * tick, color=color, stroke_width=2)
-    return VGroup(spine, top, bottom)
+def _bracket(height: float, side: np.ndarray, color: ManimColor) -> VMobject:
+    """A square bracket [ or ] of the given height, drawn as one stroke."""
+    tick = RIGHT * 0.08 * (1 if side is LEFT else -1)
+    top, bottom = UP * height / 2, DOWN * height / 2
+    return VMobject(stroke_color=color, stroke_width=2).set_points_as_corners([top + tick, top, bottom, bottom + tick])
 
 
 class AttentionGrid(VGroup):

@@ -349,10 +349,11 @@ def _forget_glyphs() -> None:
     never depend on what rendered before it in the same process (--jobs 1 equals --jobs 2)."""
     from manim.mobject.svg.svg_mobject import SVG_HASH_TO_MOB_MAP
 
-    from scenes.components import _TEXT_PROTOTYPES
+    from scenes.components import _MONO_GLYPHS, _TEXT_PROTOTYPES
 
     SVG_HASH_TO_MOB_MAP.clear()
     _TEXT_PROTOTYPES.clear()
+    _MONO_GLYPHS.clear()
 
 
 def _replace_dir(new: Path, target: Path, work: Path) -> None:

@@ -1,0 +1,81 @@
+"""Manim's Cairo camera, with each path built once per distinct set of points.
+
+Speed: manim hands Cairo a path one Bézier curve at a time from a Python loop, for every
+mobject in every frame. Much of a frame repeats the last one (a fading label keeps its points,
+only its opacity changes), so this camera keeps the Cairo paths drawn lately and appends one in
+a single call when the same points come again; a new path gets its curves in one batch. Either
+way the pixels are manim's own (tests compare them), and a mobject faded out entirely is skipped.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from itertools import starmap
+from typing import Any
+
+import cairo
+import numpy as np
+from manim import Camera, VMobject
+
+CURVE = 4   # points per cubic Bézier curve in manim's Cairo renderer
+
+
+class PathCachingCamera(Camera):
+    """A ``Camera`` whose ``set_cairo_context_path`` reuses the Cairo path of unchanged points."""
+
+    cache_bytes = 32 * 2**20   # the newest shapes, about 32 MB of them (points and Cairo paths)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._paths: OrderedDict[tuple[bytes, float], cairo.Path] = OrderedDict()   # least recent first
+        self._cached_bytes = 0
+
+    def display_vectorized(self, vmobject: VMobject, ctx: cairo.Context) -> PathCachingCamera:
+        # A mobject faded all the way out (waiting its turn in a LaggedStart) puts no ink down.
+        if self.is_invisible(vmobject):
+            return self
+        return super().display_vectorized(vmobject, ctx)
+
+    def is_invisible(self, vmobject: VMobject) -> bool:
+        if self.get_fill_rgbas(vmobject)[:, 3].any():
+            return False
+        return all(vmobject.get_stroke_width(background) == 0
+                   or not self.get_stroke_rgbas(vmobject, background)[:, 3].any()
+                   for background in (False, True))
+
+    def set_cairo_context_path(self, ctx: cairo.Context, vmobject: VMobject) -> PathCachingCamera:
+        points = self.transform_points_pre_display(vmobject, vmobject.points)
+        ctx.new_path()
+        if len(points) == 0:
+            return self
+        key = (points.tobytes(), vmobject.tolerance_for_point_equality)
+        path = self._paths.get(key)
+        if path is None:
+            build_path(ctx, vmobject, points)
+            self._remember(key, ctx.copy_path())
+        else:
+            self._paths.move_to_end(key)
+            ctx.append_path(path)
+        return self
+
+    def _remember(self, key: tuple[bytes, float], path: cairo.Path) -> None:
+        self._paths[key] = path
+        self._cached_bytes += 2 * len(key[0])         # a Cairo path takes about what its points take
+        while self._cached_bytes > self.cache_bytes:
+            old, _ = self._paths.popitem(last=False)
+            self._cached_bytes -= 2 * len(old[0])
+
+
+def build_path(ctx: cairo.Context, vmobject: VMobject, points: np.ndarray) -> None:
+    """The path manim's camera builds (same subpaths, curves and closes), in a few C-level calls."""
+    xy = np.ascontiguousarray(points[:, :2], dtype=float)
+    for start, end in vmobject.get_subpath_split_indices_from_points(points, n_dims=2).tolist():
+        n_curves = (end - start) // CURVE
+        if n_curves == 0:
+            continue
+        ctx.new_sub_path()
+        ctx.move_to(*xy[start].tolist())
+        handles_and_ends = xy[start:start + n_curves * CURVE].reshape(n_curves, CURVE, 2)[:, 1:, :]
+        deque(starmap(ctx.curve_to, handles_and_ends.reshape(n_curves, 6).tolist()), maxlen=0)
+        if vmobject.consider_points_equals_2d(points[start], points[end - 1]):
+            ctx.close_path()

@@ -1,0 +1,100 @@
+"""The speed-ups draw what manim draws: the path-caching camera, numbers set from cached glyphs,
+FlatText's vectorised subpaths. Each is compared with manim's own way of doing the same thing."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from manim import DOWN, LEFT, RIGHT, UP, Brace, Camera, Circle, Line, Text, VGroup, VMobject, tempconfig
+
+from scenes.camera import PathCachingCamera
+from scenes.components import VectorColumn, cached_text, format_number, mono_number_text
+from scenes.palette import MONO, THEMES
+
+
+@pytest.fixture
+def small_frame():
+    with tempconfig({"pixel_width": 480, "pixel_height": 270}):
+        yield
+
+
+def _scene() -> VGroup:
+    theme = THEMES["dark"]
+    column = VectorColumn(np.array([0.42, -1.3, 0.07, 12.5, 3.0]), theme, color_by_value=True)
+    words = cached_text("a fluffy blue creature", "DejaVu Sans", 24, theme.query).to_edge(UP)
+    return VGroup(column.shift(LEFT * 3), words, Brace(column, DOWN), Circle().shift(RIGHT * 3),
+                  Line(LEFT * 6, RIGHT * 6).shift(DOWN * 3))
+
+
+def _frame(camera_class: type[Camera], mobjects: VGroup, shifts: list[np.ndarray]) -> list[np.ndarray]:
+    camera = camera_class()
+    frames = []
+    for shift in shifts:
+        mobjects.shift(shift)
+        camera.reset()
+        camera.capture_mobjects([mobjects])
+        frames.append(camera.pixel_array.astype(int))
+    return frames
+
+
+def test_path_caching_camera_draws_manims_pixels(small_frame):
+    # New paths, the same again (cache hits), moved, and back where they were.
+    shifts = [np.zeros(3), np.zeros(3), RIGHT * 0.37 + UP * 0.11, -(RIGHT * 0.37 + UP * 0.11)]
+    ours = _frame(PathCachingCamera, _scene(), shifts)
+    manims = _frame(Camera, _scene(), shifts)
+    for got, want in zip(ours, manims):
+        assert want.any(), "the reference frame is blank"
+        assert np.array_equal(got, want), f"{(got != want).mean():.3%} of pixel values differ"
+
+
+def test_path_caching_camera_reuses_paths_and_stays_bounded(small_frame):
+    camera = PathCachingCamera()
+    mobjects = _scene()
+    camera.capture_mobjects([mobjects])
+    paths = len(camera._paths)
+    camera.capture_mobjects([mobjects])
+    assert len(camera._paths) == paths, "unchanged points should find their path, not store it twice"
+    mobjects.shift(RIGHT * 0.5)
+    camera.capture_mobjects([mobjects])
+    assert len(camera._paths) == 2 * paths
+    camera.cache_bytes = 4096
+    for k in range(20):
+        camera.capture_mobjects([Circle(radius=1 + k / 10)])
+    assert camera._cached_bytes <= 4096
+
+
+def test_a_faded_out_mobject_puts_no_ink_down(small_frame):
+    camera = PathCachingCamera()
+    hidden = Circle(fill_opacity=1).set_opacity(0)
+    camera.capture_mobjects([hidden])
+    assert not camera.pixel_array[:, :, :3].any()
+    assert camera.is_invisible(hidden) and not camera.is_invisible(Circle())
+
+
+@pytest.mark.parametrize("font_size", [12, 13, 18.5, 20, 36])
+def test_numbers_set_from_glyphs_match_pango(font_size):
+    for value in [0.42, -1.3, 10.05, -0.0, 123.456, -math.inf, 7.89, -88.01]:
+        text = format_number(value, 2)
+        ours = mono_number_text(text, font_size, "#ffffff")
+        pango = Text(text, font=MONO, font_size=font_size)
+        assert ours.text == text
+        want = np.concatenate([glyph.points for glyph in pango.family_members_with_points()])
+        assert ours.points.shape == want.shape
+        assert np.abs(ours.points - want).max() < 1e-5, text
+
+
+def test_unusual_number_text_falls_back_to_pango():
+    ours = mono_number_text("1e-05", 20, "#ffffff")        # 'e' and '-' are not in the glyph set
+    pango = Text("1e-05", font=MONO, font_size=20)
+    assert np.allclose(ours.points, np.concatenate([g.points for g in pango.family_members_with_points()]))
+
+
+@pytest.mark.parametrize("text", ["−0.42", "8.88", "a fluffy blue creature", "W_O: 384 × 384"])
+def test_flat_text_subpaths_are_vmobjects(text):
+    flat = cached_text(text, "DejaVu Sans", 24, "#ffffff")
+    ours = flat.get_subpaths()
+    manims = VMobject.get_subpaths_from_points(flat, flat.points)
+    assert len(ours) == len(manims) > 1
+    assert all(np.array_equal(a, b) for a, b in zip(ours, manims))
