@@ -11,6 +11,7 @@ from manim.animation.animation import prepare_animation
 from attention_math import AttentionTrace
 
 from scenes.camera import PathCachingCamera
+from scenes.memory import release_free_memory
 from scenes.components import AttentionGrid, label
 from scenes.palette import Theme, themed
 from scenes.settings import SceneSettings, active_settings, head_of
@@ -62,6 +63,7 @@ class AttentionScene(Scene):
                 kwargs["run_time"] = max(prepare_animation(a).run_time for a in animations)
             kwargs["run_time"] *= self.settings.run_time
         super().play(*animations, **kwargs)
+        release_free_memory()      # the finished animation's encoder buffers
 
     def wait(self, duration: float = 1.0, *args, **kwargs) -> None:
         super().wait(duration * self.settings.wait, *args, **kwargs)

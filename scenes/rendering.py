@@ -43,6 +43,10 @@ FORMATS = ("mp4", "gif", "webm", "mov", "png")
 ALPHA_FORMATS = ("webm", "mov", "png")      # mp4 (H.264) and manim's GIF cannot carry alpha
 SECTION_FORMATS = ("mp4", "webm", "mov")
 TEMP_PREFIX = ".render-"
+# Speed: manim (max_inflight_encoders = 1) waits at the end of every animation until its clip is
+# encoded; with more in flight, the next animation draws while the last one is still encoding.
+ENCODERS_IN_FLIGHT = 2
+ENCODER_THREADS = max(1, (os.cpu_count() or 2) // ENCODERS_IN_FLIGHT)   # share the cores, not oversubscribe them
 MAX_PIXELS = 3840 * 2160
 
 FrameCallback = Callable[[int], None]
@@ -317,6 +321,8 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
         "save_sections": request.sections,
         "verbosity": "INFO" if verbose else "ERROR", "progress_bar": "display" if verbose else "none",
         "disable_caching": True,     # our own stamp answers unchanged re-renders; no per-animation hashing
+        "max_inflight_encoders": ENCODERS_IN_FLIGHT,
+        "video_encoder_options": {"threads": str(ENCODER_THREADS)},
     }
     logging.getLogger("manim").setLevel(options["verbosity"])
     _forget_glyphs()
