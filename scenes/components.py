@@ -14,6 +14,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Brace, Dot, Line, ManimColor, Rectangl
                    VGroup, VMobject)
 
 from scenes.palette import FONT, MONO, Theme
+from scenes.pango_text import OutlineText
 
 # Text height in scene units per point of font size (DejaVu, measured).
 UNITS_PER_POINT = 0.0105
@@ -106,7 +107,7 @@ def cached_text(text: str, font: str, font_size: float, color: ManimColor, **kwa
     key = (text, font, float(font_size), tuple(sorted(kwargs.items())))
     prototype = _TEXT_PROTOTYPES.get(key)
     if prototype is None:
-        prototype = FlatText.of(Text(text, font=font, font_size=font_size, **kwargs))
+        prototype = FlatText.of(OutlineText(text, font=font, font_size=font_size, **kwargs))
         if len(_TEXT_PROTOTYPES) > 20000:
             _TEXT_PROTOTYPES.clear()
         _TEXT_PROTOTYPES[key] = prototype

@@ -1,5 +1,6 @@
 """The speed-ups draw what manim draws: the path-caching camera, numbers set from cached glyphs,
-FlatText's vectorised subpaths. Each is compared with manim's own way of doing the same thing."""
+text read straight from Pango's SVG, FlatText's vectorised subpaths. Each is compared with
+manim's own way of doing the same thing."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from manim import DOWN, LEFT, RIGHT, UP, Brace, Camera, Circle, Line, Text, VGro
 
 from scenes.camera import PathCachingCamera
 from scenes.components import VectorColumn, cached_text, format_number, mono_number_text
-from scenes.palette import MONO, THEMES
+from scenes.palette import FONT, MONO, THEMES
+from scenes.pango_text import OutlineText, UnexpectedSVG, read_pango_svg
 
 
 @pytest.fixture
@@ -98,3 +100,31 @@ def test_flat_text_subpaths_are_vmobjects(text):
     manims = VMobject.get_subpaths_from_points(flat, flat.points)
     assert len(ours) == len(manims) > 1
     assert all(np.array_equal(a, b) for a, b in zip(ours, manims))
+
+
+TEXTS = ["a fluffy blue creature roamed the verdant forest", "W_O: 384 × 384", "Σ", "⋮", "+ position",
+         "naïve café — Ünïcödé", "שלום עולם", r"\input{x} <b>bold</b> & %", "##rdan", "a\tb", "two  spaces",
+         "line\nbreak", "emoji 🎉 here", "x"]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("weight", ["NORMAL", "BOLD"])
+def test_outline_text_has_manims_points(text, weight):
+    ours, manims = (cls(text, font=FONT, font_size=24.5, weight=weight) for cls in (OutlineText, Text))
+    got = [m.points for m in ours.family_members_with_points()]
+    want = [m.points for m in manims.family_members_with_points()]
+    assert [len(p) for p in got] == [len(p) for p in want]
+    if want:
+        assert np.abs(np.concatenate(got) - np.concatenate(want)).max() < 1e-9
+    assert ours.text == manims.text
+
+
+def test_outline_text_leaves_anything_else_to_manim(tmp_path):
+    svg = tmp_path / "t.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="10pt" viewBox="0 0 10 10">'
+                   '<image href="emoji.png"/></svg>')
+    with pytest.raises(UnexpectedSVG):
+        read_pango_svg(svg)
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="10pt" viewBox="0 0 20 20"/>')
+    with pytest.raises(UnexpectedSVG):
+        read_pango_svg(svg)

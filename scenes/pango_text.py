@@ -1,0 +1,128 @@
+"""``Text`` whose Pango SVG is read directly, without svgelements and the per-element VGroups.
+
+Speed: a caption cost ~100 ms, nearly all of it in parsing the SVG Pango writes (a list of glyph
+symbols and where each is used) into a tree of mobjects. That SVG only ever holds absolute
+``M``/``L``/``C``/``Z`` paths placed by ``<use x= y=>``, so ``OutlineText`` reads it in a few
+milliseconds into one VMobject per glyph, with the points manim's SVG import would give them
+(tests compare the two). Everything else, Pango itself included, is manim's ``Text``; any SVG
+holding something else (a colour emoji's bitmap, a transform) goes through manim's own import.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+from manim import RIGHT, Text, VMobject
+
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+TOKEN = re.compile(r"[A-Za-z]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+LENGTH = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*([a-z]*)\s*$")
+CLOSE_ENOUGH = 0.0001       # manim closes a path with a line only if its end is further than this
+
+
+class UnexpectedSVG(ValueError):
+    """The SVG holds something this reader does not handle; manim's import will."""
+
+
+class OutlineText(Text):
+    """``Text``, with the glyph outlines read straight from Pango's SVG."""
+
+    def generate_mobject(self) -> OutlineText:
+        try:
+            outlines = read_pango_svg(self.get_file_path())
+        except UnexpectedSVG:
+            return super().generate_mobject()
+        self.add(*(VMobject().set_points(points) for points in outlines))
+        self.id_to_vgroup_dict = {}
+        self.flip(RIGHT)          # SVG's y points down, as manim's import does
+        return self
+
+
+def read_pango_svg(path: Path) -> list[np.ndarray]:
+    """The points of every glyph Pango placed, in document order, in SVG user units."""
+    root = ET.parse(path).getroot()
+    _check_viewport(root)
+    symbols: dict[str, list[np.ndarray]] = {}
+    for symbol in root.iter(f"{SVG}symbol"):
+        paths = list(symbol)
+        if any(p.tag != f"{SVG}path" or "transform" in p.attrib for p in paths):
+            raise UnexpectedSVG("a glyph that is not a plain path")
+        symbols[symbol.get("id", "")] = [_path_points(p.get("d", "")) for p in paths]
+    outlines: list[np.ndarray] = []
+    _place_glyphs(root, symbols, outlines)
+    return outlines
+
+
+def _place_glyphs(parent: ET.Element, symbols: dict[str, list[np.ndarray]], outlines: list[np.ndarray]) -> None:
+    """Walk the drawing (not the definitions) in document order; only groups and glyph uses."""
+    for element in parent:
+        tag = element.tag.removeprefix(SVG)
+        if tag == "defs":
+            continue
+        if "transform" in element.attrib:
+            raise UnexpectedSVG(f"a transformed <{tag}>")
+        if tag == "g":
+            _place_glyphs(element, symbols, outlines)
+        elif tag == "use" and (glyph := symbols.get(element.get(XLINK_HREF, "").removeprefix("#"))) is not None:
+            offset = np.array([float(element.get("x", 0)), float(element.get("y", 0)), 0.0])
+            outlines.extend(points + offset for points in glyph if len(points))
+        else:
+            raise UnexpectedSVG(f"an SVG <{tag}> in the drawing")     # e.g. the box of a missing glyph
+
+
+def _check_viewport(root: ET.Element) -> None:
+    """Pango sizes its canvas as many points as its viewBox has units, which manim's import
+    reads one to one (user units are scene units before Text scales them); else, manim's import."""
+    width, height, box = root.get("width", ""), root.get("height", ""), root.get("viewBox", "")
+    try:
+        numbers = [float(v) for v in box.replace(",", " ").split()]
+        size = [float(LENGTH.match(width).group(1)), float(LENGTH.match(height).group(1))]
+    except (AttributeError, ValueError):
+        raise UnexpectedSVG("no width, height and viewBox") from None
+    if numbers != [0.0, 0.0, *size]:
+        raise UnexpectedSVG("a viewBox that is not the canvas")
+
+
+def _path_points(d: str) -> np.ndarray:
+    """Cubic Bézier points for an absolute M/L/C/Z path, as manim's ``VMobjectFromSVGPath`` builds them."""
+    tokens = TOKEN.findall(d)
+    points: list[np.ndarray] = []
+    pen = start = None
+    i = 0
+
+    def take(n: int) -> list[np.ndarray]:
+        nonlocal i
+        values = [float(t) for t in tokens[i:i + 2 * n]]
+        if len(values) < 2 * n:
+            raise UnexpectedSVG("a path that ends mid-command")
+        i += 2 * n
+        return [np.array([values[2 * k], values[2 * k + 1], 0.0]) for k in range(n)]
+
+    def line(a: np.ndarray, b: np.ndarray) -> None:
+        points.extend((a, (a + a + b) / 3, (a + b + b) / 3, b))
+
+    while i < len(tokens):
+        command = tokens[i]
+        i += 1
+        if command == "M":
+            (pen,) = take(1)
+            start = pen
+        elif command == "L" and pen is not None:
+            (end,) = take(1)
+            line(pen, end)
+            pen = end
+        elif command == "C" and pen is not None:
+            c1, c2, end = take(3)
+            points.extend((pen, c1, c2, end))
+            pen = end
+        elif command == "Z" and pen is not None:
+            if abs(np.linalg.norm(pen - start)) > CLOSE_ENOUGH:
+                line(pen, start)
+                pen = start
+        else:
+            raise UnexpectedSVG(f"path command {command!r}")
+    return np.array(points, dtype=float).reshape(-1, 3)
