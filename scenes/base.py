@@ -87,6 +87,9 @@ class AttentionScene(Scene):
         if new.width > config.frame_width - 0.6:
             new.scale_to_fit_width(config.frame_width - 0.6)
         if self._caption is not None:
+            # Speed: manim redraws every mobject above the first one animated; on top, only
+            # the two captions are redrawn each frame (they overlap nothing).
+            self.bring_to_front(self._caption)
             self.play(FadeOut(self._caption), FadeIn(new), run_time=run_time)
         else:
             self.play(FadeIn(new), run_time=run_time)

@@ -44,9 +44,11 @@ ALPHA_FORMATS = ("webm", "mov", "png")      # mp4 (H.264) and manim's GIF cannot
 SECTION_FORMATS = ("mp4", "webm", "mov")
 TEMP_PREFIX = ".render-"
 # Speed: manim (max_inflight_encoders = 1) waits at the end of every animation until its clip is
-# encoded; with more in flight, the next animation draws while the last one is still encoding.
-ENCODERS_IN_FLIGHT = 2
-ENCODER_THREADS = max(1, (os.cpu_count() or 2) // ENCODERS_IN_FLIGHT)   # share the cores, not oversubscribe them
+# encoded; with more in flight, the next animation draws while the earlier ones finish encoding.
+# Memory: an x264 encoder holds ~370 MB at 1080p (its lookahead), in proportion to the pixels.
+ENCODER_BYTES_1080P = 370 << 20
+ENCODER_MEMORY = 800 << 20            # for encoders in flight: two at 1080p, four at 480p, one at 4K
+MAX_ENCODERS_IN_FLIGHT = 4
 MAX_PIXELS = 3840 * 2160
 
 FrameCallback = Callable[[int], None]
@@ -321,8 +323,7 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
         "save_sections": request.sections,
         "verbosity": "INFO" if verbose else "ERROR", "progress_bar": "display" if verbose else "none",
         "disable_caching": True,     # our own stamp answers unchanged re-renders; no per-animation hashing
-        "max_inflight_encoders": ENCODERS_IN_FLIGHT,
-        "video_encoder_options": {"threads": str(ENCODER_THREADS)},
+        **encoder_settings(w, h),
     }
     logging.getLogger("manim").setLevel(options["verbosity"])
     _forget_glyphs()
@@ -348,6 +349,14 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
         shutil.rmtree(work, ignore_errors=True)
     return RenderResult(request, target, frames=frames, seconds=time.perf_counter() - started, scene=scene,
                         sections=request.sections_path() if request.sections else None)
+
+
+def encoder_settings(width: int, height: int) -> dict:
+    """How many animations may be encoding at once at this size, and x264 threads for each."""
+    per_encoder = ENCODER_BYTES_1080P * width * height / (1920 * 1080)
+    in_flight = max(1, min(MAX_ENCODERS_IN_FLIGHT, int(ENCODER_MEMORY // per_encoder)))
+    threads = max(1, (os.cpu_count() or 2) // in_flight)     # share the cores, do not oversubscribe them
+    return {"max_inflight_encoders": in_flight, "video_encoder_options": {"threads": str(threads)}}
 
 
 def _forget_glyphs() -> None:
