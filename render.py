@@ -83,6 +83,8 @@ def cli(verbose: bool) -> None:
         handler.setFormatter(logging.Formatter("note: %(message)s"))
         notes.addHandler(handler)
         notes.propagate = False
+    if not verbose:
+        logging.getLogger("torch").setLevel(logging.WARNING)    # e.g. its cache statistics at exit
 
 
 # --- trace -----------------------------------------------------------------------------------

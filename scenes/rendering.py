@@ -19,6 +19,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -402,10 +403,16 @@ def _render_safely(request: RenderRequest, verbose: bool, force: bool,
 
 
 _queue = None
+_rendering = False        # a worker is inside a render (its temporary folder exists)
 
 
 def _exit_quietly(signum, frame) -> None:   # noqa: ARG001
-    raise SystemExit(130)    # unwinds through render_scene's cleanup; the worker exits without a traceback
+    """A worker's SIGTERM (the pool's terminate()): unwind through the render's cleanup, or end
+    at once when no render is running (between tasks, or already exiting)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)     # a second SIGTERM simply ends the process
+    if not _rendering:
+        os._exit(130)
+    raise SystemExit(130)
 
 
 def _worker_init(queue, verbose: bool) -> None:
@@ -413,16 +420,32 @@ def _worker_init(queue, verbose: bool) -> None:
     _queue = queue
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # Ctrl-C reaches the parent, which terminates the pool
     signal.signal(signal.SIGTERM, _exit_quietly)       # the pool's terminate()
+    # manim's progress bars (tqdm) would make a cross-process lock, a named semaphore that a
+    # terminated worker never releases; workers draw no shared bars, a thread lock does.
+    from tqdm import tqdm
+
+    tqdm.set_lock(threading.RLock())
     if not verbose:
         logging.getLogger("manim").setLevel("ERROR")
 
 
 def _worker(index: int, request: RenderRequest, verbose: bool, force: bool) -> RenderResult:
+    global _rendering
+
     def on_frame(frames: int) -> None:
         if frames % 10 == 0:
             _queue.put((index, "rendering", frames))
     _queue.put((index, "rendering", 0))
-    result = _render_safely(request, verbose, force, on_frame)
+    _rendering = True
+    try:
+        result = _render_safely(request, verbose, force, on_frame)
+    except SystemExit:
+        # Terminated: render_scene's cleanup has run. Leave now: an interrupted render can leave
+        # an encoder thread that interpreter shutdown would wait for, and exit handlers that a
+        # second signal would interrupt with a traceback.
+        os._exit(130)
+    finally:
+        _rendering = False
     result.scene = None          # scenes do not cross process boundaries
     return result
 
@@ -495,4 +518,6 @@ def _render_in_pool(requests: list[RenderRequest], jobs: int, verbose: bool, for
         raise
     finally:
         pool.join()
+        events.close()
+        events.join_thread()
     return [results[i] for i in range(len(requests))]
