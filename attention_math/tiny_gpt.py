@@ -122,8 +122,9 @@ def evaluate(model: TinyGPT, examples: list[Example], seed: int = 0) -> Evaluati
     layer, head = divmod(int(weights.argmax()), weights.shape[1])
     gen = torch.Generator().manual_seed(seed)
     control = _noun_weights(patterns, examples, random_keys=gen)[layer, head]
-    torch.manual_seed(model.cfg.seed)
-    untrained = TinyGPT(model.cfg).eval()                         # the same initialisation, before training
+    with torch.random.fork_rng(devices=[]):                       # leave the caller's random state alone
+        torch.manual_seed(model.cfg.seed)
+        untrained = TinyGPT(model.cfg).eval()                     # the same initialisation, before training
     with torch.no_grad():
         _, _, fresh = untrained(ids, keep=True)
     return Evaluation(accuracy, float(correct[~two].mean()), float(correct[two].mean()), 1 / len(COLOURS), (layer, head), float(weights[layer, head]), float(control),

@@ -33,6 +33,7 @@ class AttentionScene(Scene):
     """A scene that reads one trace and draws it. Subclasses split ``construct`` into beats."""
 
     description = ""   # one line, for `attention-render list`
+    needs: tuple[str, ...] = ()   # SceneSettings methods beyond the trace that the scene reads (checked before rendering)
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("camera_class", PathCachingCamera)

@@ -12,6 +12,7 @@ from scenes.components import VectorColumn, format_number, label
 
 class ContextShiftsMeaning(AttentionScene):
     description = "“mole” in three sentences: one embedding at first, hidden states moving apart layer by layer."
+    needs = ("meaning_shift",)
 
     def construct(self) -> None:
         shift = self.settings.meaning_shift()

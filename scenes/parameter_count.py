@@ -10,6 +10,7 @@ from scenes.components import approx, grouped, label
 
 class ParameterCount(AttentionScene):
     description = "GPT-3's attention parameters from the counter: 1.6M per matrix, 6.3M per head, ~58B of 175B."
+    needs = ("parameter_count",)
 
     def construct(self) -> None:
         count = self.settings.parameter_count()

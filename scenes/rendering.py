@@ -128,10 +128,8 @@ class RenderRequest:
 
         themed(self.settings)
         self.settings.query_index(self.settings.trace())
-        if self.scene == "ParameterCount":
-            self.settings.parameter_count()
-        if self.scene == "ContextShiftsMeaning":
-            self.settings.meaning_shift()
+        for need in scene_class(self.scene).needs:      # e.g. "meaning_shift": computed, so it can fail here
+            getattr(self.settings, need)()
 
     def stamp_key(self) -> str:
         """What the output depends on: the request (not where it goes), the code, the libraries."""

@@ -103,3 +103,16 @@ def test_train_command_writes_loadable_weights(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny_gpt.json", "tiny_gpt.safetensors"]
     loaded = TinyGPTSource(torch.device("cpu"), folder=tmp_path)
     assert loaded.report["config"]["steps"] == 30 and loaded.encode(DEFAULT).tokens == tuple(DEFAULT.split())
+
+
+def test_evaluation_leaves_the_global_random_state_alone(source):
+    import torch
+
+    from attention_math.synthetic import make_dataset
+    from attention_math.tiny_gpt import evaluate
+
+    torch.manual_seed(1234)
+    expected = torch.rand(3)
+    torch.manual_seed(1234)
+    evaluate(source.model, make_dataset(50, seed=7))
+    assert torch.equal(torch.rand(3), expected)
