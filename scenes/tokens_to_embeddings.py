@@ -45,8 +45,7 @@ class TokensToEmbeddings(AttentionScene):
 
         # --- position is added ------------------------------------------------------------
         self.beat("positions")
-        pos_cols = VGroup(*(self.column(trace.positions[i], scale).next_to(col, DOWN, buff=0.35)
-                            for i, col in enumerate(token_cols)))
+        pos_cols = VGroup(*(self.under(self.column(trace.positions[i], scale), col) for i, col in enumerate(token_cols)))
         plus = label("+ position", self.theme, 20, color=self.theme.muted).next_to(pos_cols, DOWN, buff=0.25)
         self.play(LaggedStart(*(FadeIn(c, shift=UP * 0.2) for c in pos_cols), lag_ratio=0.06), FadeIn(plus))
         self.caption("the position of each token is written into its column too")
@@ -63,6 +62,12 @@ class TokensToEmbeddings(AttentionScene):
     def column(self, values, scale: float, show_dimension: bool = False) -> VectorColumn:
         return VectorColumn(values, self.theme, n_shown=4, decimals=self.settings.decimals, font_size=13,
                             color_by_value=True, value_scale=scale, show_dimension=show_dimension)
+
+    @staticmethod
+    def under(column: VectorColumn, above: VectorColumn) -> VectorColumn:
+        """``column`` below ``above``, its numbers centred under the numbers above (not under a brace)."""
+        column.next_to(above, DOWN, buff=0.35)
+        return column.shift(RIGHT * (above.get_entries().get_center()[0] - column.get_entries().get_center()[0]))
 
     def embedding_columns(self, values, tokens: TokenBoxes, scale: float) -> VGroup:
         cols = VGroup()

@@ -128,3 +128,14 @@ def test_outline_text_leaves_anything_else_to_manim(tmp_path):
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="10pt" viewBox="0 0 20 20"/>')
     with pytest.raises(UnexpectedSVG):
         read_pango_svg(svg)
+
+
+def test_a_column_under_one_with_a_brace_lines_up_by_its_numbers():
+    from scenes.tokens_to_embeddings import TokensToEmbeddings
+
+    theme = THEMES["dark"]
+    above = VectorColumn(np.arange(8.0), theme, show_dimension=True)      # the brace widens it to the right
+    below = TokensToEmbeddings.under(VectorColumn(np.arange(8.0), theme, show_dimension=False), above)
+    assert below.get_center()[1] < above.get_bottom()[1]
+    assert below.get_entries().get_center()[0] == pytest.approx(above.get_entries().get_center()[0])
+    assert above.get_center()[0] != pytest.approx(above.get_entries().get_center()[0], abs=0.05)
