@@ -64,7 +64,7 @@ class AttentionScene(Scene):
                 kwargs["run_time"] = max(prepare_animation(a).run_time for a in animations)
             kwargs["run_time"] *= self.settings.run_time
         super().play(*animations, **kwargs)
-        release_free_memory()      # the finished animation's encoder buffers
+        release_free_memory(config.pixel_width * config.pixel_height)   # the finished animation's encoder buffers
 
     def wait(self, duration: float = 1.0, *args, **kwargs) -> None:
         super().wait(duration * self.settings.wait, *args, **kwargs)
