@@ -205,6 +205,10 @@ class VectorColumn(VGroup):
     def get_entries(self) -> VGroup:
         return self.entries
 
+    def center_entries_on(self, x: float) -> VectorColumn:
+        """Shift sideways so the numbers (not the brackets or the dimension brace) are centred on ``x``."""
+        return self.shift(RIGHT * (x - self.entries.get_center()[0]))
+
     def get_brackets(self) -> VGroup:
         return self.brackets
 

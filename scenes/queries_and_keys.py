@@ -70,7 +70,5 @@ class QueriesAndKeys(GridScene):
             col = VectorColumn(values[i], self.theme, n_shown=3, decimals=self.settings.decimals, font_size=12,
                                bracket_color=color, color_by_value=True, value_scale=self.color_scale(values),
                                show_dimension=(i == len(above) - 1))
-            col.next_to(item, DOWN, buff=buff)
-            col.shift(RIGHT * (item.get_center()[0] - col.get_entries().get_center()[0]))
-            cols.add(col)
+            cols.add(col.next_to(item, DOWN, buff=buff).center_entries_on(item.get_center()[0]))
         return cols

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, ReplacementTransform, SurroundingRectangle, Text, VGroup
+from manim import DOWN, LEFT, UP, FadeIn, FadeOut, LaggedStart, ReplacementTransform, SurroundingRectangle, VGroup
 
 from scenes.base import AttentionScene
 from scenes.components import TokenBoxes, VectorColumn, label
@@ -66,15 +66,13 @@ class TokensToEmbeddings(AttentionScene):
     @staticmethod
     def under(column: VectorColumn, above: VectorColumn) -> VectorColumn:
         """``column`` below ``above``, its numbers centred under the numbers above (not under a brace)."""
-        column.next_to(above, DOWN, buff=0.35)
-        return column.shift(RIGHT * (above.get_entries().get_center()[0] - column.get_entries().get_center()[0]))
+        return column.next_to(above, DOWN, buff=0.35).center_entries_on(above.get_entries().get_center()[0])
 
     def embedding_columns(self, values, tokens: TokenBoxes, scale: float) -> VGroup:
         cols = VGroup()
         for i, box in enumerate(tokens):
             col = self.column(values[i], scale, show_dimension=(i == len(tokens) - 1)).next_to(box, DOWN, buff=0.3)
-            col.shift(box.get_center()[0] * RIGHT - col.get_entries().get_center()[0] * RIGHT)
-            cols.add(col)
+            cols.add(col.center_entries_on(box.get_center()[0]))
         return cols
 
     @staticmethod
