@@ -19,6 +19,7 @@ from scenes.pango_text import OutlineText
 # Text height in scene units per point of font size (DejaVu, measured).
 UNITS_PER_POINT = 0.0105
 MONO_CHAR_WIDTH = 0.0078   # width of one DejaVu Sans Mono character per point
+CELL_CHARACTERS = 5        # a grid cell's font fits five characters of a number ("−0.42")
 
 
 def format_number(value: float, decimals: int = 2) -> str:
@@ -268,14 +269,23 @@ class AttentionGrid(VGroup):
 
     def numbers(self, values: np.ndarray, decimals: int = 2, color_scale: float | None = None) -> VGroup:
         """One Text per cell, row-major; coloured by sign and size when ``color_scale`` is given."""
+        size = self.number_size(values, decimals)
         group = VGroup()
         for r in range(self.n_rows):
             for c in range(self.n_cols):
                 v = float(values[r, c])
                 color = self.theme.masked if v == -math.inf else (
                     self.theme.value_color(v, color_scale) if color_scale else self.theme.text)
-                group.add(number(v, self.theme, self.font_size, decimals, color=color).move_to(self.cell_center(r, c)))
+                group.add(number(v, self.theme, size, decimals, color=color).move_to(self.cell_center(r, c)))
         return group
+
+    def number_size(self, values: np.ndarray, decimals: int) -> float:
+        """The grid's font size; smaller for numbers longer than "−0.42" (e.g. a decoder's "−11.25"),
+        so that the longest spans about 90% of a cell."""
+        longest = max(len(format_number(float(v), decimals)) for v in np.ravel(values))
+        if longest <= CELL_CHARACTERS:
+            return self.font_size
+        return min(self.font_size, self.cell_w * 0.9 / (longest * MONO_CHAR_WIDTH))
 
     def dots(self, values: np.ndarray, max_abs: float | None = None) -> VGroup:
         """One dot per cell, row-major, its area proportional to |value|; blue positive, red negative."""

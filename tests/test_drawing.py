@@ -139,3 +139,16 @@ def test_a_column_under_one_with_a_brace_lines_up_by_its_numbers():
     assert below.get_center()[1] < above.get_bottom()[1]
     assert below.get_entries().get_center()[0] == pytest.approx(above.get_entries().get_center()[0])
     assert above.get_center()[0] != pytest.approx(above.get_entries().get_center()[0], abs=0.05)
+
+
+def test_long_grid_numbers_stay_inside_their_cells():
+    from scenes.components import AttentionGrid
+
+    words = "a fluffy blue creature roamed the verdant forest".split()
+    grid = AttentionGrid(words, words, THEMES["dark"])
+    big = np.full((8, 8), -11.25)          # a decoder's raw scores: six characters
+    for cell in grid.numbers(big):
+        assert cell.width < grid.cell_w * 0.95      # inside the cell, with a gap to the next
+    small = np.full((8, 8), -0.42)          # five characters: the grid's own size, as before
+    assert grid.number_size(small, 2) == grid.font_size
+    assert grid.numbers(small)[0].height == pytest.approx(mono_number_text("−0.42", grid.font_size, "#fff").height)
