@@ -257,8 +257,8 @@ def size_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _render_requests(requests: list, jobs: int, force: bool, quiet: bool) -> list:
     """Render with a progress display (unless quiet); one-line error if any scene failed."""
-    from scenes.rendering import render_many, terminate_as_interrupt
-    from scenes.report import RenderProgress
+    from scenes.output.rendering import render_many, terminate_as_interrupt
+    from scenes.output.report import RenderProgress
 
     verbose = bool(click.get_current_context().find_root().params.get("verbose"))
     with terminate_as_interrupt():
@@ -291,8 +291,8 @@ def _fail_if_any(results: list) -> None:
 def render(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: int | None, force: bool,
            quiet: bool, fmt: str | None, **options: Any) -> None:
     """Render scenes into the output directory; prints a table of what was written."""
-    from scenes.config import plan_renders
-    from scenes.report import print_results
+    from scenes.output.settings_file import plan_renders
+    from scenes.output.report import print_results
 
     requests, jobs = plan_renders(list(names), all_scenes, {**options, "format": fmt, "jobs": jobs}, config)
     results = _render_requests(requests, jobs, force, quiet)
@@ -316,9 +316,9 @@ def slides(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: i
     """A slide deck that plays offline: one slide per section, <output>/slides/index.html."""
     from pathlib import Path
 
-    from scenes.config import plan_renders
-    from scenes.palette import THEMES
-    from scenes.slides import write_deck
+    from scenes.output.settings_file import plan_renders
+    from scenes.kit.palette import THEMES
+    from scenes.output.slides import write_deck
 
     requests, jobs = plan_renders(list(names), all_scenes, {**options, "jobs": jobs, "quality": quality or "high",
                                                             "sections": True, "format": "mp4"}, config)

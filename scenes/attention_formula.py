@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, MathTex, ReplacementTransform, SurroundingRectangle, VGroup, Write
 
-from scenes.base import AttentionScene
-from scenes.components import AttentionGrid, VectorColumn, format_number, label, short
+from scenes.kit.base import AttentionScene
+from scenes.kit.mobjects import AttentionGrid, VectorColumn, format_number, label, short
 
 # Fixed LaTeX only (no user text). Columns are tokens on screen, so the grid is KᵀQ and the
 # values multiply from the left: ΔE = V · softmax(KᵀQ / √d_k), the softmax down each column.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from manim import FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup
 
-from scenes.base import GridScene
+from scenes.kit.base import GridScene
 
 
 class CausalMask(GridScene):

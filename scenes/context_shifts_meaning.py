@@ -6,8 +6,8 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, FadeOut, Line, ReplacementTransform, Rectangle,
                    VGroup)
 
-from scenes.base import AttentionScene
-from scenes.components import VectorColumn, format_number, label
+from scenes.kit.base import AttentionScene
+from scenes.kit.mobjects import VectorColumn, format_number, label
 
 
 class ContextShiftsMeaning(AttentionScene):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from manim import DOWN, UP, FadeIn, FadeOut, ReplacementTransform, VGroup
 
-from scenes.base import GridScene
-from scenes.components import TokenBoxes, label
+from scenes.kit.base import GridScene
+from scenes.kit.mobjects import TokenBoxes, label
 
 
 class CrossAttention(GridScene):

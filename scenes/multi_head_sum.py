@@ -5,8 +5,8 @@ from __future__ import annotations
 from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, Rectangle, ReplacementTransform,
                    SurroundingRectangle, VGroup)
 
-from scenes.base import AttentionScene
-from scenes.components import AttentionGrid, VectorColumn, label, short
+from scenes.kit.base import AttentionScene
+from scenes.kit.mobjects import AttentionGrid, VectorColumn, label, short
 
 SHOWN_HEADS = 4
 

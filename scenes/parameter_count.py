@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, GrowFromEdge, Rectangle, VGroup
 
-from scenes.base import AttentionScene
-from scenes.components import approx, grouped, label
+from scenes.kit.base import AttentionScene
+from scenes.kit.mobjects import approx, grouped, label
 
 
 class ParameterCount(AttentionScene):

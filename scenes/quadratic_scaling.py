@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, Axes, Create, DashedVMobject, Dot, FadeIn, FadeOut, Square, VGroup, VMobject
 
-from scenes.base import AttentionScene
-from scenes.components import grouped, label
+from scenes.kit.base import AttentionScene
+from scenes.kit.mobjects import grouped, label
 
 GRID_SIZES = (2, 4, 8, 16)   # the small patterns drawn cell by cell
 

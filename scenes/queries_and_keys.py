@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup
 
-from scenes.base import GridScene
-from scenes.components import TokenBoxes, VectorColumn, label
+from scenes.kit.base import GridScene
+from scenes.kit.mobjects import TokenBoxes, VectorColumn, label
 
 
 class QueriesAndKeys(GridScene):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, FadeOut, ReplacementTransform, Write
 
-from scenes.base import GridScene
-from scenes.components import format_number, label
+from scenes.kit.base import GridScene
+from scenes.kit.mobjects import format_number, label
 
 
 class ScaledSoftmax(GridScene):

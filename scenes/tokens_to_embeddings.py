@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, UP, FadeIn, FadeOut, LaggedStart, ReplacementTransform, SurroundingRectangle, VGroup
 
-from scenes.base import AttentionScene
-from scenes.components import TokenBoxes, VectorColumn, label
+from scenes.kit.base import AttentionScene
+from scenes.kit.mobjects import TokenBoxes, VectorColumn, label
 
 
 class TokensToEmbeddings(AttentionScene):

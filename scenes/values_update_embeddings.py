@@ -6,8 +6,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, Cross, FadeIn, FadeOut, Lagged
                    SurroundingRectangle, VGroup)
 
 from attention_math.params import value_map_counts
-from scenes.base import AttentionScene
-from scenes.components import TokenBoxes, VectorColumn, format_number, label, short
+from scenes.kit.base import AttentionScene
+from scenes.kit.mobjects import TokenBoxes, VectorColumn, format_number, label, short
 
 
 class ValuesUpdateEmbeddings(AttentionScene):

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from manim import DOWN, LEFT, RIGHT, UP, Brace, Camera, Circle, Line, Text, VGroup, VMobject, tempconfig
 
-from scenes.camera import PathCachingCamera
-from scenes.components import VectorColumn, cached_text, format_number, mono_number_text
-from scenes.palette import FONT, MONO, THEMES
-from scenes.pango_text import OutlineText, UnexpectedSVG, read_pango_svg
+from scenes.kit.camera import PathCachingCamera
+from scenes.kit.mobjects import VectorColumn, cached_text, format_number, mono_number_text
+from scenes.kit.palette import FONT, MONO, THEMES
+from scenes.kit.text import OutlineText, UnexpectedSVG, read_pango_svg
 
 
 @pytest.fixture
@@ -142,7 +142,7 @@ def test_a_column_under_one_with_a_brace_lines_up_by_its_numbers():
 
 
 def test_long_grid_numbers_stay_inside_their_cells():
-    from scenes.components import AttentionGrid
+    from scenes.kit.mobjects import AttentionGrid
 
     words = "a fluffy blue creature roamed the verdant forest".split()
     grid = AttentionGrid(words, words, THEMES["dark"])

@@ -100,8 +100,8 @@ def test_odd_but_valid_sentences_are_drawn_literally(what):
     """Emoji, accents, RTL, TeX and markup reach the screen as typed (Text, never LaTeX or markup)."""
     import unicodedata
 
-    from scenes.components import TokenBoxes, short
-    from scenes.palette import DARK
+    from scenes.kit.mobjects import TokenBoxes, short
+    from scenes.kit.palette import DARK
 
     sentence = LITERAL[what]
     for model in ("toy", "minilm"):
@@ -241,7 +241,7 @@ def test_no_latex_file_contains_user_text(tiny, tmp_path):
 
 
 def test_settings_file_is_data_not_code(tmp_path):
-    from scenes.config import load_settings_file
+    from scenes.output.settings_file import load_settings_file
 
     canary = tmp_path / "canary"
     config = tmp_path / "s.toml"

@@ -137,8 +137,8 @@ def test_a_changed_setting_is_not_answered_from_the_cache(out):
 
 
 def test_jobs_use_several_processes_and_equal_one_job(tmp_path):
-    from scenes.config import plan_renders
-    from scenes.rendering import render_many
+    from scenes.output.settings_file import plan_renders
+    from scenes.output.rendering import render_many
 
     names = ["ScaledSoftmax", "CausalMask"]
     outputs = {}
@@ -161,7 +161,7 @@ def test_jobs_use_several_processes_and_equal_one_job(tmp_path):
 # --- settings files ---------------------------------------------------------------------------
 
 def test_example_settings_file_and_precedence():
-    from scenes.config import plan_renders
+    from scenes.output.settings_file import plan_renders
 
     requests, jobs = plan_renders(["ScaledSoftmax", "ValuesUpdateEmbeddings"], False, {"theme": "dark"}, EXAMPLE)
     softmax, values = requests
@@ -176,8 +176,8 @@ def test_example_settings_file_and_precedence():
 
 
 def test_settings_colours_and_pacing_reach_the_scene(tmp_path):
-    from scenes.rendering import render_scene
-    from scenes.config import plan_renders
+    from scenes.output.rendering import render_scene
+    from scenes.output.settings_file import plan_renders
 
     config = tmp_path / "s.toml"
     config.write_text('model = "toy"\nresolution = "256x144"\nfps = 5\n[colors]\nquery = "#123456"\n'
@@ -213,7 +213,7 @@ def test_settings_file_errors_name_the_key_and_the_file(tmp_path, text, message)
 
 def test_focus_picks_the_head_finders_best_head():
     from attention_math import find_heads
-    from scenes.settings import SceneSettings
+    from scenes.kit.scene_settings import SceneSettings
 
     settings = SceneSettings(focus="creature:fluffy,blue")
     best = find_heads(settings.sentence, "creature", ["fluffy", "blue"])[0]

@@ -8,9 +8,9 @@ import pytest
 
 from attention_math import InputError
 from scenes import SCENES
-from scenes.components import format_number
-from scenes.palette import THEMES
-from scenes.settings import MAX_TOKENS, SceneSettings
+from scenes.kit.mobjects import format_number
+from scenes.kit.palette import THEMES
+from scenes.kit.scene_settings import MAX_TOKENS, SceneSettings
 
 pytestmark = pytest.mark.render
 
@@ -216,7 +216,7 @@ def test_attention_block_is_the_seven_chapters_one_section_each(rendered):
 def test_chapter_helpers_do_not_collide():
     """AttentionBlock inherits every chapter: two chapters must not define a helper of the same name."""
     from scenes.attention_block import CHAPTERS
-    from scenes.base import GridScene
+    from scenes.kit.base import GridScene
 
     seen: dict[str, str] = {}
     for chapter in CHAPTERS:

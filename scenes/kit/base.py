@@ -10,11 +10,11 @@ from manim.animation.animation import prepare_animation
 
 from attention_math import AttentionTrace
 
-from scenes.camera import PathCachingCamera
-from scenes.memory import release_free_memory
-from scenes.components import AttentionGrid, label
-from scenes.palette import Theme, themed
-from scenes.settings import SceneSettings, active_settings, head_of
+from scenes.kit.camera import PathCachingCamera
+from scenes.output.memory import release_free_memory
+from scenes.kit.mobjects import AttentionGrid, label
+from scenes.kit.palette import Theme, themed
+from scenes.kit.scene_settings import SceneSettings, active_settings, head_of
 
 
 @dataclass(frozen=True)

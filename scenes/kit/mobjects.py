@@ -13,8 +13,8 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Brace, Dot, Line, ManimColor, Rectangle, RoundedRectangle, Text,
                    VGroup, VMobject)
 
-from scenes.palette import FONT, MONO, Theme
-from scenes.pango_text import OutlineText
+from scenes.kit.palette import FONT, MONO, Theme
+from scenes.kit.text import OutlineText
 
 # Text height in scene units per point of font size (DejaVu, measured).
 UNITS_PER_POINT = 0.0105

@@ -19,7 +19,7 @@ from typing import Sequence
 from attention_math import InputError
 from attention_math.files import check_output_dir
 
-from scenes.rendering import TEMP_PREFIX, RenderResult
+from scenes.output.rendering import TEMP_PREFIX, RenderResult
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">
