@@ -330,6 +330,30 @@ def slides(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: i
 
 
 @cli.command()
+@click.argument("names", nargs=-1)
+@click.option("--all", "all_scenes", is_flag=True, help="A sheet for every scene.")
+@scene_options
+@click.option("--quality", type=click.Choice(QUALITY_CHOICES), default=None, help="[default: medium, 720p]")
+@size_options
+@click.option("--frames", "count", type=click.IntRange(min=4, max=200), default=24, show_default=True,
+              help="Frames per sheet (every section's end and middle are always among them).")
+@one_line_errors
+def sheet(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: int | None, force: bool,
+          quiet: bool, quality: str | None, count: int, **options: Any) -> None:
+    """Contact sheets: frames spread over each scene, every section's end among them, one PNG per scene."""
+    from scenes.output.contact_sheet import contact_sheet
+    from scenes.output.settings_file import plan_renders
+
+    requests, jobs = plan_renders(list(names), all_scenes, {**options, "jobs": jobs, "quality": quality or "medium",
+                                                            "sections": True, "format": "mp4"}, config)
+    results = _render_requests(requests, jobs, force, quiet)
+    _fail_if_any(results)
+    for result in results:
+        out = result.path.parent / "sheets" / (result.path.stem + ".png")
+        click.echo(str(contact_sheet(result.path, result.sections, out, count=count)))
+
+
+@cli.command()
 @click.option("--steps", type=click.IntRange(min=1), default=3000, show_default=True)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--output", "-o", type=click.Path(file_okay=False), default=None,
