@@ -43,7 +43,7 @@ CASES: list[Case] = [
     Case("resolution that is not WxH", (*R, "--resolution", "big"), 2, "is not WIDTHxHEIGHT"),
     Case("huge resolution", (*R, "--resolution", "99999x99999"), 2, "at most 3840x2160"),
     Case("odd resolution", (*R, "--resolution", "255x144"), 2, "use even sizes"),
-    Case("mp4 with --transparent", (*R, "--transparent"), 2, "mp4 cannot hold transparency"),
+    Case("mp4 with --transparent", (*R, "--format", "mp4", "--transparent"), 2, "mp4 cannot hold transparency"),
     Case("gif with --transparent", (*R, "--format", "gif", "--transparent"), 2, "gif cannot hold transparency"),
     Case("--sections with a still", (*R, "--format", "png", "--sections"), 2, "--sections writes video clips"),
     Case("query token not in the sentence", (*R, "--query-token", "zebra"), 2, "'zebra' is not a token"),
@@ -65,7 +65,8 @@ CASES: list[Case] = [
     Case("ContextShiftsMeaning with a word not in its sentences",
          ("render", "ContextShiftsMeaning", "-o", "{out}", "--config", "{file}"), 2, "every sentence must contain 'zebra'",
          "[scenes.ContextShiftsMeaning]\nshift_word = \"zebra\"\n"),
-    Case("output folder missing", ("render", "ScaledSoftmax", "-o", "{out}/nope"), 2, "does not exist: create it"),
+    Case("output folder inside a file", ("render", "ScaledSoftmax", "-o", "{file}/nope"), 2,
+         "cannot create output directory", ""),
     Case("output path is a file", ("render", "ScaledSoftmax", "-o", "{file}"), 2, "is a file, not a directory", ""),
     Case("trace to an unknown file type", ("trace", "--model", "toy", "-o", "{out}/t.txt"), 2, "cannot tell the format"),
 ]

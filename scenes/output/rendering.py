@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from attention_math.errors import InputError
-from attention_math.files import check_output_dir
+from attention_math.files import check_output_dir, is_no_space, no_space_error
 
 from scenes import SCENES, scene_class
 from scenes.kit.scene_settings import SceneSettings, set_active
@@ -74,6 +74,7 @@ class RenderRequest:
     fps: int | None = None                       # overrides the quality's frame rate
     transparent: bool = False
     sections: bool = False                       # also one clip per section, for lectures
+    name: str | None = None                      # the output's file name without suffix (--name)
 
     def size(self) -> tuple[int, int, int]:
         if self.quality not in QUALITIES:
@@ -83,12 +84,23 @@ class RenderRequest:
             w, h = self.resolution
         return w, h, fps if self.fps is None else self.fps
 
-    def output_path(self) -> Path:
-        """<output>/<Scene>_<theme>_<quality>[_alpha].<ext>; a custom size or rate is named in place of the quality."""
+    def stem(self) -> str:
+        """The file name without suffix: --name, else <Scene>_<theme>_<quality>[_<tag>][_alpha], where
+        a custom size or rate is named in place of the quality and the tag (see naming.py) marks
+        content that differs from the default."""
+        from scenes.output.naming import content_tag
+
+        if self.name:
+            return self.name.removesuffix(f".{self.fmt}")
         w, h, fps = self.size()
         quality = self.quality if (self.resolution, self.fps) == (None, None) else f"{w}x{h}p{fps}"
+        tag = content_tag(self.scene, self.settings)
         alpha = "_alpha" if self.transparent else ""
-        return Path(self.output_dir) / f"{self.scene}_{self.settings.theme}_{quality}{alpha}.{self.fmt}"
+        return f"{self.scene}_{self.settings.theme}_{quality}{'_' + tag if tag else ''}{alpha}"
+
+    def output_path(self) -> Path:
+        """<output>/<stem>.<ext>"""
+        return Path(self.output_dir) / f"{self.stem()}.{self.fmt}"
 
     def sections_path(self) -> Path:
         """The folder of section clips: the output's name with ``_sections``."""
@@ -98,7 +110,10 @@ class RenderRequest:
     def check(self) -> None:
         """The usage errors visible in the request itself (cheap: imports neither manim nor torch)."""
         if self.scene not in SCENES:
-            raise InputError(f"unknown scene {self.scene!r}: choose one of {', '.join(SCENES)} (see `list`)")
+            from scenes.output.naming import match_scene
+
+            match_scene(self.scene)        # one-line error with "did you mean …"
+            raise InputError(f"scene names are case-sensitive here: write {match_scene(self.scene)}")
         if self.fmt not in FORMATS:
             raise InputError(f"unknown format {self.fmt!r}: choose one of {', '.join(FORMATS)}")
         if self.settings.theme not in ("dark", "light"):
@@ -112,12 +127,17 @@ class RenderRequest:
             raise InputError(f"{self.fmt} cannot hold transparency: use --format webm, mov or png with --transparent")
         if self.sections and self.fmt not in SECTION_FORMATS:
             raise InputError(f"--sections writes video clips: use --format mp4, webm or mov with it")
+        if self.name is not None:
+            from scenes.output.naming import check_name
+
+            check_name(self.name)
         if not 0.05 <= self.settings.run_time <= 20 or not 0 <= self.settings.wait <= 20:
             raise InputError("pacing out of range: run_time must be 0.05–20 and wait 0–20 (multipliers)")
 
     def resolved(self) -> RenderRequest:
-        """The request with its model chosen (the settings' default rule applied for this scene)."""
-        return dataclasses.replace(self, settings=self.settings.for_scene(self.scene))
+        """The request with its model chosen (the settings' default rule applied for this scene);
+        its name stays the one of the request as asked."""
+        return dataclasses.replace(self, settings=self.settings.for_scene(self.scene), name=self.stem())
 
     def check_content(self) -> None:
         """The usage errors that need the model or manim: colours, the sentence, layer and head."""
@@ -149,6 +169,7 @@ class RenderResult:
     error: str | None = None
     usage_error: bool = False
     sections: Path | None = None
+    model_layer_head: tuple[str, int, int] | None = None   # what the scene showed (--focus's pick included)
     pid: int = field(default_factory=os.getpid)   # the process that rendered it
     scene: object = field(default=None, repr=False, compare=False)   # the rendered Scene (same process only)
 
@@ -197,16 +218,18 @@ def _cached_result(request: RenderRequest) -> RenderResult | None:
         return None
     if request.sections and not request.sections_path().is_dir():
         return None
-    return RenderResult(request, path, frames=data.get("frames", 0), cached=True,
+    shown = tuple(data["head"]) if isinstance(data.get("head"), list) else None
+    return RenderResult(request, path, frames=data.get("frames", 0), cached=True, model_layer_head=shown,
                         sections=request.sections_path() if request.sections else None)
 
 
-def _write_stamp(request: RenderRequest, frames: int) -> None:
+def _write_stamp(request: RenderRequest, frames: int, head: tuple[str, int, int] | None = None) -> None:
     from attention_math.files import atomic_write_bytes
 
     stamp, info = _stamp_path(request), request.output_path().stat()
     stamp.parent.mkdir(parents=True, exist_ok=True)
-    data = {"key": request.stamp_key(), "size": info.st_size, "mtime_ns": info.st_mtime_ns, "frames": frames}
+    data = {"key": request.stamp_key(), "size": info.st_size, "mtime_ns": info.st_mtime_ns, "frames": frames,
+            "head": list(head) if head else None}
     atomic_write_bytes(stamp, json.dumps(data).encode())
 
 
@@ -300,7 +323,7 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
 
     started = time.perf_counter()
     request.check()
-    out_dir = check_output_dir(request.output_dir)
+    out_dir = check_output_dir(request.output_dir, create=True)
     sweep_stale_temporaries(out_dir)
     if not force and (cached := _cached_result(request)) is not None:
         cached.seconds = time.perf_counter() - started
@@ -328,6 +351,7 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
     _forget_glyphs()
     set_active(request.settings)
     frames = 0
+    shown = _shown_head(request)
     try:
         with tempconfig(options):
             scene = cls()
@@ -342,12 +366,25 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
         os.replace(produced, target)
         _link_tree(tex_dir, shared_cache / "Tex", only_new=True)
         _link_tree(text_dir, shared_cache / "texts", only_new=True)
-        _write_stamp(stamp_request, frames)
+        _write_stamp(stamp_request, frames, shown)
+    except OSError as exc:
+        if is_no_space(exc):          # name the output folder and the fix, not manim's temporary path
+            raise no_space_error(out_dir) from None
+        raise
     finally:
         set_active(None)
         shutil.rmtree(work, ignore_errors=True)
     return RenderResult(request, target, frames=frames, seconds=time.perf_counter() - started, scene=scene,
-                        sections=request.sections_path() if request.sections else None)
+                        sections=request.sections_path() if request.sections else None, model_layer_head=shown)
+
+
+def _shown_head(request: RenderRequest) -> tuple[str, int, int] | None:
+    """The model, layer and head the scene shows (the head finder's pick for --focus); None where none."""
+    from scenes.output.naming import WITHOUT_HEAD
+
+    if request.scene in WITHOUT_HEAD:
+        return None
+    return request.settings.model_layer_head()
 
 
 def encoder_settings(width: int, height: int) -> dict:
@@ -425,6 +462,7 @@ def _worker_init(queue, verbose: bool) -> None:
     tqdm.set_lock(threading.RLock())
     if not verbose:
         logging.getLogger("manim").setLevel("ERROR")
+    logging.getLogger("attention_animated").setLevel("ERROR")   # the parent said the notes when it checked the requests
 
 
 def _worker(index: int, request: RenderRequest, verbose: bool, force: bool) -> RenderResult:

@@ -83,7 +83,7 @@ def section_clips(result: RenderResult) -> list[tuple[str, Path]]:
 def write_deck(results: Sequence[RenderResult], deck: str | Path, background: str = "#000000") -> Path:
     """Assemble the deck folder from renders made with sections; the folder is replaced atomically."""
     deck = Path(deck)
-    parent = check_output_dir(deck.parent if str(deck.parent) else ".")
+    parent = check_output_dir(deck.parent if str(deck.parent) else ".", create=True)
     if deck.exists() and not deck.is_dir():
         raise InputError(f"{str(deck)!r} is a file: pick a folder for the deck with --output")
     work = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-deck-", dir=parent))
