@@ -202,3 +202,83 @@ def test_transparent_alone_picks_mov_and_says_so(planned, tmp_path, notes):
     planned.clear()
     assert run("render", "ScaledSoftmax", "--transparent", "--format", "webm", "-o", str(tmp_path)).exit_code == 0
     assert planned[0].fmt == "webm"
+
+
+# --- colour-blind-safe themes -----------------------------------------------------------------
+
+ROLES = ("query", "key", "value_down", "value_up", "positive", "negative")
+SAME_FAMILY = {frozenset(("value_down", "value_up"))}       # two shades of the value colour, on purpose
+VISIONS = ("normal", "deuteranomaly", "protanomaly")
+CB_MIN_DELTA_E = 15.0        # CAM02-UCS ΔE: clearly different colours at a glance
+
+
+def seen_as(hex_color: str, vision: str):
+    """The colour as a viewer with ``vision`` sees it (Machado 2009 at severity 100: full dichromacy)."""
+    import numpy as np
+    from colorspacious import cspace_convert
+
+    rgb = np.array([int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    if vision == "normal":
+        return rgb
+    simulated = cspace_convert(rgb, {"name": "sRGB1+CVD", "cvd_type": vision, "severity": 100}, "sRGB1")
+    return np.clip(simulated, 0, 1)
+
+
+def closest_roles(theme, vision: str, roles=ROLES) -> tuple[float, str, str]:
+    """The smallest CAM02-UCS ΔE between two roles of ``theme`` as seen with ``vision``, and which two."""
+    import itertools
+
+    from colorspacious import deltaE
+
+    seen = {role: seen_as(getattr(theme, role).to_hex(), vision) for role in roles}
+    return min((float(deltaE(seen[a], seen[b], input_space="sRGB1", uniform_space="CAM02-UCS")), a, b)
+               for a, b in itertools.combinations(roles, 2) if frozenset((a, b)) not in SAME_FAMILY)
+
+
+def test_simulation_is_real():
+    """The simulation itself: red and green, far apart in normal vision, collapse for a deuteranope."""
+    import types
+
+    from manim import ManimColor
+
+    theme = types.SimpleNamespace(query=ManimColor("#D03030"), key=ManimColor("#30A030"))
+    assert closest_roles(theme, "normal", ("query", "key"))[0] > 40
+    assert closest_roles(theme, "deuteranomaly", ("query", "key"))[0] < 20
+
+
+@pytest.mark.parametrize("name", ["dark-cb", "light-cb"])
+@pytest.mark.parametrize("vision", VISIONS)
+def test_colour_blind_themes_keep_the_roles_apart(name, vision):
+    from scenes.kit.palette import THEMES
+
+    theme = THEMES[name]
+    distance, a, b = closest_roles(theme, vision)
+    assert distance >= CB_MIN_DELTA_E, f"{name}, {vision}: {a} and {b} are only ΔE {distance:.1f} apart"
+    faint = closest_roles(theme, vision, ("positive_faint", "negative_faint"))[0]
+    assert faint >= CB_MIN_DELTA_E, f"{name}, {vision}: faint positive and negative only ΔE {faint:.1f} apart"
+
+
+def test_minimum_distances_of_every_theme(capsys):
+    """Prints the table the README quotes; the normal themes are told apart in normal vision, and the
+    colour-blind variants do better than them where the normal ones fail (deuteranopia, protanopia)."""
+    from scenes.kit.palette import THEMES
+
+    rows = {name: {vision: closest_roles(theme, vision) for vision in VISIONS} for name, theme in THEMES.items()}
+    with capsys.disabled():
+        for name, row in rows.items():
+            print(f"\n{name:9}" + "  ".join(f"{v[:4]} ΔE {d:5.1f} ({a}/{b})" for v, (d, a, b) in row.items()), end="")
+        print()
+    for plain in ("dark", "light"):
+        worst_plain = min(d for d, _, _ in rows[plain].values())
+        worst_cb = min(d for d, _, _ in rows[f"{plain}-cb"].values())
+        assert worst_cb > worst_plain
+
+
+@pytest.mark.parametrize("theme", ["dark-cb", "light-cb"])
+def test_cb_theme_from_the_command_line_and_a_settings_file(planned, tmp_path, theme):
+    assert run("render", "ScaledSoftmax", "--theme", theme, "-o", str(tmp_path)).exit_code == 0
+    config = tmp_path / "s.toml"
+    config.write_text(f'theme = "{theme}"\n')
+    assert run("render", "CausalMask", "--config", str(config), "-o", str(tmp_path)).exit_code == 0
+    assert [r.settings.theme for r in planned] == [theme, theme]
+    assert planned[0].output_path().name == f"ScaledSoftmax_{theme}_low.mp4"

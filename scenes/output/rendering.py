@@ -116,8 +116,9 @@ class RenderRequest:
             raise InputError(f"scene names are case-sensitive here: write {match_scene(self.scene)}")
         if self.fmt not in FORMATS:
             raise InputError(f"unknown format {self.fmt!r}: choose one of {', '.join(FORMATS)}")
-        if self.settings.theme not in ("dark", "light"):
-            raise InputError(f"unknown theme {self.settings.theme!r}: choose dark or light")
+        if self.settings.theme not in ("dark", "light", "dark-cb", "light-cb"):
+            raise InputError(f"unknown theme {self.settings.theme!r}: choose dark, light, dark-cb or light-cb "
+                             "(the last two are colour-blind-safe)")
         w, h, fps = self.size()
         if w < 16 or h < 16 or w % 2 or h % 2 or w * h > MAX_PIXELS:
             raise InputError(f"cannot render {w}x{h}: use even sizes of at least 16 pixels, at most 3840x2160")
