@@ -282,3 +282,64 @@ def test_cb_theme_from_the_command_line_and_a_settings_file(planned, tmp_path, t
     assert run("render", "CausalMask", "--config", str(config), "-o", str(tmp_path)).exit_code == 0
     assert [r.settings.theme for r in planned] == [theme, theme]
     assert planned[0].output_path().name == f"ScaledSoftmax_{theme}_low.mp4"
+
+
+# --- trace files ------------------------------------------------------------------------------
+
+FOURTEEN = "the quick brown fox jumps over the lazy dog and then sleeps"     # 12 words + [CLS]/[SEP]
+
+
+@pytest.fixture(scope="module")
+def long_trace():
+    from attention_math import build_trace
+
+    trace = build_trace(FOURTEEN, model="minilm")
+    assert len(trace.tokens) == 14
+    return trace
+
+
+@pytest.mark.parametrize("suffix", ["json", "npz"])
+def test_saved_trace_holds_what_the_scenes_show_in_under_a_megabyte(long_trace, tmp_path, suffix):
+    from attention_math import load_trace
+    from attention_math.trace import SHOWN_TENSORS
+
+    path = long_trace.save(tmp_path / f"t.{suffix}")
+    assert path.stat().st_size <= 1_000_000, path.stat().st_size
+    loaded = load_trace(path)
+    assert list(loaded.tensors) == [n for n in long_trace.tensors if n in SHOWN_TENSORS]
+    assert not {"w_q", "w_k", "w_v_down", "w_v_up", "hidden_states", "all_patterns"} & set(loaded.tensors)
+    for name in loaded.tensors:                      # exact: the shortest float32 text reads back the same float32
+        assert np_equal(loaded.tensors[name], long_trace.tensors[name]), name
+    assert loaded.metadata() == long_trace.metadata()
+
+
+def np_equal(a, b) -> bool:
+    import numpy as np
+
+    return a.dtype == b.dtype and np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("suffix", ["json", "npz"])
+def test_full_trace_on_request_round_trips(long_trace, tmp_path, suffix):
+    from attention_math import load_trace
+
+    path = long_trace.save(tmp_path / f"t.{suffix}", full=True)
+    assert load_trace(path) == long_trace
+    assert path.stat().st_size > 1_000_000            # the weights and every layer: the reason it is not the default
+
+
+@pytest.mark.parametrize("suffix", ["json", "npz"])
+def test_trace_command_writes_the_shown_tensors_and_all_on_request(tmp_path, suffix):
+    from attention_math import build_trace, load_trace
+
+    small, full = tmp_path / f"small.{suffix}", tmp_path / "sub" / f"full.{suffix}"
+    assert run("trace", "--model", "toy", "-s", "the cat sat", "-o", str(small)).exit_code == 0
+    assert run("trace", "--model", "toy", "-s", "the cat sat", "-o", str(full), "--all-tensors").exit_code == 0
+    trace = build_trace("the cat sat", model="toy")
+    assert list(load_trace(small).tensors) == trace.shown_tensors()
+    assert load_trace(full) == trace
+    picked = tmp_path / f"picked.{suffix}"
+    assert run("trace", "--model", "toy", "-s", "the cat sat", "-o", str(picked), "--tensors", "pattern,w_q").exit_code == 0
+    assert list(load_trace(picked).tensors) == ["pattern", "w_q"]
+    both = run("trace", "--model", "toy", "-o", str(picked), "--tensors", "pattern", "--all-tensors")
+    assert both.exit_code == 2 and "pass one of them" in both.output
