@@ -343,3 +343,62 @@ def test_trace_command_writes_the_shown_tensors_and_all_on_request(tmp_path, suf
     assert list(load_trace(picked).tensors) == ["pattern", "w_q"]
     both = run("trace", "--model", "toy", "-o", str(picked), "--tensors", "pattern", "--all-tensors")
     assert both.exit_code == 2 and "pass one of them" in both.output
+
+
+# --- the slide deck -----------------------------------------------------------------------------
+
+@pytest.fixture
+def deck(tmp_path):
+    """A deck of two fake section clips (the page does not look inside them)."""
+    import json
+
+    from scenes.output.rendering import RenderResult
+    from scenes.output.slides import write_deck
+
+    sections = tmp_path / "clips"
+    sections.mkdir()
+    (sections / "index.json").write_text(json.dumps([{"name": "one", "video": "a.mp4"}, {"name": "two", "video": "b.mp4"}]))
+    for clip in ("a.mp4", "b.mp4"):
+        (sections / clip).write_bytes(b"clip")
+    result = RenderResult(RenderRequest("ScaledSoftmax", quality="low"), path=tmp_path / "x.mp4", sections=sections)
+    return write_deck([result], tmp_path / "deck" / "slides").read_text()
+
+
+DOM_STUB = """
+const handlers = {}; let fullscreen = 0; const plays = [];
+const fakeSlides = [0, 1].map(i => ({ dataset: { name: "s" + i }, classList: { toggle() {} },
+  querySelector: () => ({ set currentTime(t) { plays.push([i, t]); }, play() {}, pause() {} }) }));
+globalThis.document = {
+  querySelectorAll: () => fakeSlides,
+  addEventListener: (type, f) => { handlers[type] = f; },
+  getElementById: () => ({}),
+  documentElement: { requestFullscreen: () => { fullscreen += 1; } },
+};
+"""
+PRESS = """
+const press = key => handlers.keydown({ key, preventDefault() {} });
+press("ArrowRight"); plays.length = 0;
+press("r"); press("R"); press("f"); press("F");
+console.log(JSON.stringify({ replays: plays, fullscreen }));
+"""
+
+
+def test_deck_keys_f_and_r_work_in_either_case(deck):
+    import json
+    import shutil
+    import subprocess
+
+    if shutil.which("node") is None:
+        pytest.skip("node (to run the deck's script) is not installed")
+    script = deck.split("<script>")[1].split("</script>")[0]
+    out = subprocess.run(["node", "-e", DOM_STUB + script + PRESS], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    state = json.loads(out.stdout)
+    assert state == {"replays": [[1, 0], [1, 0]], "fullscreen": 2}
+
+
+def test_deck_scales_every_clip_to_the_window(deck):
+    style = deck.split("<style>")[1].split("</style>")[0]
+    rule = re.search(r"video\s*\{([^}]*)\}", style).group(1)
+    declarations = dict(part.split(":") for part in re.sub(r"/\*.*?\*/", "", rule).replace(" ", "").split(";") if part)
+    assert declarations == {"width": "100vw", "height": "100vh", "object-fit": "contain"}   # fills, aspect kept
