@@ -402,3 +402,116 @@ def test_deck_scales_every_clip_to_the_window(deck):
     rule = re.search(r"video\s*\{([^}]*)\}", style).group(1)
     declarations = dict(part.split(":") for part in re.sub(r"/\*.*?\*/", "", rule).replace(" ", "").split(";") if part)
     assert declarations == {"width": "100vw", "height": "100vh", "object-fit": "contain"}   # fills, aspect kept
+
+
+# --- failed writes: a full disk, a failure mid-write ----------------------------------------------
+
+def no_space(*args, **kwargs):
+    import errno
+    import os
+
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/somewhere/.render-123/x.part")
+
+
+@pytest.mark.render
+def test_no_space_left_names_the_output_folder_and_keeps_the_previous_video(tmp_path, monkeypatch):
+    import os
+
+    import scenes.output.rendering as rendering
+
+    target = RenderRequest("ScaledSoftmax", SceneSettings(model="toy"), fmt="png", output_dir=tmp_path,
+                           resolution=(256, 144), fps=5).output_path()
+    target.write_bytes(b"the previous good still")
+    real_replace = os.replace
+
+    def full_disk(source, destination, *args, **kwargs):
+        if Path(destination) == target:
+            no_space()
+        return real_replace(source, destination, *args, **kwargs)
+
+    monkeypatch.setattr(rendering.os, "replace", full_disk)
+    result = run("render", "ScaledSoftmax", *TINY, "--format", "png", "-o", str(tmp_path), "--force", "--quiet")
+    (line,) = result.output.strip().splitlines()
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert f"no space left on the device of output directory {str(tmp_path)!r}" in line and "free some space" in line
+    assert ".render-" not in line and ".part" not in line
+    assert target.read_bytes() == b"the previous good still"
+    assert not list(tmp_path.glob(".render-*"))
+
+
+def test_atomic_write_on_a_full_disk_is_a_one_line_error_naming_the_folder(tmp_path, monkeypatch):
+    import os
+
+    from attention_math import InputError
+    from attention_math.files import atomic_write_bytes
+
+    path = tmp_path / "trace.json"
+    path.write_bytes(b"previous")
+    real_fdopen = os.fdopen
+
+    class HalfWriter:                    # writes half of the data, then the disk is full
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            self.handle.write(data[: len(data) // 2])
+            self.handle.flush()
+            no_space()
+
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
+    with pytest.raises(InputError, match=f"no space left on the device of output directory {str(tmp_path)!r}"):
+        atomic_write_bytes(path, b"x" * 1000)
+    assert path.read_bytes() == b"previous" and sorted(tmp_path.iterdir()) == [path]
+
+
+@pytest.mark.parametrize("error", ["ENOSPC", "EIO"])
+def test_atomic_write_failing_at_the_rename_keeps_the_previous_file(tmp_path, monkeypatch, error):
+    """A writer that wrote straight to the target would fail this: the rename is the only way in."""
+    import errno
+    import os
+
+    from attention_math import InputError
+    from attention_math.files import atomic_write_bytes
+
+    path = tmp_path / "trace.json"
+    path.write_bytes(b"previous")
+
+    def broken_rename(*args, **kwargs):
+        raise OSError(getattr(errno, error), os.strerror(getattr(errno, error)))
+
+    monkeypatch.setattr(os, "replace", broken_rename)
+    with pytest.raises(InputError if error == "ENOSPC" else OSError):
+        atomic_write_bytes(path, b"new contents")
+    assert path.read_bytes() == b"previous"
+    assert sorted(tmp_path.iterdir()) == [path], "a temporary was left behind"
+
+
+def test_trace_export_failing_at_the_rename_keeps_the_previous_file(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    path = tmp_path / "t.json"
+    path.write_text("previous")
+    monkeypatch.setattr(os, "replace", lambda *a, **k: (_ for _ in ()).throw(OSError(errno.EIO, "I/O error")))
+    result = run("trace", "--model", "toy", "-s", "the cat sat", "-o", str(path))
+    assert result.exit_code == 1 and "OSError" in result.output
+    assert path.read_text() == "previous" and sorted(tmp_path.iterdir()) == [path]
+
+
+# --- notes --------------------------------------------------------------------------------------
+
+@pytest.mark.render
+def test_the_tiny_gpt_fallback_note_is_said_once_per_render(tmp_path, notes, monkeypatch):
+    import scenes.kit.scene_settings as scene_settings
+
+    monkeypatch.setattr(scene_settings, "_said", set())     # as in a fresh process
+    result = run("render", "CausalMask", "--resolution", "256x144", "--fps", "5", "-s", "quantum zebras dance",
+                 "--format", "png", "-o", str(tmp_path), "--quiet")
+    assert result.exit_code == 0, result.output
+    assert len([line for line in notes if "tiny-gpt does not know every word" in line]) == 1, notes
