@@ -34,8 +34,8 @@ def manim_format_options(fmt: str) -> dict:
 
 
 def webm_encoder_options(threads: int) -> dict[str, str]:
-    """libvpx-vp9 settings for a render's speed: realtime deadline, fastest preset, row threads."""
-    return {"deadline": "realtime", "cpu-used": "8", "row-mt": "1", "threads": str(threads)}
+    """libvpx-vp9 settings for a render's speed: realtime deadline (cpu-used 6: as fast as x264 here, smaller files than 8), row threads."""
+    return {"deadline": "realtime", "cpu-used": "6", "row-mt": "1", "threads": str(threads)}
 
 
 # --- GIF ---------------------------------------------------------------------------------------

@@ -356,6 +356,8 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
             writer = scene.renderer.file_writer
             counter = FrameCounter(writer, on_frame)
             starts = SectionStarts(scene, counter, fps, stop_after=request.at)
+            if request.fmt == "png":
+                skip_unseen_frames(scene.renderer)
             scene.render()
             frames = counter.frames
             starts.check_reached()
@@ -388,6 +390,38 @@ def encoder_settings(width: int, height: int, fmt: str = "mp4") -> dict:
     threads = max(1, (os.cpu_count() or 2) // in_flight)     # share the cores, do not oversubscribe them
     options = webm_encoder_options(threads) if fmt == "webm" else {"threads": str(threads)}
     return {"max_inflight_encoders": in_flight, "video_encoder_options": options}
+
+
+def skip_unseen_frames(renderer) -> None:
+    """A still: while manim skips an animation, draw none of its frames either.
+
+    manim's last-frame mode skips writing frames but still draws one per animation (the static
+    background it would reuse, and the frozen frame of every wait); only the final picture,
+    drawn when the scene has finished, is kept. This leaves the drawing of that one picture.
+    """
+    play, update_frame, save_static = renderer.play, renderer.update_frame, renderer.save_static_frame_data
+    playing = False
+
+    def skipped_play(*args, **kwargs) -> None:
+        nonlocal playing
+        playing = True
+        try:
+            play(*args, **kwargs)
+        finally:
+            playing = False
+
+    def lazy_update_frame(*args, **kwargs) -> None:
+        if not (playing and renderer.skip_animations):
+            update_frame(*args, **kwargs)
+
+    def lazy_static_frame(*args, **kwargs):
+        if playing and renderer.skip_animations:
+            renderer.static_image = None
+            return None
+        return save_static(*args, **kwargs)
+
+    renderer.play, renderer.update_frame, renderer.save_static_frame_data = (
+        skipped_play, lazy_update_frame, lazy_static_frame)
 
 
 class SectionStarts:
