@@ -289,6 +289,8 @@ def _render_requests(requests: list, jobs: int, force: bool, quiet: bool) -> lis
 
 def _fail_if_any(results: list) -> None:
     failed = [r for r in results if not r.ok]
+    if len(results) == 1 and failed and failed[0].usage_error:
+        raise UsageProblem(failed[0].error)        # e.g. --at naming no section: the one-line fix
     if failed:
         first = failed[0]
         raise click.ClickException(f"{len(failed)} of {len(results)} scenes failed; "
@@ -303,18 +305,25 @@ def _fail_if_any(results: list) -> None:
 @size_options
 @click.option("--format", "fmt", type=click.Choice(["mp4", "gif", "webm", "mov", "png"]), default=None,
               help="png: the last frame as a still [default: mp4].")
+@click.option("--at", "at", default=None, metavar="SECTION",
+              help="A still (png) at the end of this section (beat) instead of the last frame.")
 @click.option("--transparent/--opaque", default=None, help="Alpha channel (webm, mov or png; alone: mov).")
 @click.option("--name", default=None, help="The output's file name [default: <Scene>_<theme>_<quality>, "
                                            "plus a tag when the content is not the default].")
 @click.option("--sections/--no-sections", default=None, help="Also write one clip per section (for lectures).")
 @one_line_errors
 def render(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: int | None, force: bool,
-           quiet: bool, fmt: str | None, **options: Any) -> None:
+           quiet: bool, fmt: str | None, at: str | None, **options: Any) -> None:
     """Render scenes into the output directory; prints a table of what was written."""
+    import dataclasses
+
     from scenes.output.settings_file import plan_renders
     from scenes.output.report import print_results
 
+    fmt = fmt or ("png" if at else None)          # --at is a still
     requests, jobs = plan_renders(list(names), all_scenes, {**options, "format": fmt, "jobs": jobs}, config)
+    if at:
+        requests = [dataclasses.replace(r, at=at) for r in requests]
     results = _render_requests(requests, jobs, force, quiet)
     if quiet:
         click.echo("\n".join(str(r.path) for r in results if r.ok))
