@@ -272,8 +272,10 @@ def _fail_if_any(results: list) -> None:
     failed = [r for r in results if not r.ok]
     if failed:
         first = failed[0]
+        if len(results) == 1 and first.usage_error:     # e.g. a scene file's scene raised: its own message, exit 2
+            raise UsageProblem(first.error)
         raise click.ClickException(f"{len(failed)} of {len(results)} scenes failed; "
-                                   f"{first.request.scene}: {first.error}")
+                                   f"{first.request.name}: {first.error}")
 
 
 @cli.command()
@@ -290,14 +292,18 @@ def _fail_if_any(results: list) -> None:
 @one_line_errors
 def render(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: int | None, force: bool,
            quiet: bool, fmt: str | None, **options: Any) -> None:
-    """Render scenes into the output directory; prints a table of what was written."""
+    """Render scenes into the output directory; prints a table of what was written.
+
+    NAMES are built-in scenes (see `list`) or scene files of your own: path/to/file.py:SceneName,
+    or path/to/file.py when it holds one scene (see `new` and docs/your-own-scene.md)."""
     from scenes.output.settings_file import plan_renders
     from scenes.output.report import print_results
 
     requests, jobs = plan_renders(list(names), all_scenes, {**options, "format": fmt, "jobs": jobs}, config)
     results = _render_requests(requests, jobs, force, quiet)
     if quiet:
-        click.echo("\n".join(str(r.path) for r in results if r.ok))
+        if any(r.ok for r in results):
+            click.echo("\n".join(str(r.path) for r in results if r.ok))
     else:
         print_results(results)
     _fail_if_any(results)

@@ -75,6 +75,18 @@ class RenderRequest:
     transparent: bool = False
     sections: bool = False                       # also one clip per section, for lectures
 
+    @property
+    def name(self) -> str:
+        """The scene's class name (a scene file's ``path.py:Name`` → ``Name``): what outputs are named after."""
+        from scenes.output.scene_file import class_name
+
+        return class_name(self.scene)
+
+    @property
+    def from_file(self) -> bool:
+        """Whether the scene comes from a scene file of the user's (``path.py:Name``)."""
+        return self.scene not in SCENES
+
     def size(self) -> tuple[int, int, int]:
         if self.quality not in QUALITIES:
             raise InputError(f"unknown quality {self.quality!r}: choose one of {', '.join(QUALITIES)}")
@@ -88,7 +100,7 @@ class RenderRequest:
         w, h, fps = self.size()
         quality = self.quality if (self.resolution, self.fps) == (None, None) else f"{w}x{h}p{fps}"
         alpha = "_alpha" if self.transparent else ""
-        return Path(self.output_dir) / f"{self.scene}_{self.settings.theme}_{quality}{alpha}.{self.fmt}"
+        return Path(self.output_dir) / f"{self.name}_{self.settings.theme}_{quality}{alpha}.{self.fmt}"
 
     def sections_path(self) -> Path:
         """The folder of section clips: the output's name with ``_sections``."""
@@ -98,7 +110,11 @@ class RenderRequest:
     def check(self) -> None:
         """The usage errors visible in the request itself (cheap: imports neither manim nor torch)."""
         if self.scene not in SCENES:
-            raise InputError(f"unknown scene {self.scene!r}: choose one of {', '.join(SCENES)} (see `list`)")
+            from scenes.output.scene_file import _check_path, is_scene_file, split_spec
+
+            if not is_scene_file(self.scene):
+                raise InputError(f"unknown scene {self.scene!r}: choose one of {', '.join(SCENES)} (see `list`)")
+            _check_path(split_spec(self.scene)[0])
         if self.fmt not in FORMATS:
             raise InputError(f"unknown format {self.fmt!r}: choose one of {', '.join(FORMATS)}")
         if self.settings.theme not in ("dark", "light"):
@@ -128,7 +144,7 @@ class RenderRequest:
 
         themed(self.settings)
         self.settings.query_index(self.settings.trace())
-        for need in scene_class(self.scene).needs:      # e.g. "meaning_shift": computed, so it can fail here
+        for need in getattr(scene_class(self.scene), "needs", ()):      # e.g. "meaning_shift": computed, so it can fail here
             getattr(self.settings, need)()
 
     def stamp_key(self) -> str:
@@ -136,6 +152,10 @@ class RenderRequest:
         data = dataclasses.asdict(self)
         data.pop("output_dir")
         data["code"] = _code_fingerprint()
+        if self.from_file:               # a scene file's own source, too
+            from scenes.output.scene_file import source_digest, split_spec
+
+            data["scene_source"] = source_digest(Path(split_spec(self.scene)[0]))
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -318,7 +338,7 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
     options = {
         "media_dir": str(work / "media"), "tex_dir": str(tex_dir), "text_dir": str(text_dir),
         "pixel_width": w, "pixel_height": h, "frame_rate": fps,
-        "format": request.fmt, "output_file": request.scene, "transparent": request.transparent,
+        "format": request.fmt, "output_file": request.name, "transparent": request.transparent,
         "save_sections": request.sections,
         "verbosity": "INFO" if verbose else "ERROR", "progress_bar": "display" if verbose else "none",
         "disable_caching": True,     # our own stamp answers unchanged re-renders; no per-animation hashing
@@ -385,6 +405,10 @@ ProgressCallback = Callable[[int, str, int], None]   # (request index, state, fr
 def _error_result(request: RenderRequest, exc: BaseException, seconds: float = 0.0) -> RenderResult:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     usage = isinstance(exc, InputError)
+    if request.from_file and not usage:         # the user's own scene raised: name it, the error and the line
+        from scenes.output.scene_file import describe_failure
+
+        return RenderResult(request, error=describe_failure(request.scene, exc), usage_error=True, seconds=seconds)
     return RenderResult(request, error=text if usage else f"{type(exc).__name__}: {text}", usage_error=usage,
                         seconds=seconds)
 
