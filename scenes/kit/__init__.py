@@ -41,6 +41,15 @@ _WHERE: dict[str, str] = {
 __all__ = list(_WHERE)
 
 
+def _quiet_in_notebook() -> None:
+    from scenes.kit.notebook import quiet_in_notebook
+
+    quiet_in_notebook()
+
+
+_quiet_in_notebook()
+
+
 def __getattr__(name: str) -> Any:
     if name not in _WHERE:
         raise AttributeError(f"module 'scenes.kit' has no attribute {name!r}")
