@@ -360,6 +360,20 @@ def sheet(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: in
 
 
 @cli.command()
+@click.argument("name")
+@click.option("--from", "from_scene", default=None, help="Start from a copy of this built-in scene (see `list`).")
+@one_line_errors
+def new(name: str, from_scene: str | None) -> None:
+    """Write a short, commented scene file that renders as it is: NAME is a class (DotsSoftmax →
+    dots_softmax.py) or a file (my_dots.py); a minimal grid scene, or a copy of --from SCENE."""
+    from scenes.output.new_scene import write_new_scene
+
+    path = write_new_scene(name, from_scene)
+    click.echo(str(path))
+    click.echo(f"render it: attention-render render {path} --resolution 256x144 --fps 5", err=True)
+
+
+@cli.command()
 @click.option("--steps", type=click.IntRange(min=1), default=3000, show_default=True)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--output", "-o", type=click.Path(file_okay=False), default=None,
