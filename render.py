@@ -304,7 +304,7 @@ def render(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: i
     if quiet:
         if any(r.ok for r in results):
             click.echo("\n".join(str(r.path) for r in results if r.ok))
-    else:
+    elif not all(r.usage_error for r in results):      # when each failed on bad input, its one line says it all
         print_results(results)
     _fail_if_any(results)
 

@@ -83,8 +83,9 @@ def load_module(path: Path) -> ModuleType:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module          # dataclasses and pickling look the module up by name
-    folder = str(path.parent)
+    folder, write_bytecode = str(path.parent), sys.dont_write_bytecode
     sys.path.insert(0, folder)
+    sys.dont_write_bytecode = True          # no __pycache__ left in the user's folder
     try:
         spec.loader.exec_module(module)
     except Exception as exc:
@@ -92,6 +93,7 @@ def load_module(path: Path) -> ModuleType:
         raise InputError(f"scene file {str(path)!r} failed to import: {_first_line(exc)}{_line_in(path, exc)}: "
                          "fix the file (--verbose shows the traceback)") from exc
     finally:
+        sys.dont_write_bytecode = write_bytecode
         try:
             sys.path.remove(folder)
         except ValueError:
