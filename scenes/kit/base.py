@@ -40,7 +40,7 @@ class AttentionScene(Scene):
         super().__init__(*args, **kwargs)
 
     def setup(self) -> None:
-        self.settings: SceneSettings = active_settings().for_scene(type(self).__name__)
+        self.settings: SceneSettings = active_settings(type(self).__name__).for_scene(type(self).__name__)
         self.theme: Theme = themed(self.settings)
         self.camera.background_color = self.theme.background
         self.head = head_of(self.settings)

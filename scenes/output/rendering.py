@@ -86,6 +86,18 @@ class RenderRequest:
     name: str | None = None                      # the output's file name without suffix (--name)
     at: str | None = None                        # png: the still at the end of this section (beat)
 
+    @property
+    def scene_name(self) -> str:
+        """The scene's class name (a scene file's ``path.py:Name`` → ``Name``): what outputs are named after."""
+        from scenes.output.scene_file import class_name
+
+        return class_name(self.scene)
+
+    @property
+    def from_file(self) -> bool:
+        """Whether the scene comes from a scene file of the user's (``path.py:Name``)."""
+        return self.scene not in SCENES
+
     def size(self) -> tuple[int, int, int]:
         if self.quality not in QUALITIES:
             raise InputError(f"unknown quality {self.quality!r}: choose one of {', '.join(QUALITIES)}")
@@ -107,7 +119,7 @@ class RenderRequest:
         tag = content_tag(self.scene, self.settings)
         alpha = "_alpha" if self.transparent else ""
         at = f"_at-{section_slug(self.at)}" if self.at else ""
-        return f"{self.scene}_{self.settings.theme}_{quality}{'_' + tag if tag else ''}{alpha}{at}"
+        return f"{self.scene_name}_{self.settings.theme}_{quality}{'_' + tag if tag else ''}{alpha}{at}"
 
     def output_path(self) -> Path:
         """<output>/<stem>.<ext>"""
@@ -129,9 +141,12 @@ class RenderRequest:
         """The usage errors visible in the request itself (cheap: imports neither manim nor torch)."""
         if self.scene not in SCENES:
             from scenes.output.naming import match_scene
+            from scenes.output.scene_file import _check_path, is_scene_file, split_spec
 
-            match_scene(self.scene)        # one-line error with "did you mean …"
-            raise InputError(f"scene names are case-sensitive here: write {match_scene(self.scene)}")
+            if not is_scene_file(self.scene):
+                match_scene(self.scene)        # one-line error with "did you mean …"
+                raise InputError(f"scene names are case-sensitive here: write {match_scene(self.scene)}")
+            _check_path(split_spec(self.scene)[0])
         if self.fmt not in FORMATS:
             raise InputError(f"unknown format {self.fmt!r}: choose one of {', '.join(FORMATS)}")
         if self.settings.theme not in ("dark", "light", "dark-cb", "light-cb"):
@@ -169,7 +184,7 @@ class RenderRequest:
 
         themed(self.settings)
         self.settings.query_index(self.settings.trace())
-        for need in scene_class(self.scene).needs:      # e.g. "meaning_shift": computed, so it can fail here
+        for need in getattr(scene_class(self.scene), "needs", ()):      # e.g. "meaning_shift": computed, so it can fail here
             getattr(self.settings, need)()
 
     def stamp_key(self) -> str:
@@ -177,6 +192,10 @@ class RenderRequest:
         data = dataclasses.asdict(self)
         data.pop("output_dir")
         data["code"] = _code_fingerprint()
+        if self.from_file:               # a scene file's own source, too
+            from scenes.output.scene_file import source_digest, split_spec
+
+            data["scene_source"] = source_digest(Path(split_spec(self.scene)[0]))
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -364,7 +383,7 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
     options = {
         "media_dir": str(work / "media"), "tex_dir": str(tex_dir), "text_dir": str(text_dir),
         "pixel_width": w, "pixel_height": h, "frame_rate": fps,
-        **manim_format_options(request.fmt), "output_file": request.scene, "transparent": request.transparent,
+        **manim_format_options(request.fmt), "output_file": request.scene_name, "transparent": request.transparent,
         "save_sections": request.sections,
         "verbosity": "INFO" if verbose else "ERROR", "progress_bar": "display" if verbose else "none",
         "disable_caching": True,     # our own stamp answers unchanged re-renders; no per-animation hashing
@@ -564,6 +583,10 @@ ProgressCallback = Callable[[int, str, int], None]   # (request index, state, fr
 def _error_result(request: RenderRequest, exc: BaseException, seconds: float = 0.0) -> RenderResult:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     usage = isinstance(exc, InputError)
+    if request.from_file and not usage:         # the user's own scene raised: name it, the error and the line
+        from scenes.output.scene_file import describe_failure
+
+        return RenderResult(request, error=describe_failure(request.scene, exc), usage_error=True, seconds=seconds)
     return RenderResult(request, error=text if usage else f"{type(exc).__name__}: {text}", usage_error=usage,
                         seconds=seconds)
 
