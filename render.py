@@ -295,8 +295,10 @@ def _fail_if_any(results: list) -> None:
     failed = [r for r in results if not r.ok]
     if failed:
         first = failed[0]
+        if len(results) == 1 and first.usage_error:     # --at naming no section, a scene file's scene raised: exit 2
+            raise UsageProblem(first.error)
         raise click.ClickException(f"{len(failed)} of {len(results)} scenes failed; "
-                                   f"{first.request.scene}: {first.error}")
+                                   f"{first.request.scene_name}: {first.error}")
 
 
 @cli.command()
@@ -307,22 +309,33 @@ def _fail_if_any(results: list) -> None:
 @size_options
 @click.option("--format", "fmt", type=click.Choice(["mp4", "gif", "webm", "mov", "png"]), default=None,
               help="png: the last frame as a still [default: mp4].")
+@click.option("--at", "at", default=None, metavar="SECTION",
+              help="A still (png) at the end of this section (beat) instead of the last frame.")
 @click.option("--transparent/--opaque", default=None, help="Alpha channel (webm, mov or png; alone: mov).")
 @click.option("--name", default=None, help="The output's file name [default: <Scene>_<theme>_<quality>, "
                                            "plus a tag when the content is not the default].")
 @click.option("--sections/--no-sections", default=None, help="Also write one clip per section (for lectures).")
 @one_line_errors
 def render(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: int | None, force: bool,
-           quiet: bool, fmt: str | None, **options: Any) -> None:
-    """Render scenes into the output directory; prints a table of what was written."""
+           quiet: bool, fmt: str | None, at: str | None, **options: Any) -> None:
+    """Render scenes into the output directory; prints a table of what was written.
+
+    NAMES are built-in scenes (see `list`) or scene files of your own: path/to/file.py:SceneName,
+    or path/to/file.py when it holds one scene (see `new` and docs/your-own-scene.md)."""
+    import dataclasses
+
     from scenes.output.settings_file import plan_renders
     from scenes.output.report import print_results
 
+    fmt = fmt or ("png" if at else None)          # --at is a still
     requests, jobs = plan_renders(list(names), all_scenes, {**options, "format": fmt, "jobs": jobs}, config)
+    if at:
+        requests = [dataclasses.replace(r, at=at) for r in requests]
     results = _render_requests(requests, jobs, force, quiet)
     if quiet:
-        click.echo("\n".join(str(r.path) for r in results if r.ok))
-    else:
+        if any(r.ok for r in results):
+            click.echo("\n".join(str(r.path) for r in results if r.ok))
+    elif not all(r.usage_error for r in results):      # when each failed on bad input, its one line says it all
         print_results(results)
     _fail_if_any(results)
 
@@ -375,6 +388,20 @@ def sheet(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: in
     for result in results:
         out = result.path.parent / "sheets" / (result.path.stem + ".png")
         click.echo(str(contact_sheet(result.path, result.sections, out, count=count)))
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--from", "from_scene", default=None, help="Start from a copy of this built-in scene (see `list`).")
+@one_line_errors
+def new(name: str, from_scene: str | None) -> None:
+    """Write a short, commented scene file that renders as it is: NAME is a class (DotsSoftmax →
+    dots_softmax.py) or a file (my_dots.py); a minimal grid scene, or a copy of --from SCENE."""
+    from scenes.output.new_scene import write_new_scene
+
+    path = write_new_scene(name, from_scene)
+    click.echo(str(path))
+    click.echo(f"render it: attention-render render {path} --resolution 256x144 --fps 5", err=True)
 
 
 @cli.command()

@@ -17,11 +17,14 @@ class Case:
     code: int
     message: str
     config: str | bytes | None = None     # written to {out}/settings.toml first
+    scene: str | None = None              # written to {out}/scene.py ("{scene}") first
 
 
 R = ("render", "ScaledSoftmax", "-o", "{out}")
 T = ("render", "ScaledSoftmax", "-o", "{out}", "--model", "toy")
 FIFTEEN = " ".join(f"w{i}" for i in range(15))
+S = ("-o", "{out}", "--model", "toy", "--resolution", "256x144", "--fps", "5")     # a scene file, rendered tiny
+ONE_SCENE = "from scenes.kit import GridScene\n\nclass Mine(GridScene):\n    def construct(self):\n        self.wait(0.2)\n"
 
 CASES: list[Case] = [
     Case("empty sentence", (*R, "-s", ""), 2, "the sentence is empty"),
@@ -72,6 +75,20 @@ CASES: list[Case] = [
     Case("output folder inside a file", ("render", "ScaledSoftmax", "-o", "{file}/nope"), 2,
          "cannot create output directory", ""),
     Case("output path is a file", ("render", "ScaledSoftmax", "-o", "{file}"), 2, "is a file, not a directory", ""),
+    Case("scene file missing", ("render", "{out}/nope.py", *S), 2, "nope.py' does not exist: check the path"),
+    Case("scene file without the class named", ("render", "{scene}:Nope", *S), 2, "has no class 'Nope': it defines Mine",
+         scene=ONE_SCENE),
+    Case("scene file: the class named is not a scene", ("render", "{scene}:Helper", *S), 2, "'Helper' in",
+         scene=ONE_SCENE + "\nclass Helper:\n    pass\n"),
+    Case("scene file holding two scenes, none named", ("render", "{scene}", *S), 2, "holds 2 scenes (Mine, Other)",
+         scene=ONE_SCENE + "\nclass Other(GridScene):\n    pass\n"),
+    Case("scene file that fails to import", ("render", "{scene}", *S), 2, "failed to import: ModuleNotFoundError",
+         scene="import no_such_module\n"),
+    Case("scene file with a syntax error", ("render", "{scene}", *S), 2, "failed to import: SyntaxError",
+         scene="class Mine(:\n"),
+    Case("scene of a file that raises while rendering", ("render", "{scene}", *S), 2,
+         "Mine in scene.py raised ValueError: no such word (line 5)",
+         scene=ONE_SCENE.replace("self.wait(0.2)", "raise ValueError('no such word')")),
     Case("trace to an unknown file type", ("trace", "--model", "toy", "-o", "{out}/t.txt"), 2, "cannot tell the format"),
 ]
 

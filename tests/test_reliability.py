@@ -37,8 +37,10 @@ def test_bad_input_is_one_line_and_leaves_nothing(case: Case, tmp_path):
     file = tmp_path / "settings.toml"
     if case.config is not None:
         file.write_bytes(case.config.encode() if isinstance(case.config, str) else case.config)
+    if case.scene is not None:
+        (tmp_path / "scene.py").write_text(case.scene)
     before = sorted(tmp_path.iterdir())
-    args = [a.format(out=tmp_path, file=file) for a in case.args]
+    args = [a.format(out=tmp_path, file=file, scene=tmp_path / "scene.py") for a in case.args]
     one_line_error(CliRunner().invoke(cli, args), case.code, case.message)
     assert sorted(tmp_path.iterdir()) == before, "a file was left behind"
 

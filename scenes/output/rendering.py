@@ -32,6 +32,8 @@ from attention_math.files import check_output_dir, is_no_space, no_space_error
 
 from scenes import SCENES, scene_class
 from scenes.kit.scene_settings import SceneSettings, set_active
+from scenes.output.formats import (Cue, cues_from, manim_format_options, subtitle_texts, vtt_text,
+                                   webm_encoder_options, write_gif)
 
 QUALITIES: dict[str, tuple[int, int, int]] = {
     "low": (854, 480, 15),
@@ -43,6 +45,8 @@ QUALITIES: dict[str, tuple[int, int, int]] = {
 FORMATS = ("mp4", "gif", "webm", "mov", "png")
 ALPHA_FORMATS = ("webm", "mov", "png")      # mp4 (H.264) and manim's GIF cannot carry alpha
 SECTION_FORMATS = ("mp4", "webm", "mov")
+SUBTITLE_FORMATS = ("mp4", "webm", "mov")    # videos get an .srt and a .vtt of their captions
+SUBTITLE_SUFFIXES = (".srt", ".vtt")
 TEMP_PREFIX = ".render-"
 # Speed: manim (max_inflight_encoders = 1) waits at the end of every animation until its clip is
 # encoded; with more in flight, the next animation draws while the earlier ones finish encoding.
@@ -53,6 +57,11 @@ MAX_ENCODERS_IN_FLIGHT = 4
 MAX_PIXELS = 3840 * 2160
 
 FrameCallback = Callable[[int], None]
+
+
+def section_slug(name: str) -> str:
+    """A section's name as a file-name part: 'same start' → 'same-start'."""
+    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
 
 
 def parse_resolution(text: str) -> tuple[int, int]:
@@ -75,6 +84,19 @@ class RenderRequest:
     transparent: bool = False
     sections: bool = False                       # also one clip per section, for lectures
     name: str | None = None                      # the output's file name without suffix (--name)
+    at: str | None = None                        # png: the still at the end of this section (beat)
+
+    @property
+    def scene_name(self) -> str:
+        """The scene's class name (a scene file's ``path.py:Name`` → ``Name``): what outputs are named after."""
+        from scenes.output.scene_file import class_name
+
+        return class_name(self.scene)
+
+    @property
+    def from_file(self) -> bool:
+        """Whether the scene comes from a scene file of the user's (``path.py:Name``)."""
+        return self.scene not in SCENES
 
     def size(self) -> tuple[int, int, int]:
         if self.quality not in QUALITIES:
@@ -96,11 +118,19 @@ class RenderRequest:
         quality = self.quality if (self.resolution, self.fps) == (None, None) else f"{w}x{h}p{fps}"
         tag = content_tag(self.scene, self.settings)
         alpha = "_alpha" if self.transparent else ""
-        return f"{self.scene}_{self.settings.theme}_{quality}{'_' + tag if tag else ''}{alpha}"
+        at = f"_at-{section_slug(self.at)}" if self.at else ""
+        return f"{self.scene_name}_{self.settings.theme}_{quality}{'_' + tag if tag else ''}{alpha}{at}"
 
     def output_path(self) -> Path:
         """<output>/<stem>.<ext>"""
         return Path(self.output_dir) / f"{self.stem()}.{self.fmt}"
+
+    def subtitle_paths(self) -> list[Path]:
+        """The .srt and .vtt of the captions, beside a video (none for a GIF or a still)."""
+        if self.fmt not in SUBTITLE_FORMATS:
+            return []
+        path = self.output_path()
+        return [path.with_suffix(suffix) for suffix in SUBTITLE_SUFFIXES]
 
     def sections_path(self) -> Path:
         """The folder of section clips: the output's name with ``_sections``."""
@@ -111,9 +141,12 @@ class RenderRequest:
         """The usage errors visible in the request itself (cheap: imports neither manim nor torch)."""
         if self.scene not in SCENES:
             from scenes.output.naming import match_scene
+            from scenes.output.scene_file import _check_path, is_scene_file, split_spec
 
-            match_scene(self.scene)        # one-line error with "did you mean …"
-            raise InputError(f"scene names are case-sensitive here: write {match_scene(self.scene)}")
+            if not is_scene_file(self.scene):
+                match_scene(self.scene)        # one-line error with "did you mean …"
+                raise InputError(f"scene names are case-sensitive here: write {match_scene(self.scene)}")
+            _check_path(split_spec(self.scene)[0])
         if self.fmt not in FORMATS:
             raise InputError(f"unknown format {self.fmt!r}: choose one of {', '.join(FORMATS)}")
         if self.settings.theme not in ("dark", "light", "dark-cb", "light-cb"):
@@ -126,6 +159,8 @@ class RenderRequest:
             raise InputError(f"cannot render at {fps} fps: choose a frame rate from 1 to 120")
         if self.transparent and self.fmt not in ALPHA_FORMATS:
             raise InputError(f"{self.fmt} cannot hold transparency: use --format webm, mov or png with --transparent")
+        if self.at is not None and self.fmt != "png":
+            raise InputError(f"--at picks a still at the end of a section: use it with --format png, not {self.fmt}")
         if self.sections and self.fmt not in SECTION_FORMATS:
             raise InputError(f"--sections writes video clips: use --format mp4, webm or mov with it")
         if self.name is not None:
@@ -149,7 +184,7 @@ class RenderRequest:
 
         themed(self.settings)
         self.settings.query_index(self.settings.trace())
-        for need in scene_class(self.scene).needs:      # e.g. "meaning_shift": computed, so it can fail here
+        for need in getattr(scene_class(self.scene), "needs", ()):      # e.g. "meaning_shift": computed, so it can fail here
             getattr(self.settings, need)()
 
     def stamp_key(self) -> str:
@@ -157,6 +192,10 @@ class RenderRequest:
         data = dataclasses.asdict(self)
         data.pop("output_dir")
         data["code"] = _code_fingerprint()
+        if self.from_file:               # a scene file's own source, too
+            from scenes.output.scene_file import source_digest, split_spec
+
+            data["scene_source"] = source_digest(Path(split_spec(self.scene)[0]))
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -218,6 +257,8 @@ def _cached_result(request: RenderRequest) -> RenderResult | None:
     if data.get("key") != request.stamp_key() or data.get("size") != info.st_size or data.get("mtime_ns") != info.st_mtime_ns:
         return None
     if request.sections and not request.sections_path().is_dir():
+        return None
+    if not all(p.is_file() for p in request.subtitle_paths()):
         return None
     shown = tuple(data["head"]) if isinstance(data.get("head"), list) else None
     return RenderResult(request, path, frames=data.get("frames", 0), cached=True, model_layer_head=shown,
@@ -342,11 +383,11 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
     options = {
         "media_dir": str(work / "media"), "tex_dir": str(tex_dir), "text_dir": str(text_dir),
         "pixel_width": w, "pixel_height": h, "frame_rate": fps,
-        "format": request.fmt, "output_file": request.scene, "transparent": request.transparent,
+        **manim_format_options(request.fmt), "output_file": request.scene_name, "transparent": request.transparent,
         "save_sections": request.sections,
         "verbosity": "INFO" if verbose else "ERROR", "progress_bar": "display" if verbose else "none",
         "disable_caching": True,     # our own stamp answers unchanged re-renders; no per-animation hashing
-        **encoder_settings(w, h),
+        **encoder_settings(w, h, request.fmt),
     }
     logging.getLogger("manim").setLevel(options["verbosity"])
     _forget_glyphs()
@@ -358,12 +399,22 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
             scene = cls()
             writer = scene.renderer.file_writer
             counter = FrameCounter(writer, on_frame)
+            starts = SectionStarts(scene, counter, fps, stop_after=request.at)
+            if request.fmt == "png":
+                skip_unseen_frames(scene.renderer)
             scene.render()
             frames = counter.frames
+            starts.check_reached()
             produced = Path(writer.image_file_path if request.fmt == "png" else writer.final_file_path)
             sections_dir = writer.sections_output_dir if request.sections else None
+        if request.fmt == "gif":
+            produced = _converted_to_gif(produced, work, fps)
+        subtitles = _write_subtitles(request, writer.subcaptions, frames / fps, work)
         if sections_dir is not None:
+            _write_section_subtitles(sections_dir, writer.subcaptions, starts, frames / fps)
             _replace_dir(sections_dir, request.sections_path(), work)
+        for written, path in subtitles:
+            os.replace(written, path)
         os.replace(produced, target)
         _link_tree(tex_dir, shared_cache / "Tex", only_new=True)
         _link_tree(text_dir, shared_cache / "texts", only_new=True)
@@ -388,12 +439,121 @@ def _shown_head(request: RenderRequest) -> tuple[str, int, int] | None:
     return request.settings.model_layer_head()
 
 
-def encoder_settings(width: int, height: int) -> dict:
-    """How many animations may be encoding at once at this size, and x264 threads for each."""
+def encoder_settings(width: int, height: int, fmt: str = "mp4") -> dict:
+    """How many animations may be encoding at once at this size, and encoder threads for each
+    (WebM: libvpx's realtime settings, see formats.webm_encoder_options)."""
     per_encoder = ENCODER_BYTES_1080P * width * height / (1920 * 1080)
     in_flight = max(1, min(MAX_ENCODERS_IN_FLIGHT, int(ENCODER_MEMORY // per_encoder)))
     threads = max(1, (os.cpu_count() or 2) // in_flight)     # share the cores, do not oversubscribe them
-    return {"max_inflight_encoders": in_flight, "video_encoder_options": {"threads": str(threads)}}
+    options = webm_encoder_options(threads) if fmt == "webm" else {"threads": str(threads)}
+    return {"max_inflight_encoders": in_flight, "video_encoder_options": options}
+
+
+def skip_unseen_frames(renderer) -> None:
+    """A still: while manim skips an animation, draw none of its frames either.
+
+    manim's last-frame mode skips writing frames but still draws one per animation (the static
+    background it would reuse, and the frozen frame of every wait); only the final picture,
+    drawn when the scene has finished, is kept. This leaves the drawing of that one picture.
+    """
+    play, update_frame, save_static = renderer.play, renderer.update_frame, renderer.save_static_frame_data
+    playing = False
+
+    def skipped_play(*args, **kwargs) -> None:
+        nonlocal playing
+        playing = True
+        try:
+            play(*args, **kwargs)
+        finally:
+            playing = False
+
+    def lazy_update_frame(*args, **kwargs) -> None:
+        if not (playing and renderer.skip_animations):
+            update_frame(*args, **kwargs)
+
+    def lazy_static_frame(*args, **kwargs):
+        if playing and renderer.skip_animations:
+            renderer.static_image = None
+            return None
+        return save_static(*args, **kwargs)
+
+    renderer.play, renderer.update_frame, renderer.save_static_frame_data = (
+        skipped_play, lazy_update_frame, lazy_static_frame)
+
+
+class SectionStarts:
+    """Where each section (beat) starts, in seconds of video, by wrapping the scene's ``next_section``.
+
+    With ``stop_after`` (a still's ``--at``), the scene ends where the next section after that one
+    begins, so the last frame is the picture at the end of the named beat.
+    """
+
+    def __init__(self, scene, counter: FrameCounter, fps: int, stop_after: str | None = None) -> None:
+        self.starts: list[tuple[str, float]] = []
+        self.stop_after = stop_after
+        self.reached = False
+        self._scene, self._counter, self._fps = scene, counter, fps
+        self._next_section = scene.next_section
+        scene.next_section = self
+
+    def __call__(self, name: str = "unnamed", *args, **kwargs) -> None:
+        from manim.utils.exceptions import EndSceneEarlyException
+
+        if self.reached:
+            raise EndSceneEarlyException()
+        if self.stop_after is not None and section_slug(name) == section_slug(self.stop_after):
+            self.reached = True
+        self.starts.append((name, self._time()))
+        self._next_section(name, *args, **kwargs)
+
+    def _time(self) -> float:
+        """The scene's clock (it runs on while a still skips its frames)."""
+        return float(self._scene.time)
+
+    def check_reached(self) -> None:
+        """InputError naming the scene's sections when ``--at`` named none of them."""
+        if self.stop_after is not None and not self.reached:
+            names = ", ".join(dict.fromkeys(name for name, _ in self.starts)) or "none"
+            raise InputError(f"{self._scene.__class__.__name__} has no section {self.stop_after!r}: "
+                             f"choose one of {names}")
+
+
+def _converted_to_gif(source: Path, work: Path, fps: int) -> Path:
+    """The blog GIF made from manim's lossless intermediate (see formats.write_gif)."""
+    gif = work / (source.stem + ".gif")
+    write_gif(source, gif, fps)
+    return gif
+
+
+def _write_subtitles(request: RenderRequest, subcaptions, seconds: float, work: Path) -> list[tuple[Path, Path]]:
+    """The .srt and .vtt, written in ``work``; (written, destination) pairs to move into place."""
+    texts = subtitle_texts(subcaptions, seconds)
+    pairs = []
+    for path in request.subtitle_paths():
+        written = work / ("subtitles" + path.suffix)
+        written.write_text(texts[path.suffix], encoding="utf-8")
+        pairs.append((written, path))
+    return pairs
+
+
+def _write_section_subtitles(sections_dir: Path, subcaptions, starts: SectionStarts, seconds: float) -> None:
+    """Beside each section clip, a .vtt of its captions in the clip's own time (the deck shows them)."""
+    index = next(Path(sections_dir).glob("*.json"), None)
+    if index is None:
+        return
+    bounds = [*starts.starts, ("", seconds)]
+    cues = cues_from(subcaptions, seconds)
+    used = 0
+    for entry in json.loads(index.read_text()):
+        i = next((k for k in range(used, len(starts.starts)) if bounds[k][0] == entry["name"]
+                  and bounds[k + 1][1] > bounds[k][1]), None)
+        if i is None:
+            continue
+        used = i + 1
+        begin, end = bounds[i][1], bounds[i + 1][1]
+        clip = [Cue(max(c.start, begin) - begin, min(c.end, end) - begin, c.text)
+                for c in cues if c.start < end and c.end > begin]
+        (Path(sections_dir) / entry["video"]).with_suffix(".vtt").write_text(vtt_text(clip), encoding="utf-8")
 
 
 def _forget_glyphs() -> None:
@@ -423,6 +583,10 @@ ProgressCallback = Callable[[int, str, int], None]   # (request index, state, fr
 def _error_result(request: RenderRequest, exc: BaseException, seconds: float = 0.0) -> RenderResult:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     usage = isinstance(exc, InputError)
+    if request.from_file and not usage:         # the user's own scene raised: name it, the error and the line
+        from scenes.output.scene_file import describe_failure
+
+        return RenderResult(request, error=describe_failure(request.scene, exc), usage_error=True, seconds=seconds)
     return RenderResult(request, error=text if usage else f"{type(exc).__name__}: {text}", usage_error=usage,
                         seconds=seconds)
 

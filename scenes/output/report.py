@@ -38,7 +38,7 @@ class RenderProgress:
         table = Table.grid(padding=(0, 2))
         for request, state, frames in zip(self.requests, self.states, self.frames):
             style = {"done": "green", "failed": "red", "rendering": "yellow"}.get(state, "dim")
-            table.add_row(request.scene, f"[{style}]{state}[/]", f"{frames} frames")
+            table.add_row(request.scene_name, f"[{style}]{state}[/]", f"{frames} frames")
         return table
 
     def __call__(self, index: int, state: str, frames: int) -> None:
@@ -76,7 +76,7 @@ def results_table(results: Sequence[RenderResult]) -> Table:
         request = result.request
         w, h, fps = request.size()
         if not result.ok:
-            table.add_row(f"[red]{request.scene}: {result.error}[/]", request.fmt, "", f"{w}×{h}", str(fps), "", "", "")
+            table.add_row(f"[red]{request.scene_name}: {result.error}[/]", request.fmt, "", f"{w}×{h}", str(fps), "", "", "")
             continue
         assert result.path is not None
         duration = "still" if result.duration is None else f"{result.duration:.1f} s"

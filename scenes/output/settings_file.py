@@ -3,8 +3,9 @@
 A settings file is data, read with ``tomllib`` (never executed). Its top level holds any
 option of ``render`` (``sentence``, ``model``, ``quality``, ``format``…), a ``[colors]`` table
 (palette role → "#rrggbb"), a ``[pacing]`` table (``run_time`` and ``wait`` multipliers) and
-per-scene tables (``[scenes.ScaledSoftmax] query_token = "creature"``). Precedence, lowest
-first: defaults, the file's top level, the file's table for that scene, the command line.
+per-scene tables (``[scenes.ScaledSoftmax] query_token = "creature"``; a scene file's scene by
+its class name, ``[scenes.DotsSoftmax]``). Precedence, lowest first: defaults, the file's top
+level, the file's table for that scene, the command line.
 """
 
 from __future__ import annotations
@@ -82,8 +83,10 @@ def _read_table(table: Mapping[str, Any], allowed: dict[str, type], where: str) 
     return out
 
 
-def load_settings_file(path: str | Path) -> SettingsFile:
-    """Parse and validate a TOML settings file; InputError naming the file and key for any problem."""
+def load_settings_file(path: str | Path, own_scenes: tuple[str, ...] = ()) -> SettingsFile:
+    """Parse and validate a TOML settings file; InputError naming the file and key for any problem.
+
+    ``own_scenes``: class names of scene files being rendered, whose tables are allowed too."""
     path = Path(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -106,8 +109,8 @@ def load_settings_file(path: str | Path) -> SettingsFile:
         raise InputError(f"{where}: 'scenes' must hold tables like [scenes.ScaledSoftmax]")
     scenes: dict[str, dict[str, Any]] = {}
     for name, table in per_scene.items():
-        if name not in SCENES:
-            raise InputError(f"{where}: unknown scene [scenes.{name}]: choose from {', '.join(SCENES)}")
+        if name not in SCENES and name not in own_scenes:
+            raise InputError(f"{where}: unknown scene [scenes.{name}]: choose from {', '.join([*SCENES, *own_scenes])}")
         if not isinstance(table, dict):
             raise InputError(f"{where}: [scenes.{name}] must be a table of options")
         scenes[name] = _read_table(table, {**SCENE_OPTIONS, **RENDER_OPTIONS}, f"{where}, [scenes.{name}]")
@@ -151,14 +154,26 @@ def build_request(scene: str, options: Mapping[str, Any]) -> RenderRequest:
 def plan_renders(names: list[str], all_scenes: bool, command_line: Mapping[str, Any],
                  config: str | Path | None = None) -> tuple[list[RenderRequest], int]:
     """The requests to render and the number of parallel jobs, from names, options and a settings file."""
+    from scenes.output.scene_file import class_name, is_scene_file, resolve
+
     settings_file = load_settings_file(config) if config else None
     if all_scenes and names:
         raise InputError("name scenes or pass --all, not both")
     if not all_scenes and not names:
         raise InputError("name at least one scene (see `list`), or pass --all")
-    names = list(SCENES) if all_scenes else list(dict.fromkeys(match_scene(name) for name in names))
-    merged = [merged_options(name, settings_file, command_line) for name in names]
-    requests = [build_request(name, options) for name, options in zip(names, merged)]
+    names = list(SCENES) if all_scenes else list(dict.fromkeys(names))
+    specs: list[str] = []
+    for name in names:
+        if is_scene_file(name):            # a scene file of your own: path/to/file.py[:SceneName]
+            specs.extend(resolve(name))
+        else:
+            specs.append(match_scene(name))   # built-in, any case; a typo gets "did you mean …"
+    specs = list(dict.fromkeys(specs))
+    own = tuple(class_name(s) for s in specs if s not in SCENES)
+    if config and own:
+        settings_file = load_settings_file(config, own)
+    merged = [merged_options(class_name(spec), settings_file, command_line) for spec in specs]
+    requests = [build_request(spec, options) for spec, options in zip(specs, merged)]
     if any(options.get("transparent") and "format" not in options for options in merged):
         logging.getLogger("attention_animated").warning(ALPHA_DEFAULT_NOTE)
     paths: dict[Path, str] = {}
@@ -166,9 +181,9 @@ def plan_renders(names: list[str], all_scenes: bool, command_line: Mapping[str, 
         request.check()
         path = request.output_path()
         if path in paths:
-            raise InputError(f"{paths[path]} and {request.scene} would both write {path.name}: "
+            raise InputError(f"{paths[path]} and {request.scene_name} would both write {path.name}: "
                              "--name names one scene's output; render one scene with it")
-        paths[path] = request.scene
+        paths[path] = request.scene_name
     jobs = merged_options("", settings_file, command_line).get("jobs", 1)
     if jobs < 1:
         raise InputError(f"--jobs must be at least 1, not {jobs}")

@@ -94,11 +94,11 @@ def write_deck(results: Sequence[RenderResult], deck: str | Path, background: st
         slides = []
         for result in results:
             for n, (name, clip) in enumerate(section_clips(result)):
-                file = f"{result.request.scene}_{n:02d}{clip.suffix}"
+                file = f"{result.request.scene_name}_{n:02d}{clip.suffix}"
                 shutil.copyfile(clip, clips / file)
-                slides.append(SLIDE.format(name=html.escape(f"{result.request.scene} · {name}", quote=True),
+                slides.append(SLIDE.format(name=html.escape(f"{result.request.scene_name} · {name}", quote=True),
                                            clip=html.escape(file, quote=True)))
-        title = html.escape(", ".join(r.request.scene for r in results))
+        title = html.escape(", ".join(r.request.scene_name for r in results))
         (work / "deck" / "index.html").write_text(PAGE.format(title=title, background=background,
                                                               slides="\n".join(slides)), encoding="utf-8")
         if deck.exists():
