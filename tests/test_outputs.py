@@ -136,8 +136,11 @@ def test_two_sentences_or_heads_into_one_folder_never_overwrite(tmp_path):
 
 
 @pytest.mark.render
-def test_the_table_and_a_note_say_which_head_focus_picked(tmp_path, notes):
+def test_the_table_and_a_note_say_which_head_focus_picked(tmp_path, notes, monkeypatch):
+    import scenes.kit.scene_settings as scene_settings
     from attention_math import find_heads
+
+    monkeypatch.setattr(scene_settings, "_said", set())     # as in a fresh process
 
     best = find_heads("the cat sat on the mat", "mat", ["cat"], model="toy", heads=4)[0]
     result = run("render", "ScaledSoftmax", *TINY, "--heads", "4", "-s", "the cat sat on the mat",
