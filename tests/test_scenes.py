@@ -85,10 +85,14 @@ def expected_text(values, decimals=2):
 def test_scaled_softmax_shows_the_trace(model, rendered):
     _, scene = rendered("ScaledSoftmax", model=model, theme="dark")
     trace = scene.trace()
-    for name in ("scores", "scaled", "pattern"):
+    for name in ("scores", "scaled"):
         texts, values = shown_text(scene, name)
         np.testing.assert_array_equal(values, trace.on_screen(name, scene.head))   # keys as rows
         assert texts == expected_text(values)
+    np.testing.assert_array_equal(scene.shown["pattern_dots"][1], trace.on_screen("pattern", scene.head))
+    texts, values = shown_text(scene, "softmax_numbers")      # the first two columns, lifted out
+    np.testing.assert_array_equal(values, trace.on_screen("pattern", scene.head)[:, :2].T.ravel())
+    assert texts == expected_text(values)
     sums, _ = shown_text(scene, "sums")
     assert sums == ["1.00"] * len(trace.tokens)
 
@@ -97,12 +101,12 @@ def test_causal_mask_shows_minus_infinity_then_zero(rendered):
     _, scene = rendered("CausalMask", model="minilm", theme="dark")
     trace = scene.trace(causal=True)
     masked, values = shown_text(scene, "masked")
-    pattern, _ = shown_text(scene, "pattern")
+    pattern = scene.shown["pattern_dots"][1].ravel()
     t = len(trace.tokens)
     for r in range(t):          # on screen: row = key, column = query
         for c in range(t):
             if r > c:
-                assert masked[r * t + c] == "−∞" and pattern[r * t + c] == "0.00"
+                assert masked[r * t + c] == "−∞" and pattern[r * t + c] == 0
             else:
                 assert masked[r * t + c] != "−∞"
     assert shown_text(scene, "sums")[0] == ["1.00"] * t
@@ -141,8 +145,9 @@ def test_grid_layout_fits_from_two_to_twelve_tokens(sentence, rendered):
 
 def test_long_input_is_refused_naming_the_limit():
     words = " ".join(["word"] * (MAX_TOKENS + 1))
+    settings = SceneSettings(model="toy", sentence=words)
     with pytest.raises(InputError, match=f"at most {MAX_TOKENS}"):
-        SceneSettings(model="toy", sentence=words).trace()
+        settings.check_token_count(settings.trace(), "TokensToEmbeddings")
     with pytest.raises(InputError, match="one token"):
         SceneSettings(model="toy", sentence="alone").trace()
 

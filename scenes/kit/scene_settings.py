@@ -25,7 +25,10 @@ ENV_VAR = "ATTENTION_SETTINGS"
 CONFIG_ENV_VAR = "ATTENTION_CONFIG"
 DEFAULT_SENTENCE = "a fluffy blue creature roamed the verdant forest"
 DEFAULT_QUERY_TOKEN = "creature"
-MAX_TOKENS = 14   # the grid scenes stay readable at 480p up to this many tokens
+MAX_TOKENS = 14       # numbers in a grid's cells stay readable at 480p up to this many tokens
+MAX_DOT_TOKENS = 32   # a grid of dots stays readable at 1080p up to this many
+CELLS = ("dots", "numbers", "both")   # how the attention pattern's cells are drawn
+DOT_SCENES = ("ScaledSoftmax", "CausalMask")   # the pattern scenes that draw dots beyond MAX_TOKENS
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,30 @@ class SceneSettings:
     query_token: str | None = None   # None: "creature" if the sentence has it, else its last word
     context: str = "le chat était assis sur le tapis"   # cross-attention's other sentence
     decimals: int = 2
+    cells: str = "dots"       # the pattern's cells: "dots" (area ∝ weight), "numbers" or "both"
     preset: str = "gpt3-175b"         # ParameterCount's model (see `attention-render params --list`)
     shift_word: str = "mole"          # ContextShiftsMeaning: the word followed through the layers …
     shift_sentences: tuple[str, ...] = ("American shrew mole", "one mole of carbon dioxide",
                                         "take a biopsy of the mole")   # … in these sentences
+
+    def __post_init__(self) -> None:
+        if self.cells not in CELLS:
+            raise InputError(f"cells = {self.cells!r} is not a way to draw cells: choose {', '.join(CELLS)}")
+
+    def token_limit(self, scene: str) -> int:
+        """The most tokens ``scene`` shows: 32 where its grid can be dots, 14 where it needs numbers."""
+        return MAX_DOT_TOKENS if scene in DOT_SCENES and self.cells != "numbers" else MAX_TOKENS
+
+    def check_token_count(self, trace: AttentionTrace, scene: str) -> None:
+        """InputError naming the limit when ``scene`` cannot show this many tokens."""
+        limit = self.token_limit(scene)
+        for tokens in (trace.tokens, trace.key_tokens):
+            if len(tokens) > limit:
+                how = (f' with cells = "numbers" (up to {MAX_DOT_TOKENS} as dots: --cells dots)'
+                       if scene in DOT_SCENES and limit == MAX_TOKENS else "")
+                hide = " or hide special tokens" if self.special_tokens and trace.model.startswith("minilm") else ""
+                raise InputError(f"the sentence is {len(tokens)} tokens long; {scene} shows at most {limit}{how}: "
+                                 f"shorten it{hide}")
 
     def replace(self, **changes: object) -> SceneSettings:
         return dataclasses.replace(self, **changes)
@@ -197,8 +220,8 @@ def _trace(sentence: str, model: str, layer: int, head: int, heads: int | None, 
     if not 0 <= head < trace.n_heads:
         raise InputError(f"head {head} is out of range: {trace.model} has heads 0–{trace.n_heads - 1}")
     for tokens in (trace.tokens, trace.key_tokens):
-        if len(tokens) > MAX_TOKENS:
-            raise InputError(f"the sentence is {len(tokens)} tokens long; scenes show at most {MAX_TOKENS}: "
+        if len(tokens) > MAX_DOT_TOKENS:
+            raise InputError(f"the sentence is {len(tokens)} tokens long; scenes show at most {MAX_DOT_TOKENS}: "
                              "shorten it" + (" or hide special tokens" if special_tokens and model == "minilm" else ""))
     if len(trace.tokens) < 2:
         raise InputError("the sentence has one token; attention needs at least two: add a word")
