@@ -41,3 +41,65 @@ def test_scenes_outside_the_story_keep_minilm_and_model_always_wins():
     for name in set(SCENES) - set(STORY_SCENES):
         assert SceneSettings().for_scene(name).model == "minilm"
     assert {SceneSettings(model="toy").for_scene(n).model for n in CORE} == {"toy"}
+
+
+# --- what the value scene draws is the trace --------------------------------------------------
+
+def texts(scene, name):
+    drawn, values = scene.shown[name]
+    return [d.text for d in drawn], values
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("settings", [{}, {"sentence": UNKNOWN_WORD, "query_token": "forest", "theme": "light"}],
+                         ids=["tiny-gpt", "minilm-forest"])
+def test_values_scene_draws_the_followed_tokens_weights_values_and_sums(settings, rendered):
+    from attention_math.planes import plane_basis, project, tip_to_tail, weighted_values
+    from scenes.kit.mobjects import format_number
+
+    _, scene = rendered("ValuesUpdateEmbeddings", fmt="png", **settings)
+    trace, h = scene.trace(), scene.head
+    qi = trace.token_index(settings.get("query_token", "creature"))
+    assert scene.value_query == qi
+    column = trace.pattern[h, qi]                               # the query's weights over the keys
+    shown, values = texts(scene, "weights")
+    np.testing.assert_array_equal(values, column)
+    assert shown == [format_number(w) + "×" for w in column]
+    assert not np.allclose(values, trace.scaled[h, qi]), "weights, not scaled scores"
+    shown, values = texts(scene, "values")
+    assert shown == [format_number(v) for v in trace.values_up[h, :, :4].ravel()]
+    assert texts(scene, "delta_head")[0] == [format_number(v) for v in trace.delta_per_head[h, qi, :4]]
+    for name, tensor in (("E", trace.embeddings), ("delta", trace.delta), ("updated", trace.updated)):
+        assert texts(scene, name)[0] == [format_number(v) for v in tensor[qi, :6]]
+
+    keys = [j for j in range(len(trace.tokens)) if not (trace.causal and j > qi)]
+    shown, values = texts(scene, "sum_weights")
+    np.testing.assert_array_equal(values, column[keys])
+    assert shown == [format_number(w) for w in column[keys]]
+
+    arrows, tip = scene.value_chain, scene.delta_head_arrow.get_end()
+    assert len(arrows) == len(keys)
+    for before, after in zip(arrows[:-1], arrows[1:]):
+        np.testing.assert_allclose(after.get_start(), before.get_end(), atol=1e-6)
+    np.testing.assert_allclose(arrows[-1].get_end(), tip, atol=1e-6)     # tip to tail lands on ΔE⁽ʰ⁾
+    np.testing.assert_allclose(arrows[0].get_start(), scene.delta_head_arrow.get_start(), atol=1e-6)
+    basis = plane_basis(trace.delta_per_head[h, qi], trace.embeddings[qi])
+    expected = tip_to_tail(project(weighted_values(column, trace.values_up[h])[keys], basis))
+    np.testing.assert_allclose(scene.shown["chain"][1], expected)
+    steps = np.array([a.get_end() - a.get_start() for a in arrows])[:, :2]
+    unit = np.linalg.norm(tip - scene.delta_head_arrow.get_start()) / np.linalg.norm(expected[-1])
+    np.testing.assert_allclose(steps, np.diff(expected, axis=0) * unit, atol=1e-6)
+    e, delta, updated = scene.update_arrows
+    np.testing.assert_allclose(delta.get_end(), updated.get_end(), atol=1e-6)   # E + ΔE = E′ as arrows
+
+
+def test_a_sum_of_projections_is_the_projection_of_the_sum():
+    from attention_math.planes import plane_basis, project, tip_to_tail
+
+    rng = np.random.default_rng(0)
+    vectors, a, b = rng.normal(size=(5, 32)), rng.normal(size=32), rng.normal(size=32)
+    basis = plane_basis(a, b)
+    np.testing.assert_allclose(basis @ basis.T, np.eye(2), atol=1e-12)
+    np.testing.assert_allclose(tip_to_tail(project(vectors, basis))[-1], project(vectors.sum(0), basis), atol=1e-12)
+    np.testing.assert_allclose(project(a, basis), [np.linalg.norm(a), 0], atol=1e-12)   # the first vector is exact
+    assert np.linalg.norm(project(b, basis)) == pytest.approx(np.linalg.norm(b))
