@@ -103,3 +103,24 @@ def test_a_sum_of_projections_is_the_projection_of_the_sum():
     np.testing.assert_allclose(tip_to_tail(project(vectors, basis))[-1], project(vectors.sum(0), basis), atol=1e-12)
     np.testing.assert_allclose(project(a, basis), [np.linalg.norm(a), 0], atol=1e-12)   # the first vector is exact
     assert np.linalg.norm(project(b, basis)) == pytest.approx(np.linalg.norm(b))
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("settings", [{}, {"sentence": UNKNOWN_WORD, "query_token": "forest"}], ids=["tiny-gpt", "minilm-forest"])
+def test_tokens_scene_draws_the_trace_and_highlights_the_followed_token(settings, rendered):
+    from manim import ManimColor
+
+    from scenes.kit.mobjects import format_number
+
+    _, scene = rendered("TokensToEmbeddings", fmt="png", **settings)
+    trace = scene.trace()
+    drawn, _ = scene.shown["tokens"]
+    assert [d.text for d in drawn] == [t.replace(" ", "") for t in trace.tokens]
+    for name, tensor in (("token_embeddings", trace.token_embeddings), ("positions", trace.positions),
+                         ("sums", trace.input_embeddings)):
+        drawn, values = scene.shown[name]
+        np.testing.assert_array_equal(values, tensor[:, :4])
+        assert [d.text for d in drawn] == [format_number(v) for row in tensor[:, :4] for v in row]
+    qi = trace.token_index(settings.get("query_token", "creature"))
+    labels = [m for m in scene.mobjects for m in m.get_family() if getattr(m, "text", None) == trace.tokens[qi]]
+    assert labels and all(ManimColor(m.get_fill_color()).to_hex() == scene.theme.query.to_hex() for m in labels[:1])
