@@ -226,8 +226,8 @@ def scene_options(func: Callable[..., Any]) -> Callable[..., Any]:
                       help="A TOML settings file (see docs/settings.example.toml); options override it."),
         click.option("--sentence", "-s", default=None, help=f"The sentence [default: {DEFAULT_SENTENCE}]."),
         click.option("--model", type=click.Choice(MODEL_CHOICES), default=None,
-                     help="Weights [default: tiny-gpt for QueriesAndKeys, CausalMask and ValuesUpdateEmbeddings "
-                          "when it knows every word, else minilm]."),
+                     help="Weights [default: for the story's scenes and AttentionBlock, tiny-gpt when it knows "
+                          "every word, else minilm; minilm for the others]."),
         click.option("--layer", type=int, default=None, help="Layer to show (default: the model's teaching head)."),
         click.option("--head", type=int, default=None, help="Head to show (default: the model's teaching head)."),
         click.option("--heads", type=int, default=None, help="Number of heads (toy model only; must divide 12)."),

@@ -14,7 +14,7 @@ from scenes.kit.camera import PathCachingCamera
 from scenes.output.memory import release_free_memory
 from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, label
 from scenes.kit.palette import Theme, themed
-from scenes.kit.scene_settings import MAX_TOKENS, SceneSettings, active_settings, head_of
+from scenes.kit.scene_settings import MAX_TOKENS, SceneSettings, active_settings, head_of, is_decoder
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,27 @@ class AttentionScene(Scene):
 
     def model_note(self, trace: AttentionTrace) -> str:
         return f"{trace.description}, layer {trace.layer}, head {self.head}"
+
+    # --- one story: what a caption may claim depends on the model -----------------------------
+    @staticmethod
+    def is_decoder(trace: AttentionTrace) -> bool:
+        """A decoder (trained to predict the next token, causal by training), not an encoder."""
+        return is_decoder(trace.model)
+
+    def mask_note(self, trace: AttentionTrace) -> str:
+        """Why this pattern is causal (or is not), true to the model."""
+        if self.is_decoder(trace):
+            return f"{trace.model} is a decoder: each token attends only to itself and earlier tokens"
+        if trace.causal:
+            return f"{trace.model} is an encoder (it reads both ways), masked here for illustration"
+        return f"{trace.model} is an encoder: every token attends to every token, before and after it"
+
+    def next_token_note(self, trace: AttentionTrace) -> str:
+        """The caption about next-token prediction: a claim only a decoder supports."""
+        if self.is_decoder(trace):
+            return "each position predicts the next token from earlier ones only: all trained at once, in parallel"
+        return (f"a decoder (GPT) masks like this to predict each next token; {trace.model} is an encoder, "
+                "masked here for illustration")
 
 
 GRID_WIDTH = 9.0        # the grid's cells; the strip to their right holds what is lifted out of the grid

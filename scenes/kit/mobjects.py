@@ -214,6 +214,18 @@ class VectorColumn(VGroup):
     def get_brackets(self) -> VGroup:
         return self.brackets
 
+    def fade_to(self, opacity: float) -> VectorColumn:
+        """Make the whole column faint (e.g. by its weight): the numbers' fill, the brackets' stroke.
+
+        ``set_opacity`` would also fill the brackets, which then draw as solid bars."""
+        brackets = set(self.brackets.get_family())
+        for part in self.family_members_with_points():
+            if part in brackets:
+                part.set_stroke(opacity=opacity).set_fill(opacity=0)      # strokes only
+            elif part.get_fill_opacity() > 0:
+                part.set_fill(opacity=opacity)                             # numbers, ⋮, the brace
+        return self
+
 
 def _bracket(height: float, side: np.ndarray, color: ManimColor) -> VMobject:
     """A square bracket [ or ] of the given height, drawn as one stroke."""

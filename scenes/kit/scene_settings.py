@@ -34,7 +34,7 @@ DOT_SCENES = ("ScaledSoftmax", "CausalMask")   # the pattern scenes that draw do
 @dataclass(frozen=True)
 class SceneSettings:
     sentence: str = DEFAULT_SENTENCE
-    model: str | None = None  # None: tiny-gpt for the causal scenes when it knows every word, else minilm
+    model: str | None = None  # None: tiny-gpt for the story's scenes when it knows every word, else minilm
     layer: int | None = None  # None: the model's default (MiniLM layer 5 head 6, where
     head: int | None = None   # "creature" attends to "blue"; see `attention-render heads`)
     heads: int | None = None  # toy model's head count
@@ -146,7 +146,12 @@ class SceneSettings:
 
 
 DEFAULT_LAYER_HEAD = {"minilm": (5, 6), "toy": (0, 0)}
-CAUSAL_STORY = ("QueriesAndKeys", "CausalMask", "ValuesUpdateEmbeddings")   # told with a decoder when possible
+# The core story and the video of all of it: one model for a sentence, so tokens and numbers agree
+# from clip to clip (a decoder when it knows every word). Other scenes read their own models.
+STORY_SCENES = ("TokensToEmbeddings", "QueriesAndKeys", "ScaledSoftmax", "CausalMask", "ValuesUpdateEmbeddings",
+                "MultiHeadSum", "AttentionFormula", "AttentionBlock")
+CAUSAL_STORY = STORY_SCENES   # former name
+DECODERS = ("tiny-gpt",)      # models trained to predict the next token: causal as they were trained
 log = logging.getLogger("attention_animated")
 _said: set[str] = set()
 
@@ -166,17 +171,28 @@ def _tiny_gpt(device: str):
 
 
 def default_model(scene: str, sentence: str, device: str = "cpu") -> str:
-    """tiny-gpt for the causal story (masking, the Q/K grid, values) when it knows every word; else minilm."""
-    if scene not in CAUSAL_STORY:
+    """The story's model for ``sentence``: tiny-gpt when it knows every word, else minilm (one rule for
+    every scene of ``STORY_SCENES``, so the clips of a series agree); minilm for the other scenes."""
+    if scene not in STORY_SCENES:
         return "minilm"
-    try:
-        fits = _tiny_gpt(device).fits(sentence)
-    except InputError:
-        fits = False
+    fits = story_fits_tiny_gpt(sentence, device)
     if not fits:
         note_once(f"{scene}: tiny-gpt does not know every word of the sentence, so it uses minilm "
                   "(pass --model to choose)")
     return "tiny-gpt" if fits else "minilm"
+
+
+def story_fits_tiny_gpt(sentence: str, device: str = "cpu") -> bool:
+    """Whether tiny-gpt knows every word of ``sentence`` (False when its weights are missing)."""
+    try:
+        return bool(_tiny_gpt(device).fits(sentence))
+    except InputError:
+        return False
+
+
+def is_decoder(model: str) -> bool:
+    """A model trained to predict the next token (causal by training), not an encoder."""
+    return model in DECODERS
 
 
 @functools.lru_cache(maxsize=8)
