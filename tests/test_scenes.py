@@ -190,10 +190,16 @@ def test_context_shifts_meaning_shows_the_measured_similarities(rendered):
     initial, values = shown_text(scene, "initial")
     assert len(set(map(tuple, np.asarray(values)))) == 1, "the three initial columns are identical"
     for layer in range(shift.states.shape[0]):
-        texts, values = shown_text(scene, f"cosine_{layer}")
-        np.testing.assert_array_equal(values, shift.cosine[layer][np.triu_indices(3, 1)])
-        assert texts == expected_text(values)
-    assert shift.cosine[-1][0, 1] < shift.cosine[0][0, 1], "the states move apart"
+        texts, values = shown_text(scene, f"similarity_{layer}")
+        np.testing.assert_array_equal(values, shift.similarity[layer].flatten())
+        assert texts == expected_text(values, 3)
+    # the closing claim holds for what the scene drew: each word's dot is nearest its own landmark's ring
+    words, marks = scene.drawn_positions["words"], scene.drawn_positions["landmarks"]
+    drawn_nearest = np.linalg.norm(words[:, None] - marks[None], axis=-1).argmin(axis=1)
+    np.testing.assert_array_equal(drawn_nearest, shift.nearest[-1])
+    np.testing.assert_array_equal(drawn_nearest, np.arange(3))
+    claim, own = shown_text(scene, "claim")
+    assert own.all() and claim[0].startswith("each")
 
 
 def test_quadratic_scaling_plots_the_probe(rendered):
