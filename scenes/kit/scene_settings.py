@@ -99,6 +99,10 @@ class SceneSettings:
         """The scaling probe on this machine's ``device`` (cached per process)."""
         return _scaling(self.device)
 
+    def long_context(self):
+        """MiniLM's causal trace of a long paragraph at the settings' layer (cached): QuadraticScaling's pattern."""
+        return _long_context(self.model_layer_head()[1] if (self.model or "minilm") == "minilm" else 5, self.device)
+
     def query_index(self, trace: AttentionTrace) -> int:
         """The token whose update the scenes follow (InputError if the chosen one is not in the sentence)."""
         if self.query_token is not None:
@@ -180,6 +184,13 @@ def _scaling(device: str):
     from attention_math import scaling_probe
 
     return scaling_probe(list(SCALING_SIZES), device=device)
+
+
+@functools.lru_cache(maxsize=2)
+def _long_context(layer: int, device: str):
+    from attention_math.scaling import long_context_trace
+
+    return long_context_trace(layer=layer, device=device)
 
 
 @functools.lru_cache(maxsize=16)
