@@ -53,8 +53,12 @@ class SceneSettings:
     cells: str = "dots"       # the pattern's cells: "dots" (area ∝ weight), "numbers" or "both"
     preset: str = "gpt3-175b"         # ParameterCount's model (see `attention-render params --list`)
     shift_word: str = "mole"          # ContextShiftsMeaning: the word followed through the layers …
-    shift_sentences: tuple[str, ...] = ("American shrew mole", "one mole of carbon dioxide",
-                                        "take a biopsy of the mole")   # … in these sentences
+    shift_sentences: tuple[str, ...] = ("the mole dug a tunnel under the garden", "one mole of carbon dioxide",
+                                        "a mole on her skin was removed")   # … in these sentences,
+    shift_references: tuple[str, ...] = ("the mole is a small animal that digs tunnels",   # … against the word
+                                         "a mole is a unit of amount of substance in chemistry",   # in one
+                                         "a mole is a dark spot on the skin")   # reference sentence per meaning
+    shift_meanings: tuple[str, ...] = ("animal", "chemistry", "skin")   # … named so
 
     def __post_init__(self) -> None:
         if self.cells not in CELLS:
@@ -88,8 +92,9 @@ class SceneSettings:
             if key not in fields:
                 raise InputError(f"unknown setting {key!r} in {source}: known ones are {', '.join(fields)}")
         data = dict(data)
-        if isinstance(data.get("shift_sentences"), list):
-            data["shift_sentences"] = tuple(data["shift_sentences"])
+        for key in ("shift_sentences", "shift_references", "shift_meanings"):
+            if isinstance(data.get(key), list):
+                data[key] = tuple(data[key])
         if isinstance(data.get("colors"), (list, dict)):
             items = data["colors"].items() if isinstance(data["colors"], dict) else data["colors"]
             data["colors"] = tuple(tuple(pair) for pair in items)
@@ -113,11 +118,15 @@ class SceneSettings:
     def meaning_shift(self):
         """``shift_word`` through every layer of the model, in each of ``shift_sentences`` (cached)."""
         return _meaning_shift(self.shift_sentences, self.shift_word, self.model or "minilm", self.device,
-                              self.special_tokens)
+                              self.special_tokens, self.shift_references, self.shift_meanings)
 
     def scaling(self):
         """The scaling probe on this machine's ``device`` (cached per process)."""
         return _scaling(self.device)
+
+    def long_context(self):
+        """MiniLM's causal trace of a long paragraph at the settings' layer (cached): QuadraticScaling's pattern."""
+        return _long_context(self.model_layer_head()[1] if (self.model or "minilm") == "minilm" else 5, self.device)
 
     def query_index(self, trace: AttentionTrace) -> int:
         """The token whose update the scenes follow (InputError if the chosen one is not in the sentence)."""
@@ -207,10 +216,12 @@ def _focus_head(sentence: str, focus: str, model: str, device: str, heads: int |
 
 
 @functools.lru_cache(maxsize=4)
-def _meaning_shift(sentences: tuple[str, ...], word: str, model: str, device: str, special_tokens: bool):
+def _meaning_shift(sentences: tuple[str, ...], word: str, model: str, device: str, special_tokens: bool,
+                   references: tuple[str, ...] = (), meanings: tuple[str, ...] = ()):
     from attention_math.meaning import meaning_shift
 
-    shift = meaning_shift(sentences, word, model=model, device=device, special_tokens=special_tokens)
+    shift = meaning_shift(sentences, word, references=references, meanings=meanings, model=model, device=device,
+                          special_tokens=special_tokens)
     if len(sentences) > 4:
         raise InputError(f"ContextShiftsMeaning compares at most 4 sentences, got {len(sentences)}: drop some")
     return shift
@@ -224,6 +235,13 @@ def _scaling(device: str):
     from attention_math import scaling_probe
 
     return scaling_probe(list(SCALING_SIZES), device=device)
+
+
+@functools.lru_cache(maxsize=2)
+def _long_context(layer: int, device: str):
+    from attention_math.scaling import long_context_trace
+
+    return long_context_trace(layer=layer, device=device)
 
 
 @functools.lru_cache(maxsize=16)
