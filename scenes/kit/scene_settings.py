@@ -121,7 +121,7 @@ class SceneSettings:
 
 
 DEFAULT_LAYER_HEAD = {"minilm": (5, 6), "toy": (0, 0)}
-CAUSAL_STORY = ("QueriesAndKeys", "CausalMask", "ValuesUpdateEmbeddings")   # told with a decoder when possible
+CAUSAL_STORY = ("QueriesAndKeys", "QueriesMeetKeys", "CausalMask", "ValuesUpdateEmbeddings")   # told with a decoder when possible
 log = logging.getLogger("attention_animated")
 
 
