@@ -157,7 +157,7 @@ class SceneSettings:
 DEFAULT_LAYER_HEAD = {"minilm": (5, 6), "toy": (0, 0)}
 # The core story and the video of all of it: one model for a sentence, so tokens and numbers agree
 # from clip to clip (a decoder when it knows every word). Other scenes read their own models.
-STORY_SCENES = ("TokensToEmbeddings", "QueriesAndKeys", "ScaledSoftmax", "CausalMask", "ValuesUpdateEmbeddings",
+STORY_SCENES = ("TokensToEmbeddings", "QueriesAndKeys", "QueriesMeetKeys", "ScaledSoftmax", "CausalMask", "ValuesUpdateEmbeddings",
                 "MultiHeadSum", "AttentionFormula", "AttentionBlock")
 CAUSAL_STORY = STORY_SCENES   # former name
 DECODERS = ("tiny-gpt",)      # models trained to predict the next token: causal as they were trained
