@@ -194,28 +194,30 @@ class Evaluation:
     baseline_exact_match: float  # the word-by-word dictionary (English order, masculine forms)
     baseline_token_accuracy: float
     head: tuple[int, int]        # (layer, head) the head finder ranks first for alignment
-    alignment: float             # that head: target words whose strongest cross-attention is on their source word
+    alignment: float             # that head: target words whose strongest cross-attention (from the step that
+                                 # writes the word) is on their source word
     alignment_adjectives: float  # … of the adjectives alone (their alignment crosses the noun's)
     alignment_others: float      # … of every other word
     untrained: float             # the same head of the untrained (seeded) model
     untrained_adjectives: float
     chance: float                # one source word drawn at random: mean of 1 / source length
     alignment_by_head: tuple[tuple[float, ...], ...]   # [L][h]
-    ahead_by_head: tuple[tuple[float, ...], ...]       # [L][h]: the same, from the query that writes the word
+    reading_by_head: tuple[tuple[float, ...], ...]     # [L][h]: the same, from the step that reads the word
 
 
-def alignment_hits(patterns: Tensor, pairs: list[Pair], ahead: bool = False) -> Tensor:
+def alignment_hits(patterns: Tensor, pairs: list[Pair], reading: bool = False) -> Tensor:
     """Per target word, per (layer, head): is its strongest cross-attention on its source word?
 
-    ``patterns`` [B, L, h, T, S] from the decoder reading "<s> y₁ … yₙ": the query of word yᵢ is
-    position i (its own token), so it is compared with alignment[i−1]; with ``ahead``, the query
-    that writes yᵢ (position i−1, reading the word before) is. Returns bool [N_words, L, h].
+    ``patterns`` [B, L, h, T, S] from the decoder reading "<s> y₁ … yₙ". The query of word yᵢ is the
+    decoder step that WRITES it: position i−1, which reads the word before (<s> for the first), and
+    whose output predicts yᵢ; it is compared with alignment[i−1]. With ``reading``, the step that
+    reads yᵢ (position i, which writes yᵢ₊₁) is compared instead. Returns bool [N_words, L, h].
     """
-    first = 0 if ahead else 1
+    first = 1 if reading else 0
     rows = []
     for b, pair in enumerate(pairs):
         n, s = len(pair.target), len(pair.source)
-        strongest = patterns[b, :, :, first: first + n, :s].argmax(-1)                    # [L, h, n]
+        strongest = patterns[b, :, :, first: first + n, :s].argmax(-1)            # [L, h, n]
         truth = torch.tensor(pair.alignment)                                       # [n]
         rows.append((strongest == truth).permute(2, 0, 1))                        # [n, L, h]
     return torch.cat(rows)
@@ -253,7 +255,7 @@ def evaluate(model: Translator, pairs: list[Pair]) -> Evaluation:
     with torch.no_grad():
         fresh = alignment_hits(untrained(src, tgt_in)["cross_patterns"], pairs)[:, layer, head]
     by_head = alignment_hits(patterns, pairs).float().mean(0)
-    ahead = alignment_hits(patterns, pairs, ahead=True).float().mean(0)
+    reading = alignment_hits(patterns, pairs, reading=True).float().mean(0)
     return Evaluation(
         sentences=len(pairs), exact_match=exact, token_accuracy=tokens,
         baseline_exact_match=base_exact, baseline_token_accuracy=base_tokens,
@@ -262,7 +264,7 @@ def evaluate(model: Translator, pairs: list[Pair]) -> Evaluation:
         untrained_adjectives=float(fresh[adjectives].float().mean()),
         chance=float(sum(len(p.target) / len(p.source) for p in pairs) / sum(len(p.target) for p in pairs)),
         alignment_by_head=tuple(tuple(round(float(v), 4) for v in row) for row in by_head),
-        ahead_by_head=tuple(tuple(round(float(v), 4) for v in row) for row in ahead),
+        reading_by_head=tuple(tuple(round(float(v), 4) for v in row) for row in reading),
     )
 
 
@@ -392,7 +394,8 @@ class TranslatorSource:
     def encode_pair(self, sentence: str, target: str | None = None) -> tuple[Encoding, Encoding]:
         """(the translation's encoding, the source's): queries from the first, keys and values from the second.
 
-        The translation's ``hidden_states[l]`` is the input of decoder layer l's cross-attention (after its
+        Query i of the translation is the decoder step that writes word yᵢ: it has read "<s> y₁ … yᵢ₋₁", so its
+        ``token_embeddings[i]`` is that of yᵢ₋₁ (of <s> for i = 0), and its output predicts yᵢ. The translation's ``hidden_states[l]`` is the input of decoder layer l's cross-attention (after its
         causal self-attention), its ``patterns`` the cross-attention [L, h, T_target, T_source]; the source's
         ``hidden_states`` is the memory (the encoder's output) that every cross-attention layer reads.
         """
@@ -405,7 +408,7 @@ class TranslatorSource:
         with torch.no_grad():
             out = self.model(src, tgt_in)
         enc, n = out["encoder"], len(tgt_words)
-        rows = slice(1, n + 1)             # the query of word yᵢ is its own position (after <s>)
+        rows = slice(0, n)                 # the query of word yᵢ is the step that writes it (it reads yᵢ₋₁, <s> first)
         memory = enc["memory"][0]                                                                      # [S, d]
         target_enc = Encoding(
             tokens=tuple(tgt_words), words=tuple((w, (i,)) for i, w in enumerate(tgt_words)),
