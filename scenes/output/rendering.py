@@ -127,7 +127,7 @@ class RenderRequest:
             return self.resolved().check_content()
 
         themed(self.settings)
-        self.settings.query_index(self.settings.trace())
+        self.settings.query_index(self.settings.trace(cross=scene_class(self.scene).cross))
         for need in scene_class(self.scene).needs:      # e.g. "meaning_shift": computed, so it can fail here
             getattr(self.settings, need)()
 
