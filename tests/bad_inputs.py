@@ -93,6 +93,15 @@ CASES: list[Case] = [
          "Mine in scene.py raised ValueError: no such word (line 5)",
          scene=ONE_SCENE.replace("self.wait(0.2)", "raise ValueError('no such word')")),
     Case("trace to an unknown file type", ("trace", "--model", "toy", "-o", "{out}/t.txt"), 2, "cannot tell the format"),
+    Case("translate a word the translator does not know", ("translate", "a zebra roamed the forest"), 2,
+         "the translator does not know 'zebra'"),
+    Case("--target with a word the translator's language lacks",
+         ("trace", "--model", "translator", "--target", "un zèbre", "-o", "{out}/t.json"), 2, "has no word 'zèbre'"),
+    Case("--target without the translator", ("trace", "--model", "toy", "--target", "un chat", "-o", "{out}/t.json"), 2,
+         "--target applies to --model translator"),
+    Case("the translator on a sentence it cannot read",
+         ("render", "CrossAttention", "-o", "{out}", "--model", "translator", "-s", "the mole sat"), 2,
+         "the translator does not know 'mole', 'sat'"),
 ]
 
 # Input that looks odd but is valid: rendered, drawn literally (tests/test_reliability.py).

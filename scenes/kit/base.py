@@ -34,6 +34,7 @@ class AttentionScene(Scene):
 
     description = ""   # one line, for `attention-render list`
     needs: tuple[str, ...] = ()   # SceneSettings methods beyond the trace that the scene reads (checked before rendering)
+    cross: bool = False           # the scene reads the cross-attention trace (checked before rendering)
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("camera_class", PathCachingCamera)

@@ -48,7 +48,8 @@ class SceneSettings:
     wait: float = 1.0         # pacing: multiplies every pause
     special_tokens: bool = True   # MiniLM's [CLS]/[SEP]; hidden means the model runs without them
     query_token: str | None = None   # None: "creature" if the sentence has it, else its last word
-    context: str = "le chat était assis sur le tapis"   # cross-attention's other sentence
+    context: str = "le chat était assis sur le tapis"   # cross-attention's other sentence (minilm, toy)
+    target: str | None = None   # the translator's translation of the sentence (None: its own, greedy)
     decimals: int = 2
     cells: str = "dots"       # the pattern's cells: "dots" (area ∝ weight), "numbers" or "both"
     preset: str = "gpt3-175b"         # ParameterCount's model (see `attention-render params --list`)
@@ -106,6 +107,11 @@ class SceneSettings:
         causal = self.causal if causal is None else causal
         if model == "tiny-gpt" and not cross:
             causal = True          # a decoder: its patterns are causal, as it was trained
+        if model == "translator":
+            if not cross:
+                raise InputError("the translator is shown by CrossAttention only: choose --model tiny-gpt, minilm "
+                                 "or toy for this scene")
+            return _translation_trace(self.sentence, self.target, layer, head, self.device)
         return _trace(self.sentence, model, layer, head, self.heads, self.seed, self.device,
                       self.special_tokens, self.context if cross else None, causal)
 
@@ -149,6 +155,8 @@ class SceneSettings:
             layer, head = _focus_head(self.sentence, self.focus, model, self.device, self.heads, self.seed)
         elif model == "tiny-gpt":
             layer, head = _tiny_gpt(self.device).head    # the adjective→noun head the head finder found
+        elif model == "translator":
+            layer, head = _translator(self.device).head  # the alignment head the head finder ranks first
         else:
             layer, head = DEFAULT_LAYER_HEAD.get(model, (0, 0))
         return (model, layer if self.layer is None else self.layer, head if self.head is None else self.head)
@@ -179,9 +187,26 @@ def _tiny_gpt(device: str):
     return load_tiny_gpt(resolve_device(device))
 
 
+def _translator(device: str):
+    from attention_math.device import resolve_device
+    from attention_math.weights import load_translator
+
+    return load_translator(resolve_device(device))
+
+
 def default_model(scene: str, sentence: str, device: str = "cpu") -> str:
     """The story's model for ``sentence``: tiny-gpt when it knows every word, else minilm (one rule for
-    every scene of ``STORY_SCENES``, so the clips of a series agree); minilm for the other scenes."""
+    every scene of ``STORY_SCENES``, so the clips of a series agree); the translator for
+    CrossAttention when it knows every word; minilm for the other scenes."""
+    if scene == "CrossAttention":
+        try:
+            fits = _translator(device).fits(sentence)
+        except InputError:
+            fits = False
+        if not fits:
+            note_once(f"{scene}: the translator does not know every word of the sentence, so it uses minilm "
+                      "reading --context (pass --model to choose)")
+        return "translator" if fits else "minilm"
     if scene not in STORY_SCENES:
         return "minilm"
     fits = story_fits_tiny_gpt(sentence, device)
@@ -242,6 +267,16 @@ def _long_context(layer: int, device: str):
     from attention_math.scaling import long_context_trace
 
     return long_context_trace(layer=layer, device=device)
+
+
+@functools.lru_cache(maxsize=4)
+def _translation_trace(sentence: str, target: str | None, layer: int, head: int, device: str) -> AttentionTrace:
+    from attention_math import build_trace
+
+    trace = build_trace(sentence, model="translator", layer=layer, device=device, target=target)
+    if not 0 <= head < trace.n_heads:
+        raise InputError(f"head {head} is out of range: {trace.model} has heads 0–{trace.n_heads - 1}")
+    return trace
 
 
 @functools.lru_cache(maxsize=16)

@@ -183,7 +183,7 @@ class RenderRequest:
             return self.resolved().check_content()
 
         themed(self.settings)
-        trace = self.settings.trace()
+        trace = self.settings.trace(cross=getattr(scene_class(self.scene), "cross", False))
         self.settings.check_token_count(trace, self.scene_name)
         self.settings.query_index(trace)
         for need in getattr(scene_class(self.scene), "needs", ()):      # e.g. "meaning_shift": computed, so it can fail here
