@@ -113,12 +113,14 @@ def trace_options(func: Callable[..., Any]) -> Callable[..., Any]:
               help="--model translator: the translation whose queries read the sentence [default: its own, greedy].")
 @click.option("--format", "fmt", type=click.Choice(["json", "npz", "table"]), default=None,
               help="Output format (default: from -o's suffix, else a table on a terminal, else json).")
-@click.option("--tensors", default=None, help="Comma-separated tensor names to export (default: all).")
+@click.option("--tensors", default=None, help="Comma-separated tensor names to export "
+                                              "(default: the tensors the scenes show; see --all-tensors).")
+@click.option("--all-tensors", is_flag=True, help="Also the weights, the per-head d-wide products and every layer.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to this file.")
 @one_line_errors
 def trace(sentence: str, model: str, layer: int, heads: int | None, causal: bool, seed: int, device: str,
           special_tokens: bool, context: str | None, target: str | None, fmt: str | None, tensors: str | None,
-          output: str | None) -> None:
+          all_tensors: bool, output: str | None) -> None:
     """Trace one attention layer and print or save every intermediate tensor.
 
     With --model translator, the cross-attention of the sentence's translation reading it
@@ -141,9 +143,11 @@ def trace(sentence: str, model: str, layer: int, heads: int | None, causal: bool
 
         print_trace_table(result, names)
         return
-    if fmt == "npz" and names:
-        raise InputError("--tensors applies to json; npz always holds every tensor")
-    data = result.to_json(names).encode("utf-8") if fmt == "json" else result.to_npz_bytes()
+    if names and all_tensors:
+        raise InputError("--tensors names the tensors and --all-tensors asks for all: pass one of them")
+    if names is None and not all_tensors:
+        names = result.shown_tensors()
+    data = result.to_json(names).encode("utf-8") if fmt == "json" else result.to_npz_bytes(names)
     if output:
         atomic_write_bytes(output, data)
         click.echo(output, err=True)

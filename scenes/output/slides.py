@@ -3,7 +3,8 @@
 manim-slides 5.7 (the reveal.js route) does not run with manim 0.22, and reveal.js from a CDN
 would not play offline; so the deck is one self-contained ``index.html`` (inline CSS and
 JavaScript, no network) beside a ``clips/`` folder of manim's own section videos.
-Keys: → / Space / PageDown next, ← / PageUp back, Home / End, F full screen, R replay.
+Keys: → / Space / PageDown next, ← / PageUp back, Home / End, F full screen, R replay (either case).
+Every clip is scaled to fill the window, its aspect kept, so a low-quality deck is not a small box.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ PAGE = """<!DOCTYPE html>
   html, body {{ margin: 0; height: 100%; background: {background}; color: #aaa; font: 14px sans-serif; }}
   .slide {{ display: none; position: absolute; inset: 0; align-items: center; justify-content: center; }}
   .slide.current {{ display: flex; }}
-  video {{ max-width: 100vw; max-height: 100vh; }}
+  video {{ width: 100vw; height: 100vh; object-fit: contain; }}  /* any quality fills the window, aspect kept */
   #where {{ position: fixed; right: 12px; bottom: 8px; opacity: 0.6; }}
 </style>
 </head>
@@ -55,8 +56,8 @@ PAGE = """<!DOCTYPE html>
     else if (["ArrowLeft", "PageUp"].includes(e.key)) show(current - 1);
     else if (e.key === "Home") show(0);
     else if (e.key === "End") show(slides.length - 1);
-    else if (e.key === "r") show(current);
-    else if (e.key === "f") document.documentElement.requestFullscreen();
+    else if (e.key.toLowerCase() === "r") show(current);
+    else if (e.key.toLowerCase() === "f") document.documentElement.requestFullscreen();
     else return;
     e.preventDefault();
   }});
