@@ -270,8 +270,6 @@ def _render_requests(requests: list, jobs: int, force: bool, quiet: bool) -> lis
 
 def _fail_if_any(results: list) -> None:
     failed = [r for r in results if not r.ok]
-    if len(results) == 1 and failed and failed[0].usage_error:
-        raise UsageProblem(failed[0].error)        # e.g. --at naming no section: the one-line fix
     if failed:
         first = failed[0]
         raise click.ClickException(f"{len(failed)} of {len(results)} scenes failed; "
@@ -305,6 +303,8 @@ def render(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: i
     if at:
         requests = [dataclasses.replace(r, at=at) for r in requests]
     results = _render_requests(requests, jobs, force, quiet)
+    if len(results) == 1 and results[0].usage_error:
+        raise UsageProblem(results[0].error)       # e.g. --at naming no section: only the one-line fix
     if quiet:
         click.echo("\n".join(str(r.path) for r in results if r.ok))
     else:

@@ -34,7 +34,8 @@ def manim_format_options(fmt: str) -> dict:
 
 
 def webm_encoder_options(threads: int) -> dict[str, str]:
-    """libvpx-vp9 settings for a render's speed: realtime deadline (cpu-used 6: as fast as x264 here, smaller files than 8), row threads."""
+    """libvpx-vp9 settings for a render's speed: the realtime deadline (cpu-used 6: as fast as
+    x264 here, smaller files than 8) and row multithreading."""
     return {"deadline": "realtime", "cpu-used": "6", "row-mt": "1", "threads": str(threads)}
 
 
@@ -208,3 +209,21 @@ def subtitle_texts(subcaptions, video_seconds: float) -> dict[str, str]:
     """{".srt": ..., ".vtt": ...} for the scene's captions."""
     cues = cues_from(subcaptions, video_seconds)
     return {".srt": srt_text(cues), ".vtt": vtt_text(cues)}
+
+
+def _seconds(clock: str) -> float:
+    hours, minutes, rest = clock.replace(",", ".").split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(rest)
+
+
+def parse_subtitles(text: str) -> list[Cue]:
+    """The cues of an .srt or .vtt (as written above): blocks of an optional number, a time line, text."""
+    cues = []
+    for block in text.replace("\r\n", "\n").strip().split("\n\n"):
+        lines = [line for line in block.split("\n") if line.strip()]
+        timing = next((i for i, line in enumerate(lines) if " --> " in line), None)
+        if timing is None:
+            continue                         # the WEBVTT header
+        start, end = (_seconds(part.strip().split(" ")[0]) for part in lines[timing].split(" --> "))
+        cues.append(Cue(start, end, "\n".join(lines[timing + 1:])))
+    return cues
