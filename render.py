@@ -356,6 +356,8 @@ def render(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: i
     if at:
         requests = [dataclasses.replace(r, at=at) for r in requests]
     results = _render_requests(requests, jobs, force, quiet)
+    if len(results) == 1 and results[0].usage_error:
+        raise UsageProblem(results[0].error)       # e.g. --at naming no section: only the one-line fix
     if quiet:
         if any(r.ok for r in results):
             click.echo("\n".join(str(r.path) for r in results if r.ok))

@@ -554,7 +554,7 @@ def _write_section_subtitles(sections_dir: Path, subcaptions, starts: SectionSta
         used = i + 1
         begin, end = bounds[i][1], bounds[i + 1][1]
         clip = [Cue(max(c.start, begin) - begin, min(c.end, end) - begin, c.text)
-                for c in cues if c.start < end and c.end > begin]
+                for c in cues if min(c.end, end) - max(c.start, begin) > 1e-3]
         (Path(sections_dir) / entry["video"]).with_suffix(".vtt").write_text(vtt_text(clip), encoding="utf-8")
 
 
