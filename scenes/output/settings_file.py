@@ -144,7 +144,6 @@ def plan_renders(names: list[str], all_scenes: bool, command_line: Mapping[str, 
     """The requests to render and the number of parallel jobs, from names, options and a settings file."""
     from scenes.output.scene_file import class_name, is_scene_file, resolve
 
-    settings_file = load_settings_file(config) if config else None
     if all_scenes and names:
         raise InputError("name scenes or pass --all, not both")
     if not all_scenes and not names:
@@ -161,8 +160,7 @@ def plan_renders(names: list[str], all_scenes: bool, command_line: Mapping[str, 
                              "or name a scene file, path/to/file.py:SceneName")
     specs = list(dict.fromkeys(specs))
     own = tuple(class_name(s) for s in specs if s not in SCENES)
-    if config and own:
-        settings_file = load_settings_file(config, own)
+    settings_file = load_settings_file(config, own) if config else None
     requests = [build_request(spec, merged_options(class_name(spec), settings_file, command_line)) for spec in specs]
     jobs = merged_options("", settings_file, command_line).get("jobs", 1)
     if jobs < 1:
