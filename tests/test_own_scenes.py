@@ -222,3 +222,29 @@ def test_the_renderer_ignores_use_settings(tmp_path):
     finally:
         set_active(None)
         use_settings()
+
+
+# --- the walkthrough -------------------------------------------------------------------------
+
+WALKTHROUGH = Path(__file__).resolve().parent.parent / "docs" / "your-own-scene.md"
+
+
+def walkthrough_scene() -> str:
+    """The walkthrough's scene: its python block that defines a class."""
+    import re
+
+    blocks = re.findall(r"```python\n(.*?)```", WALKTHROUGH.read_text(encoding="utf-8"), flags=re.S)
+    (scene,) = [b for b in blocks if "\nclass " in b]
+    return scene
+
+
+@pytest.mark.render
+def test_the_walkthroughs_example_renders_as_a_gif(tmp_path):
+    text = WALKTHROUGH.read_text(encoding="utf-8")
+    assert "attention-render new DotsSoftmax" in text and "--format gif" in text
+    path = tmp_path / "dots_softmax.py"
+    path.write_text(walkthrough_scene())
+    (gif,) = render(tmp_path, str(path), "--format", "gif", "--sentence", "the cat sat on the mat")
+    assert gif.name == "DotsSoftmax_dark_256x144p5.gif"
+    with Image.open(gif) as image:
+        assert image.format == "GIF" and image.size == (256, 144) and image.n_frames > 10
