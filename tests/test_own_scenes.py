@@ -248,3 +248,39 @@ def test_the_walkthroughs_example_renders_as_a_gif(tmp_path):
     assert gif.name == "DotsSoftmax_dark_256x144p5.gif"
     with Image.open(gif) as image:
         assert image.format == "GIF" and image.size == (256, 144) and image.n_frames > 10
+
+
+# --- the notebook ----------------------------------------------------------------------------
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "docs" / "example.ipynb"
+
+
+def test_the_example_notebook_is_stored_without_outputs():
+    import nbformat
+
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert code and all(not c.outputs and c.execution_count is None for c in code)
+    assert sum(c.source.startswith("%%manim") for c in code) >= 2
+
+
+@pytest.mark.render
+def test_the_example_notebook_runs_in_a_real_kernel_quietly(tmp_path):
+    """Every cell runs in an IPython kernel; each %%manim cell shows its video, manim's one-line
+    banner, and nothing else: no progress bars, no logs."""
+    nbclient = pytest.importorskip("nbclient")
+    import nbformat
+
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    for cell in notebook.cells:      # tiny renders: the notebook's "-ql" (480p15) becomes 256x144 at 15 fps
+        cell.source = cell.source.replace("%%manim -ql", "%%manim -ql -r 256,144")
+    nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    renders = [c for c in notebook.cells if c.cell_type == "code" and c.source.startswith("%%manim")]
+    for cell in renders:
+        videos = [o for o in cell.outputs if "<video" in str(o.get("data", ""))]
+        others = [str(o.get("data", o.get("text", ""))) for o in cell.outputs if o not in videos]
+        assert len(videos) == 1, (cell.source.splitlines()[0], cell.outputs)
+        assert all("Manim Community" in text for text in others) and len(others) <= 1, others
+    videos = sorted(p.name for p in tmp_path.rglob("*.mp4") if "partial" not in str(p))
+    assert any(v.startswith("ScaledSoftmax") for v in videos) and any(v.startswith("DotsSoftmax") for v in videos)
