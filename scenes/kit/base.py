@@ -30,7 +30,45 @@ class Drawn:
 
 
 class AttentionScene(Scene):
-    """A scene that reads one trace and draws it. Subclasses split ``construct`` into beats."""
+    """A scene that reads one trace and draws it. Subclasses split ``construct`` into beats.
+
+    The base of every scene: ``setup`` reads the settings (sentence, model, head, theme, pacing)
+    from the renderer, a settings file or :func:`~scenes.kit.use_settings`; ``trace()`` gives the
+    trace of those settings; ``beat`` starts a section; ``title`` and ``caption`` write text;
+    ``play`` and ``wait`` apply the settings' pacing; ``record`` keeps what was drawn for tests.
+
+    Attributes
+    ----------
+    description : str
+        One line for ``attention-render list``.
+    needs : tuple of str
+        ``SceneSettings`` methods beyond the trace the scene reads (checked before rendering).
+    settings : SceneSettings
+        The settings of this render (after ``setup``).
+    theme : Theme
+        The palette of those settings.
+    head : int
+        The head to show.
+
+    Examples
+    --------
+    >>> from manim import FadeIn
+    >>> from scenes.kit import AttentionScene, TokenBoxes
+    >>> class Tokens(AttentionScene):
+    ...     description = "The sentence, token by token."
+    ...
+    ...     def construct(self) -> None:
+    ...         trace = self.trace()
+    ...         # --- the tokens ---
+    ...         self.beat("tokens")
+    ...         self.title("The sentence, as the model reads it")
+    ...         self.play(FadeIn(TokenBoxes(trace.tokens, self.theme)))
+    ...         self.caption(f"{len(trace.tokens)} tokens · {self.model_note(trace)}")
+    >>> Tokens.description
+    'The sentence, token by token.'
+
+    Render it with ``attention-render render my_file.py:Tokens``.
+    """
 
     description = ""   # one line, for `attention-render list`
     needs: tuple[str, ...] = ()   # SceneSettings methods beyond the trace that the scene reads (checked before rendering)
@@ -41,6 +79,18 @@ class AttentionScene(Scene):
         super().__init__(*args, **kwargs)
 
     def setup(self) -> None:
+        """Read the settings, the theme and the head before ``construct`` runs (manim calls it).
+
+        A subclass that overrides it calls ``super().setup()`` first.
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene
+        >>> class Light(AttentionScene):
+        ...     def setup(self) -> None:
+        ...         super().setup()
+        ...         self.numbers_shown = 0
+        """
         self.settings: SceneSettings = active_settings(type(self).__name__).for_scene(type(self).__name__)
         self.theme: Theme = themed(self.settings)
         self.camera.background_color = self.theme.background
@@ -50,18 +100,74 @@ class AttentionScene(Scene):
         self.shown: dict[str, tuple[VGroup, np.ndarray]] = {}   # what was drawn, and from which values
 
     def record(self, name: str, group: VGroup, values) -> VGroup:
-        """Remember what a drawn group shows and the trace values behind it, so tests can compare the two."""
+        """Remember what a drawn group shows and the trace values behind it, so tests can compare the two.
+
+        Parameters
+        ----------
+        name
+            The key in ``self.shown``.
+        group
+            The mobjects drawn (their text, width and colour are kept as they are now).
+        values
+            The trace values they show.
+
+        Returns
+        -------
+        VGroup
+            ``group``, so the call can wrap the expression that makes it.
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Recorded(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         pattern = trace.on_screen("pattern", self.head)
+        ...         grid, numbers = self.show_grid(trace, pattern)
+        ...         self.record("pattern", numbers, pattern)   # tests: self.shown["pattern"]
+        """
         self.shown[name] = ([Drawn.of(m) for m in group], np.asarray(values))   # later transforms morph the group
         return group
 
     def trace(self, causal: bool | None = None, cross: bool = False) -> AttentionTrace:
-        """The trace of the settings; ``causal=None`` follows the settings' --causal choice."""
+        """The trace of the settings; ``causal=None`` follows the settings' --causal choice.
+
+        Parameters
+        ----------
+        causal
+            Mask future keys (True), never (False), or as the settings say (None).
+        cross
+            Cross-attention: keys and values from the settings' ``context`` sentence.
+
+        Returns
+        -------
+        AttentionTrace
+            Named tensors of one attention layer (cached: scenes of one render share it).
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene
+        >>> class Shapes(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace(causal=True)
+        ...         pattern = trace.on_screen("pattern", self.head)    # [keys, queries], masked
+        """
         trace = self.settings.trace(causal=causal, cross=cross)
         self.settings.check_token_count(trace, type(self).__name__)
         return trace
 
     # --- pacing: the settings' multipliers apply to every animation and pause -----------------
     def play(self, *animations, **kwargs) -> None:
+        """Play animations, their run time multiplied by the settings' pacing (``run_time``).
+
+        Examples
+        --------
+        >>> from manim import Circle, Create
+        >>> from scenes.kit import AttentionScene
+        >>> class Paced(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         self.play(Create(Circle(color=self.theme.query)), run_time=1)  # × pacing.run_time
+        """
         if self.settings.run_time != 1.0:
             if "run_time" not in kwargs:
                 kwargs["run_time"] = max(prepare_animation(a).run_time for a in animations)
@@ -70,23 +176,94 @@ class AttentionScene(Scene):
         release_free_memory(config.pixel_width * config.pixel_height)   # the finished animation's encoder buffers
 
     def wait(self, duration: float = 1.0, *args, **kwargs) -> None:
+        """Pause, the duration multiplied by the settings' pacing (``wait``).
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene
+        >>> class Pause(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         self.wait(1.5)          # 1.5 s × pacing.wait
+        """
         super().wait(duration * self.settings.wait, *args, **kwargs)
 
     in_chapters = False   # AttentionBlock: one section per chapter, not per beat
 
     def beat(self, name: str) -> None:
-        """Start a new section, so lecturers can cut clips at every beat."""
+        """Start a new section, so lecturers can cut clips at every beat.
+
+        Each beat is one clip of ``--sections`` and one slide of ``attention-render slides``; put it
+        first under the beat's headline comment.
+
+        Parameters
+        ----------
+        name
+            The section's name (the clip's and slide's name).
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class TwoBeats(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         # --- the scores ---
+        ...         self.beat("scores")
+        ...         self.show_grid(trace, trace.on_screen("scores", self.head), "Scores")
+        ...         # --- the end ---
+        ...         self.beat("end")
+        ...         self.wait(1)
+        """
         if not self.in_chapters:
             self.next_section(name)
 
     def title(self, text: str) -> Text:
+        """Fade in a title at the top of the frame.
+
+        Parameters
+        ----------
+        text
+            Plain text (never markup, never LaTeX).
+
+        Returns
+        -------
+        Text
+            The title, also kept as ``self.title_mobject``.
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene
+        >>> class Titled(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         self.title("Queries meet keys")
+        """
         title = label(text, self.theme, 26).to_edge(UP, buff=0.2)
         self.play(FadeIn(title, shift=DOWN * 0.2), run_time=0.6)
         self.title_mobject = title
         return title
 
     def caption(self, text: str, run_time: float = 0.6) -> Text:
-        """Replace the caption at the bottom of the frame."""
+        """Replace the caption at the bottom of the frame.
+
+        Parameters
+        ----------
+        text
+            Plain text; scaled down to fit the frame's width when long.
+        run_time
+            Seconds of the cross-fade from the previous caption.
+
+        Returns
+        -------
+        Text
+            The new caption.
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene
+        >>> class Captioned(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         self.caption(f"every column sums to 1 · {self.model_note(trace)}")
+        """
         new = label(text, self.theme, 20, color=self.theme.muted).to_edge(DOWN, buff=0.12)
         if new.width > config.frame_width - 0.6:
             new.scale_to_fit_width(config.frame_width - 0.6)
@@ -102,6 +279,15 @@ class AttentionScene(Scene):
         return new
 
     def model_note(self, trace: AttentionTrace) -> str:
+        """"<model>, layer L, head H": the words that say where the numbers on screen come from.
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene
+        >>> class Noted(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         self.caption(self.model_note(self.trace()))
+        """
         return f"{trace.description}, layer {trace.layer}, head {self.head}"
 
     # --- one story: what a caption may claim depends on the model -----------------------------
@@ -137,6 +323,22 @@ class GridScene(AttentionScene):
     Up to ``MAX_TOKENS`` tokens a cell can hold a number; beyond (up to ``MAX_DOT_TOKENS``) the
     beats that would show numbers show dots, and the frame says so. The pattern itself is drawn
     as the ``cells`` setting asks: dots (area ∝ weight), numbers, or both.
+
+    Examples
+    --------
+    >>> from manim import ReplacementTransform
+    >>> from scenes.kit import GridScene
+    >>> class DotsSoftmax(GridScene):
+    ...     def construct(self) -> None:
+    ...         trace = self.trace()
+    ...         pattern = trace.on_screen("pattern", self.head)    # [keys, queries]
+    ...         # --- the grid ---
+    ...         self.beat("grid")
+    ...         grid, numbers = self.show_grid(trace, pattern, "Who attends to whom")
+    ...         # --- dots ---
+    ...         self.beat("dots")
+    ...         self.play(ReplacementTransform(numbers, grid.dots(pattern)))
+    ...         self.show_column_sums(grid, trace)
     """
 
     # --- the grid and its layout ------------------------------------------------------------
@@ -240,6 +442,15 @@ class GridScene(AttentionScene):
 
     @staticmethod
     def color_scale(values) -> float:
+        """The largest finite |value|: the scale numbers are coloured against.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from scenes.kit import GridScene
+        >>> GridScene.color_scale(np.array([[0.5, -2.0], [-np.inf, 1.0]]))
+        2.0
+        """
         finite = values[np.isfinite(values)]
         return float(np.abs(finite).max()) if finite.size else 1.0
 
@@ -286,7 +497,22 @@ class GridScene(AttentionScene):
                         np.concatenate([values for _, values in shown]))
 
     def show_column_sums(self, grid: AttentionGrid, trace: AttentionTrace) -> VGroup:
-        """The Σ row: every column's weights add up to 1 (numbers, or dots when numbers do not fit)."""
+        """The Σ row: every column's weights add up to 1 (numbers, or dots when numbers do not fit).
+
+        Returns
+        -------
+        VGroup
+            The Σ and the sums (also ``self.sums_row``).
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Sums(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         grid, _ = self.show_grid(trace, trace.on_screen("pattern", self.head))
+        ...         self.show_column_sums(grid, trace)
+        """
         sums = trace.column_sums("pattern", self.head)
         if self.numbers_fit(grid):
             drawn = grid.below_columns(sums, self.settings.decimals, color=self.theme.query)

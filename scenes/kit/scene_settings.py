@@ -33,6 +33,19 @@ DOT_SCENES = ("ScaledSoftmax", "CausalMask")   # the pattern scenes that draw do
 
 @dataclass(frozen=True)
 class SceneSettings:
+    """What a scene shows: the sentence, the model, layer and head, the theme, pacing and choices.
+
+    Every scene reads its numbers through these settings (``self.settings`` in a scene); the CLI
+    and settings files fill them, plain ``manim`` and notebooks through ``use_settings``.
+
+    Examples
+    --------
+    >>> from scenes.kit import SceneSettings
+    >>> settings = SceneSettings(sentence="the cat sat on the mat", model="toy")
+    >>> trace = settings.trace()
+    >>> trace.tokens
+    ('the', 'cat', 'sat', 'on', 'the', 'mat')
+    """
     sentence: str = DEFAULT_SENTENCE
     model: str | None = None  # None: tiny-gpt for the story's scenes when it knows every word, else minilm
     layer: int | None = None  # None: the model's default (MiniLM layer 5 head 6, where
@@ -81,13 +94,40 @@ class SceneSettings:
                                  f"shorten it{hide}")
 
     def replace(self, **changes: object) -> SceneSettings:
+        """A copy with some fields changed.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> SceneSettings().replace(theme="light").theme
+        'light'
+        """
         return dataclasses.replace(self, **changes)
 
     def to_json(self) -> str:
+        """The settings as a JSON object (what ATTENTION_SETTINGS takes).
+
+        Examples
+        --------
+        >>> import json
+        >>> from scenes.kit import SceneSettings
+        >>> json.loads(SceneSettings(model="toy").to_json())["model"]
+        'toy'
+        """
         return json.dumps(dataclasses.asdict(self), ensure_ascii=False)
 
     @classmethod
     def from_mapping(cls, data: dict[str, object], source: str = "settings") -> SceneSettings:
+        """Settings from a mapping of field names (lists and dicts accepted for tuple fields).
+
+        Raises InputError naming ``source`` for an unknown key.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> SceneSettings.from_mapping({"theme": "light", "colors": {"query": "#ff8800"}}).colors
+        (('query', '#ff8800'),)
+        """
         fields = {f.name: f for f in dataclasses.fields(cls)}
         for key in data:
             if key not in fields:
@@ -102,7 +142,22 @@ class SceneSettings:
         return cls(**data)  # type: ignore[arg-type]
 
     def trace(self, causal: bool | None = None, cross: bool = False) -> AttentionTrace:
-        """The trace every scene reads (cached, so the scenes of one render share it)."""
+        """The trace every scene reads (cached, so the scenes of one render share it).
+
+        Parameters
+        ----------
+        causal
+            Mask future keys; None follows ``self.causal`` (tiny-gpt is always causal).
+        cross
+            Cross-attention: keys and values from ``context``.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> trace = SceneSettings(sentence="a small red fox", model="toy").trace(causal=True)
+        >>> trace.on_screen("pattern", 0).shape                  # [keys, queries]
+        (4, 4)
+        """
         model, layer, head = self.model_layer_head()
         causal = self.causal if causal is None else causal
         if model == "tiny-gpt" and not cross:
@@ -116,18 +171,38 @@ class SceneSettings:
                       self.special_tokens, self.context if cross else None, causal)
 
     def parameter_count(self):
-        """The counter's tally for ``preset``."""
+        """The counter's tally for ``preset``.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> SceneSettings(preset="gpt3-175b").parameter_count().per_head
+        6291456
+        """
         from attention_math import count_parameters, preset
 
         return count_parameters(preset(self.preset))
 
     def meaning_shift(self):
-        """``shift_word`` through every layer of the model, in each of ``shift_sentences`` (cached)."""
+        """``shift_word`` through every layer of the model, in each of ``shift_sentences`` (cached).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> settings = SceneSettings(shift_word="bank", shift_sentences=("the river bank", "the bank loan"))
+        >>> shift = settings.meaning_shift()        # doctest: +SKIP
+        """
         return _meaning_shift(self.shift_sentences, self.shift_word, self.model or "minilm", self.device,
                               self.special_tokens, self.shift_references, self.shift_meanings)
 
     def scaling(self):
-        """The scaling probe on this machine's ``device`` (cached per process)."""
+        """The scaling probe on this machine's ``device`` (cached per process; it measures, so it takes a while).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> probe = SceneSettings(device="cpu").scaling()      # doctest: +SKIP
+        """
         return _scaling(self.device)
 
     def long_context(self):
@@ -135,7 +210,15 @@ class SceneSettings:
         return _long_context(self.model_layer_head()[1] if (self.model or "minilm") == "minilm" else 5, self.device)
 
     def query_index(self, trace: AttentionTrace) -> int:
-        """The token whose update the scenes follow (InputError if the chosen one is not in the sentence)."""
+        """The token whose update the scenes follow (InputError if the chosen one is not in the sentence).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> settings = SceneSettings(sentence="a small red fox", model="toy")
+        >>> settings.query_index(settings.trace()), settings.replace(query_token="red").query_index(settings.trace())
+        (3, 2)
+        """
         if self.query_token is not None:
             return trace.token_index(self.query_token)
         words = [i for i, t in enumerate(trace.tokens) if any(ch.isalnum() for ch in t) and t not in ("[CLS]", "[SEP]")]
@@ -145,11 +228,25 @@ class SceneSettings:
             return words[-1] if words else len(trace.tokens) - 1
 
     def for_scene(self, scene: str) -> SceneSettings:
-        """Settings with the model chosen: the given one, else the default rule for ``scene`` (see ``default_model``)."""
+        """Settings with the model chosen: the given one, else the default rule for ``scene`` (see ``default_model``).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> SceneSettings().for_scene("ScaledSoftmax").model, SceneSettings(model="toy").for_scene("MyScene").model
+        ('minilm', 'toy')
+        """
         return self if self.model is not None else self.replace(model=default_model(scene, self.sentence, self.device))
 
     def model_layer_head(self) -> tuple[str, int, int]:
-        """The model, layer and head to show: given ones, else the focus's best head, else the model's default."""
+        """The model, layer and head to show: given ones, else the focus's best head, else the model's default.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> SceneSettings(model="minilm").model_layer_head()
+        ('minilm', 5, 6)
+        """
         model = self.model or "minilm"
         if self.focus and (self.layer is None or self.head is None):
             layer, head = _focus_head(self.sentence, self.focus, model, self.device, self.heads, self.seed)
