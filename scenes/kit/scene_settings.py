@@ -233,7 +233,9 @@ class SceneSettings:
         Examples
         --------
         >>> from scenes.kit import SceneSettings
-        >>> SceneSettings().for_scene("ScaledSoftmax").model, SceneSettings(model="toy").for_scene("MyScene").model
+        >>> SceneSettings().for_scene("ScaledSoftmax").model     # the story's scenes: tiny-gpt knows every word
+        'tiny-gpt'
+        >>> SceneSettings().for_scene("QuadraticScaling").model, SceneSettings(model="toy").for_scene("MyScene").model
         ('minilm', 'toy')
         """
         return self if self.model is not None else self.replace(model=default_model(scene, self.sentence, self.device))
