@@ -18,6 +18,18 @@ MONO = "DejaVu Sans Mono"
 
 @dataclass(frozen=True)
 class Theme:
+    """A palette: the background, text, and one colour per role viewers know.
+
+    Query yellow, key teal, value red; E grey, ΔE yellow, E′ teal; numbers blue when positive,
+    red when negative. ``themed(settings)`` gives the settings' theme with its overrides.
+
+    Examples
+    --------
+    >>> from scenes.kit import SceneSettings, themed
+    >>> theme = themed(SceneSettings())
+    >>> theme.name, theme.query.to_hex()
+    ('dark', '#FFD84D')
+    """
     name: str
     background: ManimColor
     text: ManimColor
@@ -38,7 +50,15 @@ class Theme:
     masked: ManimColor         # −∞ cells
 
     def value_color(self, value: float, scale: float) -> ManimColor:
-        """Blue for positive, red for negative, stronger as |value| approaches ``scale``."""
+        """Blue for positive, red for negative, stronger as |value| approaches ``scale``.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> theme.value_color(1.0, 1.0) == theme.positive, theme.value_color(-1.0, 1.0) == theme.negative
+        (True, True)
+        """
         if value != value or value == float("-inf"):
             return self.masked
         alpha = min(1.0, abs(value) / scale) if scale > 0 else 0.0
@@ -127,7 +147,14 @@ THEMES: dict[str, Theme] = {"dark": DARK, "light": LIGHT, "dark-cb": DARK_CB, "l
 
 
 def themed(settings) -> Theme:
-    """The settings' theme with its colour overrides (``colors``: role → "#rrggbb") applied."""
+    """The settings' theme with its colour overrides (``colors``: role → "#rrggbb") applied.
+
+    Examples
+    --------
+    >>> from scenes.kit import SceneSettings, themed
+    >>> themed(SceneSettings(theme="light", colors=(("query", "#ff8800"),))).query.to_hex()
+    '#FF8800'
+    """
     from attention_math import InputError
 
     theme = THEMES[settings.theme]

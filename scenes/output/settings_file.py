@@ -27,8 +27,9 @@ from scenes.kit.scene_settings import SceneSettings
 # option name → (type, where it goes): "scene" fields of SceneSettings, "render" fields of RenderRequest
 SCENE_OPTIONS: dict[str, type] = {
     "sentence": str, "model": str, "layer": int, "head": int, "heads": int, "focus": str, "causal": bool,
-    "seed": int, "device": str, "theme": str, "query_token": str, "context": str, "special_tokens": bool,
-    "decimals": int, "preset": str, "shift_word": str, "shift_sentences": list,
+    "seed": int, "device": str, "theme": str, "query_token": str, "context": str, "target": str, "special_tokens": bool,
+    "decimals": int, "cells": str, "preset": str, "shift_word": str, "shift_sentences": list,
+    "shift_references": list, "shift_meanings": list,
 }
 RENDER_OPTIONS: dict[str, type] = {
     "quality": str, "fps": int, "resolution": str, "format": str, "transparent": bool, "sections": bool,
@@ -156,7 +157,6 @@ def plan_renders(names: list[str], all_scenes: bool, command_line: Mapping[str, 
     """The requests to render and the number of parallel jobs, from names, options and a settings file."""
     from scenes.output.scene_file import class_name, is_scene_file, resolve
 
-    settings_file = load_settings_file(config) if config else None
     if all_scenes and names:
         raise InputError("name scenes or pass --all, not both")
     if not all_scenes and not names:
@@ -170,8 +170,7 @@ def plan_renders(names: list[str], all_scenes: bool, command_line: Mapping[str, 
             specs.append(match_scene(name))   # built-in, any case; a typo gets "did you mean …"
     specs = list(dict.fromkeys(specs))
     own = tuple(class_name(s) for s in specs if s not in SCENES)
-    if config and own:
-        settings_file = load_settings_file(config, own)
+    settings_file = load_settings_file(config, own) if config else None
     merged = [merged_options(class_name(spec), settings_file, command_line) for spec in specs]
     requests = [build_request(spec, options) for spec, options in zip(specs, merged)]
     if any(options.get("transparent") and "format" not in options for options in merged):
