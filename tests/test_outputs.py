@@ -96,7 +96,8 @@ def name_of(scene: str = "ScaledSoftmax", **settings) -> str:
 def test_default_content_keeps_the_plain_name():
     assert name_of() == "ScaledSoftmax_dark_low.mp4"
     assert name_of(theme="light") == "ScaledSoftmax_light_low.mp4"
-    assert name_of(model="minilm", layer=5, head=6, device="cuda") == "ScaledSoftmax_dark_low.mp4"   # the same content
+    assert name_of("ContextShiftsMeaning", model="minilm", device="cuda") == "ContextShiftsMeaning_dark_low.mp4"  # same content
+    assert name_of("QuadraticScaling", decimals=2) == "QuadraticScaling_dark_low.mp4"
 
 
 def test_changed_content_gets_a_readable_tag_and_a_hash():
@@ -369,8 +370,9 @@ def deck(tmp_path):
 
 DOM_STUB = """
 const handlers = {}; let fullscreen = 0; const plays = [];
-const fakeSlides = [0, 1].map(i => ({ dataset: { name: "s" + i }, classList: { toggle() {} },
-  querySelector: () => ({ set currentTime(t) { plays.push([i, t]); }, play() {}, pause() {} }) }));
+const fakeSlides = [0, 1].map(i => ({ dataset: { name: "s" + i, cues: "[]" }, classList: { toggle() {} },
+  querySelector: () => ({ set currentTime(t) { plays.push([i, t]); }, get currentTime() { return 0; },
+                          play() {}, pause() {}, addEventListener() {} }) }));
 globalThis.document = {
   querySelectorAll: () => fakeSlides,
   addEventListener: (type, f) => { handlers[type] = f; },
@@ -404,7 +406,8 @@ def test_deck_scales_every_clip_to_the_window(deck):
     style = deck.split("<style>")[1].split("</style>")[0]
     rule = re.search(r"video\s*\{([^}]*)\}", style).group(1)
     declarations = dict(part.split(":") for part in re.sub(r"/\*.*?\*/", "", rule).replace(" ", "").split(";") if part)
-    assert declarations == {"width": "100vw", "height": "100vh", "object-fit": "contain"}   # fills, aspect kept
+    assert declarations["width"] == "100vw" and declarations["object-fit"] == "contain"    # fills, aspect kept
+    assert re.fullmatch(r"100vh|calc\(100vh-[\d.]+em\)", declarations["height"])     # (less a caption line)
 
 
 # --- failed writes: a full disk, a failure mid-write ----------------------------------------------
