@@ -313,10 +313,21 @@ def default_model(scene: str, sentence: str, device: str = "cpu") -> str:
     if scene not in STORY_SCENES:
         return "minilm"
     fits = story_fits_tiny_gpt(sentence, device)
-    if not fits:
+    if not fits and _readable(sentence):      # an unreadable sentence gets its own error, and no note before it
         note_once(f"{scene}: tiny-gpt does not know every word of the sentence, so it uses minilm "
                   "(pass --model to choose)")
     return "tiny-gpt" if fits else "minilm"
+
+
+def _readable(sentence: str) -> bool:
+    """Whether the sentence passes the common checks (not empty, no control characters)."""
+    from attention_math.tokenize import clean_sentence
+
+    try:
+        clean_sentence(sentence)
+    except InputError:
+        return False
+    return True
 
 
 def story_fits_tiny_gpt(sentence: str, device: str = "cpu") -> bool:
