@@ -14,6 +14,7 @@ from typing import Any, Callable
 import click
 
 DEFAULT_SENTENCE = "a fluffy blue creature roamed the verdant forest"
+THEME_CHOICES = ("dark", "light", "dark-cb", "light-cb")
 MODEL_CHOICES = ("toy", "minilm", "tiny-gpt")
 
 
@@ -236,18 +237,36 @@ def scene_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--device", default=None, help="auto, cpu, cuda or cuda:N [default: cpu]."),
         click.option("--query-token", default=None, help="The token whose update is followed [default: creature, else the last word]."),
         click.option("--special-tokens/--no-special-tokens", default=None, help="MiniLM: show [CLS]/[SEP]."),
-        click.option("--theme", type=click.Choice(["dark", "light"]), default=None, help="[default: dark]"),
+        click.option("--theme", type=click.Choice(THEME_CHOICES), default=None,
+                     help="dark-cb and light-cb are colour-blind-safe [default: dark]."),
         click.option("--preset", default=None, help="ParameterCount's model, e.g. gpt2-small [default: gpt3-175b]."),
         click.option("--output", "-o", type=click.Path(), default=None, help="Output directory [default: media]."),
         click.option("--jobs", "-j", type=int, default=None, help="Render scenes in N parallel processes."),
         click.option("--force", is_flag=True, help="Render even when an unchanged output is up to date."),
-        click.option("--quiet", "-q", is_flag=True, help="No progress display; print only the paths written."),
+        click.option("--quiet", is_flag=True, help="No progress display; print only the paths written."),
     ]):
         func = option(func)
     return func
 
 
 QUALITY_CHOICES = ("low", "medium", "high", "production", "4k")
+QUALITY_LETTERS = {"l": "low", "m": "medium", "h": "high", "p": "production", "k": "4k"}   # manim's -ql … -qk
+
+
+class QualityChoice(click.Choice):
+    """A quality by name, or by manim's letter: -ql, -qm, -qh, -qp, -qk (= -q l …)."""
+
+    def __init__(self) -> None:
+        super().__init__(QUALITY_CHOICES)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return super().convert(QUALITY_LETTERS.get(value, value), param, ctx)
+
+
+def quality_option(default_text: str) -> Callable[..., Any]:
+    return click.option("--quality", "-q", type=QualityChoice(), default=None,
+                        help=f"low 480p15, medium 720p30, high 1080p60, production 1440p60, 4k 2160p60; "
+                             f"manim's -ql -qm -qh -qp -qk work too [default: {default_text}].")
 
 
 def size_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -272,34 +291,42 @@ def _fail_if_any(results: list) -> None:
     failed = [r for r in results if not r.ok]
     if failed:
         first = failed[0]
-        if len(results) == 1 and first.usage_error:     # e.g. a scene file's scene raised: its own message, exit 2
+        if len(results) == 1 and first.usage_error:     # --at naming no section, a scene file's scene raised: exit 2
             raise UsageProblem(first.error)
         raise click.ClickException(f"{len(failed)} of {len(results)} scenes failed; "
-                                   f"{first.request.name}: {first.error}")
+                                   f"{first.request.scene_name}: {first.error}")
 
 
 @cli.command()
 @click.argument("names", nargs=-1)
 @click.option("--all", "all_scenes", is_flag=True, help="Render every scene.")
 @scene_options
-@click.option("--quality", type=click.Choice(QUALITY_CHOICES), default=None,
-              help="low 480p15, medium 720p30, high 1080p60, production 1440p60, 4k 2160p60 [default: low].")
+@quality_option("low")
 @size_options
 @click.option("--format", "fmt", type=click.Choice(["mp4", "gif", "webm", "mov", "png"]), default=None,
               help="png: the last frame as a still [default: mp4].")
-@click.option("--transparent/--opaque", default=None, help="Alpha channel (webm, mov or png).")
+@click.option("--at", "at", default=None, metavar="SECTION",
+              help="A still (png) at the end of this section (beat) instead of the last frame.")
+@click.option("--transparent/--opaque", default=None, help="Alpha channel (webm, mov or png; alone: mov).")
+@click.option("--name", default=None, help="The output's file name [default: <Scene>_<theme>_<quality>, "
+                                           "plus a tag when the content is not the default].")
 @click.option("--sections/--no-sections", default=None, help="Also write one clip per section (for lectures).")
 @one_line_errors
 def render(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: int | None, force: bool,
-           quiet: bool, fmt: str | None, **options: Any) -> None:
+           quiet: bool, fmt: str | None, at: str | None, **options: Any) -> None:
     """Render scenes into the output directory; prints a table of what was written.
 
     NAMES are built-in scenes (see `list`) or scene files of your own: path/to/file.py:SceneName,
     or path/to/file.py when it holds one scene (see `new` and docs/your-own-scene.md)."""
+    import dataclasses
+
     from scenes.output.settings_file import plan_renders
     from scenes.output.report import print_results
 
+    fmt = fmt or ("png" if at else None)          # --at is a still
     requests, jobs = plan_renders(list(names), all_scenes, {**options, "format": fmt, "jobs": jobs}, config)
+    if at:
+        requests = [dataclasses.replace(r, at=at) for r in requests]
     results = _render_requests(requests, jobs, force, quiet)
     if quiet:
         if any(r.ok for r in results):
@@ -313,7 +340,7 @@ def render(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: i
 @click.argument("names", nargs=-1)
 @click.option("--all", "all_scenes", is_flag=True, help="A deck of every scene.")
 @scene_options
-@click.option("--quality", type=click.Choice(QUALITY_CHOICES), default=None, help="[default: high]")
+@quality_option("high")
 @size_options
 @click.option("--deck", default=None, type=click.Path(), help="The deck's folder [default: <output>/slides].")
 @one_line_errors
@@ -339,7 +366,7 @@ def slides(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: i
 @click.argument("names", nargs=-1)
 @click.option("--all", "all_scenes", is_flag=True, help="A sheet for every scene.")
 @scene_options
-@click.option("--quality", type=click.Choice(QUALITY_CHOICES), default=None, help="[default: medium, 720p]")
+@quality_option("medium, 720p")
 @size_options
 @click.option("--frames", "count", type=click.IntRange(min=4, max=200), default=24, show_default=True,
               help="Frames per sheet (every section's end and middle are always among them).")
@@ -394,11 +421,13 @@ def train(steps: int, seed: int, output: str | None) -> None:
 
 
 @cli.command()
-@click.option("--output", "-o", type=click.Path(), default="media", show_default=True)
+@click.option("--output", "-o", type=click.Path(), default="media", show_default=True,
+              help="Folder, created when missing (relative to the current folder).")
+@quality_option("low")
 @click.pass_context
-def demo(ctx: click.Context, output: str) -> None:
-    """The README's demo: ScaledSoftmax on the default sentence at low quality, into media/."""
-    ctx.invoke(render, names=("ScaledSoftmax",), output=output)
+def demo(ctx: click.Context, output: str, quality: str | None) -> None:
+    """The README's demo: ScaledSoftmax on the default sentence at low quality, into ./media."""
+    ctx.invoke(render, names=("ScaledSoftmax",), output=output, quality=quality)
 
 
 if __name__ == "__main__":

@@ -103,7 +103,7 @@ def main() -> None:
                       f"{rows[name]['peak_rss_mb']:6.0f} MB", flush=True)
             results["renders"][quality] = rows
 
-        cli = [PY, str(ROOT / "render.py"), "render", "--force", "-q"]
+        cli = [PY, str(ROOT / "render.py"), "render", "--force", "--quiet"]
         if not args.quick:
             jobs, cpu = {}, {}
             for n in (1, 2):
@@ -128,7 +128,7 @@ def main() -> None:
             floor_seconds = frames / results["renders"]["480p15"]["Floor"]["fps"]
             cold[name] = {"seconds": seconds, "budget": 2 * (imports + floor_seconds),
                           "ratio": seconds / (imports + floor_seconds)}
-        rerender = statistics.median(timed([PY, str(ROOT / "render.py"), "render", names[0], "-q", "-o", str(preview)])
+        rerender = statistics.median(timed([PY, str(ROOT / "render.py"), "render", names[0], "--quiet", "-o", str(preview)])
                                      for _ in range(3))
         results["cold_preview"] = {"import_torch_manim_seconds": imports, "scenes": cold}
         results["rerender_seconds"] = rerender

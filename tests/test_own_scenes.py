@@ -59,7 +59,7 @@ def test_a_scene_file_renders_is_cached_and_renders_again_after_an_edit(scene_fi
     out = tmp_path / "out"
     out.mkdir()
     (first,) = render(out, f"{scene_file}:DotsSoftmax")
-    assert first == out / "DotsSoftmax_dark_256x144p5.mp4" and first.stat().st_size > 0
+    assert first.parent == out and first.name.startswith("DotsSoftmax_dark_256x144p5") and first.stat().st_size > 0
     written = first.stat().st_mtime_ns
     (again,) = render(out, str(scene_file))            # the file's one scene, by the file alone
     assert again == first and first.stat().st_mtime_ns == written, "an unchanged re-render was rendered again"
@@ -101,7 +101,7 @@ def test_jobs_render_a_file_of_two_scenes_in_worker_processes(scene_file, tmp_pa
                                    "jobs": 2})
     results = render_many(requests, jobs=jobs)
     assert all(r.ok for r in results), [r.error for r in results]
-    assert [r.path.name for r in results] == ["DotsSoftmax_dark_256x144p5.mp4", "Plain_dark_256x144p5.mp4"]
+    assert [r.path.name.split("_")[0] for r in results] == ["DotsSoftmax", "Plain"]
     import os
 
     assert all(r.pid != os.getpid() for r in results), "not rendered in worker processes"
@@ -114,7 +114,7 @@ def test_the_settings_file_and_its_table_for_a_scene_of_a_file(scene_file, tmp_p
     config.write_text('sentence = "the cat sat"\ntheme = "light"\n[scenes.DotsSoftmax]\nsentence = "a dog ran home"\n')
     (request,), _ = plan_renders([str(scene_file)], False, {"model": "toy"}, config)
     assert request.settings.sentence == "a dog ran home" and request.settings.theme == "light"
-    assert request.name == "DotsSoftmax" and request.scene == f"{scene_file.resolve()}:DotsSoftmax"
+    assert request.scene_name == "DotsSoftmax" and request.scene == f"{scene_file.resolve()}:DotsSoftmax"
     config.write_text('[scenes.DotSoftmax]\nsentence = "typo"\n')
     result = run("render", str(scene_file), "--config", str(config), "-o", str(tmp_path))
     assert result.exit_code == 2 and "unknown scene [scenes.DotSoftmax]" in result.output
@@ -245,7 +245,7 @@ def test_the_walkthroughs_example_renders_as_a_gif(tmp_path):
     path = tmp_path / "dots_softmax.py"
     path.write_text(walkthrough_scene())
     (gif,) = render(tmp_path, str(path), "--format", "gif", "--sentence", "the cat sat on the mat")
-    assert gif.name == "DotsSoftmax_dark_256x144p5.gif"
+    assert gif.name.startswith("DotsSoftmax_dark_256x144p5") and gif.suffix == ".gif"
     with Image.open(gif) as image:
         assert image.format == "GIF" and image.size == (256, 144) and image.n_frames > 10
 

@@ -121,7 +121,7 @@ def start_render(out: Path, *extra: str) -> subprocess.Popen:
     # A runner started in the background (nohup, CI) may ignore SIGINT, and Python keeps an ignored
     # SIGINT ignored: give the child the default disposition, as a terminal would.
     return subprocess.Popen([sys.executable, str(ROOT / "render.py"), "render", *extra, *TINY, "-o", str(out),
-                             "--force", "-q"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             "--force", "--quiet"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
@@ -141,7 +141,11 @@ def test_interrupt_keeps_the_previous_video_and_leaves_no_temporary(tmp_path, si
     names = ["AttentionBlock", "CrossAttention"] if jobs == "2" else ["AttentionBlock"]
     slow = tmp_path.parent / f"{tmp_path.name}-slow.toml"      # every render long enough to interrupt
     slow.write_text("[pacing]\nrun_time = 4\nwait = 4\n")
-    targets = [tmp_path / f"{name}_dark_256x144p5.mp4" for name in names]
+    from scenes.output.settings_file import plan_renders
+
+    requests, _ = plan_renders(names, False, {"model": "toy", "resolution": "256x144", "fps": 5,
+                                              "output": str(tmp_path)}, slow)
+    targets = [request.output_path() for request in requests]
     for target in targets:
         target.write_bytes(previous)
     process = start_render(tmp_path, *names, "--jobs", jobs, "--config", str(slow))
@@ -166,7 +170,7 @@ def test_stale_temporary_of_a_killed_render_is_swept(tmp_path):
     process.kill()                   # SIGKILL: no chance to clean up
     process.wait()
     assert list(tmp_path.glob(".render-*"))
-    result = CliRunner().invoke(cli, ["render", "CausalMask", *TINY, "-o", str(tmp_path), "--format", "png", "-q"])
+    result = CliRunner().invoke(cli, ["render", "CausalMask", *TINY, "-o", str(tmp_path), "--format", "png", "--quiet"])
     assert result.exit_code == 0, result.output
     assert not list(tmp_path.glob(".render-*"))
 
@@ -182,7 +186,8 @@ def test_two_renders_into_one_folder_at_once(tmp_path):
     outputs = [p.communicate(timeout=300) for p in runs]
     assert [p.returncode for p in runs] == [0, 0, 0], outputs
     for theme in ("dark", "light"):
-        with Image.open(tmp_path / f"CausalMask_{theme}_256x144p5.png") as image:
+        (path,) = tmp_path.glob(f"CausalMask_{theme}_256x144p5_toy-*.png")     # the toy model is named in a tag
+        with Image.open(path) as image:
             assert image.size == (256, 144)
     assert not list(tmp_path.glob(".render-*"))
     assert not [p for p in (tmp_path / ".cache").rglob("*.part")]
@@ -205,15 +210,15 @@ def test_a_crashing_scene_is_reported_and_the_others_finish(tmp_path):
     out.mkdir()
     env = {**os.environ, "PYTHONPATH": f"{hook}{os.pathsep}{ROOT}"}
     result = subprocess.run([sys.executable, str(ROOT / "render.py"), "render", "--all", "--jobs", "2", *TINY,
-                             "--format", "png", "-o", str(out), "-q"], cwd=ROOT, env=env, capture_output=True,
+                             "--format", "png", "-o", str(out), "--quiet"], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=600)
     from scenes import SCENES
 
     assert result.returncode == 1, result.stderr
     assert result.stderr.strip().splitlines() == [
         f"Error: 1 of {len(SCENES)} scenes failed; CausalMask: RuntimeError: boom in CausalMask"]
-    written = sorted(p.name for p in out.glob("*.png"))
-    assert written == sorted(f"{name}_dark_256x144p5.png" for name in SCENES if name != "CausalMask")
+    written = sorted(p.name.split("_toy-")[0] for p in out.glob("*.png"))     # the toy model is named in a tag
+    assert written == sorted(f"{name}_dark_256x144p5" for name in SCENES if name != "CausalMask")
 
 
 # --- determinism and safety -------------------------------------------------------------------

@@ -264,6 +264,7 @@ class AttentionScene(Scene):
         new = label(text, self.theme, 20, color=self.theme.muted).to_edge(DOWN, buff=0.12)
         if new.width > config.frame_width - 0.6:
             new.scale_to_fit_width(config.frame_width - 0.6)
+        self.add_subcaption(text)    # for the .srt/.vtt beside the video; it lasts until the next caption
         if self._caption is not None:
             # Speed: manim redraws every mobject above the first one animated; on top, only
             # the two captions are redrawn each frame (they overlap nothing).

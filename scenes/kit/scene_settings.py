@@ -222,6 +222,14 @@ class SceneSettings:
 DEFAULT_LAYER_HEAD = {"minilm": (5, 6), "toy": (0, 0)}
 CAUSAL_STORY = ("QueriesAndKeys", "CausalMask", "ValuesUpdateEmbeddings")   # told with a decoder when possible
 log = logging.getLogger("attention_animated")
+_said: set[str] = set()
+
+
+def note_once(message: str) -> None:
+    """A note on stderr ("note: …"), said once per process however often the settings are resolved."""
+    if message not in _said:
+        _said.add(message)
+        log.warning(message)
 
 
 def _tiny_gpt(device: str):
@@ -240,8 +248,8 @@ def default_model(scene: str, sentence: str, device: str = "cpu") -> str:
     except InputError:
         fits = False
     if not fits:
-        log.warning("%s: tiny-gpt does not know every word of the sentence, so it uses minilm "
-                    "(pass --model to choose)", scene)
+        note_once(f"{scene}: tiny-gpt does not know every word of the sentence, so it uses minilm "
+                  "(pass --model to choose)")
     return "tiny-gpt" if fits else "minilm"
 
 
@@ -251,6 +259,8 @@ def _focus_head(sentence: str, focus: str, model: str, device: str, heads: int |
 
     query, keys = parse_focus(focus)
     best = find_heads(sentence, query, keys, model=model, device=device, heads=heads, seed=seed)[0]
+    note_once(f"--focus {focus} picked {model} layer {best.layer} head {best.head} (the head finder's first; "
+              "see `attention-render heads`)")
     return best.layer, best.head
 
 

@@ -11,6 +11,7 @@ level, the file's table for that scene, the command line.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any, Mapping
 from attention_math import InputError
 
 from scenes import SCENES
+from scenes.output.naming import match_scene
 from scenes.output.rendering import RenderRequest, parse_resolution
 from scenes.kit.scene_settings import SceneSettings
 
@@ -30,6 +32,7 @@ SCENE_OPTIONS: dict[str, type] = {
 }
 RENDER_OPTIONS: dict[str, type] = {
     "quality": str, "fps": int, "resolution": str, "format": str, "transparent": bool, "sections": bool,
+    "name": str,
 }
 RUN_OPTIONS: dict[str, type] = {"output": str, "jobs": int}
 PACING: dict[str, type] = {"run_time": float, "wait": float}
@@ -124,6 +127,15 @@ def merged_options(scene: str, settings_file: SettingsFile | None, command_line:
     return merged
 
 
+ALPHA_DEFAULT_NOTE = ("--transparent without --format: writing MOV (QuickTime RLE keeps the alpha channel "
+                      "and plays in slide software); pass --format webm or png for another")
+
+
+def default_format(options: Mapping[str, Any]) -> str:
+    """mp4, or mov when transparency is asked for without a format (mp4 cannot hold alpha)."""
+    return "mov" if options.get("transparent") else "mp4"
+
+
 def build_request(scene: str, options: Mapping[str, Any]) -> RenderRequest:
     """One RenderRequest from merged options."""
     scene_fields = {f.name for f in dataclasses.fields(SceneSettings)}
@@ -131,11 +143,11 @@ def build_request(scene: str, options: Mapping[str, Any]) -> RenderRequest:
     resolution = options.get("resolution")
     return RenderRequest(
         scene, settings,
-        quality=options.get("quality", "low"), fmt=options.get("format", "mp4"),
+        quality=options.get("quality", "low"), fmt=options.get("format", default_format(options)),
         output_dir=Path(options.get("output", "media")),
         resolution=parse_resolution(resolution) if isinstance(resolution, str) else resolution,
         fps=options.get("fps"), transparent=bool(options.get("transparent", False)),
-        sections=bool(options.get("sections", False)),
+        sections=bool(options.get("sections", False)), name=options.get("name"),
     )
 
 
@@ -151,17 +163,25 @@ def plan_renders(names: list[str], all_scenes: bool, command_line: Mapping[str, 
     names = list(SCENES) if all_scenes else list(dict.fromkeys(names))
     specs: list[str] = []
     for name in names:
-        if name in SCENES:
-            specs.append(name)
-        elif is_scene_file(name):          # a scene file of your own: path/to/file.py[:SceneName]
+        if is_scene_file(name):            # a scene file of your own: path/to/file.py[:SceneName]
             specs.extend(resolve(name))
         else:
-            raise InputError(f"unknown scene {name!r}: choose one of {', '.join(SCENES)} (see `list`), "
-                             "or name a scene file, path/to/file.py:SceneName")
+            specs.append(match_scene(name))   # built-in, any case; a typo gets "did you mean …"
     specs = list(dict.fromkeys(specs))
     own = tuple(class_name(s) for s in specs if s not in SCENES)
     settings_file = load_settings_file(config, own) if config else None
-    requests = [build_request(spec, merged_options(class_name(spec), settings_file, command_line)) for spec in specs]
+    merged = [merged_options(class_name(spec), settings_file, command_line) for spec in specs]
+    requests = [build_request(spec, options) for spec, options in zip(specs, merged)]
+    if any(options.get("transparent") and "format" not in options for options in merged):
+        logging.getLogger("attention_animated").warning(ALPHA_DEFAULT_NOTE)
+    paths: dict[Path, str] = {}
+    for request in requests:
+        request.check()
+        path = request.output_path()
+        if path in paths:
+            raise InputError(f"{paths[path]} and {request.scene_name} would both write {path.name}: "
+                             "--name names one scene's output; render one scene with it")
+        paths[path] = request.scene_name
     jobs = merged_options("", settings_file, command_line).get("jobs", 1)
     if jobs < 1:
         raise InputError(f"--jobs must be at least 1, not {jobs}")

@@ -83,7 +83,7 @@ def section_clips(result: RenderResult) -> list[tuple[str, Path]]:
 def write_deck(results: Sequence[RenderResult], deck: str | Path, background: str = "#000000") -> Path:
     """Assemble the deck folder from renders made with sections; the folder is replaced atomically."""
     deck = Path(deck)
-    parent = check_output_dir(deck.parent if str(deck.parent) else ".")
+    parent = check_output_dir(deck.parent if str(deck.parent) else ".", create=True)
     if deck.exists() and not deck.is_dir():
         raise InputError(f"{str(deck)!r} is a file: pick a folder for the deck with --output")
     work = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-deck-", dir=parent))
@@ -93,11 +93,11 @@ def write_deck(results: Sequence[RenderResult], deck: str | Path, background: st
         slides = []
         for result in results:
             for n, (name, clip) in enumerate(section_clips(result)):
-                file = f"{result.request.name}_{n:02d}{clip.suffix}"
+                file = f"{result.request.scene_name}_{n:02d}{clip.suffix}"
                 shutil.copyfile(clip, clips / file)
-                slides.append(SLIDE.format(name=html.escape(f"{result.request.name} · {name}", quote=True),
+                slides.append(SLIDE.format(name=html.escape(f"{result.request.scene_name} · {name}", quote=True),
                                            clip=html.escape(file, quote=True)))
-        title = html.escape(", ".join(r.request.name for r in results))
+        title = html.escape(", ".join(r.request.scene_name for r in results))
         (work / "deck" / "index.html").write_text(PAGE.format(title=title, background=background,
                                                               slides="\n".join(slides)), encoding="utf-8")
         if deck.exists():
