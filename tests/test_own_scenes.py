@@ -72,7 +72,7 @@ def test_a_scene_file_renders_is_cached_and_renders_again_after_an_edit(scene_fi
 
 
 @pytest.mark.render
-def test_a_scene_file_renders_with_sections_and_as_a_gif(scene_file, tmp_path):
+def test_a_scene_file_renders_with_sections_slides_a_sheet_and_as_a_gif(scene_file, tmp_path):
     (video,) = render(tmp_path, str(scene_file), "--sections")
     sections = video.with_name(video.stem + "_sections")
     clips = sorted(sections.glob("*.mp4"))
@@ -80,6 +80,13 @@ def test_a_scene_file_renders_with_sections_and_as_a_gif(scene_file, tmp_path):
     for clip in clips:
         with av.open(str(clip)) as container:
             assert container.streams.video[0].codec_context.width == 256
+    deck = run("slides", *TINY, "-o", str(tmp_path), "--quiet", str(scene_file))     # the same clips, from the cache
+    assert deck.exit_code == 0, deck.output
+    assert sorted(p.name for p in (tmp_path / "slides" / "clips").iterdir()) == ["DotsSoftmax_00.mp4", "DotsSoftmax_01.mp4"]
+    sheet = run("sheet", *TINY, "-o", str(tmp_path), "--quiet", "--frames", "4", str(scene_file))
+    assert sheet.exit_code == 0, sheet.output
+    with Image.open(sheet.stdout.split()[-1]) as image:
+        assert image.format == "PNG"
     (gif,) = render(tmp_path, str(scene_file), "--format", "gif")
     with Image.open(gif) as image:
         assert gif.suffix == ".gif" and image.format == "GIF" and image.size == (256, 144) and image.n_frames > 5
