@@ -12,6 +12,7 @@ import importlib
 SCENES: dict[str, str] = {
     "TokensToEmbeddings": "scenes.tokens_to_embeddings",
     "QueriesAndKeys": "scenes.queries_and_keys",
+    "QueriesMeetKeys": "scenes.queries_meet_keys",
     "ScaledSoftmax": "scenes.scaled_softmax",
     "CausalMask": "scenes.causal_mask",
     "ValuesUpdateEmbeddings": "scenes.values_update_embeddings",

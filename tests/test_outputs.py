@@ -282,3 +282,236 @@ def test_cb_theme_from_the_command_line_and_a_settings_file(planned, tmp_path, t
     assert run("render", "CausalMask", "--config", str(config), "-o", str(tmp_path)).exit_code == 0
     assert [r.settings.theme for r in planned] == [theme, theme]
     assert planned[0].output_path().name == f"ScaledSoftmax_{theme}_low.mp4"
+
+
+# --- trace files ------------------------------------------------------------------------------
+
+FOURTEEN = "the quick brown fox jumps over the lazy dog and then sleeps"     # 12 words + [CLS]/[SEP]
+
+
+@pytest.fixture(scope="module")
+def long_trace():
+    from attention_math import build_trace
+
+    trace = build_trace(FOURTEEN, model="minilm")
+    assert len(trace.tokens) == 14
+    return trace
+
+
+@pytest.mark.parametrize("suffix", ["json", "npz"])
+def test_saved_trace_holds_what_the_scenes_show_in_under_a_megabyte(long_trace, tmp_path, suffix):
+    from attention_math import load_trace
+    from attention_math.trace import SHOWN_TENSORS
+
+    path = long_trace.save(tmp_path / f"t.{suffix}")
+    assert path.stat().st_size <= 1_000_000, path.stat().st_size
+    loaded = load_trace(path)
+    assert list(loaded.tensors) == [n for n in long_trace.tensors if n in SHOWN_TENSORS]
+    assert not {"w_q", "w_k", "w_v_down", "w_v_up", "hidden_states", "all_patterns"} & set(loaded.tensors)
+    for name in loaded.tensors:                      # exact: the shortest float32 text reads back the same float32
+        assert np_equal(loaded.tensors[name], long_trace.tensors[name]), name
+    assert loaded.metadata() == long_trace.metadata()
+
+
+def np_equal(a, b) -> bool:
+    import numpy as np
+
+    return a.dtype == b.dtype and np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("suffix", ["json", "npz"])
+def test_full_trace_on_request_round_trips(long_trace, tmp_path, suffix):
+    from attention_math import load_trace
+
+    path = long_trace.save(tmp_path / f"t.{suffix}", full=True)
+    assert load_trace(path) == long_trace
+    assert path.stat().st_size > 1_000_000            # the weights and every layer: the reason it is not the default
+
+
+@pytest.mark.parametrize("suffix", ["json", "npz"])
+def test_trace_command_writes_the_shown_tensors_and_all_on_request(tmp_path, suffix):
+    from attention_math import build_trace, load_trace
+
+    small, full = tmp_path / f"small.{suffix}", tmp_path / "sub" / f"full.{suffix}"
+    assert run("trace", "--model", "toy", "-s", "the cat sat", "-o", str(small)).exit_code == 0
+    assert run("trace", "--model", "toy", "-s", "the cat sat", "-o", str(full), "--all-tensors").exit_code == 0
+    trace = build_trace("the cat sat", model="toy")
+    assert list(load_trace(small).tensors) == trace.shown_tensors()
+    assert load_trace(full) == trace
+    picked = tmp_path / f"picked.{suffix}"
+    assert run("trace", "--model", "toy", "-s", "the cat sat", "-o", str(picked), "--tensors", "pattern,w_q").exit_code == 0
+    assert list(load_trace(picked).tensors) == ["pattern", "w_q"]
+    both = run("trace", "--model", "toy", "-o", str(picked), "--tensors", "pattern", "--all-tensors")
+    assert both.exit_code == 2 and "pass one of them" in both.output
+
+
+# --- the slide deck -----------------------------------------------------------------------------
+
+@pytest.fixture
+def deck(tmp_path):
+    """A deck of two fake section clips (the page does not look inside them)."""
+    import json
+
+    from scenes.output.rendering import RenderResult
+    from scenes.output.slides import write_deck
+
+    sections = tmp_path / "clips"
+    sections.mkdir()
+    (sections / "index.json").write_text(json.dumps([{"name": "one", "video": "a.mp4"}, {"name": "two", "video": "b.mp4"}]))
+    for clip in ("a.mp4", "b.mp4"):
+        (sections / clip).write_bytes(b"clip")
+    result = RenderResult(RenderRequest("ScaledSoftmax", quality="low"), path=tmp_path / "x.mp4", sections=sections)
+    return write_deck([result], tmp_path / "deck" / "slides").read_text()
+
+
+DOM_STUB = """
+const handlers = {}; let fullscreen = 0; const plays = [];
+const fakeSlides = [0, 1].map(i => ({ dataset: { name: "s" + i }, classList: { toggle() {} },
+  querySelector: () => ({ set currentTime(t) { plays.push([i, t]); }, play() {}, pause() {} }) }));
+globalThis.document = {
+  querySelectorAll: () => fakeSlides,
+  addEventListener: (type, f) => { handlers[type] = f; },
+  getElementById: () => ({}),
+  documentElement: { requestFullscreen: () => { fullscreen += 1; } },
+};
+"""
+PRESS = """
+const press = key => handlers.keydown({ key, preventDefault() {} });
+press("ArrowRight"); plays.length = 0;
+press("r"); press("R"); press("f"); press("F");
+console.log(JSON.stringify({ replays: plays, fullscreen }));
+"""
+
+
+def test_deck_keys_f_and_r_work_in_either_case(deck):
+    import json
+    import shutil
+    import subprocess
+
+    if shutil.which("node") is None:
+        pytest.skip("node (to run the deck's script) is not installed")
+    script = deck.split("<script>")[1].split("</script>")[0]
+    out = subprocess.run(["node", "-e", DOM_STUB + script + PRESS], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    state = json.loads(out.stdout)
+    assert state == {"replays": [[1, 0], [1, 0]], "fullscreen": 2}
+
+
+def test_deck_scales_every_clip_to_the_window(deck):
+    style = deck.split("<style>")[1].split("</style>")[0]
+    rule = re.search(r"video\s*\{([^}]*)\}", style).group(1)
+    declarations = dict(part.split(":") for part in re.sub(r"/\*.*?\*/", "", rule).replace(" ", "").split(";") if part)
+    assert declarations == {"width": "100vw", "height": "100vh", "object-fit": "contain"}   # fills, aspect kept
+
+
+# --- failed writes: a full disk, a failure mid-write ----------------------------------------------
+
+def no_space(*args, **kwargs):
+    import errno
+    import os
+
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/somewhere/.render-123/x.part")
+
+
+@pytest.mark.render
+def test_no_space_left_names_the_output_folder_and_keeps_the_previous_video(tmp_path, monkeypatch):
+    import os
+
+    import scenes.output.rendering as rendering
+
+    target = RenderRequest("ScaledSoftmax", SceneSettings(model="toy"), fmt="png", output_dir=tmp_path,
+                           resolution=(256, 144), fps=5).output_path()
+    target.write_bytes(b"the previous good still")
+    real_replace = os.replace
+
+    def full_disk(source, destination, *args, **kwargs):
+        if Path(destination) == target:
+            no_space()
+        return real_replace(source, destination, *args, **kwargs)
+
+    monkeypatch.setattr(rendering.os, "replace", full_disk)
+    result = run("render", "ScaledSoftmax", *TINY, "--format", "png", "-o", str(tmp_path), "--force", "--quiet")
+    (line,) = result.output.strip().splitlines()
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert f"no space left on the device of output directory {str(tmp_path)!r}" in line and "free some space" in line
+    assert ".render-" not in line and ".part" not in line
+    assert target.read_bytes() == b"the previous good still"
+    assert not list(tmp_path.glob(".render-*"))
+
+
+def test_atomic_write_on_a_full_disk_is_a_one_line_error_naming_the_folder(tmp_path, monkeypatch):
+    import os
+
+    from attention_math import InputError
+    from attention_math.files import atomic_write_bytes
+
+    path = tmp_path / "trace.json"
+    path.write_bytes(b"previous")
+    real_fdopen = os.fdopen
+
+    class HalfWriter:                    # writes half of the data, then the disk is full
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            self.handle.write(data[: len(data) // 2])
+            self.handle.flush()
+            no_space()
+
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
+    with pytest.raises(InputError, match=f"no space left on the device of output directory {str(tmp_path)!r}"):
+        atomic_write_bytes(path, b"x" * 1000)
+    assert path.read_bytes() == b"previous" and sorted(tmp_path.iterdir()) == [path]
+
+
+@pytest.mark.parametrize("error", ["ENOSPC", "EIO"])
+def test_atomic_write_failing_at_the_rename_keeps_the_previous_file(tmp_path, monkeypatch, error):
+    """A writer that wrote straight to the target would fail this: the rename is the only way in."""
+    import errno
+    import os
+
+    from attention_math import InputError
+    from attention_math.files import atomic_write_bytes
+
+    path = tmp_path / "trace.json"
+    path.write_bytes(b"previous")
+
+    def broken_rename(*args, **kwargs):
+        raise OSError(getattr(errno, error), os.strerror(getattr(errno, error)))
+
+    monkeypatch.setattr(os, "replace", broken_rename)
+    with pytest.raises(InputError if error == "ENOSPC" else OSError):
+        atomic_write_bytes(path, b"new contents")
+    assert path.read_bytes() == b"previous"
+    assert sorted(tmp_path.iterdir()) == [path], "a temporary was left behind"
+
+
+def test_trace_export_failing_at_the_rename_keeps_the_previous_file(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    path = tmp_path / "t.json"
+    path.write_text("previous")
+    monkeypatch.setattr(os, "replace", lambda *a, **k: (_ for _ in ()).throw(OSError(errno.EIO, "I/O error")))
+    result = run("trace", "--model", "toy", "-s", "the cat sat", "-o", str(path))
+    assert result.exit_code == 1 and "OSError" in result.output
+    assert path.read_text() == "previous" and sorted(tmp_path.iterdir()) == [path]
+
+
+# --- notes --------------------------------------------------------------------------------------
+
+@pytest.mark.render
+def test_the_tiny_gpt_fallback_note_is_said_once_per_render(tmp_path, notes, monkeypatch):
+    import scenes.kit.scene_settings as scene_settings
+
+    monkeypatch.setattr(scene_settings, "_said", set())     # as in a fresh process
+    result = run("render", "CausalMask", "--resolution", "256x144", "--fps", "5", "-s", "quantum zebras dance",
+                 "--format", "png", "-o", str(tmp_path), "--quiet")
+    assert result.exit_code == 0, result.output
+    assert len([line for line in notes if "tiny-gpt does not know every word" in line]) == 1, notes

@@ -54,37 +54,68 @@ def test_there_are_at_least_25_cases_and_the_readme_lists_each():
         assert f"| {what} in the sentence |" in readme
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="checked for real below when not root")
-def test_unreadable_settings_and_unwritable_output_as_root(tmp_path, monkeypatch):
-    """root can read and write anything, so simulate what an ordinary user meets."""
-    config = tmp_path / "s.toml"
-    config.write_text('sentence = "x y"\n')
-    real_read = Path.read_text
+def invoke_unprivileged(args: list[str]):
+    """``cli`` with ``args`` as an ordinary user: as is when not root; as root, in a forked child that
+    drops to ``nobody`` first, so the kernel's permission checks are real (root passes them all).
+    A fork, not a subprocess: the interpreter lives under /root, which ``nobody`` cannot enter."""
+    import json
+    import pwd
 
-    def refuse(self, *args, **kwargs):
-        if self == config:
-            raise PermissionError(13, "Permission denied")
-        return real_read(self, *args, **kwargs)
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        result = CliRunner().invoke(cli, args)
+        return result.exit_code, result.output
+    import scenes.output.settings_file  # noqa: F401  (imported before the fork: nobody cannot read /root)
 
-    monkeypatch.setattr(Path, "read_text", refuse)
-    one_line_error(CliRunner().invoke(cli, ["render", "ScaledSoftmax", "--config", str(config), "-o", str(tmp_path)]),
-                   2, "is not readable")
-    monkeypatch.undo()
-    real_access = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode: not (mode & os.W_OK) and real_access(p, mode) if Path(p) == tmp_path else real_access(p, mode))
-    one_line_error(CliRunner().invoke(cli, ["render", "ScaledSoftmax", "-o", str(tmp_path)]), 2, "is not writable")
+    nobody = pwd.getpwnam("nobody")
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                      # the child: drop root, run, report, leave
+        try:
+            os.close(read_end)
+            os.setgroups([])
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+            assert os.geteuid() == nobody.pw_uid and not os.access("/root", os.R_OK)
+            result = CliRunner().invoke(cli, args)
+            report = [result.exit_code, result.output]
+        except BaseException as exc:                  # noqa: BLE001 (reported to the parent)
+            report = [-1, repr(exc)]
+        os.write(write_end, json.dumps(report).encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    return tuple(json.loads(data))
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores file permissions")
-def test_unreadable_settings_and_unwritable_output(tmp_path):
-    config = tmp_path / "s.toml"
-    config.write_text('sentence = "x y"\n')
-    config.chmod(0)
-    out = tmp_path / "out"
-    out.mkdir(mode=0o555)
-    one_line_error(CliRunner().invoke(cli, ["render", "ScaledSoftmax", "--config", str(config), "-o", str(tmp_path)]),
-                   2, "is not readable")
-    one_line_error(CliRunner().invoke(cli, ["render", "ScaledSoftmax", "-o", str(out)]), 2, "is not writable")
+class Outcome:
+    def __init__(self, code: int, output: str) -> None:
+        self.exit_code, self.output, self.exception = code, output, None
+
+
+def test_unreadable_settings_and_unwritable_output():
+    """Real permissions, for an ordinary user (as root: the CLI runs as nobody)."""
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="attention-perm-", dir="/tmp"))   # reachable by nobody, unlike tmp_path
+    try:
+        base.chmod(0o755)
+        config = base / "s.toml"
+        config.write_text('sentence = "x y"\n')
+        config.chmod(0)
+        out = base / "out"
+        out.mkdir(mode=0o555)
+        out.chmod(0o555)
+        one_line_error(Outcome(*invoke_unprivileged(["render", "ScaledSoftmax", "--config", str(config), "-o",
+                                                     str(base)])), 2, "is not readable")
+        one_line_error(Outcome(*invoke_unprivileged(["render", "ScaledSoftmax", "-o", str(out)])), 2, "is not writable")
+        one_line_error(Outcome(*invoke_unprivileged(["render", "ScaledSoftmax", "-o", str(out / "new")])), 2,
+                       "cannot create output directory")
+        assert sorted(p.name for p in base.iterdir()) == ["out", "s.toml"] and not list(out.iterdir())
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_cuda_without_a_gpu_is_an_error_and_auto_falls_back(tmp_path):

@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, ReplacementTransform, Scene, Text, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, Rectangle, Scene, Text, VGroup, config
 from manim.animation.animation import prepare_animation
 
 from attention_math import AttentionTrace
 
 from scenes.kit.camera import PathCachingCamera
 from scenes.output.memory import release_free_memory
-from scenes.kit.mobjects import AttentionGrid, label
+from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, label
 from scenes.kit.palette import Theme, themed
-from scenes.kit.scene_settings import SceneSettings, active_settings, head_of
+from scenes.kit.scene_settings import MAX_TOKENS, SceneSettings, active_settings, head_of, is_decoder
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,7 @@ class AttentionScene(Scene):
 
     description = ""   # one line, for `attention-render list`
     needs: tuple[str, ...] = ()   # SceneSettings methods beyond the trace that the scene reads (checked before rendering)
+    cross: bool = False           # the scene reads the cross-attention trace (checked before rendering)
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("camera_class", PathCachingCamera)
@@ -151,7 +152,9 @@ class AttentionScene(Scene):
         ...         trace = self.trace(causal=True)
         ...         pattern = trace.on_screen("pattern", self.head)    # [keys, queries], masked
         """
-        return self.settings.trace(causal=causal, cross=cross)
+        trace = self.settings.trace(causal=causal, cross=cross)
+        self.settings.check_token_count(trace, type(self).__name__)
+        return trace
 
     # --- pacing: the settings' multipliers apply to every animation and pause -----------------
     def play(self, *animations, **kwargs) -> None:
@@ -287,9 +290,39 @@ class AttentionScene(Scene):
         """
         return f"{trace.description}, layer {trace.layer}, head {self.head}"
 
+    # --- one story: what a caption may claim depends on the model -----------------------------
+    @staticmethod
+    def is_decoder(trace: AttentionTrace) -> bool:
+        """A decoder (trained to predict the next token, causal by training), not an encoder."""
+        return is_decoder(trace.model)
+
+    def mask_note(self, trace: AttentionTrace) -> str:
+        """Why this pattern is causal (or is not), true to the model."""
+        if self.is_decoder(trace):
+            return f"{trace.model} is a decoder: each token attends only to itself and earlier tokens"
+        if trace.causal:
+            return f"{trace.model} is an encoder (it reads both ways), masked here for illustration"
+        return f"{trace.model} is an encoder: every token attends to every token, before and after it"
+
+    def next_token_note(self, trace: AttentionTrace) -> str:
+        """The caption about next-token prediction: a claim only a decoder supports."""
+        if self.is_decoder(trace):
+            return "each position predicts the next token from earlier ones only: all trained at once, in parallel"
+        return (f"a decoder (GPT) masks like this to predict each next token; {trace.model} is an encoder, "
+                "masked here for illustration")
+
+
+GRID_WIDTH = 9.0        # the grid's cells; the strip to their right holds what is lifted out of the grid
+CAPTION_TOP = -3.45     # the caption's band starts under this line
+LIFT_GAP = 0.55         # between the grid and a column lifted out of it
+
 
 class GridScene(AttentionScene):
-    """Shared beats of the scenes built on the attention grid: show it, softmax it, sum it.
+    """Shared beats of the scenes built on the attention grid.
+
+    Up to ``MAX_TOKENS`` tokens a cell can hold a number; beyond (up to ``MAX_DOT_TOKENS``) the
+    beats that would show numbers show dots, and the frame says so. The pattern itself is drawn
+    as the ``cells`` setting asks: dots (area ∝ weight), numbers, or both.
 
     Examples
     --------
@@ -308,45 +341,104 @@ class GridScene(AttentionScene):
     ...         self.show_column_sums(grid, trace)
     """
 
-    def show_grid(self, trace: AttentionTrace, values, title: str | None = None,
-                  query_prefix: str = "", key_prefix: str = "") -> tuple[AttentionGrid, VGroup]:
-        """Draw the grid (keys as rows, queries as columns) and fill it with ``values`` [T_k, T_q].
-
-        Parameters
-        ----------
-        trace
-            The trace whose tokens label the rows and columns.
-        values
-            Numbers in screen orientation, from ``trace.on_screen(name, head)``.
-        title
-            A title above the grid (none when None).
-        query_prefix, key_prefix
-            Written before each column's and row's token (e.g. "Q·").
-
-        Returns
-        -------
-        tuple of (AttentionGrid, VGroup)
-            The grid (also ``self.grid``) and its numbers, row-major.
-
-        Examples
-        --------
-        >>> from scenes.kit import GridScene
-        >>> class Scores(GridScene):
-        ...     def construct(self) -> None:
-        ...         trace = self.trace()
-        ...         grid, numbers = self.show_grid(trace, trace.on_screen("scores", self.head), "K·Q")
-        """
-        top = self.title(title) if title else None
-        grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme,
-                             query_prefix=query_prefix, key_prefix=key_prefix)
-        if top is not None:
-            grid.next_to(top, DOWN, buff=0.15)
-        grid.shift(LEFT * grid.frame.get_center()[0] + RIGHT * 0.4)
-        numbers = grid.numbers(values, self.settings.decimals, color_scale=self.color_scale(values))
+    # --- the grid and its layout ------------------------------------------------------------
+    def place_grid(self, trace: AttentionTrace, title: str | None = None, query_prefix: str = "",
+                   key_prefix: str = "") -> AttentionGrid:
+        """Build the grid from the token counts: title on top (beside it for long sentences), key labels at
+        the left edge, the strip on the right free for the lifted column, room under it for the Σ row."""
+        n = max(len(trace.key_tokens), len(trace.tokens))
+        big = n > MAX_TOKENS
+        top = config.frame_height / 2 - 0.2
+        if title and not big:
+            top = self.title(title).get_bottom()[1] - 0.15
+        height = 5.8 if big else 4.9
+        for _ in range(3):            # shrink until the grid, its labels and the Σ row clear the caption
+            grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme, width=height if big else GRID_WIDTH,
+                                 height=height, query_prefix=query_prefix, key_prefix=key_prefix)
+            grid.shift(RIGHT * (-config.frame_width / 2 + 0.35 - grid.get_left()[0]) + UP * (top - grid.get_top()[1]))
+            overflow = CAPTION_TOP - (grid.frame.get_bottom()[1] - grid.cell_h * 1.5)
+            if overflow <= 0:
+                break
+            height -= overflow
+        if title and big:
+            heading = label(title, self.theme, 26).to_corner(UP + RIGHT, buff=0.25)
+            self.play(FadeIn(heading, shift=DOWN * 0.2), run_time=0.6)
+            self.title_mobject = heading
         self.grid = grid
-        self.play(Create(grid.lines), FadeIn(grid.query_labels), FadeIn(grid.key_labels), run_time=1)
-        self.play(LaggedStart(*(FadeIn(n) for n in numbers), lag_ratio=0.01, run_time=1.2))
-        return grid, numbers
+        return grid
+
+    def numbers_fit(self, grid: AttentionGrid) -> bool:
+        return max(grid.n_rows, grid.n_cols) <= MAX_TOKENS
+
+    def pattern_mode(self, grid: AttentionGrid) -> str:
+        """How the pattern's cells are drawn: the ``cells`` setting, dots where numbers do not fit."""
+        return self.settings.cells if self.numbers_fit(grid) else "dots"
+
+    def lift_x(self, grid: AttentionGrid) -> float:
+        """Where a lifted column stands: in the strip right of the grid."""
+        return grid.frame.get_right()[0] + LIFT_GAP + grid.cell_w / 2
+
+    def show_grid(self, trace: AttentionTrace, values, title: str | None = None,
+                  query_prefix: str = "", key_prefix: str = "", name: str | None = None) -> tuple[AttentionGrid, VGroup]:
+        """Draw the grid (keys as rows, queries as columns), the followed query's column marked, and fill
+        it with ``values`` [T_k, T_q]: numbers, or dots when the sentence is too long for numbers."""
+        grid = self.place_grid(trace, title, query_prefix, key_prefix)
+        band = self.mark_query_column(grid, trace)
+        self.play(Create(grid.lines), FadeIn(grid.query_labels), FadeIn(grid.key_labels), FadeIn(band), run_time=1)
+        cells = self.number_cells(grid, name, values)
+        self.play(LaggedStart(*(FadeIn(n) for n in cells), lag_ratio=min(0.01, 2 / len(cells)), run_time=1.2))
+        if not self.numbers_fit(grid):
+            self.say_dots_not_numbers(grid)
+        return grid, cells
+
+    def mark_query_column(self, grid: AttentionGrid, trace: AttentionTrace) -> Rectangle:
+        """A faint band behind the followed query's column (``--query-token``), kept to the end."""
+        qi = self.settings.query_index(trace)
+        band = grid.column_fill(qi, self.theme.query, opacity=0.14)
+        self.query_band = self.record("query_column", VGroup(band), [qi])[0]
+        return band
+
+    def say_dots_not_numbers(self, grid: AttentionGrid) -> VGroup:
+        """The note on screen when beats that would show numbers show dots."""
+        n = max(grid.n_rows, grid.n_cols)
+        note = VGroup(label(f"{n} tokens: dots, not numbers", self.theme, 18, color=self.theme.muted),
+                      label(f"(numbers up to {MAX_TOKENS} tokens)", self.theme, 16, color=self.theme.muted))
+        note.arrange(DOWN, aligned_edge=RIGHT, buff=0.08)
+        anchor = self.title_mobject.get_bottom()[1] - 0.2 if self.title_mobject is not None else grid.frame.get_top()[1]
+        note.move_to(RIGHT * (config.frame_width / 2 - 0.25 - note.width / 2) + UP * (anchor - note.height / 2))
+        self.play(FadeIn(note), run_time=0.5)
+        self.dots_note = note
+        return note
+
+    # --- what the cells show ----------------------------------------------------------------
+    def number_cells(self, grid: AttentionGrid, name: str | None, values, max_abs: float | None = None) -> VGroup:
+        """A beat about numbers: the numbers, or signed dots when numbers do not fit; recorded as ``name``
+        (numbers) or ``name_dots`` (dots)."""
+        if self.numbers_fit(grid):
+            cells = grid.numbers(values, self.settings.decimals, color_scale=self.color_scale(values))
+            return self.record(name, cells, values) if name else cells
+        cells = grid.dots(values, max_abs=max_abs)
+        return self.record(f"{name}_dots", cells, values) if name else cells
+
+    def pattern_cells(self, grid: AttentionGrid, name: str, values, max_abs: float | None = 1.0,
+                      mode: str | None = None) -> VGroup:
+        """A beat about the pattern: per ``mode`` (default ``pattern_mode``) dots whose area is ∝ the value
+        (a full cell at ``max_abs``), numbers, or a dot under each number; recorded as ``name_dots`` and ``name``."""
+        mode = mode or self.pattern_mode(grid)
+        if mode == "numbers":
+            return self.record(name, grid.numbers(values, self.settings.decimals, color_scale=self.color_scale(values)),
+                               values)
+        dots = self.record(f"{name}_dots", grid.dots(values, max_abs=max_abs, opacity=0.45 if mode == "both" else 1.0),
+                           values)
+        if mode == "dots":
+            return dots
+        numbers = self.record(name, grid.numbers(values, self.settings.decimals), values)
+        return grid.paired(dots, numbers)
+
+    def cross_fade(self, old: VGroup, new: VGroup, run_time: float = 1.2) -> None:
+        """Old cells out, new cells in, in place: numbers never morph into other numbers' glyphs."""
+        self.play(FadeOut(old), FadeIn(new), run_time=run_time)
+        self.remove(*old)        # the faded cells, wherever they were added
 
     @staticmethod
     def color_scale(values) -> float:
@@ -362,36 +454,50 @@ class GridScene(AttentionScene):
         finite = values[np.isfinite(values)]
         return float(np.abs(finite).max()) if finite.size else 1.0
 
-    def softmax_by_column(self, grid: AttentionGrid, old: VGroup, new: VGroup) -> None:
-        """Lift each column out and replace it by its softmax: slowly for the first two, then briskly.
+    # --- the softmax, column by column ------------------------------------------------------
+    def softmax_by_column(self, grid: AttentionGrid, old: VGroup, new: VGroup,
+                          numbered: tuple[np.ndarray, np.ndarray] | None = None, slow_columns: int = 2) -> None:
+        """Lift each column out of the grid into the strip beside it, labelled "softmax", replace it by its
+        softmax there and put it back: slowly for the first ``slow_columns``, then briskly.
 
-        Parameters
-        ----------
-        grid
-            The grid both groups sit in.
-        old, new
-            The numbers before and after (row-major, from ``grid.numbers``).
-
-        Examples
-        --------
-        >>> from scenes.kit import GridScene
-        >>> class Softmax(GridScene):
-        ...     def construct(self) -> None:
-        ...         trace = self.trace()
-        ...         grid, scaled = self.show_grid(trace, trace.on_screen("scaled", self.head))
-        ...         pattern = grid.numbers(trace.on_screen("pattern", self.head), color_scale=1.0)
-        ...         self.softmax_by_column(grid, scaled, pattern)
+        ``numbered`` (the values before and after) shows the first columns' numbers beside the lifted
+        cells when the cells themselves are dots and numbers fit.
         """
+        x = self.lift_x(grid)
+        name = label("softmax", self.theme, 20, color=self.theme.query)
+        name.next_to(grid.frame, DOWN, buff=0.12).set_x(x).align_to(grid.frame.get_right() + RIGHT * 0.15, LEFT)
+        self.play(FadeIn(name), run_time=0.4)
+        before_numbers = after_numbers = None
+        if numbered is not None and self.numbers_fit(grid):
+            d = self.settings.decimals
+            before_numbers = grid.numbers(numbered[0], d, color_scale=self.color_scale(numbered[0]))
+            after_numbers = grid.numbers(numbered[1], d, color_scale=1.0)
+        brisk = min(0.45, 12 / max(1, grid.n_cols - slow_columns) / 2.1)
+        shown = []
         for col in range(grid.n_cols):
-            slow = col < 2
+            pace = 1.0 if col < slow_columns else brisk
             highlight = grid.column_highlight(col, self.theme.query)
+            offset = grid.lift_offset(col, x)
             before, after = grid.column(old, col), grid.column(new, col)
-            self.play(FadeIn(highlight), before.animate.shift(UP * 0.08), run_time=0.4 if slow else 0.15)
-            self.play(ReplacementTransform(before, after), run_time=0.9 if slow else 0.35)
-            self.play(FadeOut(highlight), run_time=0.3 if slow else 0.1)
+            after.shift(offset)
+            extra_in, extra_out = [], []
+            if before_numbers is not None and col < slow_columns:
+                beside = offset + RIGHT * (grid.cell_w / 2 + 0.15 + grid.column(before_numbers, col).width / 2)
+                b, a = grid.column(before_numbers, col).shift(beside), grid.column(after_numbers, col).shift(beside)
+                extra_in, extra_out = [FadeIn(b)], [FadeOut(b), FadeIn(a)]
+                shown.append((a, numbered[1][:, col]))
+            self.play(FadeIn(highlight), before.animate.shift(offset), *extra_in, run_time=0.7 * pace)
+            self.play(FadeOut(before), FadeIn(after), *extra_out, run_time=0.9 * pace)
+            self.remove(*before)
+            back = [FadeOut(shown[-1][0])] if extra_out else []
+            self.play(after.animate.shift(-offset), FadeOut(highlight), *back, run_time=0.6 * pace)
+        self.play(FadeOut(name), run_time=0.3)
+        if shown:
+            self.record("softmax_numbers", VGroup(*(m for group, _ in shown for m in group)),
+                        np.concatenate([values for _, values in shown]))
 
     def show_column_sums(self, grid: AttentionGrid, trace: AttentionTrace) -> VGroup:
-        """Write each column's sum of the pattern under the grid, with a Σ: every column sums to 1.
+        """The Σ row: every column's weights add up to 1 (numbers, or dots when numbers do not fit).
 
         Returns
         -------
@@ -407,10 +513,14 @@ class GridScene(AttentionScene):
         ...         grid, _ = self.show_grid(trace, trace.on_screen("pattern", self.head))
         ...         self.show_column_sums(grid, trace)
         """
-        sums = self.record("sums", grid.below_columns(trace.column_sums("pattern", self.head), self.settings.decimals,
-                                                      color=self.theme.query), trace.column_sums("pattern", self.head))
-        sigma = label("Σ", self.theme, grid.font_size * 1.3, color=self.theme.query).next_to(sums, LEFT, buff=0.3)
-        sigma.align_to(grid.key_labels, LEFT)
-        self.play(FadeIn(sigma), LaggedStart(*(FadeIn(s, shift=DOWN * 0.1) for s in sums), lag_ratio=0.05))
-        self.sums_row = VGroup(sigma, sums)
+        sums = trace.column_sums("pattern", self.head)
+        if self.numbers_fit(grid):
+            drawn = grid.below_columns(sums, self.settings.decimals, color=self.theme.query)
+        else:
+            drawn = grid.dots_below_columns(sums)
+        self.record("sums", drawn, sums)
+        sigma = label("Σ", self.theme, max(MIN_TEXT_POINTS * 1.3, grid.font_size * 1.3), color=self.theme.query)
+        sigma.next_to(drawn, LEFT, buff=0.3).align_to(grid.key_labels, LEFT)
+        self.play(FadeIn(sigma), LaggedStart(*(FadeIn(s, shift=DOWN * 0.1) for s in drawn), lag_ratio=0.05))
+        self.sums_row = VGroup(sigma, drawn)
         return self.sums_row

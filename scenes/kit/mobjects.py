@@ -19,6 +19,7 @@ from scenes.kit.text import OutlineText
 # Text height in scene units per point of font size (DejaVu, measured).
 UNITS_PER_POINT = 0.0105
 MONO_CHAR_WIDTH = 0.0078   # width of one DejaVu Sans Mono character per point
+MONO_ADVANCE = 0.0081      # a DejaVu Sans Mono number's drawn width per character and point (measured, with its ink)
 CELL_CHARACTERS = 5        # a grid cell's font fits five characters of a number ("−0.42")
 
 
@@ -392,6 +393,18 @@ class VectorColumn(VGroup):
         """
         return self.brackets
 
+    def fade_to(self, opacity: float) -> VectorColumn:
+        """Make the whole column faint (e.g. by its weight): the numbers' fill, the brackets' stroke.
+
+        ``set_opacity`` would also fill the brackets, which then draw as solid bars."""
+        brackets = set(self.brackets.get_family())
+        for part in self.family_members_with_points():
+            if part in brackets:
+                part.set_stroke(opacity=opacity).set_fill(opacity=0)      # strokes only
+            elif part.get_fill_opacity() > 0:
+                part.set_fill(opacity=opacity)                             # numbers, ⋮, the brace
+        return self
+
 
 def _bracket(height: float, side: np.ndarray, color: ManimColor) -> VMobject:
     """A square bracket [ or ] of the given height, drawn as one stroke."""
@@ -400,11 +413,20 @@ def _bracket(height: float, side: np.ndarray, color: ManimColor) -> VMobject:
     return VMobject(stroke_color=color, stroke_width=2).set_points_as_corners([top + tick, top, bottom, bottom + tick])
 
 
+MIN_TEXT_POINTS = 13.5     # digits and capitals 12 px tall at 720p (0.133 scene units)
+NUMBER_FILL = 0.82         # a number spans at most this share of its cell's width (the rule is 85%)
+MAX_GRID_FONT = 24.0
+
+
 class AttentionGrid(VGroup):
     """The grid of the video: keys as rows (left labels), queries as columns (top labels).
 
-    Cell size follows the token counts so that 2 to 14 tokens fit the frame. Values are given in
-    screen orientation, ``[n_keys, n_queries]`` (``trace.on_screen``); the grid never transposes.
+    Cell size follows the token counts so that 2 to 32 tokens fit the frame (numbers up to 14,
+    dots beyond). Values are given in screen orientation, ``[n_keys, n_queries]``
+    (``trace.on_screen``); the grid never transposes. What a cell shows is built by
+    ``numbers`` (one Text per cell), ``dots`` (one dot per cell, its area proportional to the
+    value) or ``symbols`` (K⃗ⱼ·Q⃗ᵢ), each row-major, so that ``column`` picks one query's cells
+    out of any of them.
 
     Parameters
     ----------
@@ -439,8 +461,8 @@ class AttentionGrid(VGroup):
         self.n_rows, self.n_cols = len(key_tokens), len(query_tokens)
         self.cell_h = min(0.75, height / self.n_rows)
         self.cell_w = min(1.1, width / self.n_cols, max(self.cell_h, 0.62) * 1.6)
-        self.font_size = min(self.cell_h * 0.42, self.cell_w * 0.8 / (4 * MONO_CHAR_WIDTH / UNITS_PER_POINT)) / UNITS_PER_POINT
-        label_size = min(22.0, self.font_size * 1.15)
+        self.font_size = self.fitting_size(CELL_CHARACTERS)
+        label_size = min(22.0, max(MIN_TEXT_POINTS, self.cell_h * 0.5 / UNITS_PER_POINT))
         w, h = self.cell_w * self.n_cols, self.cell_h * self.n_rows
         self.frame = Rectangle(width=w, height=h, stroke_color=theme.muted, stroke_width=1.5)
         lines = VGroup(
@@ -448,7 +470,7 @@ class AttentionGrid(VGroup):
                    self.frame.get_corner(DOWN + LEFT) + RIGHT * self.cell_w * c) for c in range(1, self.n_cols)),
             *(Line(self.frame.get_corner(UP + LEFT) + DOWN * self.cell_h * r,
                    self.frame.get_corner(UP + RIGHT) + DOWN * self.cell_h * r) for r in range(1, self.n_rows)),
-        ).set_stroke(theme.muted, 0.8, opacity=0.6)
+        ).set_stroke(theme.muted, 0.8, opacity=0.6 if self.n_rows <= 14 else 0.3)
         self.lines = VGroup(self.frame, lines)
         self.query_labels = VGroup(*(
             label(query_prefix + short(t), theme, label_size, color=theme.query) for t in query_tokens))
@@ -480,6 +502,11 @@ class AttentionGrid(VGroup):
         """
         corner = self.frame.get_corner(UP + LEFT)
         return corner + RIGHT * self.cell_w * (col + 0.5) + DOWN * self.cell_h * (row + 0.5)
+
+    def fitting_size(self, characters: int) -> float:
+        """The font size at which a number of ``characters`` spans ``NUMBER_FILL`` of a cell (and fits its height)."""
+        return min(MAX_GRID_FONT, self.cell_h * 0.45 / UNITS_PER_POINT,
+                   self.cell_w * NUMBER_FILL / (characters * MONO_ADVANCE))
 
     def numbers(self, values: np.ndarray, decimals: int = 2, color_scale: float | None = None) -> VGroup:
         """One number per cell, row-major; coloured by sign and size when ``color_scale`` is given.
@@ -520,7 +547,7 @@ class AttentionGrid(VGroup):
 
     def number_size(self, values: np.ndarray, decimals: int) -> float:
         """The grid's font size; smaller for numbers longer than "−0.42" (e.g. a decoder's "−11.25"),
-        so that the longest spans about 90% of a cell.
+        so that the longest spans at most ``NUMBER_FILL`` of a cell.
 
         Examples
         --------
@@ -532,20 +559,22 @@ class AttentionGrid(VGroup):
         >>> grid.number_size(np.array([[-11.25, 0.0], [0.0, 0.0]]), 2) < grid.number_size(np.zeros((2, 2)), 2)
         True
         """
-        longest = max(len(format_number(float(v), decimals)) for v in np.ravel(values))
-        if longest <= CELL_CHARACTERS:
-            return self.font_size
-        return min(self.font_size, self.cell_w * 0.9 / (longest * MONO_CHAR_WIDTH))
 
-    def dots(self, values: np.ndarray, max_abs: float | None = None) -> VGroup:
-        """One dot per cell, row-major, its area proportional to |value|; blue positive, red negative.
+        longest = max(len(format_number(float(v), decimals)) for v in np.ravel(values))
+        return min(self.font_size, self.fitting_size(longest))
+
+    def dots(self, values: np.ndarray, max_abs: float | None = None, opacity: float = 1.0) -> VGroup:
+        """One dot per cell, row-major, its AREA proportional to |value| (a full cell's dot at
+        ``max_abs``, default the largest |value|); blue positive, red negative; −∞ and 0 draw nothing.
 
         Parameters
         ----------
         values
             ``[n_keys, n_queries]``; a masked (−∞) cell gets no visible dot.
         max_abs
-            The |value| of the largest dot (default: the largest finite |value|).
+            The |value| of a dot that fills its cell (default: the largest finite |value|).
+    opacity
+        The dots' fill opacity (lower when numbers are drawn over them).
 
         Examples
         --------
@@ -558,18 +587,49 @@ class AttentionGrid(VGroup):
         >>> round(float(dots[1].width / dots[0].width), 2)               # a quarter of the weight, half the radius
         0.5
         """
-        scale = max_abs or float(np.max(np.abs(values[np.isfinite(values)]))) or 1.0
-        max_radius = 0.45 * min(self.cell_w, self.cell_h)
+        finite = np.abs(values[np.isfinite(values)])
+        scale = max_abs or (float(finite.max()) if finite.size else 1.0) or 1.0
         group = VGroup()
         for r in range(self.n_rows):
             for c in range(self.n_cols):
-                v = float(values[r, c])
-                magnitude = 0.0 if not math.isfinite(v) else min(1.0, abs(v) / scale)
-                color = self.theme.positive if v >= 0 else self.theme.negative
-                dot = Dot(self.cell_center(r, c), radius=max(max_radius * math.sqrt(magnitude), 1e-3), color=color)
-                if magnitude == 0.0:
-                    dot.set_opacity(0)
-                group.add(dot)
+                group.add(self.dot(float(values[r, c]), scale, self.cell_center(r, c), opacity))
+        return group
+
+    def dot(self, value: float, scale: float, center: np.ndarray, opacity: float = 1.0) -> Dot:
+        """One cell's dot: area ∝ |value| / ``scale``."""
+        magnitude = 0.0 if not math.isfinite(value) else min(1.0, abs(value) / scale)
+        color = self.theme.positive if value >= 0 else self.theme.negative
+        dot = Dot(center, radius=max(self.max_radius * math.sqrt(magnitude), 1e-3), color=color)
+        dot.set_fill(opacity=opacity if magnitude > 0 else 0)
+        return dot
+
+    @property
+    def max_radius(self) -> float:
+        """The radius of a full dot (|value| = the scale): nearly the cell's smaller side."""
+        return 0.45 * min(self.cell_w, self.cell_h)
+
+    @staticmethod
+    def paired(*groups: VGroup) -> VGroup:
+        """Per-cell groups (e.g. a dot and its number) out of row-major groups of the same length."""
+        return VGroup(*(VGroup(*parts) for parts in zip(*groups)))
+
+    def symbols(self, key_color: ManimColor, query_color: ManimColor) -> VGroup:
+        """K⃗ⱼ·Q⃗ᵢ in every cell, row-major: key j (row), query i (column), numbered from 1.
+
+        Fixed LaTeX (indices only, no user text), two compilations for the whole grid.
+        """
+        from manim import MathTex
+
+        keys = MathTex(*(rf"\vec{{K}}_{{{j + 1}}}" for j in range(self.n_rows)), color=key_color)
+        queries = MathTex(r"\cdot", *(rf"\vec{{Q}}_{{{i + 1}}}" for i in range(self.n_cols)), color=query_color)
+        queries[0].set_color(self.theme.text)
+        group = VGroup()
+        for r in range(self.n_rows):
+            for c in range(self.n_cols):
+                cell = VGroup(keys[r].copy(), queries[0].copy(), queries[c + 1].copy()).arrange(RIGHT, buff=0.04)
+                cell[1].align_to(cell[0], DOWN).shift(UP * cell[0].height * 0.25)
+                cell.scale(min(self.cell_w * NUMBER_FILL / cell.width, self.cell_h * 0.6 / cell.height))
+                group.add(cell.move_to(self.cell_center(r, c)))
         return group
 
     def column(self, cells: VGroup, col: int) -> VGroup:
@@ -618,6 +678,20 @@ class AttentionGrid(VGroup):
         return Rectangle(width=self.cell_w, height=self.cell_h * self.n_rows, stroke_color=color,
                          stroke_width=3).move_to(top + DOWN * self.cell_h * self.n_rows / 2)
 
+    def column_fill(self, col: int, color: ManimColor, opacity: float = 0.12) -> Rectangle:
+        """A faint band behind one column, label included (the followed query), drawn behind the cells."""
+        band = Rectangle(width=self.cell_w, height=self.cell_h * self.n_rows, stroke_width=0,
+                         fill_color=color, fill_opacity=opacity)
+        return band.move_to(self.cell_center(0, col) + DOWN * self.cell_h * (self.n_rows - 1) / 2)
+
+    def future_cells(self) -> list[tuple[int, int]]:
+        """The cells (row, column) where a key comes after its query: what a causal mask hides."""
+        return [(r, c) for r in range(self.n_rows) for c in range(self.n_cols) if r > c]
+
+    def lift_offset(self, col: int, x: float) -> np.ndarray:
+        """The shift that takes column ``col`` to the vertical line at ``x`` (beside the grid)."""
+        return RIGHT * (x - self.cell_center(0, col)[0])
+
     def below_columns(self, values: Sequence[float], decimals: int = 2, color: ManimColor | None = None) -> VGroup:
         """A row of numbers under the grid, one per column (e.g. the column sums).
 
@@ -630,7 +704,13 @@ class AttentionGrid(VGroup):
         >>> [n.text for n in grid.below_columns([1.0, 1.0], color=theme.query)]
         ['1.00', '1.00']
         """
+        size = self.number_size(np.asarray(values, dtype=float), decimals)
         return VGroup(*(
-            number(float(v), self.theme, self.font_size, decimals, color=color).move_to(
+            number(float(v), self.theme, size, decimals, color=color).move_to(
                 self.cell_center(self.n_rows - 1, c) + DOWN * self.cell_h * 0.95)
             for c, v in enumerate(values)))
+
+    def dots_below_columns(self, values: Sequence[float], max_abs: float = 1.0) -> VGroup:
+        """A row of dots under the grid, one per column, area ∝ value (the column sums, when numbers do not fit)."""
+        return VGroup(*(self.dot(float(v), max_abs, self.cell_center(self.n_rows - 1, c) + DOWN * self.cell_h * 1.1)
+                        for c, v in enumerate(values)))

@@ -25,7 +25,10 @@ ENV_VAR = "ATTENTION_SETTINGS"
 CONFIG_ENV_VAR = "ATTENTION_CONFIG"
 DEFAULT_SENTENCE = "a fluffy blue creature roamed the verdant forest"
 DEFAULT_QUERY_TOKEN = "creature"
-MAX_TOKENS = 14   # the grid scenes stay readable at 480p up to this many tokens
+MAX_TOKENS = 14       # numbers in a grid's cells stay readable at 480p up to this many tokens
+MAX_DOT_TOKENS = 32   # a grid of dots stays readable at 1080p up to this many
+CELLS = ("dots", "numbers", "both")   # how the attention pattern's cells are drawn
+DOT_SCENES = ("ScaledSoftmax", "CausalMask")   # the pattern scenes that draw dots beyond MAX_TOKENS
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class SceneSettings:
     ('the', 'cat', 'sat', 'on', 'the', 'mat')
     """
     sentence: str = DEFAULT_SENTENCE
-    model: str | None = None  # None: tiny-gpt for the causal scenes when it knows every word, else minilm
+    model: str | None = None  # None: tiny-gpt for the story's scenes when it knows every word, else minilm
     layer: int | None = None  # None: the model's default (MiniLM layer 5 head 6, where
     head: int | None = None   # "creature" attends to "blue"; see `attention-render heads`)
     heads: int | None = None  # toy model's head count
@@ -58,12 +61,37 @@ class SceneSettings:
     wait: float = 1.0         # pacing: multiplies every pause
     special_tokens: bool = True   # MiniLM's [CLS]/[SEP]; hidden means the model runs without them
     query_token: str | None = None   # None: "creature" if the sentence has it, else its last word
-    context: str = "le chat était assis sur le tapis"   # cross-attention's other sentence
+    context: str = "le chat était assis sur le tapis"   # cross-attention's other sentence (minilm, toy)
+    target: str | None = None   # the translator's translation of the sentence (None: its own, greedy)
     decimals: int = 2
+    cells: str = "dots"       # the pattern's cells: "dots" (area ∝ weight), "numbers" or "both"
     preset: str = "gpt3-175b"         # ParameterCount's model (see `attention-render params --list`)
     shift_word: str = "mole"          # ContextShiftsMeaning: the word followed through the layers …
-    shift_sentences: tuple[str, ...] = ("American shrew mole", "one mole of carbon dioxide",
-                                        "take a biopsy of the mole")   # … in these sentences
+    shift_sentences: tuple[str, ...] = ("the mole dug a tunnel under the garden", "one mole of carbon dioxide",
+                                        "a mole on her skin was removed")   # … in these sentences,
+    shift_references: tuple[str, ...] = ("the mole is a small animal that digs tunnels",   # … against the word
+                                         "a mole is a unit of amount of substance in chemistry",   # in one
+                                         "a mole is a dark spot on the skin")   # reference sentence per meaning
+    shift_meanings: tuple[str, ...] = ("animal", "chemistry", "skin")   # … named so
+
+    def __post_init__(self) -> None:
+        if self.cells not in CELLS:
+            raise InputError(f"cells = {self.cells!r} is not a way to draw cells: choose {', '.join(CELLS)}")
+
+    def token_limit(self, scene: str) -> int:
+        """The most tokens ``scene`` shows: 32 where its grid can be dots, 14 where it needs numbers."""
+        return MAX_DOT_TOKENS if scene in DOT_SCENES and self.cells != "numbers" else MAX_TOKENS
+
+    def check_token_count(self, trace: AttentionTrace, scene: str) -> None:
+        """InputError naming the limit when ``scene`` cannot show this many tokens."""
+        limit = self.token_limit(scene)
+        for tokens in (trace.tokens, trace.key_tokens):
+            if len(tokens) > limit:
+                how = (f' with cells = "numbers" (up to {MAX_DOT_TOKENS} as dots: --cells dots)'
+                       if scene in DOT_SCENES and limit == MAX_TOKENS else "")
+                hide = " or hide special tokens" if self.special_tokens and trace.model.startswith("minilm") else ""
+                raise InputError(f"the sentence is {len(tokens)} tokens long; {scene} shows at most {limit}{how}: "
+                                 f"shorten it{hide}")
 
     def replace(self, **changes: object) -> SceneSettings:
         """A copy with some fields changed.
@@ -105,8 +133,9 @@ class SceneSettings:
             if key not in fields:
                 raise InputError(f"unknown setting {key!r} in {source}: known ones are {', '.join(fields)}")
         data = dict(data)
-        if isinstance(data.get("shift_sentences"), list):
-            data["shift_sentences"] = tuple(data["shift_sentences"])
+        for key in ("shift_sentences", "shift_references", "shift_meanings"):
+            if isinstance(data.get(key), list):
+                data[key] = tuple(data[key])
         if isinstance(data.get("colors"), (list, dict)):
             items = data["colors"].items() if isinstance(data["colors"], dict) else data["colors"]
             data["colors"] = tuple(tuple(pair) for pair in items)
@@ -133,6 +162,11 @@ class SceneSettings:
         causal = self.causal if causal is None else causal
         if model == "tiny-gpt" and not cross:
             causal = True          # a decoder: its patterns are causal, as it was trained
+        if model == "translator":
+            if not cross:
+                raise InputError("the translator is shown by CrossAttention only: choose --model tiny-gpt, minilm "
+                                 "or toy for this scene")
+            return _translation_trace(self.sentence, self.target, layer, head, self.device)
         return _trace(self.sentence, model, layer, head, self.heads, self.seed, self.device,
                       self.special_tokens, self.context if cross else None, causal)
 
@@ -159,7 +193,7 @@ class SceneSettings:
         >>> shift = settings.meaning_shift()        # doctest: +SKIP
         """
         return _meaning_shift(self.shift_sentences, self.shift_word, self.model or "minilm", self.device,
-                              self.special_tokens)
+                              self.special_tokens, self.shift_references, self.shift_meanings)
 
     def scaling(self):
         """The scaling probe on this machine's ``device`` (cached per process; it measures, so it takes a while).
@@ -170,6 +204,10 @@ class SceneSettings:
         >>> probe = SceneSettings(device="cpu").scaling()      # doctest: +SKIP
         """
         return _scaling(self.device)
+
+    def long_context(self):
+        """MiniLM's causal trace of a long paragraph at the settings' layer (cached): QuadraticScaling's pattern."""
+        return _long_context(self.model_layer_head()[1] if (self.model or "minilm") == "minilm" else 5, self.device)
 
     def query_index(self, trace: AttentionTrace) -> int:
         """The token whose update the scenes follow (InputError if the chosen one is not in the sentence).
@@ -195,7 +233,9 @@ class SceneSettings:
         Examples
         --------
         >>> from scenes.kit import SceneSettings
-        >>> SceneSettings().for_scene("ScaledSoftmax").model, SceneSettings(model="toy").for_scene("MyScene").model
+        >>> SceneSettings().for_scene("ScaledSoftmax").model     # the story's scenes: tiny-gpt knows every word
+        'tiny-gpt'
+        >>> SceneSettings().for_scene("QuadraticScaling").model, SceneSettings(model="toy").for_scene("MyScene").model
         ('minilm', 'toy')
         """
         return self if self.model is not None else self.replace(model=default_model(scene, self.sentence, self.device))
@@ -214,13 +254,20 @@ class SceneSettings:
             layer, head = _focus_head(self.sentence, self.focus, model, self.device, self.heads, self.seed)
         elif model == "tiny-gpt":
             layer, head = _tiny_gpt(self.device).head    # the adjective→noun head the head finder found
+        elif model == "translator":
+            layer, head = _translator(self.device).head  # the alignment head the head finder ranks first
         else:
             layer, head = DEFAULT_LAYER_HEAD.get(model, (0, 0))
         return (model, layer if self.layer is None else self.layer, head if self.head is None else self.head)
 
 
 DEFAULT_LAYER_HEAD = {"minilm": (5, 6), "toy": (0, 0)}
-CAUSAL_STORY = ("QueriesAndKeys", "CausalMask", "ValuesUpdateEmbeddings")   # told with a decoder when possible
+# The core story and the video of all of it: one model for a sentence, so tokens and numbers agree
+# from clip to clip (a decoder when it knows every word). Other scenes read their own models.
+STORY_SCENES = ("TokensToEmbeddings", "QueriesAndKeys", "QueriesMeetKeys", "ScaledSoftmax", "CausalMask", "ValuesUpdateEmbeddings",
+                "MultiHeadSum", "AttentionFormula", "AttentionBlock")
+CAUSAL_STORY = STORY_SCENES   # former name
+DECODERS = ("tiny-gpt",)      # models trained to predict the next token: causal as they were trained
 log = logging.getLogger("attention_animated")
 _said: set[str] = set()
 
@@ -239,18 +286,46 @@ def _tiny_gpt(device: str):
     return load_tiny_gpt(resolve_device(device))
 
 
+def _translator(device: str):
+    from attention_math.device import resolve_device
+    from attention_math.weights import load_translator
+
+    return load_translator(resolve_device(device))
+
+
 def default_model(scene: str, sentence: str, device: str = "cpu") -> str:
-    """tiny-gpt for the causal story (masking, the Q/K grid, values) when it knows every word; else minilm."""
-    if scene not in CAUSAL_STORY:
+    """The story's model for ``sentence``: tiny-gpt when it knows every word, else minilm (one rule for
+    every scene of ``STORY_SCENES``, so the clips of a series agree); the translator for
+    CrossAttention when it knows every word; minilm for the other scenes."""
+    if scene == "CrossAttention":
+        try:
+            fits = _translator(device).fits(sentence)
+        except InputError:
+            fits = False
+        if not fits:
+            note_once(f"{scene}: the translator does not know every word of the sentence, so it uses minilm "
+                      "reading --context (pass --model to choose)")
+        return "translator" if fits else "minilm"
+    if scene not in STORY_SCENES:
         return "minilm"
-    try:
-        fits = _tiny_gpt(device).fits(sentence)
-    except InputError:
-        fits = False
+    fits = story_fits_tiny_gpt(sentence, device)
     if not fits:
         note_once(f"{scene}: tiny-gpt does not know every word of the sentence, so it uses minilm "
                   "(pass --model to choose)")
     return "tiny-gpt" if fits else "minilm"
+
+
+def story_fits_tiny_gpt(sentence: str, device: str = "cpu") -> bool:
+    """Whether tiny-gpt knows every word of ``sentence`` (False when its weights are missing)."""
+    try:
+        return bool(_tiny_gpt(device).fits(sentence))
+    except InputError:
+        return False
+
+
+def is_decoder(model: str) -> bool:
+    """A model trained to predict the next token (causal by training), not an encoder."""
+    return model in DECODERS
 
 
 @functools.lru_cache(maxsize=8)
@@ -265,10 +340,12 @@ def _focus_head(sentence: str, focus: str, model: str, device: str, heads: int |
 
 
 @functools.lru_cache(maxsize=4)
-def _meaning_shift(sentences: tuple[str, ...], word: str, model: str, device: str, special_tokens: bool):
+def _meaning_shift(sentences: tuple[str, ...], word: str, model: str, device: str, special_tokens: bool,
+                   references: tuple[str, ...] = (), meanings: tuple[str, ...] = ()):
     from attention_math.meaning import meaning_shift
 
-    shift = meaning_shift(sentences, word, model=model, device=device, special_tokens=special_tokens)
+    shift = meaning_shift(sentences, word, references=references, meanings=meanings, model=model, device=device,
+                          special_tokens=special_tokens)
     if len(sentences) > 4:
         raise InputError(f"ContextShiftsMeaning compares at most 4 sentences, got {len(sentences)}: drop some")
     return shift
@@ -284,6 +361,23 @@ def _scaling(device: str):
     return scaling_probe(list(SCALING_SIZES), device=device)
 
 
+@functools.lru_cache(maxsize=2)
+def _long_context(layer: int, device: str):
+    from attention_math.scaling import long_context_trace
+
+    return long_context_trace(layer=layer, device=device)
+
+
+@functools.lru_cache(maxsize=4)
+def _translation_trace(sentence: str, target: str | None, layer: int, head: int, device: str) -> AttentionTrace:
+    from attention_math import build_trace
+
+    trace = build_trace(sentence, model="translator", layer=layer, device=device, target=target)
+    if not 0 <= head < trace.n_heads:
+        raise InputError(f"head {head} is out of range: {trace.model} has heads 0–{trace.n_heads - 1}")
+    return trace
+
+
 @functools.lru_cache(maxsize=16)
 def _trace(sentence: str, model: str, layer: int, head: int, heads: int | None, seed: int, device: str,
            special_tokens: bool, context: str | None, causal: bool) -> AttentionTrace:
@@ -294,8 +388,8 @@ def _trace(sentence: str, model: str, layer: int, head: int, heads: int | None, 
     if not 0 <= head < trace.n_heads:
         raise InputError(f"head {head} is out of range: {trace.model} has heads 0–{trace.n_heads - 1}")
     for tokens in (trace.tokens, trace.key_tokens):
-        if len(tokens) > MAX_TOKENS:
-            raise InputError(f"the sentence is {len(tokens)} tokens long; scenes show at most {MAX_TOKENS}: "
+        if len(tokens) > MAX_DOT_TOKENS:
+            raise InputError(f"the sentence is {len(tokens)} tokens long; scenes show at most {MAX_DOT_TOKENS}: "
                              "shorten it" + (" or hide special tokens" if special_tokens and model == "minilm" else ""))
     if len(trace.tokens) < 2:
         raise InputError("the sentence has one token; attention needs at least two: add a word")

@@ -34,14 +34,16 @@ def manim_format_options(fmt: str) -> dict:
 
 
 def webm_encoder_options(threads: int) -> dict[str, str]:
-    """libvpx-vp9 settings for a render's speed: realtime deadline (cpu-used 6: as fast as x264 here, smaller files than 8), row threads."""
+    """libvpx-vp9 settings for a render's speed: the realtime deadline (cpu-used 6: as fast as
+    x264 here, smaller files than 8) and row multithreading."""
     return {"deadline": "realtime", "cpu-used": "6", "row-mt": "1", "threads": str(threads)}
 
 
 # --- GIF ---------------------------------------------------------------------------------------
 
 def _palette(source: Path):
-    """Pass one: the 256-colour palette of every frame of ``source`` (a 16×16 image)."""
+    """Pass one: the 256-colour palette of every frame of ``source`` (a 16×16 image), and the
+    last frame."""
     import av
 
     with av.open(str(source)) as container:
@@ -54,10 +56,13 @@ def _palette(source: Path):
         buffer.link_to(palettegen)
         palettegen.link_to(sink)
         graph.configure()
-        for frame in container.decode(stream):
-            graph.push(frame)
+        last = None
+        for last in container.decode(stream):
+            graph.push(last)
+        if last is None:
+            raise ValueError(f"{source} has no frames to make a GIF of")
         graph.push(None)
-        return graph.pull()
+        return graph.pull(), last
 
 
 def _is_blank(frame) -> bool:
@@ -66,8 +71,9 @@ def _is_blank(frame) -> bool:
     return bool((pixels == pixels[0, 0]).all())
 
 
-def _paletted_frames(source: Path, palette):
-    """Pass two: each frame of ``source`` mapped onto ``palette`` (pal8), in order."""
+def _paletted_frames(source: Path, palette, opening):
+    """Pass two: ``opening``, then each frame of ``source`` after the blank lead-in, mapped onto
+    ``palette`` (pal8), in order. Without dithering a pixel's index depends on its colour alone."""
     import av
 
     with av.open(str(source)) as container:
@@ -86,11 +92,15 @@ def _paletted_frames(source: Path, palette):
         palette.pts = 0
         colours.push(palette)
         colours.push(None)
-        started = False
+        opening.pts = 0
+        video.push(opening)
+        yield from _drain(graph)
+        pts, started = 1, False
         for frame in container.decode(stream):
             if not started and _is_blank(frame):
                 continue                    # the blank frames before anything is drawn
             started = True
+            frame.pts, pts = pts, pts + 1
             video.push(frame)
             yield from _drain(graph)
         video.push(None)
@@ -107,24 +117,21 @@ def _drain(graph):
             return
 
 
-@dataclass
-class _Run:
-    """One stored GIF frame: its paletted picture and how many source frames it lasts."""
-    frame: object
-    key: bytes
-    count: int
-
-
-def _runs(frames) -> list[_Run]:
-    """Consecutive identical frames as one run (a GIF frame with a longer delay)."""
-    runs: list[_Run] = []
-    for frame in frames:
-        key = bytes(frame.planes[0])
-        if runs and runs[-1].key == key:
-            runs[-1].count += 1
-        else:
-            runs.append(_Run(frame, key, 1))
-    return runs
+def _runs(frames, opening_count: int):
+    """Consecutive identical frames as one run (frame, how many frames it lasts): a GIF frame
+    with a longer delay. The first frame (the opening) lasts ``opening_count``. Streams: only
+    the run being extended is held."""
+    run, key, count = None, None, 0
+    for i, frame in enumerate(frames):
+        this = bytes(frame.planes[0])
+        if i > 1 and this == key:
+            count += 1
+            continue
+        if run is not None:
+            yield run, count
+        run, key, count = frame, this, opening_count if i == 0 else 1
+    if run is not None:
+        yield run, count
 
 
 def write_gif(source: Path, target: Path, fps: int) -> int:
@@ -136,30 +143,27 @@ def write_gif(source: Path, target: Path, fps: int) -> int:
     """
     import av
 
-    palette = _palette(source)
-    runs = _runs(_paletted_frames(source, palette))
-    if not runs:
-        raise ValueError(f"{source} has no frames to make a GIF of")
-    opening = _Run(runs[-1].frame, runs[-1].key, max(1, round(GIF_OPENING_SECONDS * fps)))
-    runs = [opening, *runs]
-    width, height = runs[0].frame.width, runs[0].frame.height
+    palette, last = _palette(source)
+    runs = _runs(_paletted_frames(source, palette, last), max(1, round(GIF_OPENING_SECONDS * fps)))
+    stored = 0
     with av.open(str(target), mode="w", format="gif", options={"loop": "0"}) as container:
         stream = container.add_stream("gif", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = width, height, "pal8"
+        stream.width, stream.height, stream.pix_fmt = last.width, last.height, "pal8"
         stream.time_base = GIF_TIME_BASE
         stream.codec_context.time_base = GIF_TIME_BASE
         stream.codec_context.options = {"gifflags": "+offsetting+transdiff"}
         ticks = 0.0                                 # hundredths of a second since the start
-        for run in runs:
+        for frame, count in runs:
             start = round(ticks)
-            ticks += run.count * 100 / fps
-            run.frame.pts, run.frame.time_base = start, GIF_TIME_BASE
-            for packet in stream.encode(run.frame):
+            ticks += count * 100 / fps
+            frame.pts, frame.time_base = start, GIF_TIME_BASE
+            for packet in stream.encode(frame):
                 packet.duration = round(ticks) - start
                 container.mux(packet)
+            stored += 1
         for packet in stream.encode():
             container.mux(packet)
-    return len(runs)
+    return stored
 
 
 # --- subtitles ---------------------------------------------------------------------------------
@@ -208,3 +212,21 @@ def subtitle_texts(subcaptions, video_seconds: float) -> dict[str, str]:
     """{".srt": ..., ".vtt": ...} for the scene's captions."""
     cues = cues_from(subcaptions, video_seconds)
     return {".srt": srt_text(cues), ".vtt": vtt_text(cues)}
+
+
+def _seconds(clock: str) -> float:
+    hours, minutes, rest = clock.replace(",", ".").split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(rest)
+
+
+def parse_subtitles(text: str) -> list[Cue]:
+    """The cues of an .srt or .vtt (as written above): blocks of an optional number, a time line, text."""
+    cues = []
+    for block in text.replace("\r\n", "\n").strip().split("\n\n"):
+        lines = [line for line in block.split("\n") if line.strip()]
+        timing = next((i for i, line in enumerate(lines) if " --> " in line), None)
+        if timing is None:
+            continue                         # the WEBVTT header
+        start, end = (_seconds(part.strip().split(" ")[0]) for part in lines[timing].split(" --> "))
+        cues.append(Cue(start, end, "\n".join(lines[timing + 1:])))
+    return cues

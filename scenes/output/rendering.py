@@ -183,7 +183,9 @@ class RenderRequest:
             return self.resolved().check_content()
 
         themed(self.settings)
-        self.settings.query_index(self.settings.trace())
+        trace = self.settings.trace(cross=getattr(scene_class(self.scene), "cross", False))
+        self.settings.check_token_count(trace, self.scene_name)
+        self.settings.query_index(trace)
         for need in getattr(scene_class(self.scene), "needs", ()):      # e.g. "meaning_shift": computed, so it can fail here
             getattr(self.settings, need)()
 
@@ -552,7 +554,7 @@ def _write_section_subtitles(sections_dir: Path, subcaptions, starts: SectionSta
         used = i + 1
         begin, end = bounds[i][1], bounds[i + 1][1]
         clip = [Cue(max(c.start, begin) - begin, min(c.end, end) - begin, c.text)
-                for c in cues if c.start < end and c.end > begin]
+                for c in cues if min(c.end, end) - max(c.start, begin) > 1e-3]
         (Path(sections_dir) / entry["video"]).with_suffix(".vtt").write_text(vtt_text(clip), encoding="utf-8")
 
 

@@ -27,8 +27,9 @@ from scenes.kit.scene_settings import SceneSettings
 # option name → (type, where it goes): "scene" fields of SceneSettings, "render" fields of RenderRequest
 SCENE_OPTIONS: dict[str, type] = {
     "sentence": str, "model": str, "layer": int, "head": int, "heads": int, "focus": str, "causal": bool,
-    "seed": int, "device": str, "theme": str, "query_token": str, "context": str, "special_tokens": bool,
-    "decimals": int, "preset": str, "shift_word": str, "shift_sentences": list,
+    "seed": int, "device": str, "theme": str, "query_token": str, "context": str, "target": str, "special_tokens": bool,
+    "decimals": int, "cells": str, "preset": str, "shift_word": str, "shift_sentences": list,
+    "shift_references": list, "shift_meanings": list,
 }
 RENDER_OPTIONS: dict[str, type] = {
     "quality": str, "fps": int, "resolution": str, "format": str, "transparent": bool, "sections": bool,
