@@ -79,11 +79,25 @@ class SceneSettings:
             raise InputError(f"cells = {self.cells!r} is not a way to draw cells: choose {', '.join(CELLS)}")
 
     def token_limit(self, scene: str) -> int:
-        """The most tokens ``scene`` shows: 32 where its grid can be dots, 14 where it needs numbers."""
+        """The most tokens ``scene`` shows: 32 where its grid can be dots, 14 where it needs numbers.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> SceneSettings().token_limit("ScaledSoftmax"), SceneSettings(cells="numbers").token_limit("ScaledSoftmax")
+        (32, 14)
+        """
         return MAX_DOT_TOKENS if scene in DOT_SCENES and self.cells != "numbers" else MAX_TOKENS
 
     def check_token_count(self, trace: AttentionTrace, scene: str) -> None:
-        """InputError naming the limit when ``scene`` cannot show this many tokens."""
+        """InputError naming the limit when ``scene`` cannot show this many tokens.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> settings = SceneSettings(sentence="the cat sat", model="toy")
+        >>> settings.check_token_count(settings.trace(), "ScaledSoftmax")      # fine: nothing raised
+        """
         limit = self.token_limit(scene)
         for tokens in (trace.tokens, trace.key_tokens):
             if len(tokens) > limit:
@@ -206,7 +220,13 @@ class SceneSettings:
         return _scaling(self.device)
 
     def long_context(self):
-        """MiniLM's causal trace of a long paragraph at the settings' layer (cached): QuadraticScaling's pattern."""
+        """MiniLM's causal trace of a long paragraph at the settings' layer (cached): QuadraticScaling's pattern.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> trace = SceneSettings().long_context()       # doctest: +SKIP
+        """
         return _long_context(self.model_layer_head()[1] if (self.model or "minilm") == "minilm" else 5, self.device)
 
     def query_index(self, trace: AttentionTrace) -> int:
