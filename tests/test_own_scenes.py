@@ -292,3 +292,13 @@ def test_the_example_notebook_runs_in_a_real_kernel_quietly(tmp_path):
         assert all("Manim Community" in text for text in others) and len(others) <= 1, others
     videos = sorted(p.name for p in tmp_path.rglob("*.mp4") if "partial" not in str(p))
     assert any(v.startswith("ScaledSoftmax") for v in videos) and any(v.startswith("DotsSoftmax") for v in videos)
+
+
+def test_a_file_scene_is_the_one_class_that_draws_a_base_class_of_helpers_aside(tmp_path):
+    from scenes.output.scene_file import resolve
+
+    path = tmp_path / "based.py"
+    path.write_text("from scenes.kit import GridScene\n\nclass Base(GridScene):\n    def helper(self):\n"
+                    "        return 1\n\nclass Real(Base):\n    def construct(self):\n        self.wait(0.2)\n")
+    assert resolve(str(path)) == [f"{path.resolve()}:Real"]
+    assert resolve(f"{path}:Base") == [f"{path.resolve()}:Base"]        # named, any scene class renders
