@@ -88,7 +88,7 @@ CASES: list[Case] = [
     Case("scene file: the class named is not a scene", ("render", "{scene}:Helper", *S), 2, "'Helper' in",
          scene=ONE_SCENE + "\nclass Helper:\n    pass\n"),
     Case("scene file holding two scenes, none named", ("render", "{scene}", *S), 2, "holds 2 scenes (Mine, Other)",
-         scene=ONE_SCENE + "\nclass Other(GridScene):\n    pass\n"),
+         scene=ONE_SCENE + "\nclass Other(GridScene):\n    def construct(self):\n        self.wait(0.2)\n"),
     Case("scene file that fails to import", ("render", "{scene}", *S), 2, "failed to import: ModuleNotFoundError",
          scene="import no_such_module\n"),
     Case("scene file with a syntax error", ("render", "{scene}", *S), 2, "failed to import: SyntaxError",
