@@ -19,7 +19,7 @@ class CausalMask(GridScene):
 
         # --- scaled scores ----------------------------------------------------------------
         self.beat("scaled")
-        self.caption(f"scaled scores · {self.model_note(trace)} · keys as rows, queries as columns")
+        self.caption(f"scaled scores, keys as rows · {self.model_note(trace)}")
         grid, numbers = self.show_grid(trace, scaled, "Causal masking", name="scaled")
 
         # --- the future is masked ---------------------------------------------------------

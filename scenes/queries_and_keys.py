@@ -9,6 +9,7 @@ from scenes.kit.mobjects import MIN_TEXT_POINTS, TokenBoxes, VectorColumn, label
 
 ROW_NAMES = ("E", "Q = W_q·E", "K = W_k·E")
 RIGHT_ROOM = 0.75       # the last column's brace and its dimension
+SHOWN = 5               # entries shown of each vector: three rows of them fill the frame
 
 
 class QueriesAndKeys(GridScene):
@@ -51,7 +52,7 @@ class QueriesAndKeys(GridScene):
         self.play(FadeOut(VGroup(tokens, e_cols, q_cols, k_cols, row_e, row_q, row_k)), FadeOut(self._caption))
         self._caption = None
         scores = trace.on_screen("scores", h)      # [T_k, T_q]
-        grid = self.place_grid(trace, "Every key against every query: K·Q")
+        grid = self.place_grid(trace, "Every key against every query: K·Q", width=11.3)   # nothing is lifted out here
         band = self.mark_query_column(grid, trace)
         self.caption("each cell is the dot product of key j (its row) and query i (its column)")
         symbols = self.record("symbols", grid.symbols(self.theme.key, self.theme.query),
@@ -77,8 +78,8 @@ class QueriesAndKeys(GridScene):
         return cols, row
 
     def qk_column(self, values, color, last: bool, value_scale: float) -> VectorColumn:
-        """One token's vector: its first three numbers (at the size floor), ⋮, and on the last one the real size."""
-        return VectorColumn(values, self.theme, n_shown=3, decimals=self.settings.decimals, font_size=MIN_TEXT_POINTS,
+        """One token's vector: its first few numbers (at the size floor), ⋮, and on the last one the real size."""
+        return VectorColumn(values, self.theme, n_shown=SHOWN, decimals=self.settings.decimals, font_size=MIN_TEXT_POINTS,
                             bracket_color=color, color_by_value=True, value_scale=value_scale, show_dimension=last)
 
     def projected_columns(self, values, above: VGroup, color, buff: float, scale: float = 1.0) -> VGroup:
