@@ -45,6 +45,7 @@ class QueriesAndKeys(GridScene):
         self.beat("keys")
         self.caption(f"W_k ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")
         k_cols, row_k = self.project(trace.k[h], e_cols, q_cols, row_e, names[2], self.theme.key)
+        self.vector_rows = ((row_e, e_cols), (row_q, q_cols), (row_k, k_cols))
         self.wait(1)
 
         # --- the grid of dot products -----------------------------------------------------
