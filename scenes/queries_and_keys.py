@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, FadeTransform, LaggedStart, VGroup, config
 
 from scenes.kit.base import GridScene
 from scenes.kit.mobjects import MIN_TEXT_POINTS, TokenBoxes, VectorColumn, label
@@ -31,8 +31,9 @@ class QueriesAndKeys(GridScene):
         e_cols = self.projected_columns(trace.embeddings, tokens, self.theme.embedding, buff=0.2)
         self.fit = min(1.0, (right - left) / tokens.width)     # one scale for the boxes and every column
         VGroup(tokens, e_cols).scale(self.fit, about_point=tokens.get_corner(UP + LEFT))
-        VGroup(tokens, e_cols).shift(RIGHT * (left - tokens.get_left()[0]) + UP * (3.8 - tokens.get_top()[1]))
-        row_e = names[0].set_y(e_cols.get_center()[1]).set_x(-config.frame_width / 2 + 0.3 + names[0].width / 2)
+        start = max(left, (left + right) / 2 - tokens.width / 2)        # centred when the sentence is short
+        VGroup(tokens, e_cols).shift(RIGHT * (start - tokens.get_left()[0]) + UP * (3.8 - tokens.get_top()[1]))
+        row_e = names[0].set_y(e_cols.get_center()[1]).set_x(start - 0.3 - max(n.width for n in names) + names[0].width / 2)
         self.play(FadeIn(tokens))
         self.play(FadeIn(row_e), LaggedStart(*(FadeIn(c) for c in e_cols), lag_ratio=0.05))
 
@@ -53,7 +54,7 @@ class QueriesAndKeys(GridScene):
         self.play(FadeOut(VGroup(tokens, e_cols, q_cols, k_cols, row_e, row_q, row_k)), FadeOut(self._caption))
         self._caption = None
         scores = trace.on_screen("scores", h)      # [T_k, T_q]
-        grid = self.place_grid(trace, "Every key against every query: K·Q", width=11.3)   # nothing is lifted out here
+        grid = self.place_grid(trace, "Every key against every query: K·Q", width=11.3, strip=0)   # nothing is lifted here
         band = self.mark_query_column(grid, trace)
         self.caption("each cell is the dot product of key j (its row) and query i (its column)")
         symbols = self.record("symbols", grid.symbols(self.theme.key, self.theme.query),
@@ -74,7 +75,8 @@ class QueriesAndKeys(GridScene):
         """Each E column turns into its projection (Q or K), drawn in a new row under ``above``."""
         cols = self.projected_columns(values, above, color, buff=0.3 * self.fit, scale=self.fit)
         row.set_y(cols.get_center()[1]).align_to(row_e, LEFT)
-        self.play(FadeIn(row), LaggedStart(*(ReplacementTransform(e.copy(), c) for e, c in zip(sources, cols)),
+        # a cross-fade on the move: the E numbers never morph into the new numbers' glyphs
+        self.play(FadeIn(row), LaggedStart(*(FadeTransform(e.copy(), c, stretch=False) for e, c in zip(sources, cols)),
                                            lag_ratio=0.05, run_time=1.5))
         return cols, row
 

@@ -101,6 +101,7 @@ def test_grid_layout_from_2_to_32_tokens(n, rendered):
     assert min(lab.height for lab in grid.key_labels) >= 0.133 - 1e-3, "key labels ≥ 12 px tall at 720p"
     assert scene._caption.get_top()[1] <= scene.sums_row.get_bottom()[1] + 1e-3, "the caption overlaps the sums"
     if n > MAX_TOKENS:
+        assert_apart(grid.query_labels, axis=0)          # read upward, one per column
         assert "scores" not in scene.shown and "scores_dots" in scene.shown, "numbers beats show dots"
         assert scene.dots_note in scene.mobjects, "the frame says dots replace numbers"
         assert all(d.text is None for d in scene.shown["sums"][0])
