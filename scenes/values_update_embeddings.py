@@ -112,10 +112,14 @@ class ValuesUpdateEmbeddings(AttentionScene):
         e_2d = project(trace.embeddings[qi], basis)                           # [2]
         title = label(f"“{query}”: one head's weighted values, tip to tail", self.theme, 26).to_edge(UP, buff=0.3)
         region = (LEFT * 3.6 + DOWN * 0.15, 6.2, 5.0)     # ΔE⁽ʰ⁾ is the plane's first axis: it points right
-        to_screen = self.plane_layout(np.vstack([chain, [delta_2d, e_2d]]), *region)
+        # E only as a direction (it may be far longer than ΔE⁽ʰ⁾): the plane's second axis leans towards it
+        reach = float(np.abs(np.vstack([chain, [delta_2d]])).max())
+        towards_e = e_2d / np.linalg.norm(e_2d) * reach * 0.4
+        to_screen = self.plane_layout(np.vstack([chain, [delta_2d, towards_e]]), *region)
         origin = Dot(to_screen(np.zeros(2)), radius=0.05, color=self.theme.muted)
-        e_arrow = self.arrow(to_screen(np.zeros(2)), to_screen(e_2d), self.theme.embedding, opacity=FAINT)
-        e_name = label("E", self.theme, 24, color=self.theme.embedding).next_to(e_arrow.get_end(), UP, buff=0.1)
+        e_arrow = self.arrow(to_screen(np.zeros(2)), to_screen(towards_e), self.theme.embedding, opacity=FAINT)
+        e_name = self.inside_frame(label("towards E", self.theme, 22, color=self.theme.embedding)
+                                   .next_to(e_arrow.get_end(), UP, buff=0.1))
         arrows = VGroup(*(self.arrow(to_screen(a), to_screen(b), self.theme.value_up,
                                      opacity=1.0 if weights[j] >= FAINT_WEIGHT else FAINT)
                           for j, a, b in zip(keys, chain[:-1], chain[1:])))
@@ -225,6 +229,13 @@ class ValuesUpdateEmbeddings(AttentionScene):
             x, y = (np.asarray(p, dtype=float) - middle) * unit
             return np.asarray(center, dtype=float) + np.array([x, y, 0.0])
         return to_screen
+
+    @staticmethod
+    def inside_frame(mobject, margin: float = 0.15):
+        """``mobject`` shifted sideways, if need be, to stay inside the frame."""
+        half = config.frame_width / 2 - margin
+        mobject.shift(RIGHT * max(0.0, -half - mobject.get_left()[0]) + LEFT * max(0.0, mobject.get_right()[0] - half))
+        return mobject
 
     def clear_beat(self) -> None:
         self.play(*(FadeOut(m) for m in self.mobjects if m is not self._caption))
