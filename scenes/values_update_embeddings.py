@@ -8,7 +8,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, Cross, Dot, FadeIn, Fad
                    SurroundingRectangle, VGroup, config)
 
 from attention_math.params import value_map_counts
-from attention_math.planes import plane_basis, project, tip_to_tail, weighted_values
+from attention_math.planes import plane_basis, project, spread_plane, tip_to_tail, weighted_values
 from scenes.kit.base import AttentionScene
 from scenes.kit.mobjects import MONO_CHAR_WIDTH, TokenBoxes, VectorColumn, format_number, label, short
 
@@ -106,20 +106,13 @@ class ValuesUpdateEmbeddings(AttentionScene):
         keys = self.shown_keys(trace)
         weights = trace.pattern[h, qi]                                        # [T_k]
         steps = weighted_values(weights, trace.values_up[h])[keys]            # [n, d] wⱼ·V⃗ⱼ
-        basis = plane_basis(trace.delta_per_head[h, qi], trace.embeddings[qi])   # the plane of ΔE⁽ʰ⁾ and E
+        basis = spread_plane(trace.delta_per_head[h, qi], steps)             # ΔE⁽ʰ⁾, and where the values spread
         chain = tip_to_tail(project(steps, basis))                            # [n+1, 2]
         delta_2d = project(trace.delta_per_head[h, qi], basis)                # [2]
-        e_2d = project(trace.embeddings[qi], basis)                           # [2]
         title = label(f"“{query}”: one head's weighted values, tip to tail", self.theme, 26).to_edge(UP, buff=0.3)
         region = (LEFT * 3.6 + DOWN * 0.15, 6.2, 5.0)     # ΔE⁽ʰ⁾ is the plane's first axis: it points right
-        # E only as a direction (it may be far longer than ΔE⁽ʰ⁾): the plane's second axis leans towards it
-        reach = float(np.abs(np.vstack([chain, [delta_2d]])).max())
-        towards_e = e_2d / np.linalg.norm(e_2d) * reach * 0.4
-        to_screen = self.plane_layout(np.vstack([chain, [delta_2d, towards_e]]), *region)
-        origin = Dot(to_screen(np.zeros(2)), radius=0.05, color=self.theme.muted)
-        e_arrow = self.arrow(to_screen(np.zeros(2)), to_screen(towards_e), self.theme.embedding, opacity=FAINT)
-        e_name = self.inside_frame(label("towards E", self.theme, 22, color=self.theme.embedding)
-                                   .next_to(e_arrow.get_end(), UP, buff=0.1))
+        to_screen = self.plane_layout(np.vstack([chain, [delta_2d]]), *region)
+        origin = Dot(to_screen(np.zeros(2)), radius=0.06, color=self.theme.muted)
         arrows = VGroup(*(self.arrow(to_screen(a), to_screen(b), self.theme.value_up,
                                      opacity=1.0 if weights[j] >= FAINT_WEIGHT else FAINT)
                           for j, a, b in zip(keys, chain[:-1], chain[1:])))
@@ -128,8 +121,9 @@ class ValuesUpdateEmbeddings(AttentionScene):
         self.value_chain, self.delta_head_arrow = arrows, delta_arrow
         self.record("chain", arrows, chain)
         sum_box = self.written_sum(trace, keys).move_to(RIGHT * 3.7 + DOWN * 0.2)
-        self.play(FadeIn(title), FadeIn(origin), FadeIn(e_arrow), FadeIn(e_name))
-        self.caption(f"the plane of ΔE⁽ʰ⁾ and E(“{query}”), a projection of {trace.d_model} dimensions: sums stay exact")
+        self.play(FadeIn(title), FadeIn(origin))
+        self.caption(f"a projection of {trace.d_model} dimensions onto the plane of ΔE⁽ʰ⁾ and the values' widest spread: "
+                     "sums stay exact")
         self.play(LaggedStart(*(GrowArrow(a) for a in arrows), lag_ratio=0.5, run_time=2))
         self.play(GrowArrow(delta_arrow), FadeIn(delta_name))
         self.bring_to_front(arrows)                       # the chain on top of the sum it lands on
@@ -196,14 +190,15 @@ class ValuesUpdateEmbeddings(AttentionScene):
         token = label(f"“{query}”: ΔE sums all {trace.n_heads} heads' ΔE⁽ʰ⁾ (+ the output bias)", self.theme, 26,
                       color=self.theme.text).to_edge(UP, buff=0.3)
         basis = plane_basis(trace.embeddings[qi], trace.delta[qi])          # the plane of E and ΔE
-        e_2d, delta_2d, updated_2d = project(np.stack([v for v, _ in vectors]), basis)   # [2] each
-        to_screen = self.plane_layout(np.array([np.zeros(2), e_2d, updated_2d]), RIGHT * 3.9 + DOWN * 0.1, 5.4, 5.4)
-        arrows = VGroup(self.arrow(to_screen(np.zeros(2)), to_screen(e_2d), self.theme.embedding),
-                        self.arrow(to_screen(e_2d), to_screen(e_2d + delta_2d), self.theme.delta),
-                        self.arrow(to_screen(np.zeros(2)), to_screen(updated_2d), self.theme.updated))
+        origin, e_tip, sum_tip = tip_to_tail(project(np.stack([trace.embeddings[qi], trace.delta[qi]]), basis))  # [2] each
+        updated_2d = project(trace.updated[qi], basis)                      # [2], where E + ΔE lands
+        to_screen = self.plane_layout(np.array([origin, e_tip, sum_tip, updated_2d]), RIGHT * 3.9 + DOWN * 0.1, 5.4, 5.4)
+        arrows = VGroup(self.arrow(to_screen(origin), to_screen(e_tip), self.theme.embedding),
+                        self.arrow(to_screen(e_tip), to_screen(sum_tip), self.theme.delta),
+                        self.arrow(to_screen(origin), to_screen(updated_2d), self.theme.updated))
         self.update_arrows = arrows
         arrow_names = VGroup(*(label(n, self.theme, 26, color=a.get_color()).next_to(a.point_from_proportion(0.5), side, buff=0.15)
-                               for n, a, side in zip(("E", "ΔE", "E′"), arrows, (LEFT, RIGHT, DOWN))))
+                               for n, a, side in zip(("E", "ΔE", "E′"), arrows, (DOWN, RIGHT, UP + LEFT))))   # E points right, ΔE up
         self.play(FadeIn(token), FadeIn(cols[0]), FadeIn(names[0]), GrowArrow(arrows[0]), FadeIn(arrow_names[0]))
         self.play(FadeIn(symbols[0]), FadeIn(cols[1]), FadeIn(names[1]), GrowArrow(arrows[1]), FadeIn(arrow_names[1]))
         self.play(FadeIn(symbols[1]), FadeIn(cols[2]), FadeIn(names[2]), GrowArrow(arrows[2]), FadeIn(arrow_names[2]))
