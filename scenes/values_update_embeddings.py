@@ -116,15 +116,17 @@ class ValuesUpdateEmbeddings(AttentionScene):
         arrows = VGroup(*(self.arrow(to_screen(a), to_screen(b), self.theme.value_up,
                                      opacity=1.0 if weights[j] >= FAINT_WEIGHT else FAINT)
                           for j, a, b in zip(keys, chain[:-1], chain[1:])))
-        delta_arrow = self.arrow(to_screen(np.zeros(2)), to_screen(delta_2d), self.theme.delta, width=7)
+        delta_arrow = self.arrow(to_screen(np.zeros(2)), to_screen(delta_2d), self.theme.delta, width=16, opacity=0.45)
+        delta_arrow.tip.set_fill(opacity=0.8)    # a broad band under the chain, so both show where they coincide
         delta_name = label("ΔE⁽ʰ⁾", self.theme, 26, color=self.theme.delta).next_to(delta_arrow, DOWN, buff=0.15)
+        names = self.arrow_names(trace, keys, arrows, avoid=[delta_name])
         self.value_chain, self.delta_head_arrow = arrows, delta_arrow
         self.record("chain", arrows, chain)
         sum_box = self.written_sum(trace, keys).move_to(RIGHT * 3.7 + DOWN * 0.2)
         self.play(FadeIn(title), FadeIn(origin))
         self.caption(f"a projection of {trace.d_model} dimensions onto the plane of ΔE⁽ʰ⁾ and the values' widest spread: "
                      "sums stay exact")
-        self.play(LaggedStart(*(GrowArrow(a) for a in arrows), lag_ratio=0.5, run_time=2))
+        self.play(LaggedStart(*(GrowArrow(a) for a in arrows), lag_ratio=0.5, run_time=2), FadeIn(names))
         self.play(GrowArrow(delta_arrow), FadeIn(delta_name))
         self.bring_to_front(arrows)                       # the chain on top of the sum it lands on
         self.caption("the weighted values wⱼ·V⃗ⱼ, placed tip to tail, land exactly on ΔE⁽ʰ⁾")
@@ -132,6 +134,30 @@ class ValuesUpdateEmbeddings(AttentionScene):
         self.caption("the same sum, written out with the pattern's weights (faint: small weights)")
         self.wait(1.5)
         self.clear_beat()
+
+    def arrow_names(self, trace, keys: list[int], arrows: VGroup, avoid: list, most: int = 3) -> VGroup:
+        """“V⃗(blue)” beside the arrows of the largest weights: above the arrow, else below, else left out
+        (never over another name or anything in ``avoid``)."""
+        weights = trace.pattern[self.head, self.value_query]
+        ranked = sorted((j for j in keys if weights[j] >= FAINT_WEIGHT), key=lambda j: -weights[j])[:most]
+        names = VGroup()
+        for n, j in enumerate(keys):
+            if j in ranked and arrows[n].get_length() > 0.6:
+                along = arrows[n].get_end() - arrows[n].get_start()
+                side = np.array([-along[1], along[0], 0.0]) / np.linalg.norm(along)     # a normal to the arrow
+                side = side if side[1] >= 0 else -side
+                for direction in (side, -side):
+                    name = label(f"V⃗({short(trace.key_tokens[j])})", self.theme, 20, color=self.theme.value_up)
+                    name.next_to(arrows[n].point_from_proportion(0.5), direction, buff=0.12)
+                    if not any(self.overlaps(name, other) for other in [*avoid, *names]):
+                        names.add(name)
+                        break
+        return names
+
+    @staticmethod
+    def overlaps(a, b, margin: float = 0.05) -> bool:
+        return (a.get_left()[0] < b.get_right()[0] + margin and b.get_left()[0] < a.get_right()[0] + margin
+                and a.get_bottom()[1] < b.get_top()[1] + margin and b.get_bottom()[1] < a.get_top()[1] + margin)
 
     def shown_keys(self, trace) -> list[int]:
         """The keys the query can see: all of them, or up to itself when the pattern is causal."""
