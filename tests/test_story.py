@@ -128,3 +128,18 @@ def test_tokens_scene_draws_the_trace_and_highlights_the_followed_token(settings
     qi = trace.token_index(settings.get("query_token", "creature"))
     labels = [m for m in scene.mobjects for m in m.get_family() if getattr(m, "text", None) == trace.tokens[qi]]
     assert labels and all(ManimColor(m.get_fill_color()).to_hex() == scene.theme.query.to_hex() for m in labels[:1])
+
+
+def test_captions_claim_next_token_prediction_only_over_a_decoder():
+    from types import SimpleNamespace
+
+    from scenes.kit.base import AttentionScene
+
+    decoder = SimpleNamespace(model="tiny-gpt", causal=True)
+    encoder = SimpleNamespace(model="minilm", causal=True)
+    assert AttentionScene.is_decoder(decoder) and not AttentionScene.is_decoder(encoder)
+    assert "predicts the next token" in AttentionScene.next_token_note(AttentionScene, decoder)
+    assert "masked here for illustration" in AttentionScene.next_token_note(AttentionScene, encoder)
+    assert "illustration" in AttentionScene.mask_note(AttentionScene, encoder)
+    assert "decoder" in AttentionScene.mask_note(AttentionScene, decoder)
+    assert "illustration" not in AttentionScene.mask_note(AttentionScene, SimpleNamespace(model="minilm", causal=False))
