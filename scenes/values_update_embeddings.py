@@ -75,8 +75,8 @@ class ValuesUpdateEmbeddings(AttentionScene):
             col.next_to(w_labels[j], DOWN, buff=0.2).center_entries_on(box.get_x())
             v_cols.add(col.fade_to(FAINT + (1 - FAINT) * float(weights[j] / weights.max())))
         self.record("values", VGroup(*(e for c in v_cols for e in c.get_entries())), values[:, :4])
-        self.play(FadeIn(tokens), LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.04))
         self.caption(f"each token's value vector V⃗ (value-down, then value-up) · {self.model_note(trace)}")
+        self.play(FadeIn(tokens), LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.04))
         self.play(tokens[qi].animate.set_color(self.theme.query), LaggedStart(*(FadeIn(w) for w in w_labels), lag_ratio=0.04))
         self.caption(f"scaled by the weights in “{short(trace.tokens[qi])}”'s column of the pattern (faint = small weight)")
         self.tokens_row = tokens
@@ -123,9 +123,9 @@ class ValuesUpdateEmbeddings(AttentionScene):
         self.value_chain, self.delta_head_arrow = arrows, delta_arrow
         self.record("chain", arrows, chain)
         sum_box = self.written_sum(trace, keys).move_to(RIGHT * 3.7 + DOWN * 0.2)
-        self.play(FadeIn(title), FadeIn(origin))
         self.caption(f"a projection of {trace.d_model} dimensions onto the plane of ΔE⁽ʰ⁾ and the values' widest spread: "
                      "sums stay exact")
+        self.play(FadeIn(title), FadeIn(origin))
         self.play(LaggedStart(*(GrowArrow(a) for a in arrows), lag_ratio=0.5, run_time=2), FadeIn(names))
         self.play(GrowArrow(delta_arrow), FadeIn(delta_name))
         self.bring_to_front(arrows)                       # the chain on top of the sum it lands on
@@ -225,6 +225,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
         self.update_arrows = arrows
         arrow_names = VGroup(*(label(n, self.theme, 26, color=a.get_color()).next_to(a.point_from_proportion(0.5), side, buff=0.15)
                                for n, a, side in zip(("E", "ΔE", "E′"), arrows, (DOWN, RIGHT, UP + LEFT))))   # E points right, ΔE up
+        self.caption(f"ΔE is every head's ΔE⁽ʰ⁾ added up (all {trace.n_heads}), plus the output bias")
         self.play(FadeIn(token), FadeIn(cols[0]), FadeIn(names[0]), GrowArrow(arrows[0]), FadeIn(arrow_names[0]))
         self.play(FadeIn(symbols[0]), FadeIn(cols[1]), FadeIn(names[1]), GrowArrow(arrows[1]), FadeIn(arrow_names[1]))
         self.play(FadeIn(symbols[1]), FadeIn(cols[2]), FadeIn(names[2]), GrowArrow(arrows[2]), FadeIn(arrow_names[2]))
@@ -259,4 +260,6 @@ class ValuesUpdateEmbeddings(AttentionScene):
         return mobject
 
     def clear_beat(self) -> None:
-        self.play(*(FadeOut(m) for m in self.mobjects if m is not self._caption))
+        """Fade everything out, the caption too, so no caption outlives its beat."""
+        self.play(*(FadeOut(m) for m in self.mobjects))
+        self._caption = None
