@@ -143,3 +143,17 @@ def test_captions_claim_next_token_prediction_only_over_a_decoder():
     assert "illustration" in AttentionScene.mask_note(AttentionScene, encoder)
     assert "decoder" in AttentionScene.mask_note(AttentionScene, decoder)
     assert "illustration" not in AttentionScene.mask_note(AttentionScene, SimpleNamespace(model="minilm", causal=False))
+
+
+def test_a_faint_column_keeps_its_brackets_as_strokes():
+    """The weighted values' faint columns once drew their brackets as filled bars (set_opacity fills them)."""
+    from scenes.kit.mobjects import VectorColumn
+    from scenes.kit.palette import THEMES
+
+    column = VectorColumn(np.arange(8.0), THEMES["dark"], show_dimension=True).fade_to(0.3)
+    for bracket in column.get_brackets():
+        assert bracket.get_fill_opacity() == 0 and bracket.get_stroke_opacity() == pytest.approx(0.3)
+    assert all(e.get_fill_opacity() == pytest.approx(0.3) for e in column.get_entries())
+    assert column.brace.get_fill_opacity() == pytest.approx(0.3)
+    filled = VectorColumn(np.arange(8.0), THEMES["dark"]).set_opacity(0.3)     # the cause, kept visible here
+    assert all(b.get_fill_opacity() > 0 for b in filled.get_brackets())
