@@ -124,7 +124,7 @@ class QueriesMeetKeys(AttentionScene):
         note.next_to(table, DOWN, buff=0.35).align_to(table, LEFT)
         table.add(note)
         table.set_y((self.title_mobject.get_bottom()[1] - config.frame_height / 2 + 0.6) / 2)
-        tips = self.qk_tip_labels(trace, qi, scores, k_arrows, q_arrow, VGroup(table, small.frame[-1], small.names))
+        tips = self.qk_tip_labels(trace, qi, scores, k_arrows, q_arrow, [*table, small.frame[-1], *small.names])
         self.play(LaggedStart(*(FadeIn(row) for row in table), lag_ratio=0.06), FadeIn(tips))
         top = max((j for j in range(len(scores)) if not self.qk_masked(trace, qi, j)), key=lambda j: scores[j])
         self.caption(f"Q⃗·K⃗ = |Q⃗| × how far K⃗ reaches along Q⃗: here exactly the real dot product; "
@@ -272,9 +272,9 @@ class QueriesMeetKeys(AttentionScene):
         return table, VGroup(*numbers)
 
     def qk_tip_labels(self, trace, qi: int, scores: np.ndarray, k_arrows: VGroup, q_arrow: Arrow,
-                      avoid: VGroup) -> VGroup:
+                      avoid: list) -> VGroup:
         """The word and its dot product at the tip of each visible key's arrow, largest first, where there is room."""
-        placed: list = [q_arrow]
+        placed: list = [q_arrow, *avoid]
         tips = VGroup()
         word = label(f"Q⃗ {short(trace.tokens[qi])}", self.theme, 18, color=self.theme.query)
         word.next_to(q_arrow.get_end(), DOWN, buff=0.15)
@@ -289,7 +289,7 @@ class QueriesMeetKeys(AttentionScene):
             text = label(f"{short(trace.key_tokens[j])} {format_number(float(scores[j]), self.settings.decimals)}",
                          self.theme, 16, color=self.theme.key)
             text.move_to(end + out * (0.2 + text.width / 2 * abs(out[0]) + text.height / 2 * abs(out[1])))
-            if any(_overlap(text, m) for m in placed) or _overlap(text, avoid) or not _inside(text):
+            if any(_overlap(text, m) for m in placed) or not _inside(text):
                 continue
             placed.append(text)
             tips.add(text)

@@ -51,6 +51,7 @@ def test_the_drawn_dot_products_are_the_traces_scores(settings, rendered):
     np.testing.assert_array_equal(values, trace.on_screen("scores", h)[:, qi])   # the grid's column of this query
     assert texts == [format_number(float(v), scene.settings.decimals) for v in values]
     tip_texts = [m.text for m in texts_in(scene) if m.text.startswith(tuple(trace.key_tokens))]
+    assert scene.tip_keys, "at least the largest visible key carries its dot product at its tip"
     for j in scene.tip_keys:
         want = f"{trace.key_tokens[j]}{format_number(float(values[j]))}"      # Text drops the space
         assert want in tip_texts
