@@ -58,8 +58,9 @@ class QueriesMeetKeys(AttentionScene):
         self.qk_fit(eq, top=question.get_bottom()[1] - 0.3)
         self.qk_equations = [eq]
         self.record("w_q", eq.matrix_entries, trace.w_q[h][:SHOWN_COLUMNS, :SHOWN_ROWS].T)
-        self.record("product", eq.product_entries, matrix_vector_product(trace.w_q[h], e)[:SHOWN_ROWS])
-        self.record("query", eq.result_entries, q[:SHOWN_ROWS])
+        self.record("qk_product", eq.product_entries, matrix_vector_product(trace.w_q[h], e)[:SHOWN_ROWS])
+        self.record("qk_bias", eq.bias_entries, projection_bias(q, trace.w_q[h], e)[:SHOWN_ROWS])
+        self.record("qk_query", eq.result_entries, q[:SHOWN_ROWS])
         self.play(FadeIn(eq.matrix), FadeIn(eq.vector), FadeIn(eq.signs[0]), FadeIn(eq.names[:2]))
         self.caption(f"W_Q: {trace.d_head} rows of {trace.d_model} learned numbers; E⃗: the {trace.d_model} numbers of “{word}”")
         vector_box = SurroundingRectangle(eq.vector_entries, color=self.theme.query, buff=0.06)
@@ -85,7 +86,7 @@ class QueriesMeetKeys(AttentionScene):
         eq_k.scale(eq.width / eq_k.width).move_to(eq)   # same layout, so the same scale
         self.qk_equations.append(eq_k)
         self.record("w_k", eq_k.matrix_entries, trace.w_k[h][:SHOWN_COLUMNS, :SHOWN_ROWS].T)
-        self.record("key", eq_k.result_entries, k[qi][:SHOWN_ROWS])
+        self.record("qk_key", eq_k.result_entries, k[qi][:SHOWN_ROWS])
         self.play(FadeOut(eq), FadeIn(eq_k), run_time=1.0)
         self.caption(f"another matrix, W_K, gives every token a key K⃗: what it offers to the queries")
         self.wait(1)
@@ -117,7 +118,7 @@ class QueriesMeetKeys(AttentionScene):
         table, numbers = self.qk_score_list(trace, qi, scores)
         table.next_to(panel, RIGHT, buff=0.6)
         table.set_x(min(table.get_x(), config.frame_width / 2 - 0.3 - table.width / 2))
-        self.record("scores", numbers, scores)
+        self.record("plane_scores", numbers, scores)
         note = VGroup(*(label(line, self.theme, 16, color=self.theme.muted) for line in (
             "drawn: the plane through Q⃗ and the keys' main",
             "direction off it, so every Q⃗·K⃗ here is exact"))).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
@@ -164,7 +165,7 @@ class QueriesMeetKeys(AttentionScene):
             matrix.add(_count_brace(body, UP, w.shape[0], theme))
         v_entries, _, vector = self.qk_column(e, cols_shown, theme.embedding, step, show_count=True)
         p_entries, p_rest, p_frame = self.qk_column(product, rows_shown, theme.text, step, show_count=True)
-        _, _, b_frame = self.qk_column(bias, rows_shown, theme.muted, step)
+        b_entries, _, b_frame = self.qk_column(bias, rows_shown, theme.muted, step)
         r_entries, _, r_frame = self.qk_column(result, rows_shown, color, step, show_count=True)
         signs = VGroup(*(label(s, theme, 28) for s in ("·", "=", "+", "=")))
         parts = [matrix, signs[0], vector, signs[1], p_frame, signs[2], b_frame, signs[3], r_frame]
@@ -188,7 +189,7 @@ class QueriesMeetKeys(AttentionScene):
         eq.rows, eq.matrix_entries = rows, VGroup(*(m for row in rows for m in row))
         eq.vector_entries = v_entries
         eq.product_entries, eq.product_frame = p_entries, p_rest
-        eq.bias, eq.result, eq.result_entries = b_frame, r_frame, r_entries
+        eq.bias, eq.bias_entries, eq.result, eq.result_entries = b_frame, b_entries, r_frame, r_entries
         return eq
 
     def qk_column(self, values: np.ndarray, n: int, color, step: float,
