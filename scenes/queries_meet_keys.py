@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Arrow, Brace, Circle, DashedLine, FadeIn, FadeOut, LaggedStart,
-                   ReplacementTransform, SurroundingRectangle, VGroup, VMobject, config)
+                   ReplacementTransform, Square, SurroundingRectangle, VGroup, VMobject, config)
 
 from attention_math.query_plane import embedding_plane, matrix_vector_product, projection_bias, query_plane
 from scenes.kit.base import AttentionScene
@@ -77,7 +77,7 @@ class QueriesMeetKeys(AttentionScene):
         self.play(FadeIn(eq.product_entries[ROW_BY_ROW:]), run_time=0.6)
         self.caption(f"the other {trace.d_head - ROW_BY_ROW} rows at once: W_Q·E⃗ has {trace.d_head} entries")
         self.play(FadeIn(eq.signs[2:]), FadeIn(eq.bias), FadeIn(eq.result), FadeIn(eq.names[3:]))
-        self.caption(f"plus the learned bias b⃗: the query Q⃗ of “{word}”, {trace.d_head} numbers · {self.model_note(trace)}")
+        self.caption(f"plus the learned bias b⃗: the query Q⃗ of “{word}”, {trace.d_head} numbers")
         self.wait(1)
 
         # --- keys: the same with W_K --------------------------------------------------------
@@ -88,7 +88,7 @@ class QueriesMeetKeys(AttentionScene):
         self.record("w_k", eq_k.matrix_entries, trace.w_k[h][:SHOWN_COLUMNS, :SHOWN_ROWS].T)
         self.record("qk_key", eq_k.result_entries, k[qi][:SHOWN_ROWS])
         self.play(FadeOut(eq), FadeIn(eq_k), run_time=1.0)
-        self.caption(f"another matrix, W_K, gives every token a key K⃗: what it offers to the queries")
+        self.caption(f"W_K gives every token a key K⃗, what it offers · {self.model_note(trace)}")
         self.wait(1)
 
         # --- the embeddings mapped into the query/key space ----------------------------------
@@ -105,8 +105,7 @@ class QueriesMeetKeys(AttentionScene):
         self.play(*(ReplacementTransform(a.copy(), b) for a, b in zip(e_arrows[:len(k_arrows)], k_arrows)),
                   ReplacementTransform(e_arrows[qi].copy(), q_arrow), run_time=1.6)
         self.play(FadeIn(small.names))
-        self.caption(f"W_Q and W_K map them into a {trace.d_head}-dimensional space; "
-                     f"drawn: the plane through Q⃗ {word} and the keys' main direction off it")
+        self.caption(f"W_Q and W_K map them into a {trace.d_head}-dimensional space (drawn: a plane through Q⃗)")
         self.wait(1)
 
         # --- the dot products beside the arrows ---------------------------------------------
@@ -120,8 +119,8 @@ class QueriesMeetKeys(AttentionScene):
         table.set_x(min(table.get_x(), config.frame_width / 2 - 0.3 - table.width / 2))
         self.record("plane_scores", numbers, scores)
         note = VGroup(*(label(line, self.theme, 16, color=self.theme.muted) for line in (
-            "drawn: the plane through Q⃗ and the keys' main",
-            "direction off it, so every Q⃗·K⃗ here is exact"))).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+            "drawn: the plane through Q⃗ and the keys' widest",
+            "spread off it, so every Q⃗·K⃗ here is exact"))).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         note.next_to(table, DOWN, buff=0.35).align_to(table, LEFT)
         table.add(note)
         table.set_y((self.title_mobject.get_bottom()[1] - config.frame_height / 2 + 0.6) / 2)
@@ -275,7 +274,7 @@ class QueriesMeetKeys(AttentionScene):
     def qk_tip_labels(self, trace, qi: int, scores: np.ndarray, k_arrows: VGroup, q_arrow: Arrow,
                       avoid: list) -> VGroup:
         """The word and its dot product at the tip of each visible key's arrow, largest first, where there is room."""
-        placed: list = [q_arrow, *avoid]
+        placed: list = [q_arrow, *avoid, *(Square(0.16).move_to(a.get_end()) for a in k_arrows)]
         tips = VGroup()
         word = label(f"Q⃗ {short(trace.tokens[qi])}", self.theme, 18, color=self.theme.query)
         word.next_to(q_arrow.get_end(), DOWN, buff=0.15)
@@ -290,7 +289,8 @@ class QueriesMeetKeys(AttentionScene):
             text = label(f"{short(trace.key_tokens[j])} {format_number(float(scores[j]), self.settings.decimals)}",
                          self.theme, 16, color=self.theme.key)
             text.move_to(end + out * (0.2 + text.width / 2 * abs(out[0]) + text.height / 2 * abs(out[1])))
-            if any(_overlap(text, m) for m in placed) or not _inside(text):
+            if (any(_overlap(text, m) for m in placed) or not _inside(text)
+                    or any(_contains(text, p) for a in [*k_arrows, q_arrow] for p in _along(a))):
                 continue
             placed.append(text)
             tips.add(text)
@@ -302,6 +302,17 @@ class QueriesMeetKeys(AttentionScene):
 def _overlap(a, b, pad: float = 0.05) -> bool:
     return not (a.get_right()[0] + pad < b.get_left()[0] or b.get_right()[0] + pad < a.get_left()[0]
                 or a.get_top()[1] + pad < b.get_bottom()[1] or b.get_top()[1] + pad < a.get_bottom()[1])
+
+
+def _along(arrow: Arrow) -> list[np.ndarray]:
+    """Points along an arrow's shaft, from a third of the way out to its tip."""
+    start, end = arrow.get_start(), arrow.get_end()
+    return [start + t * (end - start) for t in np.linspace(0.3, 1.0, 8)]
+
+
+def _contains(m, point: np.ndarray, pad: float = 0.03) -> bool:
+    return (m.get_left()[0] - pad <= point[0] <= m.get_right()[0] + pad
+            and m.get_bottom()[1] - pad <= point[1] <= m.get_top()[1] + pad)
 
 
 def _inside(m, margin: float = 0.1) -> bool:
