@@ -122,12 +122,12 @@ class MultiHeadSum(AttentionScene):
         # --- value-ups stapled into one output matrix ------------------------------------
         self.beat("output matrix")
         self.play(*(FadeOut(m) for m in self.mobjects if m is not self._caption and m is not self.title_mobject))
-        unit = 4.0 / trace.d_model                                   # one scale: real shapes
+        unit = 4.2 / trace.d_model                                   # one scale: real shapes
         ups = VGroup(*(Rectangle(width=trace.d_head * unit, height=trace.d_model * unit, stroke_color=self.theme.value_up,
                                  stroke_width=2, fill_color=self.theme.value_up, fill_opacity=0.3)
                        for _ in range(trace.n_heads)))
         ups.arrange(RIGHT, buff=max(0.12, min(0.3, 6.0 / trace.n_heads - trace.d_head * unit)))
-        ups.next_to(self.title_mobject, DOWN, buff=0.9).set_x(0)
+        ups.next_to(self.title_mobject, DOWN, buff=1.0).set_x(0)
         indices = VGroup(*(label(f"{h}", self.theme, LABEL_SIZE, color=self.theme.muted).next_to(r, DOWN, buff=0.1)
                            for h, r in zip(range(trace.n_heads), ups)))
         tall = Brace(ups[0], LEFT, color=self.theme.muted)
@@ -146,11 +146,11 @@ class MultiHeadSum(AttentionScene):
         w_o_width = label(f"{trace.n_heads} × {trace.d_head} = {trace.n_heads * trace.d_head}", self.theme, LABEL_SIZE,
                           color=self.theme.muted).next_to(w_o_brace, UP, buff=0.06)
         w_o = label(f"W_O: {trace.d_model} × {trace.n_heads * trace.d_head}", self.theme, 24,
-                    color=self.theme.output).next_to(stapled, DOWN, buff=0.5)
+                    color=self.theme.output).next_to(stapled, DOWN, buff=0.45)
         new_indices = VGroup(*(i.copy().next_to(r, DOWN, buff=0.1) for i, r in zip(indices, stapled)))
         self.play(ReplacementTransform(ups, stapled), ReplacementTransform(indices, new_indices),
                   FadeOut(VGroup(wide, wide_label)), tall.animate.next_to(stapled, LEFT),
-                  tall_label.animate.next_to(stapled, LEFT, buff=0.45), run_time=1.2)
+                  tall_label.animate.next_to(stapled, LEFT, buff=0.25 + tall.width + 0.1), run_time=1.2)
         self.play(FadeIn(w_o_brace), FadeIn(w_o_width), FadeIn(w_o))
         self.caption("stapled side by side they are the one output matrix W_O of the layer")
         self.wait(1.5)
