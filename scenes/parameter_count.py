@@ -4,7 +4,7 @@ then the tally per head → per layer → all layers, every figure from the para
 from __future__ import annotations
 
 from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Brace, Cross, FadeIn, FadeOut, GrowFromEdge, Rectangle,
-                   ReplacementTransform, VGroup, config)
+                   VGroup, config)
 
 from attention_math.params import value_map_counts
 from scenes.kit.base import AttentionScene
