@@ -47,6 +47,9 @@ def rank_heads(enc: Encoding, query: str, keys: list[str]) -> list[HeadScore]:
 def find_heads(sentence: str, query: str, keys: list[str], *, model: str = "minilm",
                device: str = "cpu", heads: int | None = None, seed: int = 0) -> list[HeadScore]:
     """Rank every head of ``model`` on ``sentence`` by attention from ``query`` to ``keys``."""
+    if model == "translator":
+        raise InputError("the translator's heads are ranked for alignment (`attention-render train --model translator` "
+                         "reports the best); `heads` ranks self-attention: choose another --model")
     source = get_source(model, device=resolve_device(device), heads=heads, seed=seed)
     with torch.no_grad():
         return rank_heads(source.encode(sentence), query, keys)

@@ -10,6 +10,7 @@ softmax over keys). Scenes show the transpose, queries as columns; they get it f
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import math
@@ -25,6 +26,7 @@ from .attention import attend
 from .device import resolve_device
 from .errors import InputError
 from .sources import Encoding, WeightSource, check_layer
+from .tokenize import clean_sentence
 from .weights import MODELS, get_source
 
 FORMAT_VERSION = 1
@@ -51,8 +53,18 @@ TENSOR_DOCS: dict[str, str] = {
     "delta": "[T_q, d] ΔE = Σ_h ΔE_h + b_O",
     "updated": "[T_q, d] E′ = E + ΔE",
     "hidden_states": "[L+1, T, d] the model's hidden state before each layer and after the last",
-    "all_patterns": "[L, h, T, T] every layer's attention pattern in the model's own forward pass",
+    "all_patterns": "[L, h, T, T] every layer's attention pattern in the model's own forward pass "
+                    "(the translator: every decoder layer's cross-attention, [L, h, T_q, T_k])",
+    "memory": "[T_k, d] the translator: the encoder's output, which every cross-attention layer reads",
+    "source_embeddings": "[T_k, d] the translator: the source sentence's token + position, the encoder's input",
 }
+
+# What ``save()`` and ``attention-render trace`` write by default: the traced layer's per-token and
+# per-head tensors. On request (full=True, --all-tensors): the weights (w_*), the per-head products
+# of width d_model (values_up, delta_per_head: h × T × d, twelve times the rest) and every layer's
+# hidden states and patterns.
+SHOWN_TENSORS = ("token_embeddings", "positions", "input_embeddings", "embeddings", "q", "k", "v",
+                 "scores", "scaled", "masked", "pattern", "delta", "updated")
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,31 +152,47 @@ class AttentionTrace:
         return meta
 
     def to_json(self, names: list[str] | None = None) -> str:
-        """Strict JSON (JSON.parse reads it): −∞ is written as null, every other value is finite."""
+        """Strict JSON (JSON.parse reads it): −∞ is written as null, every other value is finite.
+        ``names``: the tensors to write (default: all of them)."""
         doc = self.metadata()
         doc["tensors"] = {name: _nested(self.tensors[name]) for name in (names or self.tensors)}
         return json.dumps(doc, allow_nan=False, ensure_ascii=False)
 
-    def to_npz_bytes(self) -> bytes:
+    def to_npz_bytes(self, names: list[str] | None = None) -> bytes:
         buffer = io.BytesIO()
         meta = np.frombuffer(json.dumps(self.metadata(), ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
-        np.savez(buffer, __meta__=meta, **dict(self.tensors))
+        np.savez(buffer, __meta__=meta, **{name: self.tensors[name] for name in (names or self.tensors)})
         return buffer.getvalue()
 
-    def save(self, path: str | Path) -> None:
-        """Write .json or .npz by the file's suffix."""
+    def shown_tensors(self) -> list[str]:
+        """The tensors a saved trace holds by default (see SHOWN_TENSORS), in the trace's order."""
+        return [name for name in self.tensors if name in SHOWN_TENSORS]
+
+    def save(self, path: str | Path, full: bool = False) -> Path:
+        """Write .json or .npz by the file's suffix (atomically). By default the tensors the scenes
+        show (SHOWN_TENSORS, under 1 MB for 14 tokens); ``full=True`` adds the weights, the per-head
+        d-wide products and every layer's hidden states and patterns."""
+        from .files import atomic_write_bytes
+
         path = Path(path)
+        names = None if full else self.shown_tensors()
         if path.suffix == ".json":
-            path.write_text(self.to_json(), encoding="utf-8")
+            data = self.to_json(names).encode("utf-8")
         elif path.suffix == ".npz":
-            path.write_bytes(self.to_npz_bytes())
+            data = self.to_npz_bytes(names)
         else:
             raise InputError(f"cannot save a trace as {path.suffix or 'a file without suffix'}: use .json or .npz")
+        return atomic_write_bytes(path, data)
 
 
 def _nested(array: np.ndarray) -> Any:
-    """Nested lists with −∞ as None (JSON null)."""
-    as_object = array.astype(object)
+    """Nested lists with −∞ as None (JSON null). A float32 is written with the fewest digits that
+    read back as the same float32 (0.1, not 0.10000000149011612): exact, and half the text."""
+    if array.dtype == np.float32:
+        shortest = np.fromiter((float(str(v)) for v in array.ravel()), dtype=np.float64, count=array.size)
+        as_object = shortest.reshape(array.shape).astype(object)
+    else:
+        as_object = array.astype(object)
     as_object[np.isneginf(array)] = None
     return as_object.tolist()
 
@@ -230,13 +258,20 @@ def build_trace(
     device: str = "cpu",
     context: str | None = None,
     special_tokens: bool = True,
+    target: str | None = None,
 ) -> AttentionTrace:
     """Run ``sentence`` through ``model`` and trace attention layer ``layer``.
 
     ``heads`` sets the toy model's head count; ``context`` makes it cross-attention
     (queries from ``sentence``, keys and values from ``context``, no mask).
     ``special_tokens=False`` runs MiniLM without [CLS]/[SEP] (what you see is what it read).
+    ``model="translator"``: ``sentence`` is English, and the trace is the cross-attention of its
+    translation (greedy, or ``target``) reading it: queries from the translation (``tokens``),
+    keys and values from the English sentence (``context_tokens``).
     """
+    if model == "translator" or target is not None:
+        return trace_translation(sentence, target=target, layer=layer, heads=heads, causal=causal, device=device,
+                                 context=context, model=model)
     source = get_source(model, device=resolve_device(device), heads=heads, seed=seed)
     check_layer(source, layer)
     if context is not None and causal:
@@ -244,6 +279,25 @@ def build_trace(
     enc = source.encode(sentence, causal=causal, special_tokens=special_tokens)
     ctx = source.encode(context, causal=causal, special_tokens=special_tokens) if context is not None else enc
     return trace_layer(source, enc, ctx, layer, causal, cross=context is not None)
+
+
+def trace_translation(sentence: str, *, target: str | None = None, layer: int = 0, heads: int | None = None,
+                      causal: bool = False, device: str = "cpu", context: str | None = None,
+                      model: str = "translator") -> AttentionTrace:
+    """The translator's cross-attention in decoder layer ``layer``: its translation of ``sentence`` reading it."""
+    if model != "translator":
+        raise InputError("--target applies to --model translator: add it, or drop --target")
+    if context is not None:
+        raise InputError("the translator reads the English --sentence and writes its own translation: "
+                         "give a translation with --target, not --context")
+    if causal:
+        raise InputError("cross-attention has no causal mask: drop --causal")
+    source = get_source("translator", device=resolve_device(device), heads=heads)
+    check_layer(source, layer)
+    target_enc, source_enc = source.encode_pair(clean_sentence(sentence), None if target is None else clean_sentence(target))
+    trace = trace_layer(source, target_enc, source_enc, layer, causal=False, cross=True)
+    memory = {"memory": source_enc.hidden_states[0], "source_embeddings": source_enc.input_embeddings}
+    return dataclasses.replace(trace, tensors=_freeze({**trace.tensors, **_to_numpy(memory)}))
 
 
 def trace_layer(source: WeightSource, enc: Encoding, ctx: Encoding, layer: int, causal: bool, cross: bool) -> AttentionTrace:

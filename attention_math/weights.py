@@ -13,6 +13,7 @@ MODELS: dict[str, str] = {
     "toy": "a seeded toy model, small enough to show every entry",
     "minilm": "all-MiniLM-L6-v2, a real pretrained BERT encoder (6 layers, 12 heads, d_model 384)",
     "tiny-gpt": "a 2-layer causal decoder trained in this project on a synthetic adjective language",
+    "translator": "a 2+2-layer encoder–decoder trained in this project on a parallel English → French-like language",
 }
 
 
@@ -21,6 +22,13 @@ def load_tiny_gpt(device: torch.device):
     from .tiny_gpt import TinyGPTSource
 
     return TinyGPTSource(device)
+
+
+@functools.lru_cache(maxsize=4)
+def load_translator(device: torch.device):
+    from .translator import TranslatorSource
+
+    return TranslatorSource(device)
 
 
 def get_source(model: str, *, device: torch.device, heads: int | None = None, seed: int = 0) -> WeightSource:
@@ -37,4 +45,8 @@ def get_source(model: str, *, device: torch.device, heads: int | None = None, se
         if heads is not None and heads != 4:
             raise InputError(f"tiny-gpt has 4 heads; --heads {heads} applies to the toy model only")
         return load_tiny_gpt(device)
+    if model == "translator":
+        if heads is not None and heads != 4:
+            raise InputError(f"the translator has 4 heads; --heads {heads} applies to the toy model only")
+        return load_translator(device)
     raise InputError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")
