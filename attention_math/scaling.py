@@ -140,7 +140,7 @@ def long_context_trace(text: str = LONG_CONTEXT, *, layer: int = 5, device: str 
     return build_trace(text, model="minilm", layer=layer, causal=True, device=device)
 
 
-def full_cell_weight(pattern: np.ndarray, masked: np.ndarray, quantile: float = 0.99) -> float:
+def full_cell_weight(pattern: np.ndarray, masked: np.ndarray, quantile: float = 0.999) -> float:
     """The weight whose dot fills a cell: the ``quantile`` of the unmasked weights (area ∝ weight above it too).
 
     In a long context most weights are small (a 159-token row averages 1/80), so a dot sized

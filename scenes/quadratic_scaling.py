@@ -23,7 +23,7 @@ def dot_cloud(centres: np.ndarray, radii: np.ndarray, color) -> VMobject:
     turns = [np.array([[c, -s], [s, c]]) for c, s in ((1, 0), (0, 1), (-1, 0), (0, -1))]
     circle = np.concatenate([quarter @ r.T for r in turns])                     # [16, 2]
     points = centres[:, None, :2] + radii[:, None, None] * circle[None]        # [n, 16, 2]
-    cloud = VMobject(fill_color=color, fill_opacity=1, stroke_width=0)
+    cloud = VMobject(fill_color=color, fill_opacity=0.85, stroke_width=0)
     flat = points.reshape(-1, 2)
     cloud.set_points(np.column_stack([flat, np.zeros(len(flat))]) if len(flat) else np.zeros((0, 3)))
     return cloud
@@ -101,9 +101,9 @@ class QuadraticScaling(AttentionScene):
         corner = np.array([-config.frame_width / 2 + 1.0, start_grid.get_top()[1], 0.0])
         frame = Square(side, stroke_color=self.theme.muted, stroke_width=1.5)
         frame.move_to(corner, aligned_edge=UP + LEFT)
-        queries = label("queries →", self.theme, 16, color=self.theme.query).next_to(frame, UP, buff=0.1)
+        queries = label("queries →", self.theme, 16, color=self.theme.query).next_to(frame, UP, buff=0.2)
         queries.align_to(frame, LEFT)
-        keys = label("keys ↓", self.theme, 16, color=self.theme.key).rotate(-math.pi / 2).next_to(frame, LEFT, buff=0.1)
+        keys = label("keys ↓", self.theme, 16, color=self.theme.key).rotate(-math.pi / 2).next_to(frame, LEFT, buff=0.2)
         keys.align_to(frame, UP)
 
         others = [m for m in self.mobjects if m not in (self.title_mobject, self._caption, start_grid)]
