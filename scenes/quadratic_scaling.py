@@ -176,8 +176,8 @@ class QuadraticScaling(AttentionScene):
         """Measured points and the c·T² reference; round ticks labelled on both axes (Text, no LaTeX)."""
         top = max(max(ys), max(reference)) * 1.1
         x_ticks, y_ticks = axis_ticks(xs[-1] * 1.05), axis_ticks(top)
-        axes = Axes(x_range=[0, xs[-1] * 1.05, x_ticks[1]], y_range=[0, top, y_ticks[1]], x_length=5.4,
-                    y_length=3.9, tips=False, axis_config={"color": self.theme.muted, "include_ticks": True})
+        axes = Axes(x_range=[0, xs[-1] * 1.05, x_ticks[1]], y_range=[0, top, y_ticks[1]], x_length=5.6,
+                    y_length=4.5, tips=False, axis_config={"color": self.theme.muted, "include_ticks": True})
         x_labels = VGroup(*(label(grouped(int(x)), self.theme, 14, color=self.theme.muted)
                             .next_to(axes.c2p(x, 0), DOWN, buff=0.12) for x in x_ticks))
         y_labels = VGroup(*(label(f"{y:g}", self.theme, 14, color=self.theme.muted)
