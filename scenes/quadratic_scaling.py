@@ -81,7 +81,7 @@ class QuadraticScaling(AttentionScene):
             self.play(FadeIn(plot.dots, lag_ratio=0.2), Create(plot.curve), run_time=1.2)
             if beat == "time":
                 self.caption(f"measured before drawing: each time the median of {result.repeats} runs"
-                             + (" on one CPU thread" if result.device == "CPU" else f" on {result.device}"))
+                             + (" (CPU time of one thread)" if result.device == "CPU" else f" on {result.device}"))
         last = measured[-1]
         self.caption(f"{result.device}: T = {grouped(last.n)} takes {last.seconds * 1e3:.1f} ms and "
                      f"{last.peak_bytes / 2**20:.0f} MiB; dashed: c·T² through the last point")
