@@ -61,7 +61,6 @@ class QuadraticScaling(AttentionScene):
         # --- a real long context, zooming out ----------------------------------------------
         self.beat("long context")
         self.long_context(grids[-1], cell)
-        self.play(*(FadeOut(m) for m in self.mobjects if m not in (self.title_mobject, self._caption)))
 
         # --- measured time, then memory ---------------------------------------------------
         ns = [p.n for p in measured]
@@ -77,6 +76,8 @@ class QuadraticScaling(AttentionScene):
         self.plots = plots
         for plot, beat in zip(plots, ("time", "memory")):
             self.beat(beat)
+            if beat == "time":         # the long pattern leaves as the plots' beat begins (its section ends on it)
+                self.play(*(FadeOut(m) for m in self.mobjects if m not in (self.title_mobject, self._caption)))
             self.play(Create(plot.axes), FadeIn(plot.names), run_time=0.8)
             self.play(FadeIn(plot.dots, lag_ratio=0.2), Create(plot.curve), run_time=1.2)
             if beat == "time":
