@@ -123,7 +123,8 @@ class CrossAttention(GridScene):
             times = label("×  V↑", self.theme, size, color=self.theme.value_up)
             name = label(token, self.theme, size, color=self.theme.key)
             term = VGroup(weight, times, name).arrange(RIGHT, buff=0.12)
-            term.set_opacity(max(0.25, w))     # faint for small weights, still legible
+            name.shift(RIGHT * 0.08)
+            term.set_opacity(max(0.35, w))     # faint for small weights, still legible
             terms.add(term)
         terms.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
         if terms.height > config.frame_height - 2.0:
