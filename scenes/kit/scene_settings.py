@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 ENV_VAR = "ATTENTION_SETTINGS"
 DEFAULT_SENTENCE = "a fluffy blue creature roamed the verdant forest"
 DEFAULT_QUERY_TOKEN = "creature"
+DEFAULT_CONTEXT = "le chat était assis sur le tapis"
 MAX_TOKENS = 14   # the grid scenes stay readable at 480p up to this many tokens
 
 
@@ -43,7 +44,7 @@ class SceneSettings:
     wait: float = 1.0         # pacing: multiplies every pause
     special_tokens: bool = True   # MiniLM's [CLS]/[SEP]; hidden means the model runs without them
     query_token: str | None = None   # None: "creature" if the sentence has it, else its last word
-    context: str = "le chat était assis sur le tapis"   # cross-attention's other sentence (minilm, toy)
+    context: str = DEFAULT_CONTEXT   # cross-attention's other sentence (minilm, toy)
     target: str | None = None   # the translator's translation of the sentence (None: its own, greedy)
     decimals: int = 2
     preset: str = "gpt3-175b"         # ParameterCount's model (see `attention-render params --list`)
@@ -112,7 +113,11 @@ class SceneSettings:
 
     def for_scene(self, scene: str) -> SceneSettings:
         """Settings with the model chosen: the given one, else the default rule for ``scene`` (see ``default_model``)."""
-        return self if self.model is not None else self.replace(model=default_model(scene, self.sentence, self.device))
+        if self.model is not None:
+            return self
+        if scene == "CrossAttention" and self.context != DEFAULT_CONTEXT and self.target is None:
+            return self.replace(model="minilm")      # a second sentence was given: an encoder reads it
+        return self.replace(model=default_model(scene, self.sentence, self.device))
 
     def model_layer_head(self) -> tuple[str, int, int]:
         """The model, layer and head to show: given ones, else the focus's best head, else the model's default."""
