@@ -14,6 +14,7 @@ from typing import Any, Callable
 import click
 
 DEFAULT_SENTENCE = "a fluffy blue creature roamed the verdant forest"
+THEME_CHOICES = ("dark", "light", "dark-cb", "light-cb")
 MODEL_CHOICES = ("toy", "minilm", "tiny-gpt", "translator")
 
 
@@ -112,12 +113,14 @@ def trace_options(func: Callable[..., Any]) -> Callable[..., Any]:
               help="--model translator: the translation whose queries read the sentence [default: its own, greedy].")
 @click.option("--format", "fmt", type=click.Choice(["json", "npz", "table"]), default=None,
               help="Output format (default: from -o's suffix, else a table on a terminal, else json).")
-@click.option("--tensors", default=None, help="Comma-separated tensor names to export (default: all).")
+@click.option("--tensors", default=None, help="Comma-separated tensor names to export "
+                                              "(default: the tensors the scenes show; see --all-tensors).")
+@click.option("--all-tensors", is_flag=True, help="Also the weights, the per-head d-wide products and every layer.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to this file.")
 @one_line_errors
 def trace(sentence: str, model: str, layer: int, heads: int | None, causal: bool, seed: int, device: str,
           special_tokens: bool, context: str | None, target: str | None, fmt: str | None, tensors: str | None,
-          output: str | None) -> None:
+          all_tensors: bool, output: str | None) -> None:
     """Trace one attention layer and print or save every intermediate tensor.
 
     With --model translator, the cross-attention of the sentence's translation reading it
@@ -140,9 +143,11 @@ def trace(sentence: str, model: str, layer: int, heads: int | None, causal: bool
 
         print_trace_table(result, names)
         return
-    if fmt == "npz" and names:
-        raise InputError("--tensors applies to json; npz always holds every tensor")
-    data = result.to_json(names).encode("utf-8") if fmt == "json" else result.to_npz_bytes()
+    if names and all_tensors:
+        raise InputError("--tensors names the tensors and --all-tensors asks for all: pass one of them")
+    if names is None and not all_tensors:
+        names = result.shown_tensors()
+    data = result.to_json(names).encode("utf-8") if fmt == "json" else result.to_npz_bytes(names)
     if output:
         atomic_write_bytes(output, data)
         click.echo(output, err=True)
@@ -242,9 +247,9 @@ def scene_options(func: Callable[..., Any]) -> Callable[..., Any]:
                       help="A TOML settings file (see docs/settings.example.toml); options override it."),
         click.option("--sentence", "-s", default=None, help=f"The sentence [default: {DEFAULT_SENTENCE}]."),
         click.option("--model", type=click.Choice(MODEL_CHOICES), default=None,
-                     help="Weights [default: tiny-gpt for QueriesAndKeys, CausalMask and ValuesUpdateEmbeddings "
-                          "when it knows every word; translator for CrossAttention when it knows every word; "
-                          "else minilm]."),
+                     help="Weights [default: for the story's scenes and AttentionBlock, tiny-gpt when it knows "
+                          "every word, else minilm; translator for CrossAttention when it knows every word; "
+                          "minilm for the others]."),
         click.option("--context", default=None, help="CrossAttention with minilm: the second sentence it reads."),
         click.option("--target", default=None, help="CrossAttention with the translator: the translation "
                                                     "[default: its own]."),
@@ -257,18 +262,39 @@ def scene_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--device", default=None, help="auto, cpu, cuda or cuda:N [default: cpu]."),
         click.option("--query-token", default=None, help="The token whose update is followed [default: creature, else the last word]."),
         click.option("--special-tokens/--no-special-tokens", default=None, help="MiniLM: show [CLS]/[SEP]."),
-        click.option("--theme", type=click.Choice(["dark", "light"]), default=None, help="[default: dark]"),
+        click.option("--theme", type=click.Choice(THEME_CHOICES), default=None,
+                     help="dark-cb and light-cb are colour-blind-safe [default: dark]."),
+        click.option("--cells", type=click.Choice(["dots", "numbers", "both"]), default=None,
+                     help="The attention pattern as dots (area ∝ weight), numbers or both [default: dots]; "
+                          "dots take up to 32 tokens, numbers 14."),
         click.option("--preset", default=None, help="ParameterCount's model, e.g. gpt2-small [default: gpt3-175b]."),
         click.option("--output", "-o", type=click.Path(), default=None, help="Output directory [default: media]."),
         click.option("--jobs", "-j", type=int, default=None, help="Render scenes in N parallel processes."),
         click.option("--force", is_flag=True, help="Render even when an unchanged output is up to date."),
-        click.option("--quiet", "-q", is_flag=True, help="No progress display; print only the paths written."),
+        click.option("--quiet", is_flag=True, help="No progress display; print only the paths written."),
     ]):
         func = option(func)
     return func
 
 
 QUALITY_CHOICES = ("low", "medium", "high", "production", "4k")
+QUALITY_LETTERS = {"l": "low", "m": "medium", "h": "high", "p": "production", "k": "4k"}   # manim's -ql … -qk
+
+
+class QualityChoice(click.Choice):
+    """A quality by name, or by manim's letter: -ql, -qm, -qh, -qp, -qk (= -q l …)."""
+
+    def __init__(self) -> None:
+        super().__init__(QUALITY_CHOICES)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return super().convert(QUALITY_LETTERS.get(value, value), param, ctx)
+
+
+def quality_option(default_text: str) -> Callable[..., Any]:
+    return click.option("--quality", "-q", type=QualityChoice(), default=None,
+                        help=f"low 480p15, medium 720p30, high 1080p60, production 1440p60, 4k 2160p60; "
+                             f"manim's -ql -qm -qh -qp -qk work too [default: {default_text}].")
 
 
 def size_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -293,33 +319,49 @@ def _fail_if_any(results: list) -> None:
     failed = [r for r in results if not r.ok]
     if failed:
         first = failed[0]
+        if len(results) == 1 and first.usage_error:     # --at naming no section, a scene file's scene raised: exit 2
+            raise UsageProblem(first.error)
         raise click.ClickException(f"{len(failed)} of {len(results)} scenes failed; "
-                                   f"{first.request.scene}: {first.error}")
+                                   f"{first.request.scene_name}: {first.error}")
 
 
 @cli.command()
 @click.argument("names", nargs=-1)
 @click.option("--all", "all_scenes", is_flag=True, help="Render every scene.")
 @scene_options
-@click.option("--quality", type=click.Choice(QUALITY_CHOICES), default=None,
-              help="low 480p15, medium 720p30, high 1080p60, production 1440p60, 4k 2160p60 [default: low].")
+@quality_option("low")
 @size_options
 @click.option("--format", "fmt", type=click.Choice(["mp4", "gif", "webm", "mov", "png"]), default=None,
               help="png: the last frame as a still [default: mp4].")
-@click.option("--transparent/--opaque", default=None, help="Alpha channel (webm, mov or png).")
+@click.option("--at", "at", default=None, metavar="SECTION",
+              help="A still (png) at the end of this section (beat) instead of the last frame.")
+@click.option("--transparent/--opaque", default=None, help="Alpha channel (webm, mov or png; alone: mov).")
+@click.option("--name", default=None, help="The output's file name [default: <Scene>_<theme>_<quality>, "
+                                           "plus a tag when the content is not the default].")
 @click.option("--sections/--no-sections", default=None, help="Also write one clip per section (for lectures).")
 @one_line_errors
 def render(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: int | None, force: bool,
-           quiet: bool, fmt: str | None, **options: Any) -> None:
-    """Render scenes into the output directory; prints a table of what was written."""
+           quiet: bool, fmt: str | None, at: str | None, **options: Any) -> None:
+    """Render scenes into the output directory; prints a table of what was written.
+
+    NAMES are built-in scenes (see `list`) or scene files of your own: path/to/file.py:SceneName,
+    or path/to/file.py when it holds one scene (see `new` and docs/your-own-scene.md)."""
+    import dataclasses
+
     from scenes.output.settings_file import plan_renders
     from scenes.output.report import print_results
 
+    fmt = fmt or ("png" if at else None)          # --at is a still
     requests, jobs = plan_renders(list(names), all_scenes, {**options, "format": fmt, "jobs": jobs}, config)
+    if at:
+        requests = [dataclasses.replace(r, at=at) for r in requests]
     results = _render_requests(requests, jobs, force, quiet)
+    if len(results) == 1 and results[0].usage_error:
+        raise UsageProblem(results[0].error)       # e.g. --at naming no section: only the one-line fix
     if quiet:
-        click.echo("\n".join(str(r.path) for r in results if r.ok))
-    else:
+        if any(r.ok for r in results):
+            click.echo("\n".join(str(r.path) for r in results if r.ok))
+    elif not all(r.usage_error for r in results):      # when each failed on bad input, its one line says it all
         print_results(results)
     _fail_if_any(results)
 
@@ -328,7 +370,7 @@ def render(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: i
 @click.argument("names", nargs=-1)
 @click.option("--all", "all_scenes", is_flag=True, help="A deck of every scene.")
 @scene_options
-@click.option("--quality", type=click.Choice(QUALITY_CHOICES), default=None, help="[default: high]")
+@quality_option("high")
 @size_options
 @click.option("--deck", default=None, type=click.Path(), help="The deck's folder [default: <output>/slides].")
 @one_line_errors
@@ -354,7 +396,7 @@ def slides(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: i
 @click.argument("names", nargs=-1)
 @click.option("--all", "all_scenes", is_flag=True, help="A sheet for every scene.")
 @scene_options
-@click.option("--quality", type=click.Choice(QUALITY_CHOICES), default=None, help="[default: medium, 720p]")
+@quality_option("medium, 720p")
 @size_options
 @click.option("--frames", "count", type=click.IntRange(min=4, max=200), default=24, show_default=True,
               help="Frames per sheet (every section's end and middle are always among them).")
@@ -372,6 +414,20 @@ def sheet(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: in
     for result in results:
         out = result.path.parent / "sheets" / (result.path.stem + ".png")
         click.echo(str(contact_sheet(result.path, result.sections, out, count=count)))
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--from", "from_scene", default=None, help="Start from a copy of this built-in scene (see `list`).")
+@one_line_errors
+def new(name: str, from_scene: str | None) -> None:
+    """Write a short, commented scene file that renders as it is: NAME is a class (DotsSoftmax →
+    dots_softmax.py) or a file (my_dots.py); a minimal grid scene, or a copy of --from SCENE."""
+    from scenes.output.new_scene import write_new_scene
+
+    path = write_new_scene(name, from_scene)
+    click.echo(str(path))
+    click.echo(f"render it: attention-render render {path} --resolution 256x144 --fps 5", err=True)
 
 
 @cli.command()
@@ -416,11 +472,13 @@ def _train_translator(steps: int | None, seed: int, output: str | None) -> None:
 
 
 @cli.command()
-@click.option("--output", "-o", type=click.Path(), default="media", show_default=True)
+@click.option("--output", "-o", type=click.Path(), default="media", show_default=True,
+              help="Folder, created when missing (relative to the current folder).")
+@quality_option("low")
 @click.pass_context
-def demo(ctx: click.Context, output: str) -> None:
-    """The README's demo: ScaledSoftmax on the default sentence at low quality, into media/."""
-    ctx.invoke(render, names=("ScaledSoftmax",), output=output)
+def demo(ctx: click.Context, output: str, quality: str | None) -> None:
+    """The README's demo: ScaledSoftmax on the default sentence at low quality, into ./media."""
+    ctx.invoke(render, names=("ScaledSoftmax",), output=output, quality=quality)
 
 
 if __name__ == "__main__":

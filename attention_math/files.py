@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -9,11 +10,33 @@ from pathlib import Path
 from .errors import InputError
 
 
-def check_output_dir(folder: str | Path) -> Path:
-    """An existing, writable directory, or InputError saying what is wrong and what to do."""
+def _nearest_existing(folder: Path) -> Path:
+    """``folder`` or its closest ancestor that exists."""
+    for candidate in (folder, *folder.absolute().parents):
+        if candidate.exists():
+            return candidate
+    return Path("/")
+
+
+def check_output_dir(folder: str | Path, create: bool = False) -> Path:
+    """A writable directory (made with its parents when missing and ``create``), or InputError
+    saying what is wrong and what to do. Without ``create`` a missing folder passes when it could be made."""
     folder = Path(folder)
     if not folder.exists():
-        raise InputError(f"output directory {str(folder)!r} does not exist: create it, or pick another with --output")
+        base = _nearest_existing(folder)
+        if not base.is_dir():
+            raise InputError(f"cannot create output directory {str(folder)!r}: {str(base)!r} is a file; "
+                             "pick another with --output")
+        if not os.access(base, os.W_OK | os.X_OK):
+            raise InputError(f"cannot create output directory {str(folder)!r}: {str(base)!r} is not writable; "
+                             "pick another with --output")
+        if not create:
+            return folder
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create output directory {str(folder)!r} ({exc.strerror}): "
+                             "pick another with --output") from None
     if not folder.is_dir():
         raise InputError(f"output path {str(folder)!r} is a file, not a directory: pick a directory with --output")
     if not os.access(folder, os.W_OK | os.X_OK):
@@ -21,11 +44,25 @@ def check_output_dir(folder: str | Path) -> Path:
     return folder
 
 
+def no_space_error(folder: str | Path) -> InputError:
+    """The one-line error for a full disk: names the output folder and the fix (not a temporary's path)."""
+    return InputError(f"no space left on the device of output directory {str(folder)!r}: "
+                      "free some space, or pick another folder with --output")
+
+
+def is_no_space(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place.
+
+    The folder is created when missing. On any failure the temporary is removed and a previous
+    file at ``path`` is left as it was; a full disk is an InputError naming the folder.
+    """
     path = Path(path)
-    check_output_dir(path.parent if str(path.parent) else ".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    folder = check_output_dir(path.parent if str(path.parent) else ".", create=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -33,7 +70,9 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if is_no_space(exc):
+            raise no_space_error(folder) from None
         raise
     return path

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import torch
 
 from .attention import causal_mask, scale, scores, softmax_over_keys
@@ -26,6 +29,7 @@ class ScalingResult:
     device: str
     d_head: int
     points: tuple[ScalingPoint, ...]
+    repeats: int = 1       # each time is the median of this many interleaved runs
 
     def quadratic_reference(self, field: str = "seconds") -> list[float]:
         """c·T² through the largest measurement: the curve the measurements should follow."""
@@ -33,41 +37,113 @@ class ScalingResult:
         return [getattr(last, field) * (p.n / last.n) ** 2 for p in self.points]
 
     def as_dict(self) -> dict[str, object]:
-        return {"device": self.device, "d_head": self.d_head, "points": [asdict(p) for p in self.points]}
+        return {"device": self.device, "d_head": self.d_head, "repeats": self.repeats,
+                "points": [asdict(p) for p in self.points]}
 
 
 def _build_pattern(q: torch.Tensor, k: torch.Tensor, d_head: int) -> torch.Tensor:
     return softmax_over_keys(causal_mask(scale(scores(q, k), d_head)))  # [1, T, T]
 
 
-def scaling_probe(sizes: list[int], *, d_head: int = 64, device: str = "cpu", repeats: int = 5,
-                  seed: int = 0) -> ScalingResult:
-    """Measure building one head's causal pattern for each context length in ``sizes``."""
+def median_times(tasks: Sequence[Callable[[], object]], repeats: int,
+                 clock: Callable[[], float] = time.perf_counter) -> list[float]:
+    """The median seconds of each task over ``repeats`` rounds, the tasks interleaved (1, 2, …, n, 1, 2, …).
+
+    Interleaving spreads a slow spell of a busy machine over every task instead of one size, and
+    the median drops the spells: the curve comes from the work, not from the neighbours.
+    """
+    if repeats < 1:
+        raise InputError("time each task at least once (repeats ≥ 1)")
+    samples: list[list[float]] = [[] for _ in tasks]
+    for _ in range(repeats):
+        for task, times in zip(tasks, samples):
+            start = clock()
+            task()
+            times.append(clock() - start)
+    return [statistics.median(times) for times in samples]
+
+
+def scaling_probe(sizes: list[int], *, d_head: int = 64, device: str = "cpu", repeats: int = 9,
+                  seed: int = 0, clock: Callable[[], float] = time.perf_counter) -> ScalingResult:
+    """Measure building one head's causal pattern for each context length in ``sizes``.
+
+    Times are medians of ``repeats`` interleaved runs (``median_times``), on one CPU thread on a CPU.
+    """
     if not sizes or any(n < 1 for n in sizes):
         raise InputError("the scaling probe needs positive context lengths")
     dev = resolve_device(device)
     gen = torch.Generator().manual_seed(seed)
-    points = []
-    for n in sizes:
-        q = torch.randn(1, n, d_head, generator=gen).to(dev)   # [1, T, c]
-        k = torch.randn(1, n, d_head, generator=gen).to(dev)   # [1, T, c]
-        _build_pattern(q, k, d_head)                           # warm-up
-        times = []
-        for _ in range(repeats):
-            if dev.type == "cuda":
-                torch.cuda.synchronize(dev)
-                torch.cuda.reset_peak_memory_stats(dev)
-                base = torch.cuda.memory_allocated(dev)
-            start = time.perf_counter()
+    inputs = [(torch.randn(1, n, d_head, generator=gen).to(dev),      # q [1, T, c]
+               torch.randn(1, n, d_head, generator=gen).to(dev))      # k [1, T, c]
+              for n in sizes]
+
+    def task(q: torch.Tensor, k: torch.Tensor) -> Callable[[], object]:
+        def build() -> torch.Tensor:
             pattern = _build_pattern(q, k, d_head)
             if dev.type == "cuda":
                 torch.cuda.synchronize(dev)
-            times.append(time.perf_counter() - start)
+            return pattern
+        return build
+
+    tasks = [task(q, k) for q, k in inputs]
+    threads = torch.get_num_threads()
+    if dev.type == "cpu":
+        torch.set_num_threads(1)     # one thread: a shared machine's other work stalls a thread pool far more
+    try:
+        for build in tasks:
+            build()                                               # warm-up
+        seconds = median_times(tasks, repeats, clock)
+    finally:
+        torch.set_num_threads(threads)
+    points = []
+    for n, (q, k), median in zip(sizes, inputs, seconds):
         if dev.type == "cuda":
+            torch.cuda.synchronize(dev)
+            torch.cuda.reset_peak_memory_stats(dev)
+            base = torch.cuda.memory_allocated(dev)
+            _build_pattern(q, k, d_head)
+            torch.cuda.synchronize(dev)
             peak = torch.cuda.max_memory_allocated(dev) - base
         else:
             # scores, scaled, masked and the pattern each hold T² floats
-            peak = 4 * pattern.numel() * pattern.element_size()
-        points.append(ScalingPoint(n, statistics.median(times), int(peak), n * n))
-        del q, k, pattern
-    return ScalingResult(device_label(dev), d_head, tuple(points))
+            peak = 4 * n * n * torch.finfo(torch.float32).bits // 8
+        points.append(ScalingPoint(n, median, int(peak), n * n))
+    return ScalingResult(device_label(dev), d_head, tuple(points), repeats)
+
+
+def axis_ticks(high: float, count: int = 4) -> list[float]:
+    """0 and round steps (1, 2, 2.5 or 5 × 10ᵏ) up to ``high``: at most ``count`` + 1 tick values."""
+    if high <= 0:
+        return [0.0]
+    raw = high / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return [i * step for i in range(int(high / step + 1e-9) + 1)]
+
+
+# The default story, continued: a real paragraph for the long-context pattern (MiniLM reads up to 512 tokens)
+LONG_CONTEXT = (
+    "a fluffy blue creature roamed the verdant forest. it stopped at a clear stream and drank, and the cold "
+    "water tasted of moss and stone. above the trees a grey owl watched the creature with round yellow eyes. "
+    "the owl had seen many strange animals, but never one so blue. the creature looked up, blinked twice, and "
+    "waved a small fluffy paw. the owl said nothing. the sun went down behind the hills, the forest grew dark, "
+    "and the blue creature curled up under a fern to sleep. in the morning the owl was gone, but a single grey "
+    "feather lay beside the stream, and the creature kept it. it carried the feather through the forest for "
+    "many days, and whenever the wind blew, the feather shone like the owl's round yellow eyes."
+)
+
+
+def long_context_trace(text: str = LONG_CONTEXT, *, layer: int = 5, device: str = "cpu"):
+    """MiniLM's trace of a long paragraph with the causal mask applied to ``layer`` (every head)."""
+    from .trace import build_trace
+
+    return build_trace(text, model="minilm", layer=layer, causal=True, device=device)
+
+
+def full_cell_weight(pattern: np.ndarray, masked: np.ndarray, quantile: float = 0.99) -> float:
+    """The weight whose dot fills a cell: the ``quantile`` of the unmasked weights (area ∝ weight above it too).
+
+    In a long context most weights are small (a 159-token row averages 1/80), so a dot sized
+    against the largest weight, 1, would vanish; one constant for every dot keeps area ∝ weight.
+    """
+    return float(np.quantile(pattern[~masked], quantile))

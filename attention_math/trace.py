@@ -59,6 +59,14 @@ TENSOR_DOCS: dict[str, str] = {
     "source_embeddings": "[T_k, d] the translator: the source sentence's token + position, the encoder's input",
 }
 
+# What ``save()`` and ``attention-render trace`` write by default: the traced layer's per-token and
+# per-head tensors. On request (full=True, --all-tensors): the weights (w_*), the per-head products
+# of width d_model (values_up, delta_per_head: h × T × d, twelve times the rest) and every layer's
+# hidden states and patterns.
+SHOWN_TENSORS = ("token_embeddings", "positions", "input_embeddings", "embeddings", "q", "k", "v",
+                 "scores", "scaled", "masked", "pattern", "delta", "updated",
+                 "memory")   # the translator: the encoder output its keys and values come from
+
 
 @dataclass(frozen=True, eq=False)
 class AttentionTrace:
@@ -145,31 +153,47 @@ class AttentionTrace:
         return meta
 
     def to_json(self, names: list[str] | None = None) -> str:
-        """Strict JSON (JSON.parse reads it): −∞ is written as null, every other value is finite."""
+        """Strict JSON (JSON.parse reads it): −∞ is written as null, every other value is finite.
+        ``names``: the tensors to write (default: all of them)."""
         doc = self.metadata()
         doc["tensors"] = {name: _nested(self.tensors[name]) for name in (names or self.tensors)}
         return json.dumps(doc, allow_nan=False, ensure_ascii=False)
 
-    def to_npz_bytes(self) -> bytes:
+    def to_npz_bytes(self, names: list[str] | None = None) -> bytes:
         buffer = io.BytesIO()
         meta = np.frombuffer(json.dumps(self.metadata(), ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
-        np.savez(buffer, __meta__=meta, **dict(self.tensors))
+        np.savez(buffer, __meta__=meta, **{name: self.tensors[name] for name in (names or self.tensors)})
         return buffer.getvalue()
 
-    def save(self, path: str | Path) -> None:
-        """Write .json or .npz by the file's suffix."""
+    def shown_tensors(self) -> list[str]:
+        """The tensors a saved trace holds by default (see SHOWN_TENSORS), in the trace's order."""
+        return [name for name in self.tensors if name in SHOWN_TENSORS]
+
+    def save(self, path: str | Path, full: bool = False) -> Path:
+        """Write .json or .npz by the file's suffix (atomically). By default the tensors the scenes
+        show (SHOWN_TENSORS, under 1 MB for 14 tokens); ``full=True`` adds the weights, the per-head
+        d-wide products and every layer's hidden states and patterns."""
+        from .files import atomic_write_bytes
+
         path = Path(path)
+        names = None if full else self.shown_tensors()
         if path.suffix == ".json":
-            path.write_text(self.to_json(), encoding="utf-8")
+            data = self.to_json(names).encode("utf-8")
         elif path.suffix == ".npz":
-            path.write_bytes(self.to_npz_bytes())
+            data = self.to_npz_bytes(names)
         else:
             raise InputError(f"cannot save a trace as {path.suffix or 'a file without suffix'}: use .json or .npz")
+        return atomic_write_bytes(path, data)
 
 
 def _nested(array: np.ndarray) -> Any:
-    """Nested lists with −∞ as None (JSON null)."""
-    as_object = array.astype(object)
+    """Nested lists with −∞ as None (JSON null). A float32 is written with the fewest digits that
+    read back as the same float32 (0.1, not 0.10000000149011612): exact, and half the text."""
+    if array.dtype == np.float32:
+        shortest = np.fromiter((float(str(v)) for v in array.ravel()), dtype=np.float64, count=array.size)
+        as_object = shortest.reshape(array.shape).astype(object)
+    else:
+        as_object = array.astype(object)
     as_object[np.isneginf(array)] = None
     return as_object.tolist()
 

@@ -27,7 +27,9 @@ sys.path.insert(0, str(ROOT))
 TARGETS = {
     "scene_fps_ratio_1080p60": 0.5, "jobs2_speedup": 1.7, "cold_preview_ratio": 2.0,
     "rerender_seconds": 1.5, "minilm_load_seconds": 1.0, "minilm_trace_ms": 30.0, "peak_rss_mb_1080p60": 1536,
+    "gif_bytes_ratio": 3.0, "png_seconds_ratio": 0.3, "webm_seconds_ratio": 2.0,
 }
+FORMATS_VS_MP4 = ("gif", "png", "webm")      # each measured against an MP4 of the same scene, at 480p15
 SENTENCE_12 = "the quick brown fox jumps over the lazy dog today"   # 12 MiniLM tokens with [CLS] and [SEP]
 
 
@@ -45,12 +47,33 @@ def timed_with_cpu(cmd: list[str], **kwargs) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def measure_render(scene: str, width: int, height: int, fps: int, out: str) -> dict:
-    line = subprocess.run([PY, str(ROOT / "benchmarks" / "worker.py"), scene, str(width), str(height), str(fps), out],
-                          check=True, cwd=ROOT, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+def measure_render(scene: str, width: int, height: int, fps: int, out: str, fmt: str = "mp4") -> dict:
+    line = subprocess.run([PY, str(ROOT / "benchmarks" / "worker.py"), scene, str(width), str(height), str(fps), out,
+                           fmt], check=True, cwd=ROOT, capture_output=True, text=True).stdout.strip().splitlines()[-1]
     data = json.loads(line)
     data["fps"] = data["frames"] / data["seconds"]
     return data
+
+
+def format_timings(names: list[str], out: str) -> dict:
+    """Per scene at 480p15: an MP4, then a GIF, a PNG still and a WebM, each in a fresh process,
+    measured right after that scene's MP4 (so both see the same load on a shared machine)."""
+    rows = {}
+    for name in names:
+        mp4 = measure_render(name, 854, 480, 15, out)
+        row = {"mp4_seconds": mp4["seconds"], "mp4_bytes": mp4["bytes"]}
+        for fmt in FORMATS_VS_MP4:
+            r = measure_render(name, 854, 480, 15, out, fmt)
+            row[f"{fmt}_seconds"], row[f"{fmt}_bytes"] = r["seconds"], r["bytes"]
+        row["gif_bytes_ratio"] = row["gif_bytes"] / row["mp4_bytes"]
+        row["png_seconds_ratio"] = row["png_seconds"] / row["mp4_seconds"]
+        row["webm_seconds_ratio"] = row["webm_seconds"] / row["mp4_seconds"]
+        print(f"formats {name:24} mp4 {row['mp4_seconds']:6.1f} s {row['mp4_bytes'] / 1e6:6.2f} MB | "
+              f"gif {row['gif_bytes'] / 1e6:6.2f} MB ×{row['gif_bytes_ratio']:.2f} ({row['gif_seconds']:.1f} s) | "
+              f"png {row['png_seconds']:5.1f} s ×{row['png_seconds_ratio']:.2f} | "
+              f"webm {row['webm_seconds']:6.1f} s ×{row['webm_seconds_ratio']:.2f}", flush=True)
+        rows[name] = row
+    return rows
 
 
 def model_timings() -> dict:
@@ -82,12 +105,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="480p15 only, three scenes (a smoke run, no targets)")
     parser.add_argument("--scenes", default=None, help="comma-separated scenes (default: all but AttentionBlock)")
+    parser.add_argument("--formats", action="store_true",
+                        help="only the format rows: GIF size, PNG still time and WebM time against the MP4")
     args = parser.parse_args()
     from scenes import SCENES
 
     names = args.scenes.split(",") if args.scenes else [n for n in SCENES if n != "AttentionBlock"]
     if args.quick:
         names = names[:3]
+    if args.formats:
+        formats_only(names)
+        return
     qualities = {"480p15": (854, 480, 15)} if args.quick else {"480p15": (854, 480, 15), "1080p60": (1920, 1080, 60)}
     results: dict = {"machine": platform.node(), "python": platform.python_version(), "date": date.today().isoformat(),
                      "cpu_count": __import__("os").cpu_count(), "renders": {}, "targets": TARGETS}
@@ -103,7 +131,7 @@ def main() -> None:
                       f"{rows[name]['peak_rss_mb']:6.0f} MB", flush=True)
             results["renders"][quality] = rows
 
-        cli = [PY, str(ROOT / "render.py"), "render", "--force", "-q"]
+        cli = [PY, str(ROOT / "render.py"), "render", "--force", "--quiet"]
         if not args.quick:
             jobs, cpu = {}, {}
             for n in (1, 2):
@@ -128,12 +156,13 @@ def main() -> None:
             floor_seconds = frames / results["renders"]["480p15"]["Floor"]["fps"]
             cold[name] = {"seconds": seconds, "budget": 2 * (imports + floor_seconds),
                           "ratio": seconds / (imports + floor_seconds)}
-        rerender = statistics.median(timed([PY, str(ROOT / "render.py"), "render", names[0], "-q", "-o", str(preview)])
+        rerender = statistics.median(timed([PY, str(ROOT / "render.py"), "render", names[0], "--quiet", "-o", str(preview)])
                                      for _ in range(3))
         results["cold_preview"] = {"import_torch_manim_seconds": imports, "scenes": cold}
         results["rerender_seconds"] = rerender
         print(f"import torch, manim {imports:.2f} s; unchanged re-render {rerender:.2f} s", flush=True)
 
+        results["formats"] = format_timings(names, tmp)
     results["model"] = model_timings()
     results["scaling"] = {"cpu": scaling("cpu")}
     import torch
@@ -144,6 +173,24 @@ def main() -> None:
     path = ROOT / "benchmarks" / "results" / f"{results['machine']}-{results['date']}{'-quick' if args.quick else ''}.json"
     path.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {path.relative_to(ROOT)}")
+
+
+def formats_only(names: list[str]) -> None:
+    results: dict = {"machine": platform.node(), "python": platform.python_version(), "date": date.today().isoformat(),
+                     "cpu_count": __import__("os").cpu_count(), "targets": TARGETS}
+    with tempfile.TemporaryDirectory() as tmp:
+        results["formats"] = format_timings(names, tmp)
+    print_table(results)
+    path = ROOT / "benchmarks" / "results" / f"{results['machine']}-{results['date']}-formats.json"
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {path.relative_to(ROOT)}")
+
+
+def format_rows(results: dict, row) -> None:
+    for name, f in results.get("formats", {}).items():
+        row(f"480p15 {name} GIF ÷ MP4 size", f["gif_bytes_ratio"], "≤ 3", f["gif_bytes_ratio"] <= 3)
+        row(f"480p15 {name} PNG still ÷ MP4 time", f["png_seconds_ratio"], "≤ 0.3", f["png_seconds_ratio"] <= 0.3)
+        row(f"480p15 {name} WebM ÷ MP4 time", f["webm_seconds_ratio"], "≤ 2", f["webm_seconds_ratio"] <= 2)
 
 
 def print_table(results: dict) -> None:
@@ -157,7 +204,8 @@ def print_table(results: dict) -> None:
     def row(measure: str, value: float, target: str, met: bool | None, fmt: str = "{:.2f}") -> None:
         table.add_row(measure, fmt.format(value), target, "" if met is None else ("yes" if met else "NO"))
 
-    for quality, rows in results["renders"].items():
+    format_rows(results, row)
+    for quality, rows in results.get("renders", {}).items():
         floor = rows["Floor"]
         row(f"{quality} Floor fps", floor["fps"], "", None, "{:.1f}")
         for name, r in rows.items():
@@ -168,6 +216,9 @@ def print_table(results: dict) -> None:
                 row(f"{quality} {name} peak RSS MB", r["peak_rss_mb"], "≤ 1536", r["peak_rss_mb"] <= 1536, "{:.0f}")
             else:
                 row(f"{quality} {name} fps ÷ floor", r["ratio_to_floor"], "", None)
+    if "cold_preview" not in results:
+        Console().print(table)
+        return
     if "jobs" in results:
         row("--all --jobs 2 speed-up", results["jobs"]["speedup"], "≥ 1.7", results["jobs"]["speedup"] >= 1.7)
         for n in (1, 2):

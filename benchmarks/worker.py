@@ -1,6 +1,6 @@
 """One measured render in a fresh process; prints a JSON line (frames, seconds, peak RSS).
 
-    python benchmarks/worker.py SCENE WIDTH HEIGHT FPS OUTPUT_DIR
+    python benchmarks/worker.py SCENE WIDTH HEIGHT FPS OUTPUT_DIR [FORMAT]
 SCENE "Floor" is benchmarks/floor.py; the others go through scenes.output.rendering.render_scene.
 """
 
@@ -34,6 +34,7 @@ def render_floor(width: int, height: int, fps: int) -> int:
 
 def main() -> None:
     name, width, height, fps, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+    fmt = sys.argv[6] if len(sys.argv) > 6 else "mp4"
     import manim  # noqa: F401  (imports are not part of the render time)
     import torch  # noqa: F401
 
@@ -43,11 +44,14 @@ def main() -> None:
     else:
         from scenes.output.rendering import RenderRequest, render_scene
 
-        result = render_scene(RenderRequest(name, resolution=(width, height), fps=fps, output_dir=Path(out)), force=True)
+        result = render_scene(RenderRequest(name, resolution=(width, height), fps=fps, output_dir=Path(out), fmt=fmt),
+                              force=True)
         frames = result.frames
     seconds = time.perf_counter() - start
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"scene": name, "frames": frames, "seconds": seconds, "peak_rss_mb": peak_kib / 1024}))
+    size = result.path.stat().st_size if name != "Floor" else 0
+    print(json.dumps({"scene": name, "frames": frames, "seconds": seconds, "peak_rss_mb": peak_kib / 1024,
+                      "format": fmt, "bytes": size}))
 
 
 if __name__ == "__main__":

@@ -8,11 +8,12 @@ from scenes.attention_formula import AttentionFormula
 from scenes.causal_mask import CausalMask
 from scenes.multi_head_sum import MultiHeadSum
 from scenes.queries_and_keys import QueriesAndKeys
+from scenes.queries_meet_keys import QueriesMeetKeys
 from scenes.scaled_softmax import ScaledSoftmax
 from scenes.tokens_to_embeddings import TokensToEmbeddings
 from scenes.values_update_embeddings import ValuesUpdateEmbeddings
 
-CHAPTERS = (TokensToEmbeddings, QueriesAndKeys, ScaledSoftmax, CausalMask, ValuesUpdateEmbeddings,
+CHAPTERS = (TokensToEmbeddings, QueriesAndKeys, QueriesMeetKeys, ScaledSoftmax, CausalMask, ValuesUpdateEmbeddings,
             MultiHeadSum, AttentionFormula)
 
 

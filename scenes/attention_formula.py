@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, MathTex, ReplacementTransform, SurroundingRectangle, VGroup, Write
 
-from scenes.kit.base import AttentionScene
-from scenes.kit.mobjects import AttentionGrid, VectorColumn, format_number, label, short
+from scenes.kit.base import GridScene
+from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, VectorColumn, format_number, label, short
 
 # Fixed LaTeX only (no user text). Columns are tokens on screen, so the grid is KᵀQ and the
 # values multiply from the left: ΔE = V · softmax(KᵀQ / √d_k), the softmax down each column.
@@ -14,7 +14,7 @@ FORMULA = [r"\Delta E", "=", "V", r"\,\mathrm{softmax}\!\left(", r"\frac{", r"K^
 PART = {"delta": 0, "V": 2, "softmax": 3, "K": 5, "Q": 6, "sqrt": 8}
 
 
-class AttentionFormula(AttentionScene):
+class AttentionFormula(GridScene):
     description = "ΔE = V·softmax(KᵀQ/√d_k), each term highlighted with its real numbers."
 
     def construct(self) -> None:
@@ -45,9 +45,7 @@ class AttentionFormula(AttentionScene):
                       color=self.theme.query)
         self.show_term(formula, "sqrt", VGroup(scale), "every score is divided by the square root of the key size")
         self.beat("softmax")
-        grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme, width=6.5, height=3.6)
-        pattern = VGroup(grid, grid.dots(trace.on_screen("pattern", h), max_abs=1.0))
-        self.show_term(formula, "softmax", pattern,
+        self.show_term(formula, "softmax", self.pattern_picture(trace),
                        f"softmax down each column: the attention pattern (layer {trace.layer}, head {h})")
         self.beat("values")
         self.show_term(formula, "V", self.term_columns(trace.tokens, trace.values_up[h], self.theme.value_up),
@@ -60,14 +58,25 @@ class AttentionFormula(AttentionScene):
                        f"ΔE: the pattern-weighted sum of values, this head's change to “{trace.tokens[qi]}”")
         self.wait(1.5)
 
+    def pattern_picture(self, trace) -> VGroup:
+        """The attention pattern as the ``cells`` setting draws it (dots by default), the followed query's
+        column marked, and a causal trace's masked cells kept marked."""
+        grid = self.grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme, width=8.0, height=3.9)
+        masks = VGroup(*(grid.cell_fill(r, c, self.theme.masked, opacity=0.22) for r, c in grid.future_cells()))
+        if trace.causal:
+            self.record("mask_marks", masks, grid.future_cells())
+        band = self.mark_query_column(grid, trace)
+        cells = self.pattern_cells(grid, "pattern", trace.on_screen("pattern", self.head))
+        return VGroup(band, *([masks] if trace.causal else []), grid, cells)
+
     def term_columns(self, tokens, values, color) -> VGroup:
         """A short column per token (the first three entries), tokens underneath."""
         scale = float(abs(values[:, :3]).max()) or 1.0
         group = VGroup()
         for i, token in enumerate(tokens):
-            col = VectorColumn(values[i], self.theme, n_shown=3, decimals=self.settings.decimals, font_size=12,
+            col = VectorColumn(values[i], self.theme, n_shown=3, decimals=self.settings.decimals, font_size=MIN_TEXT_POINTS,
                                bracket_color=color, color_by_value=True, value_scale=scale, show_dimension=False)
-            group.add(VGroup(col, label(short(token), self.theme, 12, color=self.theme.muted).next_to(col, DOWN, buff=0.1)))
+            group.add(VGroup(col, label(short(token), self.theme, MIN_TEXT_POINTS, color=self.theme.muted).next_to(col, DOWN, buff=0.1)))
         group.arrange(RIGHT, buff=0.12, aligned_edge=UP)
         if group.width > 13:
             group.scale_to_fit_width(13)
@@ -77,8 +86,8 @@ class AttentionFormula(AttentionScene):
         """Box the term in the formula and show its numbers below, replacing the previous term's."""
         mark = SurroundingRectangle(formula[PART[part]], color=self.theme.query, buff=0.08)
         visual.next_to(formula, DOWN, buff=0.6)
+        self.caption(text)
         self.play(ReplacementTransform(self.mark, mark) if self.mark else FadeIn(mark),
                   FadeOut(self.current) if self.current else FadeIn(VGroup()), FadeIn(visual, shift=UP * 0.2))
         self.mark, self.current = mark, visual
-        self.caption(text)
         self.wait(1)

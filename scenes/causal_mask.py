@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup
+from manim import FadeIn, LaggedStart, VGroup
 
 from scenes.kit.base import GridScene
 
@@ -12,33 +12,43 @@ class CausalMask(GridScene):
 
     def construct(self) -> None:
         trace = self.trace(causal=True)
-        h, d = self.head, self.settings.decimals
-        masked = trace.on_screen("masked", h)      # [T_k, T_q]
+        h = self.head
+        scaled = trace.on_screen("scaled", h)      # [T_k, T_q]
+        masked = trace.on_screen("masked", h)
+        pattern = trace.on_screen("pattern", h)
 
         # --- scaled scores ----------------------------------------------------------------
         self.beat("scaled")
-        grid, numbers = self.show_grid(trace, trace.on_screen("scaled", h), "Causal masking")
         self.caption(f"scaled scores · {self.model_note(trace)} · keys as rows, queries as columns")
+        grid, numbers = self.show_grid(trace, scaled, "Causal masking", name="scaled")
 
         # --- the future is masked ---------------------------------------------------------
         self.beat("mask")
         self.caption("a key after its query (below the diagonal) would let a later word inform an earlier one")
-        future = [(r, c) for r in range(grid.n_rows) for c in range(grid.n_cols) if r > c]
-        shades = VGroup(*(grid.cell_fill(r, c, self.theme.masked) for r, c in future))
-        self.play(LaggedStart(*(FadeIn(s) for s in shades), lag_ratio=0.01, run_time=1))
-        masked_numbers = self.record("masked", grid.numbers(masked, d, color_scale=self.color_scale(masked)), masked)
-        self.play(ReplacementTransform(numbers, masked_numbers), run_time=1.2)
-        self.caption("those entries become −∞ …")
+        shades = VGroup(*(grid.cell_fill(r, c, self.theme.masked, opacity=0.22) for r, c in grid.future_cells()))
+        self.record("mask_marks", shades, grid.future_cells())
+        self.bring_to_back(self.query_band)
+        self.play(LaggedStart(*(FadeIn(s) for s in shades), lag_ratio=min(0.01, 1 / max(1, len(shades))), run_time=1))
+        self.bring_to_back(shades)
+        self.caption("those entries become −∞ …", run_time=0.4)
+        masked_cells = self.number_cells(grid, "masked", masked)
+        self.cross_fade(numbers, masked_cells)
 
         # --- softmax: −∞ becomes 0 --------------------------------------------------------
         self.beat("softmax")
-        pattern = trace.on_screen("pattern", h)
-        self.softmax_by_column(grid, masked_numbers, self.record("pattern", grid.numbers(pattern, d, color_scale=1.0), pattern))
-        self.caption("… so after the softmax they are exactly 0")
+        self.caption("… so after the softmax they are exactly 0: the red cells stay empty, marked as masked")
+        before = self.pattern_cells(grid, "masked_pattern", masked, max_abs=None)
+        if self.pattern_mode(grid) != "numbers" and self.numbers_fit(grid):
+            self.cross_fade(masked_cells, before, run_time=0.8)
+        else:
+            before = masked_cells
+        self.softmax_by_column(grid, before, self.pattern_cells(grid, "pattern", pattern), numbered=(masked, pattern))
 
         # --- columns still sum to one -----------------------------------------------------
         self.beat("why")
+        if trace.model == "tiny-gpt":
+            self.caption("each position predicts the next token from earlier ones only: all trained at once, in parallel")
+        else:
+            self.caption(f"{trace.model} is an encoder: masked here for illustration; a decoder is trained this way")
         self.show_column_sums(grid, trace)
-        self.play(FadeOut(shades), run_time=0.5)
-        self.caption("each position predicts the next token from earlier ones only: all trained at once, in parallel")
         self.wait(1.5)

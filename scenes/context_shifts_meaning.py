@@ -1,93 +1,185 @@
-"""Context shifts meaning: one word in three sentences, pulled apart layer by layer (measured)."""
+"""Context shifts meaning: one word in three sentences, moved layer by layer toward landmarks of its meanings."""
 
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, FadeOut, Line, ReplacementTransform, Rectangle,
-                   VGroup)
+from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, DashedLine, Dot, FadeIn, FadeOut, Line, Rectangle,
+                   ReplacementTransform, SurroundingRectangle, VGroup, config)
 
 from scenes.kit.base import AttentionScene
 from scenes.kit.mobjects import VectorColumn, format_number, label
 
 
 class ContextShiftsMeaning(AttentionScene):
-    description = "“mole” in three sentences: one embedding at first, hidden states moving apart layer by layer."
+    description = ("“mole” in three sentences: one state at first, moved layer by layer toward the "
+                   "reference “mole” of its own meaning (cosine, measured).")
     needs = ("meaning_shift",)
 
     def construct(self) -> None:
         shift = self.settings.meaning_shift()
-        colors = [self.theme.query, self.theme.key, self.theme.output, self.theme.value_down]
+        n = len(shift.sentences)
+        colors = [self.theme.query, self.theme.key, self.theme.output, self.theme.value_down][:n]
         n_layers = shift.states.shape[0]
+        decimals = max(self.settings.decimals, 3)   # the landmarks differ in the second decimal
+        word = shift.word
 
-        # --- the same embedding in every sentence -----------------------------------------
+        # --- the same start -----------------------------------------------------------------
         self.beat("same start")
-        self.title(f"Context shifts the meaning of “{shift.word}”")
-        sentences = VGroup(*(label(f"#{i + 1}  {s}", self.theme, 20, color=c)
+        self.title(f"Context shifts the meaning of “{word}”")
+        sentences = VGroup(*(label(f"#{i + 1}  {s}", self.theme, 18, color=c)
                              for i, (s, c) in enumerate(zip(shift.sentences, colors))))
-        sentences.arrange(DOWN, buff=0.25, aligned_edge=LEFT).to_edge(LEFT, buff=0.5).shift(UP * 1.2)
+        sentences.arrange(DOWN, buff=0.18, aligned_edge=LEFT)
+        sentences.next_to(self.title_mobject, DOWN, buff=0.35).to_edge(LEFT, buff=0.4)
         columns = VGroup(*(VectorColumn(e, self.theme, n_shown=4, decimals=self.settings.decimals, font_size=16,
                                         bracket_color=c) for e, c in zip(shift.token_embeddings, colors)))
-        columns.arrange(RIGHT, buff=0.5).next_to(sentences, DOWN, buff=0.5).align_to(sentences, LEFT)
+        columns.arrange(RIGHT, buff=0.5).next_to(sentences, DOWN, buff=0.4).align_to(sentences, LEFT)
         self.record("initial", VGroup(*(m for col in columns for m in col.get_entries())),
                     shift.token_embeddings[:, :4])
         self.play(FadeIn(sentences, shift=RIGHT * 0.2))
         self.play(FadeIn(columns))
-        self.caption(f"before any attention, “{shift.word}” has the same embedding in all three ({shift.model})")
+        same_state = bool(np.allclose(shift.states[0], shift.states[0][:1], atol=1e-6))
+        self.caption(f"“{word}” enters layer 0 with the same state in every sentence (same token, same position)"
+                     if same_state else f"“{word}” starts from the same token embedding in every sentence ({shift.model})")
         self.wait(1)
 
-        # --- the hidden states, layer by layer, in one PCA plane --------------------------
-        self.beat("layers")
-        plane = Rectangle(width=6.2, height=4.6, stroke_color=self.theme.muted, stroke_width=1)
-        plane.to_edge(RIGHT, buff=0.4).shift(DOWN * 0.3)
-        axes_note = label(f"PCA of all tokens' hidden states ({shift.explained[0]:.0%} + {shift.explained[1]:.0%} "
-                          "of the variance)", self.theme, 14, color=self.theme.muted).next_to(plane, UP, buff=0.1)
-        self.play(FadeOut(columns), Create(plane), FadeIn(axes_note))
-        place = self.plane_mapping(shift.projected, plane)
-        dots = VGroup(*(Dot(place(shift.projected[0, s]), radius=0.07, color=c) for s, c in enumerate(colors[:len(shift.sentences)])))
-        layer_name = label("embedding (layer 0 input)", self.theme, 18, color=self.theme.muted)
-        layer_name.next_to(plane, DOWN, buff=0.1)
-        table = self.similarity_table(shift, 0, colors).next_to(sentences, DOWN, buff=0.6).align_to(sentences, LEFT)
-        self.play(FadeIn(dots), FadeIn(layer_name), FadeIn(table))
-        self.caption("each dot is the word's hidden state; the table: cosine similarity of each pair")
-        for layer in range(1, n_layers):
-            trails = VGroup(*(Line(place(shift.projected[layer - 1, s]), place(shift.projected[layer, s]),
-                                   color=c, stroke_width=3) for s, c in enumerate(colors[:len(shift.sentences)])))
-            new_dots = VGroup(*(Dot(place(shift.projected[layer, s]), radius=0.07, color=c)
-                                for s, c in enumerate(colors[:len(shift.sentences)])))
-            new_name = label(f"after layer {layer}", self.theme, 18, color=self.theme.muted).move_to(layer_name)
-            new_table = self.similarity_table(shift, layer, colors).move_to(table, aligned_edge=LEFT)
-            self.play(Create(trails), ReplacementTransform(dots, new_dots), ReplacementTransform(layer_name, new_name),
-                      ReplacementTransform(table, new_table), run_time=0.9)
-            dots, layer_name, table = new_dots, new_name, new_table
+        # --- landmarks: the word where its meaning is plain --------------------------------------
+        self.beat("landmarks")
+        legend = self.meaning_legend(shift, colors).next_to(sentences, DOWN, buff=0.35).align_to(sentences, LEFT)
+        left_width = max(sentences.width, legend.width)
+        panel_width = min(config.frame_width - left_width - 1.3, 6.4)
+        top = self.title_mobject.get_bottom()[1] - 0.5
+        bottom = -config.frame_height / 2 + 1.05
+        panel = Rectangle(width=panel_width, height=top - bottom, stroke_color=self.theme.muted, stroke_width=1)
+        panel.to_edge(RIGHT, buff=0.35).set_y((top + bottom) / 2)
+        plane_note = label("plane through the landmarks (unit vectors): nearest = highest cosine",
+                           self.theme, 14, color=self.theme.muted)
+        plane_note.scale_to_fit_width(min(plane_note.width, panel.width)).next_to(panel, UP, buff=0.08)
+        place = self.plane_mapping(np.concatenate([shift.projected, shift.landmarks_projected], axis=1), panel)
+        rings = VGroup(*(self.landmark(place(shift.landmarks_projected[0, k]), shift.meanings[k], c, place(np.zeros(2)),
+                                       named=not self.coincide(shift.landmarks_projected[0]))
+                         for k, c in enumerate(colors)))
+        start = Circle(radius=0.2, stroke_color=self.theme.text, stroke_width=2).move_to(place(shift.projected[0, 0]))
+        start_name = label("layer 0: one point", self.theme, 14, color=self.theme.text).next_to(start, DOWN, buff=0.12)
+        dots = VGroup(*(Dot(place(shift.projected[0, s]), radius=0.08, color=c) for s, c in enumerate(colors)))
+        layer_name = label("layer 0 input (the embedding)", self.theme, 16, color=self.theme.muted)
+        layer_name.next_to(panel, DOWN, buff=0.1)
+        self.play(FadeOut(columns), FadeIn(legend, shift=RIGHT * 0.2))
+        self.play(Create(panel), FadeIn(plane_note), FadeIn(layer_name))
+        self.play(Create(start), FadeIn(start_name), FadeIn(dots), FadeIn(rings))
+        self.caption(f"landmarks: “{word}” in a reference sentence for each meaning, in the same model")
+        self.wait(1)
 
-        # --- apart ------------------------------------------------------------------------
-        self.beat("apart")
-        self.caption("attention moved each “" + shift.word + "” toward the meaning its context gives it")
+        # --- layer by layer: each word's cosine to each landmark ----------------------------------
+        self.beat("layers")
+        table = self.similarity_table(shift, 0, colors, decimals)
+        table.next_to(legend, DOWN, buff=0.4).align_to(sentences, LEFT)
+        self.play(FadeIn(table), FadeOut(start_name))
+        self.caption("the table: cosine of each sentence’s word to each landmark; the box marks the nearest")
+        trails = VGroup()
+        for layer in range(1, n_layers):
+            steps = VGroup(*(Line(place(shift.projected[layer - 1, s]), place(shift.projected[layer, s]),
+                                  color=c, stroke_width=4) for s, c in enumerate(colors)))
+            new_dots = VGroup(*(Dot(place(shift.projected[layer, s]), radius=0.08, color=c)
+                                for s, c in enumerate(colors)))
+            new_rings = VGroup(*(self.landmark(place(shift.landmarks_projected[layer, k]), shift.meanings[k], c,
+                                               place(np.zeros(2))) for k, c in enumerate(colors)))
+            new_name = label(f"after layer {layer}", self.theme, 16, color=self.theme.muted).move_to(layer_name)
+            new_table = self.similarity_table(shift, layer, colors, decimals).move_to(table, aligned_edge=LEFT)
+            self.bring_to_front(dots)
+            self.play(Create(steps), ReplacementTransform(dots, new_dots), ReplacementTransform(rings, new_rings),
+                      trails.animate.set_stroke(opacity=0.3), FadeOut(layer_name), FadeIn(new_name),
+                      FadeOut(table), FadeIn(new_table), run_time=0.9)
+            trails.add(*steps)
+            dots, rings, layer_name, table = new_dots, new_rings, new_name, new_table
+            self.wait(0.3)
+        self.record("final_dots", dots, shift.projected[-1])
+        self.record("final_landmarks", VGroup(*(r[0] for r in rings)), shift.landmarks_projected[-1])
+        self.drawn_positions = {"words": np.array([d.get_center()[:2] for d in dots]),
+                                "landmarks": np.array([r[0].get_center()[:2] for r in rings])}
+
+        # --- nearest -------------------------------------------------------------------------------
+        self.beat("nearest")
+        nearest = shift.nearest[-1]
+        links = VGroup(*(DashedLine(dots[s].get_center(), rings[int(k)][0].get_center(), color=colors[s],
+                                    stroke_width=2) for s, k in enumerate(nearest)))
+        self.play(Create(links), trails.animate.set_stroke(opacity=0.3))
+        self.caption(self.claim(shift))
+        self.record("claim", VGroup(self._caption), shift.own_meaning_nearest())
         self.wait(2)
 
-    def similarity_table(self, shift, layer: int, colors) -> VGroup:
-        """The pairwise cosine similarities at ``layer``, one line per pair, recorded for the tests."""
-        s = len(shift.sentences)
-        pairs = [(i, j) for i in range(s) for j in range(i + 1, s)]
-        rows, values = VGroup(), []
-        for i, j in pairs:
-            value = shift.cosine[layer, i, j]
-            a = label(f"#{i + 1}", self.theme, 18, color=colors[i])
-            b = label(f"#{j + 1}", self.theme, 18, color=colors[j])
-            rows.add(VGroup(label("cos(", self.theme, 18), a, label(",", self.theme, 18), b, label(") =", self.theme, 18),
-                            label(format_number(value, self.settings.decimals), self.theme, 18)).arrange(RIGHT, buff=0.06))
-            values.append(value)
-        rows.arrange(DOWN, buff=0.15, aligned_edge=LEFT)
-        self.record(f"cosine_{layer}", VGroup(*(row[-1] for row in rows)), values)
-        return rows
+    def claim(self, shift) -> str:
+        """The closing caption: what the final layer's numbers show, nothing more."""
+        own = shift.own_meaning_nearest()
+        low, high = float(shift.similarity[-1].min()), float(shift.similarity[-1].max())
+        if own.all():
+            return (f"each “{shift.word}” ends nearest the landmark of its own meaning "
+                    f"(all stay similar: cosine {low:.2f} to {high:.2f})")
+        wrong = ", ".join(f"#{s + 1} nearest {shift.meanings[int(k)]}" for s, k in enumerate(shift.nearest[-1])
+                          if k != s)
+        return f"not every “{shift.word}” ends nearest its own meaning: {wrong}"
+
+    def meaning_legend(self, shift, colors) -> VGroup:
+        """One line per landmark: a ring in its colour, its name, the reference sentence."""
+        rows = VGroup()
+        for meaning, reference, c in zip(shift.meanings, shift.references, colors):
+            ring = Circle(radius=0.09, stroke_color=c, stroke_width=3)
+            rows.add(VGroup(ring, label(f"{meaning}: {reference}", self.theme, 16, color=self.theme.text))
+                     .arrange(RIGHT, buff=0.15))
+        rows.arrange(DOWN, buff=0.14, aligned_edge=LEFT)
+        head = label("landmarks: the word in a reference sentence", self.theme, 16, color=self.theme.muted)
+        return VGroup(head, rows).arrange(DOWN, buff=0.14, aligned_edge=LEFT)
+
+    @staticmethod
+    def coincide(points: np.ndarray) -> bool:
+        """All at one point (layer 0: one state in every sentence): one label, not a pile of names."""
+        return bool(np.ptp(points, axis=0).max() < 1e-9)
+
+    def landmark(self, point: np.ndarray, meaning: str, color, centre: np.ndarray, named: bool = True) -> VGroup:
+        """A ring at the landmark and its name, placed outward from the plane's centre."""
+        ring = Circle(radius=0.16, stroke_color=color, stroke_width=3).move_to(point)
+        outward = point - centre
+        norm = float(np.linalg.norm(outward[:2]))
+        direction = outward / norm if norm > 1e-6 else UP
+        name = label(meaning, self.theme, 16, color=color)
+        name.move_to(point + direction * (0.3 + 0.5 * max(name.width, name.height)))
+        if not named:
+            name.set_opacity(0)
+        return VGroup(ring, name)
+
+    def similarity_table(self, shift, layer: int, colors, decimals: int) -> VGroup:
+        """cos(word in sentence s, landmark k) at ``layer``, the nearest boxed; recorded for the tests."""
+        header = VGroup(label(f"cos at layer {layer}" if layer else "cos, layer 0", self.theme, 16,
+                              color=self.theme.muted),
+                        *(label(m, self.theme, 16, color=c) for m, c in zip(shift.meanings, colors)))
+        rows, numbers, boxes = [header], VGroup(), VGroup()
+        for s, c in enumerate(colors):
+            cells = [label(f"#{s + 1}", self.theme, 18, color=c)]
+            for k in range(len(shift.meanings)):
+                cells.append(label(format_number(float(shift.similarity[layer, s, k]), decimals), self.theme, 18))
+            numbers.add(*cells[1:])
+            rows.append(VGroup(*cells))
+        widths = [max(r[i].width for r in rows) + 0.3 for i in range(len(header))]
+        for r, row in enumerate(rows):
+            x = 0.0
+            for i, cell in enumerate(row):
+                cell.move_to(RIGHT * (x + widths[i] / 2) + DOWN * 0.42 * r)
+                x += widths[i]
+        table = VGroup(*rows)
+        for s in range(len(colors)):
+            k = int(shift.nearest[layer, s])
+            if k < 0:
+                continue          # a tie (layer 0: one state for all): no nearest landmark to mark
+            boxes.add(SurroundingRectangle(rows[s + 1][k + 1], color=colors[k], buff=0.05, stroke_width=2))
+        self.record(f"similarity_{layer}", numbers, shift.similarity[layer].flatten())
+        return VGroup(table, boxes)
 
     @staticmethod
     def plane_mapping(points: np.ndarray, frame: Rectangle):
-        """Map PCA coordinates to the frame, fitted to the word's points (the same scale on both axes)."""
+        """Map plane coordinates into the frame, fitted to every point of every layer (one scale, both axes)."""
         flat = points.reshape(-1, 2)
         low, high = flat.min(axis=0), flat.max(axis=0)
         centre = (low + high) / 2
-        scale = 0.85 * min(frame.width / max(high[0] - low[0], 1e-9), frame.height / max(high[1] - low[1], 1e-9))
+        scale = 0.72 * min(frame.width / max(high[0] - low[0], 1e-9), frame.height / max(high[1] - low[1], 1e-9))
         origin = frame.get_center()
 
         def place(point: np.ndarray) -> np.ndarray:

@@ -112,6 +112,8 @@ class CrossAttention(GridScene):
         highlight = grid.column_highlight(q, self.theme.query)
         self.play(Create(highlight), run_time=0.6)
         everything = VGroup(grid, dots, self.sums_row, highlight)
+        if getattr(self, "query_band", None) is not None:
+            everything.add(self.query_band)     # the followed query's band moves with its column
         if self.title_mobject is not None:
             self.play(FadeOut(self.title_mobject), run_time=0.4)
         self.play(everything.animate.scale(GRID_SCALE).to_edge(LEFT, buff=0.3).set_y(0.3), run_time=1)

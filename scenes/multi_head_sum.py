@@ -1,18 +1,24 @@
-"""Many heads: each its own pattern and its own ΔE for the same token; the proposals add up; the value-ups staple into W_O."""
+"""Many heads: a stack of patterns spread into panels, each head's ΔE⁽ʰ⁾ added into E⃗, and the
+value-ups stapled into W_O at their real shapes."""
 
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, Rectangle, ReplacementTransform,
-                   SurroundingRectangle, VGroup)
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Brace, FadeIn, FadeOut, LaggedStart, Rectangle, ReplacementTransform,
+                   SurroundingRectangle, VGroup, config)
 
 from scenes.kit.base import AttentionScene
 from scenes.kit.mobjects import AttentionGrid, VectorColumn, label, short
 
 SHOWN_HEADS = 4
+ENTRIES = 4           # entries of each vector shown, then ⋮
+PANEL_W, PANEL_H = 2.4, 3.0
+LABEL_SIZE = 16       # ≥ 12 px capitals and digits at 720p
+DEPTH = np.array([0.35, 0.28, 0.0])   # the offset from one head to the next in the stack
 
 
 class MultiHeadSum(AttentionScene):
-    description = "Several heads, each its own real pattern and ΔE for one token; the ΔE add up; W_O staples the value-ups."
+    description = "A stack of heads spread into panels, each its own pattern and ΔE⁽ʰ⁾ added into E⃗; W_O staples the value-ups."
 
     def construct(self) -> None:
         trace = self.trace()
@@ -20,65 +26,145 @@ class MultiHeadSum(AttentionScene):
         qi = self.settings.query_index(trace)
         query = short(trace.tokens[qi])
         heads = [(self.head + i) % trace.n_heads for i in range(min(SHOWN_HEADS, trace.n_heads))]
-
-        # --- several heads, several patterns ----------------------------------------------
-        self.beat("heads")
-        self.title(f"{trace.n_heads} heads in layer {trace.layer}, each with its own pattern")
-        panels = VGroup()
-        for h in heads:
-            grid = AttentionGrid([""] * len(trace.key_tokens), [""] * len(trace.tokens), self.theme, width=2.4, height=2.4)
-            grid.remove(grid.query_labels, grid.key_labels)
-            dots = grid.dots(trace.on_screen("pattern", h), max_abs=1.0)
-            mark = grid.column_highlight(qi, self.theme.query)
-            name = label(f"head {h}", self.theme, 18, color=self.theme.muted).next_to(grid, UP, buff=0.12)
-            panels.add(VGroup(grid, dots, mark, name))
-        panels.arrange(RIGHT, buff=0.7).next_to(self.title_mobject, DOWN, buff=0.3)
-        self.play(LaggedStart(*(FadeIn(p) for p in panels), lag_ratio=0.2))
         more = trace.n_heads - len(heads)
-        self.caption(f"the column of “{query}” in {len(heads)} of the {trace.n_heads} heads"
-                     + (f" ({more} more not shown)" if more else "") + f" · {trace.description}")
+        self.shown_heads = heads
 
-        # --- each head proposes a ΔE ------------------------------------------------------
+        # --- the heads, stacked in depth ----------------------------------------------------
+        self.beat("stack of heads")
+        self.title(f"{trace.n_heads} heads in layer {trace.layer}, each with its own pattern")
+        panels = VGroup(*(self.mh_panel(trace, h, qi) for h in heads))
+        self.record("patterns", VGroup(*(dot for p in panels for dot in p.dots)),
+                    np.stack([trace.on_screen("pattern", h) for h in heads]))
+        stack = VGroup(*(p.body.copy() for p in panels))
+        for depth, layer in enumerate(stack):
+            layer.move_to(DEPTH * depth + DOWN * 0.3 + LEFT * 0.5)
+            if depth:
+                layer.fade(0.4)
+        self.play(LaggedStart(*(FadeIn(layer) for layer in reversed(stack)), lag_ratio=0.25))
+        self.caption(f"{len(heads)} of the {trace.n_heads} heads" + (f" ({more} more not shown)" if more else "")
+                     + f", stacked: each reads the same sentence with its own W_Q, W_K · {trace.description}")
+        self.wait(0.5)
+
+        # --- spread into panels with token labels -------------------------------------------
+        self.beat("panels")
+        row = VGroup(*(p.body for p in panels)).arrange(RIGHT, buff=0.45)
+        keys = self.mh_key_labels(trace, panels[0].grid)
+        VGroup(keys, row).next_to(self.title_mobject, DOWN, buff=0.25).set_x(0)
+        if VGroup(keys, row).width > config.frame_width - 0.6:
+            VGroup(keys, row).scale_to_fit_width(config.frame_width - 0.6).set_x(0)
+        for p in panels:
+            p.query_label.next_to(p.grid.cell_center(0, qi) + UP * p.grid.cell_h / 2, UP, buff=0.1)
+        self.panels = panels
+        self.play(*(ReplacementTransform(layer, p.body) for layer, p in zip(stack, panels)), run_time=1.2)
+        self.play(FadeIn(keys), *(FadeIn(p.query_label) for p in panels))
+        self.caption(f"the column of “{query}” in each: which words each head lets it look at")
+
+        # --- each head proposes a ΔE⁽ʰ⁾ ----------------------------------------------------
         self.beat("proposals")
-        scale = float(abs(trace.delta_per_head[:, qi, :4]).max()) or 1.0
+        scale = float(abs(trace.delta_per_head[heads][:, qi, :ENTRIES]).max()) or 1.0
         proposals = VGroup(*(
-            VectorColumn(trace.delta_per_head[h, qi], self.theme, n_shown=4, decimals=d, font_size=14,
-                         bracket_color=self.theme.delta, color_by_value=True, value_scale=scale,
-                         show_dimension=False).next_to(panel, DOWN, buff=0.3)
-            for h, panel in zip(heads, panels)))
-        pluses = VGroup(*(label("+", self.theme, 26).move_to((a.get_right() + b.get_left()) / 2)
-                          for a, b in zip(proposals[:-1], proposals[1:])))
-        self.play(LaggedStart(*(FadeIn(p, shift=DOWN * 0.2) for p in proposals), lag_ratio=0.2), FadeIn(pluses))
-        self.caption(f"each head proposes its own change ΔE⁽ʰ⁾ to “{query}”")
+            VectorColumn(trace.delta_per_head[h, qi], self.theme, n_shown=ENTRIES, decimals=d, font_size=LABEL_SIZE,
+                         bracket_color=self.theme.delta, color_by_value=True, value_scale=scale, show_dimension=False)
+            for h in heads))
+        names = VGroup(*(label(f"ΔE⁽{h}⁾", self.theme, 20, color=self.theme.delta) for h in heads))
+        for column, name, p in zip(proposals, names, panels):
+            column.next_to(p.body, DOWN, buff=0.35).center_entries_on(p.grid.get_x())
+            name.next_to(column, LEFT, buff=0.15)
+        self.record("proposals", VGroup(*(m for c in proposals for m in c.get_entries())),
+                    np.stack([trace.delta_per_head[h, qi, :ENTRIES] for h in heads]))
+        self.play(LaggedStart(*(FadeIn(VGroup(c, n), shift=DOWN * 0.2) for c, n in zip(proposals, names)), lag_ratio=0.2))
+        self.caption(f"each head proposes its own change ΔE⁽ʰ⁾ to the embedding of “{query}”")
+        self.wait(0.5)
 
-        # --- the proposals add up ---------------------------------------------------------
-        self.beat("sum")
-        total = VectorColumn(trace.delta[qi], self.theme, n_shown=4, decimals=d, font_size=14,
-                             bracket_color=self.theme.delta, show_dimension=True)
-        equals = label(f"+ … =" if more else "=", self.theme, 24)
-        VGroup(equals, total).arrange(RIGHT, buff=0.3).next_to(proposals, RIGHT, buff=0.3)
-        if total.get_right()[0] > 7:
-            VGroup(panels, proposals, pluses).shift(LEFT * (total.get_right()[0] - 6.8))
-            VGroup(equals, total).shift(LEFT * (total.get_right()[0] - 6.8))
-        self.play(FadeIn(equals), ReplacementTransform(proposals.copy(), total), run_time=1.2)
-        self.play(FadeIn(SurroundingRectangle(total, color=self.theme.delta)))
-        self.caption(f"ΔE = the sum over all {trace.n_heads} heads (plus the output bias), added to E")
+        # --- added into E⃗ -------------------------------------------------------------------
+        self.beat("added into E")
+        e = VectorColumn(trace.embeddings[qi], self.theme, n_shown=ENTRIES, decimals=d, font_size=LABEL_SIZE,
+                         bracket_color=self.theme.embedding, show_dimension=False)
+        e_name = label(f"E⃗ {query}", self.theme, 20, color=self.theme.embedding)
+        updated = VectorColumn(trace.updated[qi], self.theme, n_shown=ENTRIES, decimals=d, font_size=LABEL_SIZE,
+                               bracket_color=self.theme.updated, show_dimension=True)
+        u_name = label("E⃗′", self.theme, 20, color=self.theme.updated)
+        moved = VGroup(*(c.copy() for c in proposals))
+        signs = VGroup(*(label("+", self.theme, 28) for _ in heads))
+        rest = label(f"+ {more} more heads + b_O =" if more else "+ b_O =", self.theme, 20)
+        line = VGroup(e, *[m for pair in zip(signs, moved) for m in pair], rest, updated).arrange(RIGHT, buff=0.2)
+        line.next_to(proposals, DOWN, buff=0.5)
+        if line.width > config.frame_width - 0.6:
+            line.scale_to_fit_width(config.frame_width - 0.6)
+        line.set_x(0)
+        self.sum_line = line
+        self.record("sum", VGroup(*e.get_entries(), *updated.get_entries()),
+                    np.concatenate([trace.embeddings[qi, :ENTRIES], trace.updated[qi, :ENTRIES]]))
+        self.play(FadeOut(VGroup(*(p.body for p in panels), keys, *(p.query_label for p in panels))),
+                  VGroup(proposals, names).animate.next_to(self.title_mobject, DOWN, buff=0.4), run_time=0.8)
+        line.next_to(VGroup(proposals, names), DOWN, buff=0.6).set_x(0)
+        e_name.next_to(e, DOWN, buff=0.12)
+        u_name.next_to(updated, DOWN, buff=0.12)
+        self.play(FadeIn(e), FadeIn(e_name))
+        for c, sign, m in zip(proposals, signs, moved):
+            self.play(ReplacementTransform(c.copy(), m), FadeIn(sign), run_time=0.6)
+        self.play(FadeIn(rest), FadeIn(updated), FadeIn(u_name))
+        self.play(FadeIn(SurroundingRectangle(updated, color=self.theme.updated)))
+        self.caption(f"E⃗′ = E⃗ + the proposals of all {trace.n_heads} heads + the output bias (the layer's real sum)")
         self.wait(1)
-        self.play(*(FadeOut(m) for m in self.mobjects if m is not self._caption))
+        self.play(*(FadeOut(m) for m in self.mobjects if m is not self._caption and m is not self.title_mobject))
 
         # --- value-ups stapled into one output matrix ------------------------------------
         self.beat("output matrix")
-        width = min(0.5, 10.0 / trace.n_heads)
-        ups = VGroup(*(Rectangle(width=width, height=3.0, color=self.theme.value_up, fill_opacity=0.3)
-                       for _ in range(trace.n_heads))).arrange(RIGHT, buff=0.25)
-        names = VGroup(*(label(f"{h}", self.theme, 14, color=self.theme.muted).next_to(r, DOWN, buff=0.1)
-                         for h, r in zip(range(trace.n_heads), ups)))
-        self.play(LaggedStart(*(FadeIn(u) for u in ups), lag_ratio=0.05), FadeIn(names))
-        self.caption(f"the value-up matrix of each head, {trace.d_model} × {trace.d_head}")
-        stapled = ups.copy().arrange(RIGHT, buff=0).set_color(self.theme.output).set_fill(opacity=0.35)
+        unit = 4.0 / trace.d_model                                   # one scale: real shapes
+        ups = VGroup(*(Rectangle(width=trace.d_head * unit, height=trace.d_model * unit, stroke_color=self.theme.value_up,
+                                 stroke_width=2, fill_color=self.theme.value_up, fill_opacity=0.3)
+                       for _ in range(trace.n_heads)))
+        ups.arrange(RIGHT, buff=max(0.12, min(0.3, 6.0 / trace.n_heads - trace.d_head * unit)))
+        ups.next_to(self.title_mobject, DOWN, buff=0.9).set_x(0)
+        indices = VGroup(*(label(f"{h}", self.theme, LABEL_SIZE, color=self.theme.muted).next_to(r, DOWN, buff=0.1)
+                           for h, r in zip(range(trace.n_heads), ups)))
+        tall = Brace(ups[0], LEFT, color=self.theme.muted)
+        tall_label = label(f"{trace.d_model}", self.theme, LABEL_SIZE, color=self.theme.muted).next_to(tall, LEFT, buff=0.08)
+        wide = Brace(ups[0], UP, color=self.theme.muted)
+        wide_label = label(f"{trace.d_head}", self.theme, LABEL_SIZE, color=self.theme.muted).next_to(wide, UP, buff=0.06)
+        self.ups = ups
+        self.record("value_up_shapes", VGroup(tall_label, wide_label), [trace.w_v_up.shape[2], trace.w_v_up.shape[1]])
+        self.play(LaggedStart(*(FadeIn(u) for u in ups), lag_ratio=0.05), FadeIn(indices),
+                  FadeIn(VGroup(tall, tall_label, wide, wide_label)))
+        self.caption(f"the value-up matrix of each head: {trace.d_model} × {trace.d_head}, drawn to scale")
+        stapled = ups.copy().arrange(RIGHT, buff=0).move_to(ups).set_color(self.theme.output).set_fill(opacity=0.35)
+        stapled.set_stroke(width=1)
+        self.stapled = stapled
+        w_o_brace = Brace(stapled, UP, color=self.theme.muted)
+        w_o_width = label(f"{trace.n_heads} × {trace.d_head} = {trace.n_heads * trace.d_head}", self.theme, LABEL_SIZE,
+                          color=self.theme.muted).next_to(w_o_brace, UP, buff=0.06)
         w_o = label(f"W_O: {trace.d_model} × {trace.n_heads * trace.d_head}", self.theme, 24,
-                    color=self.theme.output).next_to(stapled, UP, buff=0.3)
-        self.play(ReplacementTransform(ups, stapled), FadeOut(names), run_time=1.2)
-        self.play(FadeIn(w_o))
+                    color=self.theme.output).next_to(stapled, DOWN, buff=0.5)
+        new_indices = VGroup(*(i.copy().next_to(r, DOWN, buff=0.1) for i, r in zip(indices, stapled)))
+        self.play(ReplacementTransform(ups, stapled), ReplacementTransform(indices, new_indices),
+                  FadeOut(VGroup(wide, wide_label)), tall.animate.next_to(stapled, LEFT),
+                  tall_label.animate.next_to(stapled, LEFT, buff=0.45), run_time=1.2)
+        self.play(FadeIn(w_o_brace), FadeIn(w_o_width), FadeIn(w_o))
         self.caption("stapled side by side they are the one output matrix W_O of the layer")
         self.wait(1.5)
+
+    # --- helpers (prefixed: AttentionBlock inherits every chapter's helpers) ----------------
+    def mh_panel(self, trace, h: int, qi: int) -> VGroup:
+        """One head's pattern as dots (area ∝ weight), the followed column outlined, its index above."""
+        grid = AttentionGrid([""] * len(trace.key_tokens), [""] * len(trace.tokens), self.theme,
+                             width=PANEL_W, height=PANEL_H)
+        grid.remove(grid.query_labels, grid.key_labels)
+        dots = grid.dots(trace.on_screen("pattern", h), max_abs=1.0)
+        mark = grid.column_highlight(qi, self.theme.query)
+        name = label(f"head {h}", self.theme, 18, color=self.theme.text)
+        name.next_to(grid.frame, UP, buff=0.12).align_to(grid.frame, RIGHT)
+        back = Rectangle(width=grid.frame.width, height=grid.frame.height, stroke_width=0,
+                         fill_color=self.theme.background, fill_opacity=1).move_to(grid.frame)
+        body = VGroup(back, grid, dots, mark, name)
+        query_label = label(short(trace.tokens[qi]), self.theme, LABEL_SIZE, color=self.theme.query)
+        panel = VGroup(body, query_label)
+        panel.body, panel.grid, panel.dots, panel.query_label, panel.name = body, grid, dots, query_label, name
+        return panel
+
+    def mh_key_labels(self, trace, grid: AttentionGrid) -> VGroup:
+        """The keys' words, one per row, to the left of the first panel."""
+        words = VGroup(*(label(short(t), self.theme, LABEL_SIZE, color=self.theme.key) for t in trace.key_tokens))
+        for r, word in enumerate(words):
+            word.next_to(grid.cell_center(r, 0) + LEFT * grid.cell_w / 2, LEFT, buff=0.12)
+        return words

@@ -1,46 +1,102 @@
-"""How many parameters attention takes: GPT-3's tally, line by line, from the parameter counter."""
+"""How many parameters attention takes: the matrices as blocks with braces, the value map factored,
+then the tally per head → per layer → all layers, every figure from the parameter counter."""
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, GrowFromEdge, Rectangle, VGroup
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Brace, Cross, FadeIn, FadeOut, GrowFromEdge, Rectangle,
+                   ReplacementTransform, VGroup, config)
 
+from attention_math.params import value_map_counts
 from scenes.kit.base import AttentionScene
-from scenes.kit.mobjects import approx, grouped, label
+from scenes.kit.mobjects import MONO, approx, cached_text, grouped, label
+
+THINNEST = 0.06      # a block side drawn thinner than this (frame units) would vanish: drawn at this, and said so
+FIGURE_SIZE = 30     # the tally's figures: monospaced, right-aligned on their last digit
 
 
 class ParameterCount(AttentionScene):
-    description = "GPT-3's attention parameters from the counter: 1.6M per matrix, 6.3M per head, ~58B of 175B."
+    description = "GPT-3's attention parameters from the counter: the matrices as blocks, the value map factored, ~58B of 175B."
     needs = ("parameter_count",)
 
     def construct(self) -> None:
         count = self.settings.parameter_count()
         cfg = count.config
-        steps = [
-            (f"one matrix, W_q: d_model × d_head = {grouped(cfg.d_model)} × {grouped(cfg.d_head)}", count.per_matrix),
-            ("× 4 matrices per head: W_q, W_k, value-down, value-up", count.per_head),
-            (f"× {cfg.n_heads} heads per block", count.per_block_attention),
-            (f"× {cfg.n_layers} blocks", count.attention_total),
-        ]
+        values = value_map_counts(cfg.d_model, cfg.d_head)
 
-        # --- the tally, one multiplication per line: a head, then heads and blocks ---------
-        self.beat("one head")
+        # --- W_Q and W_K as blocks: d_head rows of d_model numbers ---------------------------
+        self.beat("query and key matrices")
         self.title(f"Attention's parameters in {cfg.name}")
-        table = VGroup(*(self.row(text, value) for text, value in steps),
-                       self.row(f"all of {cfg.name}", count.total)).arrange(DOWN, buff=0.35, aligned_edge=RIGHT)
-        table[-1].shift(DOWN * 0.2)
-        table.next_to(self.title_mobject, DOWN, buff=0.45).set_x(0)
-        if table.width > 13:
-            table.scale_to_fit_width(13)
+        unit = 10.0 / cfg.d_model                      # frame units per row or column, one scale for both blocks
+        w_q = self.pc_block(cfg.d_head, cfg.d_model, unit, self.theme.query, "W_Q")
+        w_k = self.pc_block(cfg.d_head, cfg.d_model, unit, self.theme.key, "W_K")
+        blocks = VGroup(w_q, w_k).arrange(DOWN, buff=0.9).next_to(self.title_mobject, DOWN, buff=0.5)
+        self.blocks = {"W_Q": w_q, "W_K": w_k}
+        self.record("block_sizes", VGroup(w_q.cols_label, w_q.rows_label), [cfg.d_model, cfg.d_head])
+        each = label(f"{grouped(cfg.d_head)} × {grouped(cfg.d_model)} = {grouped(count.per_matrix)} each",
+                     self.theme, 24, color=self.theme.text).next_to(blocks, DOWN, buff=0.5)
+        self.play(FadeIn(w_q))
+        self.caption(f"W_Q maps a {grouped(cfg.d_model)}-number embedding to a {grouped(cfg.d_head)}-number query: "
+                     f"{grouped(cfg.d_head)} rows of {grouped(cfg.d_model)}" + self.pc_scale_note(w_q))
+        self.play(FadeIn(w_k))
+        self.play(FadeIn(each))
+        self.caption("W_K the same size, for the keys")
+        self.wait(1)
+
+        # --- the value map: d_model², crossed out, factored into down and up -----------------
+        self.beat("value map factored")
+        self.play(FadeOut(VGroup(blocks, each)))
+        side = 3.6 / cfg.d_model                        # one scale for the full map and its two factors
+        full = self.pc_block(cfg.d_model, cfg.d_model, side, self.theme.value_down, "value map")
+        full.move_to(LEFT * 3.4 + DOWN * 0.3)
+        full_count = label(f"{grouped(values.full)}", self.theme, 24).next_to(full, DOWN, buff=0.25)
+        self.play(FadeIn(full), FadeIn(full_count))
+        self.caption(f"a full value map would be {grouped(cfg.d_model)} × {grouped(cfg.d_model)}: "
+                     f"{approx(values.full)} numbers per head")
+        cross = Cross(full.rect, stroke_color=self.theme.negative, stroke_width=6)
+        self.play(FadeIn(cross))
+        up = self.pc_block(cfg.d_model, cfg.d_head, side, self.theme.value_up, "value-up")
+        down = self.pc_block(cfg.d_head, cfg.d_model, side, self.theme.value_down, "value-down")
+        times = label("·", self.theme, 36)
+        factored = VGroup(up, times, down).arrange(RIGHT, buff=0.35).move_to(RIGHT * 3.4 + DOWN * 0.3)
+        down.align_to(up.rect, UP)
+        times.set_y(up.rect.get_y())
+        arrow = Arrow(full.get_right(), factored.get_left(), buff=0.3, color=self.theme.muted)
+        counts = label(f"{grouped(values.up)} + {grouped(values.down)} = {grouped(values.factored)}", self.theme, 24)
+        counts.next_to(factored, DOWN, buff=0.35).set_x(factored.get_x())
+        self.blocks.update({"value map": full, "value-up": up, "value-down": down})
+        self.record("value_counts", VGroup(full_count, counts), [values.full, values.factored])
+        self.play(FadeIn(arrow), FadeIn(up), FadeIn(times), FadeIn(down))
+        self.play(FadeIn(counts))
+        self.caption(f"factored into value-down ({grouped(cfg.d_head)} × {grouped(cfg.d_model)}) and value-up "
+                     f"({grouped(cfg.d_model)} × {grouped(cfg.d_head)}): low rank, {values.full // values.factored}× fewer"
+                     + self.pc_scale_note(up))
+        self.wait(1.5)
+
+        # --- the tally: a head, a layer, all layers --------------------------------------------
+        self.beat("per head")
+        self.play(FadeOut(VGroup(full, full_count, cross, arrow, factored, counts)))
+        steps = [
+            (f"one matrix: {grouped(cfg.d_head)} × {grouped(cfg.d_model)}", count.per_matrix),
+            ("one head: W_Q, W_K, value-down, value-up (× 4)", count.per_head),
+            (f"one layer: × {cfg.n_heads} heads", count.per_block_attention),
+            (f"all layers: × {cfg.n_layers}", count.attention_total),
+        ]
+        table = self.pc_table(steps + [(f"all of {cfg.name}", count.total)])
+        table.next_to(self.title_mobject, DOWN, buff=0.5).set_x(0)
         rows, total = table[:-1], table[-1]
+        self.tally_rows = table
         self.record("tally", VGroup(*(row[1] for row in rows)), [value for _, value in steps])
-        for i, row in enumerate(rows):
+        captions = ["W_Q, W_K, value-down and value-up: the four matrices of one head", "every head of a layer has its own four",
+                    "and every layer has its own heads"]
+        self.play(FadeIn(rows[0], shift=UP * 0.15), run_time=0.6)
+        self.caption(f"one matrix, d_head × d_model: {grouped(cfg.d_head)} × {grouped(cfg.d_model)}")
+        for i, row in enumerate(rows[1:]):
+            if i == 1:
+                self.beat("per layer")
             if i == 2:
-                self.beat("heads and blocks")
+                self.beat("all layers")
             self.play(FadeIn(row, shift=UP * 0.15), run_time=0.8)
-            self.caption(["each matrix maps a 12,288-dimensional embedding to a 128-dimensional query space",
-                          "queries, keys, and the value map factored into down and up",
-                          "every head has its own four matrices",
-                          "and every block has its own heads"][i] if cfg.d_model == 12288 else steps[i][0])
+            self.caption(captions[i])
 
         # --- against the whole model --------------------------------------------------------
         self.beat("share")
@@ -48,21 +104,54 @@ class ParameterCount(AttentionScene):
         bar = Rectangle(width=11, height=0.35, stroke_color=self.theme.muted, fill_opacity=0)
         part = Rectangle(width=11 * count.attention_fraction, height=0.35, stroke_width=0,
                          fill_color=self.theme.query, fill_opacity=0.8)
-        bar.next_to(total, DOWN, buff=0.45).set_x(0)
+        bar.next_to(table, DOWN, buff=0.45).set_x(0)
         part.align_to(bar, LEFT).align_to(bar, UP)
         share = label(f"attention: {count.attention_fraction:.0%} of all parameters", self.theme, 20,
                       color=self.theme.query).next_to(bar, DOWN, buff=0.15)
         self.play(FadeIn(total, shift=UP * 0.15))
         self.play(FadeIn(bar), GrowFromEdge(part, LEFT), FadeIn(share))
         self.caption(f"about {approx(count.attention_total)} of {approx(count.total)} parameters are attention weights; "
-                     "the rest: embeddings, MLPs, layer norms")
+                     "the rest: embeddings, MLPs, layer norms, biases")
         self.wait(2)
 
-    def row(self, text: str, value: int) -> VGroup:
-        """'description   1,572,864 ≈ 1.6M', the number right-aligned."""
-        words = label(text, self.theme, 20, color=self.theme.muted)
-        figure = label(grouped(value), self.theme, 24)
-        rough = label(f"≈ {approx(value)}", self.theme, 20, color=self.theme.query)
-        figure.next_to(words, RIGHT, buff=0.4)
-        rough.next_to(figure, RIGHT, buff=0.25)
-        return VGroup(words, figure, rough)
+    def pc_block(self, rows: int, cols: int, unit: float, color, name: str) -> VGroup:
+        """A matrix as a block ``cols`` wide and ``rows`` tall at ``unit`` per entry, braces counting both."""
+        width, height = cols * unit, rows * unit
+        rect = Rectangle(width=max(width, THINNEST), height=max(height, THINNEST), stroke_color=color,
+                         stroke_width=2, fill_color=color, fill_opacity=0.35)
+        top = Brace(rect, UP, buff=0.08, color=self.theme.muted)
+        cols_label = label(grouped(cols), self.theme, 20, color=self.theme.muted).next_to(top, UP, buff=0.06)
+        side = Brace(rect, LEFT, buff=0.08, color=self.theme.muted)
+        rows_label = label(grouped(rows), self.theme, 20, color=self.theme.muted).next_to(side, LEFT, buff=0.08)
+        name_label = label(name, self.theme, 22, color=color)
+        if rect.height > 0.6 and rect.width > name_label.width + 0.3:
+            name_label.move_to(rect)
+        else:
+            name_label.next_to(rect, DOWN, buff=0.15)
+        block = VGroup(rect, top, cols_label, side, rows_label, name_label)
+        block.rect, block.cols_label, block.rows_label = rect, cols_label, rows_label
+        block.to_scale = width >= THINNEST and height >= THINNEST
+        return block
+
+    @staticmethod
+    def pc_scale_note(block: VGroup) -> str:
+        return "" if block.to_scale else " (the thin side drawn thicker, to be seen)"
+
+    def pc_table(self, steps: list[tuple[str, int]]) -> VGroup:
+        """Words on the left; figures in a monospaced font, right-aligned on their last digit; '≈ 6.3M' after."""
+        rows = VGroup()
+        for text, value in steps:
+            words = label(text, self.theme, 24, color=self.theme.muted)
+            figure = cached_text(grouped(value), MONO, FIGURE_SIZE, self.theme.text)
+            rough = label(f"≈ {approx(value)}", self.theme, 24, color=self.theme.query)
+            rows.add(VGroup(words, figure, rough))
+        words_width = max(r[0].width for r in rows)
+        figure_width = max(r[1].width for r in rows)
+        for i, (words, figure, rough) in enumerate(rows):
+            y = -i * 0.8 - (0.3 if i == len(rows) - 1 else 0)
+            words.move_to([0, y, 0], aligned_edge=LEFT)
+            figure.move_to([words_width + 0.5 + figure_width, y, 0], aligned_edge=RIGHT)
+            rough.move_to([words_width + figure_width + 0.8, y, 0], aligned_edge=LEFT)
+        if rows.width > config.frame_width - 0.8:
+            rows.scale_to_fit_width(config.frame_width - 0.8)
+        return rows

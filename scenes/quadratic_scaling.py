@@ -1,36 +1,67 @@
-"""The pattern is T × T: its size, and the measured cost of building it, grow with the square of T."""
+"""The pattern is T × T: its area, a real long pattern, and the measured cost of building it grow with T²."""
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Axes, Create, DashedVMobject, Dot, FadeIn, FadeOut, Square, VGroup, VMobject
+import math
 
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, DashedVMobject, Dot, FadeIn, FadeOut, Polygon, Square,
+                   VGroup, VMobject, config)
+
+from attention_math.scaling import axis_ticks, full_cell_weight
 from scenes.kit.base import AttentionScene
-from scenes.kit.mobjects import grouped, label
+from scenes.kit.mobjects import grouped, label, short
 
-GRID_SIZES = (2, 4, 8, 16)   # the small patterns drawn cell by cell
+GRID_SIZES = (2, 4, 8, 16)   # the small patterns drawn cell by cell, at one cell size
+STAGES = (16, 32, 64, 128)   # the long pattern zooms out through these context lengths, then to all of it
+KAPPA = 0.5523               # a cubic Bézier's handle for a quarter circle
+
+
+def dot_cloud(centres: np.ndarray, radii: np.ndarray, color) -> VMobject:
+    """Many filled circles as ONE VMobject (a subpath each): thousands of dots, one mobject to draw."""
+    quarter = np.array([[1, 0], [1, KAPPA], [KAPPA, 1], [0, 1]])              # [4, 2] one quarter, unit circle
+    turns = [np.array([[c, -s], [s, c]]) for c, s in ((1, 0), (0, 1), (-1, 0), (0, -1))]
+    circle = np.concatenate([quarter @ r.T for r in turns])                     # [16, 2]
+    points = centres[:, None, :2] + radii[:, None, None] * circle[None]        # [n, 16, 2]
+    cloud = VMobject(fill_color=color, fill_opacity=1, stroke_width=0)
+    flat = points.reshape(-1, 2)
+    cloud.set_points(np.column_stack([flat, np.zeros(len(flat))]) if len(flat) else np.zeros((0, 3)))
+    return cloud
 
 
 class QuadraticScaling(AttentionScene):
-    description = "T tokens make T² pattern cells: measured time and memory of the pattern against an n² curve."
+    description = ("T tokens make T² pattern cells: grids at one cell size, a real 159-token masked pattern, "
+                   "and the measured time and memory against c·T².")
+    needs = ("scaling", "long_context")
 
     def construct(self) -> None:
-        result = self.settings.scaling()
+        result = self.settings.scaling()           # measured before anything is drawn (needs)
         points = {p.n: p for p in result.points}
         measured = [p for p in result.points if p.n not in GRID_SIZES]
 
-        # --- T tokens, T² cells -----------------------------------------------------------
+        # --- T tokens, T² cells: one cell size, so the area shows it -------------------------
         self.beat("cells")
         self.title("The attention pattern grows with the square of the context")
-        grids = VGroup(*(self.cells(n) for n in GRID_SIZES)).arrange(RIGHT, buff=0.6, aligned_edge=DOWN)
-        grids.scale_to_fit_width(min(grids.width, 12)).move_to(DOWN * 0.2)
-        names = VGroup(*(label(f"T = {n}: {grouped(points[n].cells)} cells", self.theme, 18, color=self.theme.muted)
-                         .next_to(g, DOWN, buff=0.2) for n, g in zip(GRID_SIZES, grids)))
+        top = self.title_mobject.get_bottom()[1] - 0.4
+        usable_h = top - (-config.frame_height / 2 + 1.2)
+        cell = min(usable_h / GRID_SIZES[-1], (config.frame_width - 3.5) / sum(GRID_SIZES))
+        grids = VGroup(*(self.cells(n, cell) for n in GRID_SIZES)).arrange(RIGHT, buff=0.75, aligned_edge=DOWN)
+        grids.move_to(UP * ((top + (-config.frame_height / 2 + 1.2)) / 2 + 0.1))
+        names = VGroup(*(label(f"T = {n}: {grouped(points[n].cells)} cells", self.theme, 16, color=self.theme.muted)
+                         .next_to(g, DOWN, buff=0.15) for n, g in zip(GRID_SIZES, grids)))
+        times = VGroup(*(label("×4", self.theme, 18, color=self.theme.query).move_to(
+            (a.get_right() + b.get_left()) / 2).set_y(a.get_center()[1]) for a, b in zip(grids, grids[1:])))
         self.record("cells", VGroup(*names), [points[n].cells for n in GRID_SIZES])
-        for g, name in zip(grids, names):
-            self.play(FadeIn(g), FadeIn(name), run_time=0.6)
-        self.caption("every query meets every key: double the context, four times the pattern")
+        self.grids = grids
+        for i, (g, name) in enumerate(zip(grids, names)):
+            self.play(FadeIn(g), FadeIn(name), *([FadeIn(times[i - 1])] if i else []), run_time=0.6)
+        self.caption("every query meets every key: double the context, four times the area")
         self.wait(1)
-        self.play(FadeOut(grids), FadeOut(names))
+
+        # --- a real long context, zooming out ----------------------------------------------
+        self.beat("long context")
+        self.long_context(grids[-1], cell)
+        self.play(*(FadeOut(m) for m in self.mobjects if m not in (self.title_mobject, self._caption)))
 
         # --- measured time, then memory ---------------------------------------------------
         ns = [p.n for p in measured]
@@ -40,39 +71,125 @@ class QuadraticScaling(AttentionScene):
         memory_plot = self.plot(ns, [p.peak_bytes / 2**20 for p in measured],
                                 [v / 2**20 for v in result.quadratic_reference("peak_bytes")[-len(measured):]],
                                 "memory (MiB)", self.theme.key)
-        plots = VGroup(time_plot, memory_plot).arrange(RIGHT, buff=0.8).next_to(self.title_mobject, DOWN, buff=0.5)
+        plots = VGroup(time_plot, memory_plot).arrange(RIGHT, buff=0.9).next_to(self.title_mobject, DOWN, buff=0.45)
         self.record("seconds", VGroup(*time_plot.dots), [p.seconds for p in measured])
         self.record("bytes", VGroup(*memory_plot.dots), [p.peak_bytes for p in measured])
+        self.plots = plots
         for plot, beat in zip(plots, ("time", "memory")):
             self.beat(beat)
             self.play(Create(plot.axes), FadeIn(plot.names), run_time=0.8)
             self.play(FadeIn(plot.dots, lag_ratio=0.2), Create(plot.curve), run_time=1.2)
+            if beat == "time":
+                self.caption(f"measured before drawing: each time the median of {result.repeats} runs"
+                             + (" on one CPU thread" if result.device == "CPU" else f" on {result.device}"))
         last = measured[-1]
-        self.caption(f"measured on {result.device}: T = {grouped(last.n)} takes {last.seconds * 1e3:.1f} ms and "
-                     f"{last.peak_bytes / 2**20:.0f} MiB; dashed: c·T²")
+        self.caption(f"{result.device}: T = {grouped(last.n)} takes {last.seconds * 1e3:.1f} ms and "
+                     f"{last.peak_bytes / 2**20:.0f} MiB; dashed: c·T² through the last point")
         self.wait(2)
 
-    def cells(self, n: int) -> VGroup:
-        """An n × n grid of small squares (drawn at the same total size for every n)."""
-        side = 1.8 / n
+    # --- the long context ------------------------------------------------------------------
+    def long_context(self, start_grid: VGroup, cell: float) -> None:
+        """The real paragraph's masked pattern, dots by AREA, zooming out as the context grows."""
+        trace = self.settings.long_context()
+        head = self.head if (self.settings.model or "minilm") == "minilm" else 6
+        weights = trace.on_screen("pattern", head)                      # [T_k, T_q]: rows keys, columns queries
+        masked = ~np.isfinite(trace.on_screen("masked", head))          # [T_k, T_q]: a later key, −∞ then 0
+        t = len(trace.tokens)
+        self.full_weight = full_cell_weight(weights, masked)             # a dot of this weight fills its cell
+        stages = [s for s in STAGES if s < t] + [t]
+        side = STAGES[0] * cell                                         # the pattern's size on screen, every stage
+        corner = np.array([-config.frame_width / 2 + 1.0, start_grid.get_top()[1], 0.0])
+        frame = Square(side, stroke_color=self.theme.muted, stroke_width=1.5)
+        frame.move_to(corner, aligned_edge=UP + LEFT)
+        queries = label("queries →", self.theme, 16, color=self.theme.query).next_to(frame, UP, buff=0.1)
+        queries.align_to(frame, LEFT)
+        keys = label("keys ↓", self.theme, 16, color=self.theme.key).rotate(-math.pi / 2).next_to(frame, LEFT, buff=0.1)
+        keys.align_to(frame, UP)
+
+        others = [m for m in self.mobjects if m not in (self.title_mobject, self._caption, start_grid)]
+        self.play(*(FadeOut(m) for m in others), start_grid.animate.move_to(frame))
+        self.play(FadeOut(start_grid), FadeIn(frame), FadeIn(queries), FadeIn(keys))
+        note = VGroup(label(f"a real paragraph of {t} tokens", self.theme, 18),
+                      label(f"MiniLM, layer {trace.layer}, head {head}", self.theme, 16, color=self.theme.muted),
+                      label("causal mask: a later key is −∞, then 0", self.theme, 16, color=self.theme.masked),
+                      label("dot area ∝ attention weight;", self.theme, 16, color=self.theme.positive),
+                      label(f"a weight of {self.full_weight:.2f} fills a cell", self.theme, 16,
+                            color=self.theme.positive))
+        note.arrange(DOWN, buff=0.15, aligned_edge=LEFT).next_to(frame, RIGHT, buff=0.8).align_to(frame, UP)
+        self.play(FadeIn(note))
+
+        content = VGroup()                       # everything inside the frame; scaled about its corner to zoom
+        self.long_dots: list[VMobject] = []
+        mask_shape, counter, shown = None, None, 0
+        for stage in stages:
+            if shown:                            # zoom out: the same frame now holds `stage` tokens
+                factor = shown / stage
+                self.play(content.animate.scale(factor, about_point=corner), run_time=1.2)
+            size = side / stage                  # one cell at this stage
+            new = self.dots_between(weights, masked, shown, stage, corner, size)
+            new_mask = self.mask_polygon(stage, corner, size)
+            new_counter = VGroup(label(f"T = {stage}: {grouped(stage * stage)} cells", self.theme, 20,
+                                       color=self.theme.text),
+                                 label(f"up to “{short(trace.tokens[stage - 1])}”", self.theme, 16,
+                                       color=self.theme.muted)).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+            new_counter.next_to(note, DOWN, buff=0.6).align_to(note, LEFT)
+            animations = [FadeIn(new), FadeIn(new_mask)]
+            if mask_shape is not None:
+                animations.append(FadeOut(mask_shape))
+                content.remove(mask_shape)
+            animations += [FadeOut(counter), FadeIn(new_counter)] if counter is not None else [FadeIn(new_counter)]
+            self.play(*animations, run_time=0.8)
+            content.add(new_mask, new)
+            self.long_dots.append(new)
+            mask_shape, counter, shown = new_mask, new_counter, stage
+            self.wait(0.4)
+        self.long_pattern = {"corner": np.asarray(corner), "cell": side / t, "weights": weights, "masked": masked,
+                             "mask": mask_shape, "full_radius": 0.45 * side / t, "full_weight": self.full_weight}
+        self.record("long_counter", VGroup(counter[0]), [t * t])
+        self.caption(f"{t} tokens: {grouped(t * t)} cells, {grouped(int((~masked).sum()))} of them unmasked")
+        self.wait(1.5)
+
+    def dots_between(self, weights: np.ndarray, masked: np.ndarray, low: int, high: int, corner: np.ndarray,
+                     size: float) -> VMobject:
+        """The dots of the cells a context of ``high`` tokens adds to ``low``: area ∝ weight, none where masked."""
+        rows, cols = np.nonzero(~masked[:high, :high])
+        new = (rows >= low) | (cols >= low)
+        rows, cols = rows[new], cols[new]
+        centres = np.column_stack([corner[0] + (cols + 0.5) * size, corner[1] - (rows + 0.5) * size])
+        radii = 0.45 * size * np.sqrt(weights[rows, cols] / self.full_weight)
+        return dot_cloud(centres, radii, self.theme.positive)
+
+    def mask_polygon(self, n: int, corner: np.ndarray, size: float) -> Polygon:
+        """The masked cells (key after query: below the diagonal) as one staircase, kept marked after the 0s."""
+        steps = [(0, 1)] + [p for k in range(1, n) for p in ((k, k), (k, k + 1))] + [(0, n)]
+        vertices = [corner + RIGHT * x * size + DOWN * y * size for x, y in steps]
+        return Polygon(*vertices, stroke_width=0, fill_color=self.theme.masked, fill_opacity=0.18)
+
+    # --- pieces -------------------------------------------------------------------------------
+    def cells(self, n: int, side: float) -> VGroup:
+        """An n × n grid of squares of side ``side`` (the same for every n, so the area is n²·side²)."""
         squares = VGroup(*(Square(side, stroke_width=1, stroke_color=self.theme.muted,
                                   fill_color=self.theme.query, fill_opacity=0.25) for _ in range(n * n)))
         return squares.arrange_in_grid(n, n, buff=0)
 
     def plot(self, xs: list[int], ys: list[float], reference: list[float], name: str, color) -> VGroup:
-        """Measured points and the c·T² reference on plain axes; tick labels are Text (no LaTeX)."""
+        """Measured points and the c·T² reference; round ticks labelled on both axes (Text, no LaTeX)."""
         top = max(max(ys), max(reference)) * 1.1
-        axes = Axes(x_range=[0, xs[-1] * 1.05, xs[-1] / 4], y_range=[0, top, top / 4], x_length=5.5, y_length=3.6,
-                    tips=False, axis_config={"color": self.theme.muted, "include_ticks": True})
-        ticks = VGroup(*(label(grouped(x), self.theme, 14, color=self.theme.muted).next_to(axes.c2p(x, 0), DOWN, buff=0.1)
-                         for x in xs[::2]))
-        x_name = label("context length T", self.theme, 16, color=self.theme.muted).next_to(ticks, DOWN, buff=0.1)
-        y_name = label(name, self.theme, 16, color=color).next_to(axes, UP, buff=0.1).align_to(axes, LEFT)
-        top_tick = label(f"{top:.3g}", self.theme, 14, color=self.theme.muted).next_to(axes.c2p(0, top), LEFT, buff=0.1)
+        x_ticks, y_ticks = axis_ticks(xs[-1] * 1.05), axis_ticks(top)
+        axes = Axes(x_range=[0, xs[-1] * 1.05, x_ticks[1]], y_range=[0, top, y_ticks[1]], x_length=5.4,
+                    y_length=3.9, tips=False, axis_config={"color": self.theme.muted, "include_ticks": True})
+        x_labels = VGroup(*(label(grouped(int(x)), self.theme, 14, color=self.theme.muted)
+                            .next_to(axes.c2p(x, 0), DOWN, buff=0.12) for x in x_ticks))
+        y_labels = VGroup(*(label(f"{y:g}", self.theme, 14, color=self.theme.muted)
+                            .next_to(axes.c2p(0, y), LEFT, buff=0.12) for y in y_ticks))
+        x_name = label("context length T (tokens)", self.theme, 16, color=self.theme.muted)
+        x_name.next_to(x_labels, DOWN, buff=0.12)
+        y_name = label(name, self.theme, 16, color=color).next_to(axes, UP, buff=0.15).align_to(y_labels, LEFT)
         dots = VGroup(*(Dot(axes.c2p(x, y), radius=0.06, color=color) for x, y in zip(xs, ys)))
         curve = VMobject(stroke_color=self.theme.text, stroke_width=2, stroke_opacity=0.8)
         curve.set_points_smoothly([axes.c2p(x, y) for x, y in zip(xs, reference)])
         dashed = DashedVMobject(curve, num_dashes=30)
-        group = VGroup(axes, ticks, x_name, y_name, top_tick, dots, dashed)
-        group.axes, group.names, group.dots, group.curve = axes, VGroup(ticks, x_name, y_name, top_tick), dots, dashed
+        group = VGroup(axes, x_labels, y_labels, x_name, y_name, dots, dashed)
+        group.axes, group.names, group.dots, group.curve = axes, VGroup(x_labels, y_labels, x_name, y_name), dots, dashed
+        group.x_labels, group.y_labels = x_labels, y_labels
         return group

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup, config
 
 from scenes.kit.base import GridScene
-from scenes.kit.mobjects import TokenBoxes, VectorColumn, label
+from scenes.kit.mobjects import MIN_TEXT_POINTS, TokenBoxes, VectorColumn, label
+
+ROW_NAMES = ("E", "Q = W_q·E", "K = W_k·E")
+RIGHT_ROOM = 0.75       # the last column's brace and its dimension
 
 
 class QueriesAndKeys(GridScene):
@@ -14,61 +17,74 @@ class QueriesAndKeys(GridScene):
     def construct(self) -> None:
         trace = self.trace()
         h, d = self.head, self.settings.decimals
-        n = len(trace.tokens)
 
         # --- embeddings of the traced layer -----------------------------------------------
         self.beat("embeddings")
-        tokens = TokenBoxes(trace.tokens, self.theme, font_size=20, max_width=12.2,
-                            min_box_width=0.7).to_edge(UP, buff=0.25)
-        tokens.shift(RIGHT * 0.6)
-        self.play(FadeIn(tokens))
-        e_cols = self.projected_columns(trace.embeddings, tokens, self.theme.embedding, buff=0.2)
-        row_e = label("E", self.theme, 24, color=self.theme.embedding).next_to(e_cols, LEFT, buff=0.3).to_edge(LEFT, buff=0.3)
-        self.play(FadeIn(row_e), LaggedStart(*(FadeIn(c) for c in e_cols), lag_ratio=0.05))
         self.caption(f"each token's embedding E entering layer {trace.layer}: {trace.d_model} numbers")
+        names = [label(n, self.theme, 20, color=c) for n, c in
+                 zip(ROW_NAMES, (self.theme.embedding, self.theme.query, self.theme.key))]
+        left = -config.frame_width / 2 + 0.3 + max(n.width for n in names) + 0.3
+        right = config.frame_width / 2 - 0.25 - RIGHT_ROOM
+        probe = self.qk_column(trace.embeddings[0], self.theme.embedding, False, 1.0)
+        tokens = TokenBoxes(trace.tokens, self.theme, font_size=20, max_width=10 ** 6, min_box_width=probe.width + 0.04)
+        e_cols = self.projected_columns(trace.embeddings, tokens, self.theme.embedding, buff=0.2)
+        self.fit = min(1.0, (right - left) / tokens.width)     # one scale for the boxes and every column
+        VGroup(tokens, e_cols).scale(self.fit, about_point=tokens.get_corner(UP + LEFT))
+        VGroup(tokens, e_cols).shift(RIGHT * (left - tokens.get_left()[0]) + UP * (3.8 - tokens.get_top()[1]))
+        row_e = names[0].set_y(e_cols.get_center()[1]).set_x(-config.frame_width / 2 + 0.3 + names[0].width / 2)
+        self.play(FadeIn(tokens))
+        self.play(FadeIn(row_e), LaggedStart(*(FadeIn(c) for c in e_cols), lag_ratio=0.05))
 
         # --- queries: W_q · E -------------------------------------------------------------
         self.beat("queries")
-        q_cols, row_q = self.project(trace.q[h], e_cols, e_cols, row_e, "Q = W_q·E", self.theme.query)
         self.caption(f"W_q ({trace.d_head} × {trace.d_model}) takes each E into a smaller space: the query, {trace.d_head} numbers")
+        q_cols, row_q = self.project(trace.q[h], e_cols, e_cols, row_e, names[1], self.theme.query)
 
         # --- keys: W_k · E ----------------------------------------------------------------
         self.beat("keys")
-        k_cols, row_k = self.project(trace.k[h], e_cols, q_cols, row_e, "K = W_k·E", self.theme.key)
         self.caption(f"W_k ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")
+        k_cols, row_k = self.project(trace.k[h], e_cols, q_cols, row_e, names[2], self.theme.key)
+        self.wait(1)
 
         # --- the grid of dot products -----------------------------------------------------
         self.beat("grid")
-        self.play(FadeOut(VGroup(tokens, e_cols, q_cols, k_cols, row_e, row_q, row_k)))
-        if self._caption is not None:
-            self.play(FadeOut(self._caption), run_time=0.3)
-            self._caption = None
+        self.play(FadeOut(VGroup(tokens, e_cols, q_cols, k_cols, row_e, row_q, row_k)), FadeOut(self._caption))
+        self._caption = None
         scores = trace.on_screen("scores", h)      # [T_k, T_q]
-        grid, numbers = self.show_grid(trace, scores, "Every key against every query: K·Q",
-                                       query_prefix="", key_prefix="")
-        dots = self.record("score_dots", grid.dots(scores), scores)
-        self.play(ReplacementTransform(numbers, dots), run_time=1.2)
-        self.caption("each dot's area follows the score's size; blue positive, red negative")
+        grid = self.place_grid(trace, "Every key against every query: K·Q")
+        band = self.mark_query_column(grid, trace)
+        self.caption("each cell is the dot product of key j (its row) and query i (its column)")
+        symbols = self.record("symbols", grid.symbols(self.theme.key, self.theme.query),
+                              [(r + 1, c + 1) for r in range(grid.n_rows) for c in range(grid.n_cols)])
+        self.play(FadeIn(grid.lines), FadeIn(grid.query_labels), FadeIn(grid.key_labels), FadeIn(band),
+                  LaggedStart(*(FadeIn(s) for s in symbols), lag_ratio=min(0.01, 2 / len(symbols))), run_time=1.5)
         self.wait(1)
-        numbers = self.record("scores", grid.numbers(scores, d, color_scale=self.color_scale(scores)), scores)
-        self.play(ReplacementTransform(dots, numbers), run_time=1.2)
+        self.caption("each dot's area follows the score's size: blue positive, red negative")
+        dots = self.record("score_dots", grid.dots(scores), scores)
+        self.cross_fade(symbols, dots)
+        self.wait(1)
         self.caption(f"the scores, to {d} decimals: large where a key answers a query")
+        numbers = self.record("scores", grid.numbers(scores, d, color_scale=self.color_scale(scores)), scores)
+        self.cross_fade(dots, numbers)
         self.wait(1.5)
 
-    def project(self, values, sources: VGroup, above: VGroup, row_e, name: str, color) -> tuple[VGroup, VGroup]:
+    def project(self, values, sources: VGroup, above: VGroup, row_e, row, color) -> tuple[VGroup, VGroup]:
         """Each E column turns into its projection (Q or K), drawn in a new row under ``above``."""
-        cols = self.projected_columns(values, above, color, buff=0.3)
-        row = label(name, self.theme, 20, color=color).next_to(cols, LEFT, buff=0.2).align_to(row_e, LEFT)
+        cols = self.projected_columns(values, above, color, buff=0.3 * self.fit, scale=self.fit)
+        row.set_y(cols.get_center()[1]).align_to(row_e, LEFT)
         self.play(FadeIn(row), LaggedStart(*(ReplacementTransform(e.copy(), c) for e, c in zip(sources, cols)),
                                            lag_ratio=0.05, run_time=1.5))
         return cols, row
 
-    def projected_columns(self, values, above: VGroup, color, buff: float) -> VGroup:
+    def qk_column(self, values, color, last: bool, value_scale: float) -> VectorColumn:
+        """One token's vector: its first three numbers (at the size floor), ⋮, and on the last one the real size."""
+        return VectorColumn(values, self.theme, n_shown=3, decimals=self.settings.decimals, font_size=MIN_TEXT_POINTS,
+                            bracket_color=color, color_by_value=True, value_scale=value_scale, show_dimension=last)
+
+    def projected_columns(self, values, above: VGroup, color, buff: float, scale: float = 1.0) -> VGroup:
         """One short vector column per token, under the matching mobject of ``above``."""
         cols = VGroup()
         for i, item in enumerate(above):
-            col = VectorColumn(values[i], self.theme, n_shown=3, decimals=self.settings.decimals, font_size=12,
-                               bracket_color=color, color_by_value=True, value_scale=self.color_scale(values),
-                               show_dimension=(i == len(above) - 1))
+            col = self.qk_column(values[i], color, i == len(above) - 1, self.color_scale(values)).scale(scale)
             cols.add(col.next_to(item, DOWN, buff=buff).center_entries_on(item.get_center()[0]))
         return cols

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, FadeOut, ReplacementTransform, Write
+from manim import DOWN, FadeOut, MathTex, VGroup, Write
 
 from scenes.kit.base import GridScene
-from scenes.kit.mobjects import format_number, label
+from scenes.kit.mobjects import AttentionGrid, format_number, label
 
 
 class ScaledSoftmax(GridScene):
@@ -13,34 +13,52 @@ class ScaledSoftmax(GridScene):
 
     def construct(self) -> None:
         trace = self.trace()
-        h, d = self.head, self.settings.decimals
-        scaled = trace.on_screen("scaled", h)      # [T_k, T_q]
+        h = self.head
+        scores = trace.on_screen("scores", h)      # [T_k, T_q]
+        scaled = trace.on_screen("scaled", h)
         pattern = trace.on_screen("pattern", h)
 
         # --- the grid of dot products -----------------------------------------------------
         self.beat("scores")
-        grid, numbers = self.show_grid(trace, trace.on_screen("scores", h), "Scores, scaled, then softmax")
-        self.record("scores", numbers, trace.on_screen("scores", h))
         self.caption(f"K·Q for every key (row) and query (column) · {self.model_note(trace)}")
+        grid, numbers = self.show_grid(trace, scores, "Scores, scaled, then softmax", name="scores")
 
         # --- divide by √d_head ------------------------------------------------------------
         self.beat("scale")
-        divisor = label(f"÷ √{trace.d_head} ≈ {format_number(trace.scale_factor)}", self.theme, 24,
-                        color=self.theme.query)
-        divisor.next_to(grid.key_labels, DOWN, buff=0.35).align_to(grid.key_labels, LEFT).shift(LEFT * 0.3)
-        self.play(Write(divisor))
-        scaled_numbers = self.record("scaled", grid.numbers(scaled, d, color_scale=self.color_scale(scaled)), scaled)
-        self.play(ReplacementTransform(numbers, scaled_numbers), run_time=1.2)
-        self.caption(f"every score divided by √d_head = √{trace.d_head}, which keeps the softmax soft")
-        self.play(FadeOut(divisor), run_time=0.4)
+        self.caption(f"every score divided by √d_k = √{trace.d_head}, which keeps the softmax soft")
+        fraction = self.scale_fraction(trace, grid)
+        self.play(Write(fraction), run_time=1)
+        scaled_cells = self.number_cells(grid, "scaled", scaled)
+        self.cross_fade(numbers, scaled_cells)
+        self.wait(0.5)
 
         # --- softmax down each column -----------------------------------------------------
         self.beat("softmax")
-        self.caption("softmax down each column: the weights are positive and sum to 1")
-        self.softmax_by_column(grid, scaled_numbers, self.record("pattern", grid.numbers(pattern, d, color_scale=1.0), pattern))
+        self.caption("softmax down each column: each dot's area is a weight; a column's weights sum to 1")
+        self.play(FadeOut(fraction), run_time=0.4)
+        before = self.pattern_cells(grid, "scaled_pattern", scaled, max_abs=None)
+        if self.pattern_mode(grid) != "numbers" and self.numbers_fit(grid):
+            self.cross_fade(scaled_cells, before, run_time=0.8)      # the scaled scores as dots, by size
+        else:
+            before = scaled_cells
+        after = self.pattern_cells(grid, "pattern", pattern)
+        self.softmax_by_column(grid, before, after, numbered=(scaled, pattern))
 
         # --- every column sums to one -----------------------------------------------------
         self.beat("sums")
-        self.show_column_sums(grid, trace)
         self.caption("this is the attention pattern: how much each query attends to each key")
+        self.show_column_sums(grid, trace)
         self.wait(1.5)
+
+    def scale_fraction(self, trace, grid: AttentionGrid) -> VGroup:
+        """The scores' symbol over √d_k, in the strip beside the grid: the scaling as a fraction."""
+        fraction = MathTex(r"\vec{K}_j \cdot \vec{Q}_i", r"\over", r"\sqrt{d_k}", font_size=44, color=self.theme.text)
+        fraction[0].set_color(self.theme.text)
+        value = label(f"d_k = {trace.d_head}: ÷ {format_number(trace.scale_factor)}", self.theme, 18,
+                      color=self.theme.query)
+        group = VGroup(fraction, value).arrange(DOWN, buff=0.25)
+        strip_left = grid.frame.get_right()[0] + 0.3
+        room = 7.1 - 0.25 - strip_left
+        if group.width > room:
+            group.scale_to_fit_width(room)
+        return group.move_to([strip_left + room / 2, grid.frame.get_center()[1], 0])

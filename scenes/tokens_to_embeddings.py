@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, UP, FadeIn, FadeOut, LaggedStart, ReplacementTransform, SurroundingRectangle, VGroup
+from manim import DOWN, LEFT, UP, FadeIn, FadeOut, LaggedStart, SurroundingRectangle, VGroup, config
 
 from scenes.kit.base import AttentionScene
-from scenes.kit.mobjects import TokenBoxes, VectorColumn, label
+from scenes.kit.mobjects import MONO_CHAR_WIDTH, TokenBoxes, VectorColumn, format_number, label, short
+
+MAX_FONT = 20.0
+BRACE_ROOM = 0.55      # the last column's brace and its dimension label
 
 
 class TokensToEmbeddings(AttentionScene):
@@ -13,24 +16,28 @@ class TokensToEmbeddings(AttentionScene):
 
     def construct(self) -> None:
         trace = self.trace()
-        d = self.settings.decimals
+        qi = self.settings.query_index(trace)
 
         # --- the sentence splits into tokens ----------------------------------------------
         self.beat("tokens")
-        sentence = label(self.settings.sentence, self.theme, 30)
-        if sentence.width > 12.5:
-            sentence.scale_to_fit_width(12.5)
+        sentence = label(self.settings.sentence, self.theme, 36)
+        if sentence.width > config.frame_width - 1.2:
+            sentence.scale_to_fit_width(config.frame_width - 1.2)
         self.play(FadeIn(sentence))
+        self.number_font = self.font_for(trace)
         probe = self.column(trace.token_embeddings[0], 1.0)        # every column is about this wide
-        tokens = TokenBoxes(trace.tokens, self.theme, font_size=20, max_width=12.6,
-                            min_box_width=probe.width + 0.12).to_edge(UP, buff=0.3).shift(LEFT * 0.2)
-        self.play(ReplacementTransform(sentence, tokens), run_time=1.2)
+        tokens = TokenBoxes(trace.tokens, self.theme, font_size=22, max_width=config.frame_width - 0.6 - BRACE_ROOM,
+                            min_box_width=probe.width + 0.1).to_edge(UP, buff=0.3).shift(LEFT * BRACE_ROOM / 2)
+        self.record("tokens", tokens.get_labels(), list(range(len(trace.tokens))))
+        rise = UP * (tokens.get_y() - sentence.get_y())
+        self.play(FadeOut(sentence, shift=rise), FadeIn(tokens, shift=rise), run_time=1.2)   # a cross-fade, no smear
         self.caption(f"{len(trace.tokens)} tokens, as {trace.model}'s tokenizer splits the sentence")
 
         # --- each token becomes a column of numbers ---------------------------------------
         self.beat("embeddings")
         scale = self.scale_of(trace.token_embeddings, trace.positions, trace.input_embeddings)
-        token_cols = self.embedding_columns(trace.token_embeddings, tokens, scale)
+        token_cols = self.below(self.embedding_columns(trace.token_embeddings, tokens, scale), tokens, 0.25)
+        self.record("token_embeddings", self.entries(token_cols), trace.token_embeddings[:, :4])
         self.play(LaggedStart(*(FadeIn(c, shift=DOWN * 0.2) for c in token_cols), lag_ratio=0.06))
         self.caption(f"each token looks up its own column of {trace.d_model} numbers (the first few shown)")
 
@@ -40,40 +47,77 @@ class TokensToEmbeddings(AttentionScene):
             self.beat("same word")
             boxes = VGroup(*(SurroundingRectangle(VGroup(tokens[i], token_cols[i]), color=self.theme.query) for i in repeats))
             self.play(FadeIn(boxes))
-            self.caption(f"“{trace.tokens[repeats[0]]}” appears twice: the same column both times, before position")
+            self.caption(f"“{short(trace.tokens[repeats[0]])}” appears twice: the same column both times, before position")
             self.play(FadeOut(boxes))
 
         # --- position is added ------------------------------------------------------------
         self.beat("positions")
-        pos_cols = VGroup(*(self.under(self.column(trace.positions[i], scale), col) for i, col in enumerate(token_cols)))
-        plus = label("+ position", self.theme, 20, color=self.theme.muted).next_to(pos_cols, DOWN, buff=0.25)
+        pos_cols = self.below(self.embedding_columns(trace.positions, tokens, scale), token_cols, 0.5)
+        self.record("positions", self.entries(pos_cols), trace.positions[:, :4])
+        plus = self.row_label("+ position", token_cols, pos_cols)
         self.play(LaggedStart(*(FadeIn(c, shift=UP * 0.2) for c in pos_cols), lag_ratio=0.06), FadeIn(plus))
         self.caption("the position of each token is written into its column too")
-        sums = self.embedding_columns(trace.input_embeddings, tokens, scale)
-        self.play(*(ReplacementTransform(VGroup(t, p), s) for t, p, s in zip(token_cols, pos_cols, sums)),
-                  FadeOut(plus), run_time=1.5)
-        note = "token + position" + (" (+ segment), then LayerNorm, is E" if trace.model == "minilm" else " = E")
+        sums = self.below(self.embedding_columns(trace.input_embeddings, tokens, scale), pos_cols, 0.5)
+        self.record("sums", self.entries(sums), trace.input_embeddings[:, :4])
+        is_e = trace.layer == 0 and trace.model != "minilm"            # then the sum is the layer's input E itself
+        equals = self.row_label("= E" if is_e else "= token + position" + (" + segment" if trace.model == "minilm" else ""),
+                                pos_cols, sums)
+        self.play(LaggedStart(*(FadeIn(s, shift=DOWN * 0.3) for s in sums), lag_ratio=0.06), FadeIn(equals), run_time=1.5)
+        if trace.model == "minilm":
+            note = f"token + position + segment, then LayerNorm{' and earlier layers' if trace.layer else ''}, is E"
+        elif is_e:
+            note = "token + position = E"
+        else:
+            note = f"token + position is the first layer's input; layer {trace.layer}'s E comes after {trace.layer} layers"
         self.caption(f"{note}: one column per token, {trace.d_model} numbers each")
+
+        # --- the token the next clips follow ------------------------------------------------
+        self.beat("followed token")
+        followed = SurroundingRectangle(VGroup(tokens[qi], token_cols[qi], pos_cols[qi], sums[qi]),
+                                        color=self.theme.query, buff=0.06)
+        self.play(tokens[qi].animate.set_color(self.theme.query), FadeIn(followed))
+        self.caption(f"“{short(trace.tokens[qi])}”: the token whose update the next clips follow")
         self.wait(1.5)
+
+    def font_for(self, trace) -> float:
+        """The numbers' font: as large as the token count leaves room for (at most ``MAX_FONT``)."""
+        longest = max(len(format_number(float(v), self.settings.decimals))
+                      for a in (trace.token_embeddings, trace.positions, trace.input_embeddings) for v in a[:, :4].ravel())
+        slot = (config.frame_width - 0.6 - BRACE_ROOM) / len(trace.tokens) - 0.12
+        return min(MAX_FONT, (slot - 0.36) / (longest * MONO_CHAR_WIDTH))
 
     def scale_of(self, *arrays) -> float:
         return max(float(abs(a[:, :4]).max()) for a in arrays) or 1.0
 
     def column(self, values, scale: float, show_dimension: bool = False) -> VectorColumn:
-        return VectorColumn(values, self.theme, n_shown=4, decimals=self.settings.decimals, font_size=13,
+        return VectorColumn(values, self.theme, n_shown=4, decimals=self.settings.decimals, font_size=self.number_font,
                             color_by_value=True, value_scale=scale, show_dimension=show_dimension)
 
-    @staticmethod
-    def under(column: VectorColumn, above: VectorColumn) -> VectorColumn:
-        """``column`` below ``above``, its numbers centred under the numbers above (not under a brace)."""
-        return column.next_to(above, DOWN, buff=0.35).center_entries_on(above.get_entries().get_center()[0])
-
     def embedding_columns(self, values, tokens: TokenBoxes, scale: float) -> VGroup:
+        """One column per token, its numbers centred under the token's box; the last one with the dimension."""
         cols = VGroup()
         for i, box in enumerate(tokens):
-            col = self.column(values[i], scale, show_dimension=(i == len(tokens) - 1)).next_to(box, DOWN, buff=0.3)
+            col = self.column(values[i], scale, show_dimension=(i == len(tokens) - 1))
             cols.add(col.center_entries_on(box.get_center()[0]))
+        top = max(c.get_top()[1] for c in cols)
+        for col in cols:
+            col.shift(UP * (top - col.get_top()[1]))
         return cols
+
+    @staticmethod
+    def below(cols: VGroup, above, buff: float) -> VGroup:
+        """``cols`` moved straight down (not sideways) to ``buff`` under ``above``."""
+        return cols.shift(UP * (above.get_bottom()[1] - buff - cols.get_top()[1]))
+
+    def row_label(self, text: str, above: VGroup, below: VGroup) -> VGroup:
+        """A row's name in the gap between two rows of columns, at the left."""
+        tag = label(text, self.theme, 20, color=self.theme.muted)
+        gap = (above.get_bottom()[1] + below.get_top()[1]) / 2
+        return tag.move_to([above.get_left()[0] + tag.width / 2, gap, 0])
+
+    @staticmethod
+    def entries(cols: VGroup) -> VGroup:
+        return VGroup(*(e for c in cols for e in c.get_entries()))
 
     @staticmethod
     def repeated(tokens) -> list[int]:

@@ -1,92 +1,230 @@
-"""Values: value-down then value-up, each scaled by its weight in the query's column, summed into ΔE; E + ΔE = E′."""
+"""Values: value-down then value-up, each scaled by its weight in the query's column, summed into one
+head's ΔE⁽ʰ⁾; the weighted values as arrows tip to tail; all heads' ΔE, and E + ΔE = E′."""
 
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, Create, Cross, FadeIn, FadeOut, LaggedStart, Rectangle, ReplacementTransform,
-                   SurroundingRectangle, VGroup)
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, Cross, Dot, FadeIn, FadeOut, FadeTransform, GrowArrow, LaggedStart, Rectangle,
+                   SurroundingRectangle, VGroup, config)
 
 from attention_math.params import value_map_counts
+from attention_math.planes import plane_basis, project, tip_to_tail, weighted_values
 from scenes.kit.base import AttentionScene
-from scenes.kit.mobjects import TokenBoxes, VectorColumn, format_number, label, short
+from scenes.kit.mobjects import MONO_CHAR_WIDTH, TokenBoxes, VectorColumn, format_number, label, short
+
+FAINT_WEIGHT = 0.1      # terms and arrows with a smaller weight are drawn faint
+FAINT = 0.35
 
 
 class ValuesUpdateEmbeddings(AttentionScene):
-    description = "Value-down and value-up; the weighted sum of values is ΔE, and E + ΔE = E′."
+    description = "Value-down and value-up; one head's weighted values sum to ΔE⁽ʰ⁾ (arrows tip to tail); E + ΔE = E′."
 
     def construct(self) -> None:
         trace = self.trace()
-        h, d = self.head, self.settings.decimals
-        qi = self.settings.query_index(trace)
-        query = short(trace.tokens[qi])
+        self.value_query = self.settings.query_index(trace)
+        self.show_value_map(trace)
+        v_cols, w_labels = self.show_weighted_values(trace)
+        self.show_head_sum(trace, v_cols, w_labels)
+        self.show_values_in_space(trace)
+        self.show_update(trace)
 
-        # --- the value map, factored ------------------------------------------------------
+    # --- the value map, factored ----------------------------------------------------------
+    def show_value_map(self, trace) -> None:
         self.beat("value map")
         counts = value_map_counts(trace.d_model, trace.d_head)
-        full = Rectangle(width=2.4, height=2.4, color=self.theme.value_up, fill_opacity=0.15)
-        full_label = label(f"{trace.d_model} × {trace.d_model}\n= {counts.full:,}", self.theme, 20).move_to(full)
-        big = VGroup(full, full_label).shift(LEFT * 3.5)
+        side = 3.4
+        full = Rectangle(width=side, height=side, color=self.theme.value_up, fill_opacity=0.15)
+        full_label = label(f"{trace.d_model} × {trace.d_model}\n= {counts.full:,}", self.theme, 26).move_to(full)
+        big = VGroup(full, full_label).shift(LEFT * 3.6 + UP * 0.3)
         self.play(FadeIn(big))
         self.caption(f"a full value matrix would map E to E: {counts.full:,} parameters")
-        down = Rectangle(width=2.4, height=2.4 * trace.d_head / trace.d_model + 0.15, color=self.theme.value_down,
-                         fill_opacity=0.25)
-        up = Rectangle(width=2.4 * trace.d_head / trace.d_model + 0.15, height=2.4, color=self.theme.value_up,
-                       fill_opacity=0.25)
-        pair = VGroup(up, down).arrange(RIGHT, buff=0.4).shift(RIGHT * 2.5)
-        down_label = label(f"value-down\n{trace.d_head} × {trace.d_model} = {counts.down:,}", self.theme, 16,
-                           color=self.theme.value_down).next_to(down, DOWN, buff=0.2)
-        up_label = label(f"value-up\n{trace.d_model} × {trace.d_head} = {counts.up:,}", self.theme, 16,
-                         color=self.theme.value_up).next_to(up, LEFT, buff=0.2)
+        thin = side * trace.d_head / trace.d_model + 0.2
+        down = Rectangle(width=side, height=thin, color=self.theme.value_down, fill_opacity=0.25)
+        up = Rectangle(width=thin, height=side, color=self.theme.value_up, fill_opacity=0.25)
+        pair = VGroup(up, down).arrange(RIGHT, buff=0.4).shift(RIGHT * 3.2 + UP * 0.3)
+        down_label = label(f"value-down\n{trace.d_head} × {trace.d_model} = {counts.down:,}", self.theme, 22,
+                           color=self.theme.value_down).next_to(down, DOWN, buff=0.25)
+        up_label = label(f"value-up\n{trace.d_model} × {trace.d_head}\n= {counts.up:,}", self.theme, 22,
+                         color=self.theme.value_up).next_to(up, LEFT, buff=0.25)
         self.play(Create(Cross(big, stroke_color=self.theme.masked)), FadeIn(pair), FadeIn(down_label),
                   FadeIn(up_label))
-        self.caption(f"instead: down to {trace.d_head} numbers, then back up — {counts.factored:,} parameters (low rank)")
+        self.caption(f"instead: down to {trace.d_head} numbers, then back up: {counts.factored:,} parameters (low rank)")
         self.wait(1)
-        self.play(*(FadeOut(m) for m in self.mobjects if m is not self._caption))
+        self.clear_beat()
 
-        # --- the query's column of weights, and the values --------------------------------
+    # --- the query's column of weights, and the values ------------------------------------
+    def show_weighted_values(self, trace) -> tuple[VGroup, VGroup]:
         self.beat("weighted values")
-        tokens = TokenBoxes(trace.key_tokens, self.theme, font_size=18, max_width=12.6,
-                            min_box_width=0.75).to_edge(UP, buff=0.3)
+        h, d, qi = self.head, self.settings.decimals, self.value_query
+        n = len(trace.key_tokens)
+        slot = (config.frame_width - 0.8) / n                 # room per token
+        font = min(20.0, (slot - 0.45) / ((d + 3) * MONO_CHAR_WIDTH))
+        tokens = TokenBoxes(trace.key_tokens, self.theme, font_size=min(22.0, font * 1.15), max_width=config.frame_width - 0.8,
+                            min_box_width=min(slot - 0.12, 1.3)).to_edge(UP, buff=0.35)
         weights = trace.pattern[h, qi]                       # [T_k]: the on-screen column of this query
-        w_labels = VGroup(*(label(format_number(w, d) + "×", self.theme, 14, color=self.theme.query)
-                            .next_to(box, DOWN, buff=0.15) for w, box in zip(weights, tokens)))
+        w_labels = VGroup(*(label(format_number(w, d) + "×", self.theme, font, color=self.theme.query)
+                            .next_to(box, DOWN, buff=0.2) for w, box in zip(weights, tokens)))
+        self.record("weights", w_labels, weights)
         values = trace.values_up[h]                          # [T_k, d]
         scale = float(abs(values[:, :4]).max()) or 1.0
         v_cols = VGroup()
         for j, box in enumerate(tokens):
-            col = VectorColumn(values[j], self.theme, n_shown=4, decimals=d, font_size=12, bracket_color=self.theme.value_up,
-                               color_by_value=True, value_scale=scale, show_dimension=False)
-            col.next_to(w_labels[j], DOWN, buff=0.15).set_x(box.get_x())
-            col.set_opacity(0.25 + 0.75 * float(weights[j] / weights.max()))
-            v_cols.add(col)
+            col = VectorColumn(values[j], self.theme, n_shown=4, decimals=d, font_size=font,
+                               bracket_color=self.theme.value_up, color_by_value=True, value_scale=scale,
+                               show_dimension=False)
+            col.next_to(w_labels[j], DOWN, buff=0.2).center_entries_on(box.get_x())
+            v_cols.add(col.fade_to(FAINT + (1 - FAINT) * float(weights[j] / weights.max())))
+        self.record("values", VGroup(*(e for c in v_cols for e in c.get_entries())), values[:, :4])
         self.play(FadeIn(tokens), LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.04))
-        self.caption(f"each token's value vector V↑ (value-down, then value-up) · {self.model_note(trace)}")
+        self.caption(f"each token's value vector V⃗ (value-down, then value-up) · {self.model_note(trace)}")
         self.play(tokens[qi].animate.set_color(self.theme.query), LaggedStart(*(FadeIn(w) for w in w_labels), lag_ratio=0.04))
-        self.caption(f"scaled by the weights in “{query}”'s column of the pattern (faint = small weight)")
+        self.caption(f"scaled by the weights in “{short(trace.tokens[qi])}”'s column of the pattern (faint = small weight)")
+        self.tokens_row = tokens
+        return v_cols, w_labels
 
-        # --- summed into ΔE ---------------------------------------------------------------
+    # --- one head's weighted values summed: ΔE⁽ʰ⁾ -----------------------------------------
+    def show_head_sum(self, trace, v_cols: VGroup, w_labels: VGroup) -> None:
         self.beat("sum")
-        delta_h = VectorColumn(trace.delta_per_head[h, qi], self.theme, n_shown=4, decimals=d, font_size=16,
-                               bracket_color=self.theme.delta, show_dimension=True).to_edge(DOWN, buff=0.9)
-        delta_label = label(f"ΔE (head {h}) =", self.theme, 20, color=self.theme.delta).next_to(delta_h, LEFT, buff=0.2)
-        self.play(ReplacementTransform(VGroup(*(c.copy() for c in v_cols), w_labels.copy()), delta_h), FadeIn(delta_label),
-                  run_time=1.5)
+        h, d, qi = self.head, self.settings.decimals, self.value_query
+        delta_h = VectorColumn(trace.delta_per_head[h, qi], self.theme, n_shown=4, decimals=d, font_size=24,
+                               bracket_color=self.theme.delta, show_dimension=True)
+        delta_h.next_to(v_cols, DOWN, buff=0.45).set_x(0.9)
+        self.record("delta_head", delta_h.get_entries(), trace.delta_per_head[h, qi, :4])
+        delta_label = label(f"ΔE⁽ʰ⁾ of head {h} =", self.theme, 28, color=self.theme.delta).next_to(delta_h, LEFT, buff=0.3)
+        self.play(FadeTransform(VGroup(*(c.copy() for c in v_cols), w_labels.copy()), delta_h),   # no garbled digits
+                  FadeIn(delta_label), run_time=1.5)
         self.play(FadeIn(SurroundingRectangle(delta_h, color=self.theme.delta)))
-        self.caption(f"their sum is this head's proposed change to “{query}”")
+        self.caption(f"their sum ΔE⁽ʰ⁾ is one head's proposed change to “{short(trace.tokens[qi])}” (head {h} of {trace.n_heads})")
         self.wait(1)
-        self.play(*(FadeOut(m) for m in self.mobjects if m is not self._caption))
+        self.clear_beat()
 
-        # --- E + ΔE = E′ ------------------------------------------------------------------
-        self.beat("update")
-        cols = [VectorColumn(v, self.theme, n_shown=5, decimals=d, font_size=20, bracket_color=c)
-                for v, c in ((trace.embeddings[qi], self.theme.embedding), (trace.delta[qi], self.theme.delta),
-                             (trace.updated[qi], self.theme.updated))]
-        symbols = [label(s, self.theme, 32) for s in ("+", "=")]
-        equation = VGroup(cols[0], symbols[0], cols[1], symbols[1], cols[2]).arrange(RIGHT, buff=0.4)
-        names = VGroup(*(label(n, self.theme, 24, color=c).next_to(col, UP, buff=0.25) for n, c, col in (
-            ("E", self.theme.embedding, cols[0]), ("ΔE", self.theme.delta, cols[1]), ("E′", self.theme.updated, cols[2]))))
-        token = label(f"“{query}”", self.theme, 26, color=self.theme.query).to_edge(UP, buff=0.4)
-        self.play(FadeIn(token), FadeIn(cols[0]), FadeIn(names[0]))
-        self.play(FadeIn(symbols[0]), FadeIn(cols[1]), FadeIn(names[1]))
-        self.play(FadeIn(symbols[1]), FadeIn(cols[2]), FadeIn(names[2]))
-        self.caption(f"ΔE adds every head's proposal (all {trace.n_heads}) and the output bias: E + ΔE = E′")
+    # --- the weighted values as arrows, tip to tail ---------------------------------------
+    def show_values_in_space(self, trace) -> None:
+        self.beat("values in space")
+        h, qi = self.head, self.value_query
+        query = short(trace.tokens[qi])
+        keys = self.shown_keys(trace)
+        weights = trace.pattern[h, qi]                                        # [T_k]
+        steps = weighted_values(weights, trace.values_up[h])[keys]            # [n, d] wⱼ·V⃗ⱼ
+        basis = plane_basis(trace.delta_per_head[h, qi], trace.embeddings[qi])   # the plane of ΔE⁽ʰ⁾ and E
+        chain = tip_to_tail(project(steps, basis))                            # [n+1, 2]
+        delta_2d = project(trace.delta_per_head[h, qi], basis)                # [2]
+        e_2d = project(trace.embeddings[qi], basis)                           # [2]
+        title = label(f"“{query}”: one head's weighted values, tip to tail", self.theme, 26).to_edge(UP, buff=0.3)
+        region = (LEFT * 3.6 + DOWN * 0.15, 6.2, 5.0)     # ΔE⁽ʰ⁾ is the plane's first axis: it points right
+        to_screen = self.plane_layout(np.vstack([chain, [delta_2d, e_2d]]), *region)
+        origin = Dot(to_screen(np.zeros(2)), radius=0.05, color=self.theme.muted)
+        e_arrow = self.arrow(to_screen(np.zeros(2)), to_screen(e_2d), self.theme.embedding, opacity=FAINT)
+        e_name = label("E", self.theme, 24, color=self.theme.embedding).next_to(e_arrow.get_end(), UP, buff=0.1)
+        arrows = VGroup(*(self.arrow(to_screen(a), to_screen(b), self.theme.value_up,
+                                     opacity=1.0 if weights[j] >= FAINT_WEIGHT else FAINT)
+                          for j, a, b in zip(keys, chain[:-1], chain[1:])))
+        delta_arrow = self.arrow(to_screen(np.zeros(2)), to_screen(delta_2d), self.theme.delta, width=7)
+        delta_name = label("ΔE⁽ʰ⁾", self.theme, 26, color=self.theme.delta).next_to(delta_arrow, DOWN, buff=0.15)
+        self.value_chain, self.delta_head_arrow = arrows, delta_arrow
+        self.record("chain", arrows, chain)
+        sum_box = self.written_sum(trace, keys).move_to(RIGHT * 3.7 + DOWN * 0.2)
+        self.play(FadeIn(title), FadeIn(origin), FadeIn(e_arrow), FadeIn(e_name))
+        self.caption(f"the plane of ΔE⁽ʰ⁾ and E(“{query}”), a projection of {trace.d_model} dimensions: sums stay exact")
+        self.play(LaggedStart(*(GrowArrow(a) for a in arrows), lag_ratio=0.5, run_time=2))
+        self.play(GrowArrow(delta_arrow), FadeIn(delta_name))
+        self.bring_to_front(arrows)                       # the chain on top of the sum it lands on
+        self.caption("the weighted values wⱼ·V⃗ⱼ, placed tip to tail, land exactly on ΔE⁽ʰ⁾")
+        self.play(FadeIn(sum_box))
+        self.caption("the same sum, written out with the pattern's weights (faint: small weights)")
         self.wait(1.5)
+        self.clear_beat()
+
+    def shown_keys(self, trace) -> list[int]:
+        """The keys the query can see: all of them, or up to itself when the pattern is causal."""
+        keys = range(len(trace.key_tokens))
+        return [j for j in keys if not (trace.causal and j > self.value_query)]
+
+    def written_sum(self, trace, keys: list[int]) -> VGroup:
+        """"0.99·V⃗(blue) + 0.01·V⃗(fluffy) + … = ΔE⃗⁽ʰ⁾", wrapped to the right half, boxed."""
+        h, d, qi = self.head, self.settings.decimals, self.value_query
+        weights = trace.pattern[h, qi]
+        size = 24 if len(keys) <= 8 else 20
+        terms, numbers = [], VGroup()
+        for n, j in enumerate(keys):
+            weight = label(format_number(weights[j], d), self.theme, size, color=self.theme.query)
+            rest = label(f"·V⃗({short(trace.key_tokens[j])})" + (" +" if n < len(keys) - 1 else ""), self.theme, size,
+                         color=self.theme.value_up)
+            term = VGroup(weight, rest).arrange(RIGHT, buff=0.04, aligned_edge=DOWN)
+            if weights[j] < FAINT_WEIGHT:
+                term.set_opacity(FAINT)
+            numbers.add(weight)
+            terms.append(term)
+        terms.append(label("= ΔE⃗⁽ʰ⁾", self.theme, size + 2, color=self.theme.delta))
+        self.record("sum_weights", numbers, weights[keys])
+        lines, line, used = VGroup(), VGroup(), 0.0
+        for term in terms:
+            if len(line) and used + 0.18 + term.width > 5.8:
+                lines.add(line.arrange(RIGHT, buff=0.18, aligned_edge=DOWN))
+                line, used = VGroup(), -0.18
+            line.add(term)
+            used += 0.18 + term.width
+        lines.add(line.arrange(RIGHT, buff=0.18, aligned_edge=DOWN))
+        lines.arrange(DOWN, buff=0.28, aligned_edge=LEFT)
+        box = SurroundingRectangle(lines, color=self.theme.delta, buff=0.25)
+        group = VGroup(lines, box)
+        if trace.causal and len(keys) < len(trace.key_tokens):
+            group.add(label("later tokens: weight 0 (masked)", self.theme, 20, color=self.theme.muted)
+                      .next_to(box, DOWN, buff=0.2))
+        return group
+
+    # --- E + ΔE = E′ ------------------------------------------------------------------------
+    def show_update(self, trace) -> None:
+        self.beat("update")
+        d, qi = self.settings.decimals, self.value_query
+        query = short(trace.tokens[qi])
+        vectors = ((trace.embeddings[qi], self.theme.embedding), (trace.delta[qi], self.theme.delta),
+                   (trace.updated[qi], self.theme.updated))
+        cols = [VectorColumn(v, self.theme, n_shown=6, decimals=d, font_size=22, bracket_color=c, show_dimension=(i == 2))
+                for i, (v, c) in enumerate(vectors)]
+        for name, col, (v, _) in zip(("E", "delta", "updated"), cols, vectors):
+            self.record(name, col.get_entries(), v[:6])
+        symbols = [label(s, self.theme, 34) for s in ("+", "=")]
+        equation = VGroup(cols[0], symbols[0], cols[1], symbols[1], cols[2]).arrange(RIGHT, buff=0.35)
+        equation.move_to(LEFT * 3.4 + DOWN * 0.1)
+        names = VGroup(*(label(n, self.theme, 28, color=c).next_to(col, UP, buff=0.25) for n, c, col in (
+            ("E", self.theme.embedding, cols[0]), ("ΔE", self.theme.delta, cols[1]), ("E′", self.theme.updated, cols[2]))))
+        token = label(f"“{query}”: ΔE sums all {trace.n_heads} heads' ΔE⁽ʰ⁾ (+ the output bias)", self.theme, 26,
+                      color=self.theme.text).to_edge(UP, buff=0.3)
+        basis = plane_basis(trace.embeddings[qi], trace.delta[qi])          # the plane of E and ΔE
+        e_2d, delta_2d, updated_2d = project(np.stack([v for v, _ in vectors]), basis)   # [2] each
+        to_screen = self.plane_layout(np.array([np.zeros(2), e_2d, updated_2d]), RIGHT * 3.9 + DOWN * 0.1, 5.4, 5.4)
+        arrows = VGroup(self.arrow(to_screen(np.zeros(2)), to_screen(e_2d), self.theme.embedding),
+                        self.arrow(to_screen(e_2d), to_screen(e_2d + delta_2d), self.theme.delta),
+                        self.arrow(to_screen(np.zeros(2)), to_screen(updated_2d), self.theme.updated))
+        self.update_arrows = arrows
+        arrow_names = VGroup(*(label(n, self.theme, 26, color=a.get_color()).next_to(a.point_from_proportion(0.5), side, buff=0.15)
+                               for n, a, side in zip(("E", "ΔE", "E′"), arrows, (LEFT, RIGHT, DOWN))))
+        self.play(FadeIn(token), FadeIn(cols[0]), FadeIn(names[0]), GrowArrow(arrows[0]), FadeIn(arrow_names[0]))
+        self.play(FadeIn(symbols[0]), FadeIn(cols[1]), FadeIn(names[1]), GrowArrow(arrows[1]), FadeIn(arrow_names[1]))
+        self.play(FadeIn(symbols[1]), FadeIn(cols[2]), FadeIn(names[2]), GrowArrow(arrows[2]), FadeIn(arrow_names[2]))
+        self.caption(f"E + ΔE = E′, in numbers and as arrows (the plane of E and ΔE: a projection, exact for this sum)")
+        self.wait(1.5)
+
+    # --- helpers ------------------------------------------------------------------------------
+    def arrow(self, start, end, color, opacity: float = 1.0, width: float = 5) -> Arrow:
+        return Arrow(start, end, buff=0, color=color, stroke_width=width, max_tip_length_to_length_ratio=0.18,
+                     max_stroke_width_to_length_ratio=20, stroke_opacity=opacity, fill_opacity=opacity)
+
+    @staticmethod
+    def plane_layout(points: np.ndarray, center, width: float, height: float):
+        """A map from plane coordinates to the screen: one scale for both axes (angles and sums keep),
+        the points' bounding box (with the origin) centred in the region."""
+        points = np.vstack([points, np.zeros(2)])
+        low, high = points.min(axis=0), points.max(axis=0)
+        span = np.maximum(high - low, 1e-9)
+        unit = min(width / span[0], height / span[1])
+        middle = (low + high) / 2
+
+        def to_screen(p) -> np.ndarray:
+            x, y = (np.asarray(p, dtype=float) - middle) * unit
+            return np.asarray(center, dtype=float) + np.array([x, y, 0.0])
+        return to_screen
+
+    def clear_beat(self) -> None:
+        self.play(*(FadeOut(m) for m in self.mobjects if m is not self._caption))

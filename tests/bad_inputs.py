@@ -17,17 +17,27 @@ class Case:
     code: int
     message: str
     config: str | bytes | None = None     # written to {out}/settings.toml first
+    scene: str | None = None              # written to {out}/scene.py ("{scene}") first
 
 
 R = ("render", "ScaledSoftmax", "-o", "{out}")
 T = ("render", "ScaledSoftmax", "-o", "{out}", "--model", "toy")
 FIFTEEN = " ".join(f"w{i}" for i in range(15))
+S = ("-o", "{out}", "--model", "toy", "--resolution", "256x144", "--fps", "5")     # a scene file, rendered tiny
+ONE_SCENE = "from scenes.kit import GridScene\n\nclass Mine(GridScene):\n    def construct(self):\n        self.wait(0.2)\n"
+THIRTY_THREE = " ".join(f"w{i}" for i in range(33))
 
 CASES: list[Case] = [
     Case("empty sentence", (*R, "-s", ""), 2, "the sentence is empty"),
     Case("whitespace-only sentence", (*R, "-s", "  \t "), 2, "the sentence is empty"),
     Case("a single token", (*T, "-s", "hello"), 2, "attention needs at least two"),
-    Case("more tokens than a scene shows", (*T, "-s", FIFTEEN), 2, "scenes show at most 14"),
+    Case("more tokens than a scene shows", ("render", "QueriesAndKeys", "-o", "{out}", "--model", "toy", "-s", FIFTEEN),
+         2, "QueriesAndKeys shows at most 14"),
+    Case("more than 14 tokens with --cells numbers", (*T, "--cells", "numbers", "-s", FIFTEEN), 2,
+         "ScaledSoftmax shows at most 14 with cells = \"numbers\""),
+    Case("more tokens than a pattern of dots shows", (*T, "-s", THIRTY_THREE), 2, "scenes show at most 32"),
+    Case("unknown way to draw cells", (*R, "--cells", "pie"), 2, "Invalid value for '--cells'"),
+    Case("settings file: unknown cells", (*R, "--config", "{file}"), 2, "not a way to draw cells", "cells = \"pie\"\n"),
     Case("a control character in the sentence", (*T, "-s", "a\x07b c"), 2, "control character U+0007"),
     Case("negative layer", (*R, "--layer", "-1"), 2, "layer -1 is out of range"),
     Case("layer beyond the model", (*R, "--layer", "99"), 2, "layer 99 is out of range"),
@@ -36,6 +46,10 @@ CASES: list[Case] = [
     Case("heads that do not divide d_model", (*T, "--heads", "5"), 2, "5 heads do not divide d_model 12"),
     Case("--heads with MiniLM", (*R, "--heads", "4"), 2, "applies to the toy model only"),
     Case("unknown scene", ("render", "Nope", "-o", "{out}"), 2, "unknown scene 'Nope'"),
+    Case("a typo in a scene name", ("render", "ScaledSoftmx", "-o", "{out}"), 2, "did you mean ScaledSoftmax?"),
+    Case("--name with a folder in it", (*R, "--name", "clips/intro"), 2, "contains a path separator"),
+    Case("one --name for several scenes", ("render", "ScaledSoftmax", "CausalMask", "-o", "{out}", "--name", "intro"), 2,
+         "would both write intro.mp4"),
     Case("unknown model", (*R, "--model", "gpt5"), 2, "Invalid value for '--model'"),
     Case("unknown device", (*R, "--device", "tpu"), 2, "unknown device 'tpu'"),
     Case("frame rate 0", (*R, "--fps", "0"), 2, "choose a frame rate from 1 to 120"),
@@ -43,7 +57,7 @@ CASES: list[Case] = [
     Case("resolution that is not WxH", (*R, "--resolution", "big"), 2, "is not WIDTHxHEIGHT"),
     Case("huge resolution", (*R, "--resolution", "99999x99999"), 2, "at most 3840x2160"),
     Case("odd resolution", (*R, "--resolution", "255x144"), 2, "use even sizes"),
-    Case("mp4 with --transparent", (*R, "--transparent"), 2, "mp4 cannot hold transparency"),
+    Case("mp4 with --transparent", (*R, "--format", "mp4", "--transparent"), 2, "mp4 cannot hold transparency"),
     Case("gif with --transparent", (*R, "--format", "gif", "--transparent"), 2, "gif cannot hold transparency"),
     Case("--sections with a still", (*R, "--format", "png", "--sections"), 2, "--sections writes video clips"),
     Case("query token not in the sentence", (*R, "--query-token", "zebra"), 2, "'zebra' is not a token"),
@@ -65,8 +79,23 @@ CASES: list[Case] = [
     Case("ContextShiftsMeaning with a word not in its sentences",
          ("render", "ContextShiftsMeaning", "-o", "{out}", "--config", "{file}"), 2, "every sentence must contain 'zebra'",
          "[scenes.ContextShiftsMeaning]\nshift_word = \"zebra\"\n"),
-    Case("output folder missing", ("render", "ScaledSoftmax", "-o", "{out}/nope"), 2, "does not exist: create it"),
+    Case("output folder inside a file", ("render", "ScaledSoftmax", "-o", "{file}/nope"), 2,
+         "cannot create output directory", ""),
     Case("output path is a file", ("render", "ScaledSoftmax", "-o", "{file}"), 2, "is a file, not a directory", ""),
+    Case("scene file missing", ("render", "{out}/nope.py", *S), 2, "nope.py' does not exist: check the path"),
+    Case("scene file without the class named", ("render", "{scene}:Nope", *S), 2, "has no class 'Nope': it defines Mine",
+         scene=ONE_SCENE),
+    Case("scene file: the class named is not a scene", ("render", "{scene}:Helper", *S), 2, "'Helper' in",
+         scene=ONE_SCENE + "\nclass Helper:\n    pass\n"),
+    Case("scene file holding two scenes, none named", ("render", "{scene}", *S), 2, "holds 2 scenes (Mine, Other)",
+         scene=ONE_SCENE + "\nclass Other(GridScene):\n    def construct(self):\n        self.wait(0.2)\n"),
+    Case("scene file that fails to import", ("render", "{scene}", *S), 2, "failed to import: ModuleNotFoundError",
+         scene="import no_such_module\n"),
+    Case("scene file with a syntax error", ("render", "{scene}", *S), 2, "failed to import: SyntaxError",
+         scene="class Mine(:\n"),
+    Case("scene of a file that raises while rendering", ("render", "{scene}", *S), 2,
+         "Mine in scene.py raised ValueError: no such word (line 5)",
+         scene=ONE_SCENE.replace("self.wait(0.2)", "raise ValueError('no such word')")),
     Case("trace to an unknown file type", ("trace", "--model", "toy", "-o", "{out}/t.txt"), 2, "cannot tell the format"),
     Case("translate a word the translator does not know", ("translate", "a zebra roamed the forest"), 2,
          "the translator does not know 'zebra'"),

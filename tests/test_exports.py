@@ -49,8 +49,8 @@ def test_json_round_trip(trace):
 
 def test_npz_round_trip(trace, tmp_path):
     assert trace_from_npz_bytes(trace.to_npz_bytes()) == trace
-    trace.save(tmp_path / "t.npz")
-    trace.save(tmp_path / "t.json")
+    trace.save(tmp_path / "t.npz", full=True)
+    trace.save(tmp_path / "t.json", full=True)
     assert load_trace(tmp_path / "t.npz") == trace == load_trace(tmp_path / "t.json")
 
 

@@ -19,7 +19,10 @@ def run(*args: str):
 def test_trace_json_to_stdout_equals_library():
     result = run("trace", "--model", "toy", "-s", "the cat sat", "--causal", "--format", "json")
     assert result.exit_code == 0, result.output
-    assert result.stdout == build_trace("the cat sat", model="toy", causal=True).to_json()
+    trace = build_trace("the cat sat", model="toy", causal=True)
+    assert result.stdout == trace.to_json(trace.shown_tensors())
+    everything = run("trace", "--model", "toy", "-s", "the cat sat", "--causal", "--format", "json", "--all-tensors")
+    assert everything.stdout == trace.to_json()
 
 
 def test_trace_selected_tensors():
@@ -32,7 +35,7 @@ def test_trace_selected_tensors():
 @pytest.mark.parametrize("suffix", ["json", "npz"])
 def test_trace_to_file(tmp_path, suffix):
     out = tmp_path / f"t.{suffix}"
-    result = run("trace", "--model", "minilm", "--layer", "5", "-s", "the cat sat", "-o", str(out))
+    result = run("trace", "--model", "minilm", "--layer", "5", "-s", "the cat sat", "-o", str(out), "--all-tensors")
     assert result.exit_code == 0, result.output
     loaded = load_trace(out)
     assert loaded == build_trace("the cat sat", model="minilm", layer=5)
@@ -67,7 +70,7 @@ def test_heads_ranks_the_known_head():
     (["trace", "--device", "tpu"], "unknown device 'tpu'"),
     (["trace", "-s", "bell\x07"], "control character U+0007"),
     (["trace", "--context", "x", "--causal"], "cross-attention has no causal mask"),
-    (["trace", "-o", "/nonexistent-dir/x.json"], "does not exist"),
+    (["trace", "-o", "/dev/null/x.json"], "is a file, not a directory"),
     (["trace", "-o", "trace.txt"], "cannot tell the format"),
     (["params", "--preset", "gpt5"], "unknown preset 'gpt5'"),
     (["params", "--d-model", "64"], "needs --n-heads, --n-layers"),

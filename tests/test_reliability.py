@@ -37,8 +37,10 @@ def test_bad_input_is_one_line_and_leaves_nothing(case: Case, tmp_path):
     file = tmp_path / "settings.toml"
     if case.config is not None:
         file.write_bytes(case.config.encode() if isinstance(case.config, str) else case.config)
+    if case.scene is not None:
+        (tmp_path / "scene.py").write_text(case.scene)
     before = sorted(tmp_path.iterdir())
-    args = [a.format(out=tmp_path, file=file) for a in case.args]
+    args = [a.format(out=tmp_path, file=file, scene=tmp_path / "scene.py") for a in case.args]
     one_line_error(CliRunner().invoke(cli, args), case.code, case.message)
     assert sorted(tmp_path.iterdir()) == before, "a file was left behind"
 
@@ -52,37 +54,68 @@ def test_there_are_at_least_25_cases_and_the_readme_lists_each():
         assert f"| {what} in the sentence |" in readme
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="checked for real below when not root")
-def test_unreadable_settings_and_unwritable_output_as_root(tmp_path, monkeypatch):
-    """root can read and write anything, so simulate what an ordinary user meets."""
-    config = tmp_path / "s.toml"
-    config.write_text('sentence = "x y"\n')
-    real_read = Path.read_text
+def invoke_unprivileged(args: list[str]):
+    """``cli`` with ``args`` as an ordinary user: as is when not root; as root, in a forked child that
+    drops to ``nobody`` first, so the kernel's permission checks are real (root passes them all).
+    A fork, not a subprocess: the interpreter lives under /root, which ``nobody`` cannot enter."""
+    import json
+    import pwd
 
-    def refuse(self, *args, **kwargs):
-        if self == config:
-            raise PermissionError(13, "Permission denied")
-        return real_read(self, *args, **kwargs)
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        result = CliRunner().invoke(cli, args)
+        return result.exit_code, result.output
+    import scenes.output.settings_file  # noqa: F401  (imported before the fork: nobody cannot read /root)
 
-    monkeypatch.setattr(Path, "read_text", refuse)
-    one_line_error(CliRunner().invoke(cli, ["render", "ScaledSoftmax", "--config", str(config), "-o", str(tmp_path)]),
-                   2, "is not readable")
-    monkeypatch.undo()
-    real_access = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode: not (mode & os.W_OK) and real_access(p, mode) if Path(p) == tmp_path else real_access(p, mode))
-    one_line_error(CliRunner().invoke(cli, ["render", "ScaledSoftmax", "-o", str(tmp_path)]), 2, "is not writable")
+    nobody = pwd.getpwnam("nobody")
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                      # the child: drop root, run, report, leave
+        try:
+            os.close(read_end)
+            os.setgroups([])
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+            assert os.geteuid() == nobody.pw_uid and not os.access("/root", os.R_OK)
+            result = CliRunner().invoke(cli, args)
+            report = [result.exit_code, result.output]
+        except BaseException as exc:                  # noqa: BLE001 (reported to the parent)
+            report = [-1, repr(exc)]
+        os.write(write_end, json.dumps(report).encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    return tuple(json.loads(data))
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores file permissions")
-def test_unreadable_settings_and_unwritable_output(tmp_path):
-    config = tmp_path / "s.toml"
-    config.write_text('sentence = "x y"\n')
-    config.chmod(0)
-    out = tmp_path / "out"
-    out.mkdir(mode=0o555)
-    one_line_error(CliRunner().invoke(cli, ["render", "ScaledSoftmax", "--config", str(config), "-o", str(tmp_path)]),
-                   2, "is not readable")
-    one_line_error(CliRunner().invoke(cli, ["render", "ScaledSoftmax", "-o", str(out)]), 2, "is not writable")
+class Outcome:
+    def __init__(self, code: int, output: str) -> None:
+        self.exit_code, self.output, self.exception = code, output, None
+
+
+def test_unreadable_settings_and_unwritable_output():
+    """Real permissions, for an ordinary user (as root: the CLI runs as nobody)."""
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="attention-perm-", dir="/tmp"))   # reachable by nobody, unlike tmp_path
+    try:
+        base.chmod(0o755)
+        config = base / "s.toml"
+        config.write_text('sentence = "x y"\n')
+        config.chmod(0)
+        out = base / "out"
+        out.mkdir(mode=0o555)
+        out.chmod(0o555)
+        one_line_error(Outcome(*invoke_unprivileged(["render", "ScaledSoftmax", "--config", str(config), "-o",
+                                                     str(base)])), 2, "is not readable")
+        one_line_error(Outcome(*invoke_unprivileged(["render", "ScaledSoftmax", "-o", str(out)])), 2, "is not writable")
+        one_line_error(Outcome(*invoke_unprivileged(["render", "ScaledSoftmax", "-o", str(out / "new")])), 2,
+                       "cannot create output directory")
+        assert sorted(p.name for p in base.iterdir()) == ["out", "s.toml"] and not list(out.iterdir())
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_cuda_without_a_gpu_is_an_error_and_auto_falls_back(tmp_path):
@@ -119,7 +152,7 @@ def start_render(out: Path, *extra: str) -> subprocess.Popen:
     # A runner started in the background (nohup, CI) may ignore SIGINT, and Python keeps an ignored
     # SIGINT ignored: give the child the default disposition, as a terminal would.
     return subprocess.Popen([sys.executable, str(ROOT / "render.py"), "render", *extra, *TINY, "-o", str(out),
-                             "--force", "-q"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             "--force", "--quiet"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
@@ -139,7 +172,11 @@ def test_interrupt_keeps_the_previous_video_and_leaves_no_temporary(tmp_path, si
     names = ["AttentionBlock", "CrossAttention"] if jobs == "2" else ["AttentionBlock"]
     slow = tmp_path.parent / f"{tmp_path.name}-slow.toml"      # every render long enough to interrupt
     slow.write_text("[pacing]\nrun_time = 4\nwait = 4\n")
-    targets = [tmp_path / f"{name}_dark_256x144p5.mp4" for name in names]
+    from scenes.output.settings_file import plan_renders
+
+    requests, _ = plan_renders(names, False, {"model": "toy", "resolution": "256x144", "fps": 5,
+                                              "output": str(tmp_path)}, slow)
+    targets = [request.output_path() for request in requests]
     for target in targets:
         target.write_bytes(previous)
     process = start_render(tmp_path, *names, "--jobs", jobs, "--config", str(slow))
@@ -164,7 +201,7 @@ def test_stale_temporary_of_a_killed_render_is_swept(tmp_path):
     process.kill()                   # SIGKILL: no chance to clean up
     process.wait()
     assert list(tmp_path.glob(".render-*"))
-    result = CliRunner().invoke(cli, ["render", "CausalMask", *TINY, "-o", str(tmp_path), "--format", "png", "-q"])
+    result = CliRunner().invoke(cli, ["render", "CausalMask", *TINY, "-o", str(tmp_path), "--format", "png", "--quiet"])
     assert result.exit_code == 0, result.output
     assert not list(tmp_path.glob(".render-*"))
 
@@ -180,7 +217,8 @@ def test_two_renders_into_one_folder_at_once(tmp_path):
     outputs = [p.communicate(timeout=300) for p in runs]
     assert [p.returncode for p in runs] == [0, 0, 0], outputs
     for theme in ("dark", "light"):
-        with Image.open(tmp_path / f"CausalMask_{theme}_256x144p5.png") as image:
+        (path,) = tmp_path.glob(f"CausalMask_{theme}_256x144p5_toy-*.png")     # the toy model is named in a tag
+        with Image.open(path) as image:
             assert image.size == (256, 144)
     assert not list(tmp_path.glob(".render-*"))
     assert not [p for p in (tmp_path / ".cache").rglob("*.part")]
@@ -203,15 +241,15 @@ def test_a_crashing_scene_is_reported_and_the_others_finish(tmp_path):
     out.mkdir()
     env = {**os.environ, "PYTHONPATH": f"{hook}{os.pathsep}{ROOT}"}
     result = subprocess.run([sys.executable, str(ROOT / "render.py"), "render", "--all", "--jobs", "2", *TINY,
-                             "--format", "png", "-o", str(out), "-q"], cwd=ROOT, env=env, capture_output=True,
+                             "--format", "png", "-o", str(out), "--quiet"], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=600)
     from scenes import SCENES
 
     assert result.returncode == 1, result.stderr
     assert result.stderr.strip().splitlines() == [
         f"Error: 1 of {len(SCENES)} scenes failed; CausalMask: RuntimeError: boom in CausalMask"]
-    written = sorted(p.name for p in out.glob("*.png"))
-    assert written == sorted(f"{name}_dark_256x144p5.png" for name in SCENES if name != "CausalMask")
+    written = sorted(p.name.split("_toy-")[0] for p in out.glob("*.png"))     # the toy model is named in a tag
+    assert written == sorted(f"{name}_dark_256x144p5" for name in SCENES if name != "CausalMask")
 
 
 # --- determinism and safety -------------------------------------------------------------------

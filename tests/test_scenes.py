@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import av
 import numpy as np
 import pytest
@@ -58,7 +60,7 @@ MATRIX = ([(n, m, t) for n in STORY for m, t in [("minilm", "dark"), ("toy", "li
 @pytest.mark.parametrize("name,model,theme", MATRIX)
 def test_scene_renders_a_video(name, model, theme, rendered, render_dir):
     path, scene = rendered(name, model=model, theme=theme)
-    assert path.exists() and path.name == f"{name}_{theme}_256x144p5.mp4"
+    assert path.exists() and re.fullmatch(rf"{name}_{theme}_256x144p5(_{model}-[0-9a-f]+)?\.mp4", path.name)
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         assert (stream.codec_context.width, stream.codec_context.height) == (256, 144)
@@ -83,10 +85,14 @@ def expected_text(values, decimals=2):
 def test_scaled_softmax_shows_the_trace(model, rendered):
     _, scene = rendered("ScaledSoftmax", model=model, theme="dark")
     trace = scene.trace()
-    for name in ("scores", "scaled", "pattern"):
+    for name in ("scores", "scaled"):
         texts, values = shown_text(scene, name)
         np.testing.assert_array_equal(values, trace.on_screen(name, scene.head))   # keys as rows
         assert texts == expected_text(values)
+    np.testing.assert_array_equal(scene.shown["pattern_dots"][1], trace.on_screen("pattern", scene.head))
+    texts, values = shown_text(scene, "softmax_numbers")      # the first two columns, lifted out
+    np.testing.assert_array_equal(values, trace.on_screen("pattern", scene.head)[:, :2].T.ravel())
+    assert texts == expected_text(values)
     sums, _ = shown_text(scene, "sums")
     assert sums == ["1.00"] * len(trace.tokens)
 
@@ -95,12 +101,12 @@ def test_causal_mask_shows_minus_infinity_then_zero(rendered):
     _, scene = rendered("CausalMask", model="minilm", theme="dark")
     trace = scene.trace(causal=True)
     masked, values = shown_text(scene, "masked")
-    pattern, _ = shown_text(scene, "pattern")
+    pattern = scene.shown["pattern_dots"][1].ravel()
     t = len(trace.tokens)
     for r in range(t):          # on screen: row = key, column = query
         for c in range(t):
             if r > c:
-                assert masked[r * t + c] == "−∞" and pattern[r * t + c] == "0.00"
+                assert masked[r * t + c] == "−∞" and pattern[r * t + c] == 0
             else:
                 assert masked[r * t + c] != "−∞"
     assert shown_text(scene, "sums")[0] == ["1.00"] * t
@@ -139,8 +145,9 @@ def test_grid_layout_fits_from_two_to_twelve_tokens(sentence, rendered):
 
 def test_long_input_is_refused_naming_the_limit():
     words = " ".join(["word"] * (MAX_TOKENS + 1))
+    settings = SceneSettings(model="toy", sentence=words)
     with pytest.raises(InputError, match=f"at most {MAX_TOKENS}"):
-        SceneSettings(model="toy", sentence=words).trace()
+        settings.check_token_count(settings.trace(), "TokensToEmbeddings")
     with pytest.raises(InputError, match="one token"):
         SceneSettings(model="toy", sentence="alone").trace()
 
@@ -190,19 +197,63 @@ def test_context_shifts_meaning_shows_the_measured_similarities(rendered):
     initial, values = shown_text(scene, "initial")
     assert len(set(map(tuple, np.asarray(values)))) == 1, "the three initial columns are identical"
     for layer in range(shift.states.shape[0]):
-        texts, values = shown_text(scene, f"cosine_{layer}")
-        np.testing.assert_array_equal(values, shift.cosine[layer][np.triu_indices(3, 1)])
-        assert texts == expected_text(values)
-    assert shift.cosine[-1][0, 1] < shift.cosine[0][0, 1], "the states move apart"
+        texts, values = shown_text(scene, f"similarity_{layer}")
+        np.testing.assert_array_equal(values, shift.similarity[layer].flatten())
+        assert texts == expected_text(values, 3)
+    # the closing claim holds for what the scene drew: each word's dot is nearest its own landmark's ring
+    words, marks = scene.drawn_positions["words"], scene.drawn_positions["landmarks"]
+    drawn_nearest = np.linalg.norm(words[:, None] - marks[None], axis=-1).argmin(axis=1)
+    np.testing.assert_array_equal(drawn_nearest, shift.nearest[-1])
+    np.testing.assert_array_equal(drawn_nearest, np.arange(3))
+    claim, own = shown_text(scene, "claim")
+    assert own.all() and claim[0].startswith("each")
 
 
 def test_quadratic_scaling_plots_the_probe(rendered):
+    from attention_math.scaling import axis_ticks
+
     _, scene = rendered("QuadraticScaling", model="minilm", theme="dark")
     result = scene.settings.scaling()
     assert shown_text(scene, "cells")[0] == [f"T={n}:{n * n:,}cells" for n in (2, 4, 8, 16)]   # Text drops spaces
     measured = [p for p in result.points if p.n > 16]
     assert list(scene.shown["seconds"][1]) == [p.seconds for p in measured]
     assert list(scene.shown["bytes"][1]) == [p.peak_bytes for p in measured]
+    for plot, top in zip(scene.plots, (max(p.seconds * 1e3 for p in measured), max(p.peak_bytes / 2**20 for p in measured))):
+        assert [m.text for m in plot.x_labels] == [f"{int(x):,}".replace(",", ",") for x in axis_ticks(measured[-1].n * 1.05)]
+        assert len(plot.y_labels) >= 3, "tick labels on both axes"
+
+
+def test_quadratic_scaling_grids_share_one_cell_size(rendered):
+    _, scene = rendered("QuadraticScaling", model="minilm", theme="dark")
+    sides = {round(sq.width, 9) for grid in scene.grids for sq in grid}
+    assert len(sides) == 1, "one cell size for every T"
+    areas = [grid.width * grid.height for grid in scene.grids]
+    np.testing.assert_allclose(np.array(areas[1:]) / areas[:-1], 4, rtol=1e-9)
+
+
+def test_quadratic_scaling_long_pattern_dots_are_the_weights(rendered):
+    _, scene = rendered("QuadraticScaling", model="minilm", theme="dark")
+    info = scene.long_pattern
+    weights, masked, cell, corner = info["weights"], info["masked"], info["cell"], info["corner"]
+    trace = scene.settings.long_context()
+    t = len(trace.tokens)
+    assert t >= 128 and weights.shape == (t, t)
+    np.testing.assert_array_equal(weights, trace.on_screen("pattern", scene.head))
+    circles = np.concatenate([d.points.reshape(-1, 16, 3) for d in scene.long_dots])       # [dots, 16, 3]
+    anchors = circles[:, ::4, :2]                                                          # [dots, 4, 2]
+    centres, radii = anchors.mean(axis=1), (anchors[:, :, 0].max(axis=1) - anchors[:, :, 0].min(axis=1)) / 2
+    cols = np.floor((centres[:, 0] - corner[0]) / cell + 1e-6).astype(int)
+    rows = np.floor((corner[1] - centres[:, 1]) / cell + 1e-6).astype(int)
+    cells = set(zip(rows.tolist(), cols.tolist()))
+    assert len(cells) == len(centres), "one dot per cell"
+    assert cells == set(zip(*map(lambda a: a.tolist(), np.nonzero(~masked)))), "a dot in every unmasked cell, none masked"
+    np.testing.assert_allclose((radii / info["full_radius"]) ** 2, weights[rows, cols] / info["full_weight"],
+                               rtol=1e-6, atol=1e-9)                                       # area ∝ weight
+    # the masked cells stay marked: the staircase covers exactly them
+    xy = info["mask"].get_vertices()[:, :2]
+    area = 0.5 * abs(np.dot(xy[:, 0], np.roll(xy[:, 1], 1)) - np.dot(xy[:, 1], np.roll(xy[:, 0], 1)))
+    assert area == pytest.approx(masked.sum() * cell ** 2, rel=1e-6)
+    assert masked.sum() == t * (t - 1) // 2
 
 
 def test_attention_block_is_the_seven_chapters_one_section_each(rendered):

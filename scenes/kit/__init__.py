@@ -1,1 +1,62 @@
-"""The kit scenes are built from: the base scene, the mobjects, the palette, text and settings."""
+"""The kit scenes are built from: the base scene, the mobjects, the palette, text and settings.
+
+This is the one documented import path for your own scenes::
+
+    from scenes.kit import GridScene, AttentionGrid, label, use_settings
+
+Every name in ``__all__`` has a numpydoc docstring with an example (``help(GridScene.show_grid)``);
+docs/your-own-scene.md walks from ``attention-render new`` to a GIF. Names are imported on first
+use, so ``import scenes.kit`` stays cheap until a scene needs manim.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# public name → the module that defines it
+_WHERE: dict[str, str] = {
+    # the base scenes: beats, captions, pacing, settings, trace access
+    "AttentionScene": "scenes.kit.base",
+    "GridScene": "scenes.kit.base",
+    # mobjects
+    "AttentionGrid": "scenes.kit.mobjects",
+    "VectorColumn": "scenes.kit.mobjects",
+    "TokenBoxes": "scenes.kit.mobjects",
+    # the palette
+    "Theme": "scenes.kit.palette",
+    "themed": "scenes.kit.palette",
+    # text
+    "label": "scenes.kit.mobjects",
+    "number": "scenes.kit.mobjects",
+    "cached_text": "scenes.kit.mobjects",
+    "format_number": "scenes.kit.mobjects",
+    "short": "scenes.kit.mobjects",
+    # settings
+    "SceneSettings": "scenes.kit.scene_settings",
+    "use_settings": "scenes.kit.scene_settings",
+    "active_settings": "scenes.kit.scene_settings",
+}
+
+__all__ = list(_WHERE)
+
+
+def _quiet_in_notebook() -> None:
+    from scenes.kit.notebook import quiet_in_notebook
+
+    quiet_in_notebook()
+
+
+_quiet_in_notebook()
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'scenes.kit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, ReplacementTransform, Scene, Text, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, Rectangle, Scene, Text, VGroup, config
 from manim.animation.animation import prepare_animation
 
 from attention_math import AttentionTrace
 
 from scenes.kit.camera import PathCachingCamera
 from scenes.output.memory import release_free_memory
-from scenes.kit.mobjects import AttentionGrid, label
+from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, label
 from scenes.kit.palette import Theme, themed
-from scenes.kit.scene_settings import SceneSettings, active_settings, head_of
+from scenes.kit.scene_settings import MAX_TOKENS, SceneSettings, active_settings, head_of, is_decoder
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,45 @@ class Drawn:
 
 
 class AttentionScene(Scene):
-    """A scene that reads one trace and draws it. Subclasses split ``construct`` into beats."""
+    """A scene that reads one trace and draws it. Subclasses split ``construct`` into beats.
+
+    The base of every scene: ``setup`` reads the settings (sentence, model, head, theme, pacing)
+    from the renderer, a settings file or :func:`~scenes.kit.use_settings`; ``trace()`` gives the
+    trace of those settings; ``beat`` starts a section; ``title`` and ``caption`` write text;
+    ``play`` and ``wait`` apply the settings' pacing; ``record`` keeps what was drawn for tests.
+
+    Attributes
+    ----------
+    description : str
+        One line for ``attention-render list``.
+    needs : tuple of str
+        ``SceneSettings`` methods beyond the trace the scene reads (checked before rendering).
+    settings : SceneSettings
+        The settings of this render (after ``setup``).
+    theme : Theme
+        The palette of those settings.
+    head : int
+        The head to show.
+
+    Examples
+    --------
+    >>> from manim import FadeIn
+    >>> from scenes.kit import AttentionScene, TokenBoxes
+    >>> class Tokens(AttentionScene):
+    ...     description = "The sentence, token by token."
+    ...
+    ...     def construct(self) -> None:
+    ...         trace = self.trace()
+    ...         # --- the tokens ---
+    ...         self.beat("tokens")
+    ...         self.title("The sentence, as the model reads it")
+    ...         self.play(FadeIn(TokenBoxes(trace.tokens, self.theme)))
+    ...         self.caption(f"{len(trace.tokens)} tokens · {self.model_note(trace)}")
+    >>> Tokens.description
+    'The sentence, token by token.'
+
+    Render it with ``attention-render render my_file.py:Tokens``.
+    """
 
     description = ""   # one line, for `attention-render list`
     needs: tuple[str, ...] = ()   # SceneSettings methods beyond the trace that the scene reads (checked before rendering)
@@ -41,7 +79,19 @@ class AttentionScene(Scene):
         super().__init__(*args, **kwargs)
 
     def setup(self) -> None:
-        self.settings: SceneSettings = active_settings().for_scene(type(self).__name__)
+        """Read the settings, the theme and the head before ``construct`` runs (manim calls it).
+
+        A subclass that overrides it calls ``super().setup()`` first.
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene
+        >>> class Light(AttentionScene):
+        ...     def setup(self) -> None:
+        ...         super().setup()
+        ...         self.numbers_shown = 0
+        """
+        self.settings: SceneSettings = active_settings(type(self).__name__).for_scene(type(self).__name__)
         self.theme: Theme = themed(self.settings)
         self.camera.background_color = self.theme.background
         self.head = head_of(self.settings)
@@ -50,16 +100,74 @@ class AttentionScene(Scene):
         self.shown: dict[str, tuple[VGroup, np.ndarray]] = {}   # what was drawn, and from which values
 
     def record(self, name: str, group: VGroup, values) -> VGroup:
-        """Remember what a drawn group shows and the trace values behind it, so tests can compare the two."""
+        """Remember what a drawn group shows and the trace values behind it, so tests can compare the two.
+
+        Parameters
+        ----------
+        name
+            The key in ``self.shown``.
+        group
+            The mobjects drawn (their text, width and colour are kept as they are now).
+        values
+            The trace values they show.
+
+        Returns
+        -------
+        VGroup
+            ``group``, so the call can wrap the expression that makes it.
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Recorded(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         pattern = trace.on_screen("pattern", self.head)
+        ...         grid, numbers = self.show_grid(trace, pattern)
+        ...         self.record("pattern", numbers, pattern)   # tests: self.shown["pattern"]
+        """
         self.shown[name] = ([Drawn.of(m) for m in group], np.asarray(values))   # later transforms morph the group
         return group
 
     def trace(self, causal: bool | None = None, cross: bool = False) -> AttentionTrace:
-        """The trace of the settings; ``causal=None`` follows the settings' --causal choice."""
-        return self.settings.trace(causal=causal, cross=cross)
+        """The trace of the settings; ``causal=None`` follows the settings' --causal choice.
+
+        Parameters
+        ----------
+        causal
+            Mask future keys (True), never (False), or as the settings say (None).
+        cross
+            Cross-attention: keys and values from the settings' ``context`` sentence.
+
+        Returns
+        -------
+        AttentionTrace
+            Named tensors of one attention layer (cached: scenes of one render share it).
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene
+        >>> class Shapes(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace(causal=True)
+        ...         pattern = trace.on_screen("pattern", self.head)    # [keys, queries], masked
+        """
+        trace = self.settings.trace(causal=causal, cross=cross)
+        self.settings.check_token_count(trace, type(self).__name__)
+        return trace
 
     # --- pacing: the settings' multipliers apply to every animation and pause -----------------
     def play(self, *animations, **kwargs) -> None:
+        """Play animations, their run time multiplied by the settings' pacing (``run_time``).
+
+        Examples
+        --------
+        >>> from manim import Circle, Create
+        >>> from scenes.kit import AttentionScene
+        >>> class Paced(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         self.play(Create(Circle(color=self.theme.query)), run_time=1)  # × pacing.run_time
+        """
         if self.settings.run_time != 1.0:
             if "run_time" not in kwargs:
                 kwargs["run_time"] = max(prepare_animation(a).run_time for a in animations)
@@ -68,26 +176,98 @@ class AttentionScene(Scene):
         release_free_memory(config.pixel_width * config.pixel_height)   # the finished animation's encoder buffers
 
     def wait(self, duration: float = 1.0, *args, **kwargs) -> None:
+        """Pause, the duration multiplied by the settings' pacing (``wait``).
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene
+        >>> class Pause(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         self.wait(1.5)          # 1.5 s × pacing.wait
+        """
         super().wait(duration * self.settings.wait, *args, **kwargs)
 
     in_chapters = False   # AttentionBlock: one section per chapter, not per beat
 
     def beat(self, name: str) -> None:
-        """Start a new section, so lecturers can cut clips at every beat."""
+        """Start a new section, so lecturers can cut clips at every beat.
+
+        Each beat is one clip of ``--sections`` and one slide of ``attention-render slides``; put it
+        first under the beat's headline comment.
+
+        Parameters
+        ----------
+        name
+            The section's name (the clip's and slide's name).
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class TwoBeats(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         # --- the scores ---
+        ...         self.beat("scores")
+        ...         self.show_grid(trace, trace.on_screen("scores", self.head), "Scores")
+        ...         # --- the end ---
+        ...         self.beat("end")
+        ...         self.wait(1)
+        """
         if not self.in_chapters:
             self.next_section(name)
 
     def title(self, text: str) -> Text:
+        """Fade in a title at the top of the frame.
+
+        Parameters
+        ----------
+        text
+            Plain text (never markup, never LaTeX).
+
+        Returns
+        -------
+        Text
+            The title, also kept as ``self.title_mobject``.
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene
+        >>> class Titled(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         self.title("Queries meet keys")
+        """
         title = label(text, self.theme, 26).to_edge(UP, buff=0.2)
         self.play(FadeIn(title, shift=DOWN * 0.2), run_time=0.6)
         self.title_mobject = title
         return title
 
     def caption(self, text: str, run_time: float = 0.6) -> Text:
-        """Replace the caption at the bottom of the frame."""
+        """Replace the caption at the bottom of the frame.
+
+        Parameters
+        ----------
+        text
+            Plain text; scaled down to fit the frame's width when long.
+        run_time
+            Seconds of the cross-fade from the previous caption.
+
+        Returns
+        -------
+        Text
+            The new caption.
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene
+        >>> class Captioned(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         self.caption(f"every column sums to 1 · {self.model_note(trace)}")
+        """
         new = label(text, self.theme, 20, color=self.theme.muted).to_edge(DOWN, buff=0.12)
         if new.width > config.frame_width - 0.6:
             new.scale_to_fit_width(config.frame_width - 0.6)
+        self.add_subcaption(text)    # for the .srt/.vtt beside the video; it lasts until the next caption
         if self._caption is not None:
             # Speed: manim redraws every mobject above the first one animated; on top, only
             # the two captions are redrawn each frame (they overlap nothing).
@@ -99,47 +279,418 @@ class AttentionScene(Scene):
         return new
 
     def model_note(self, trace: AttentionTrace) -> str:
+        """"<model>, layer L, head H": the words that say where the numbers on screen come from.
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene
+        >>> class Noted(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         self.caption(self.model_note(self.trace()))
+        """
         return f"{trace.description}, layer {trace.layer}, head {self.head}"
+
+    # --- one story: what a caption may claim depends on the model -----------------------------
+    @staticmethod
+    def is_decoder(trace: AttentionTrace) -> bool:
+        """A decoder (trained to predict the next token, causal by training), not an encoder.
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene, SceneSettings
+        >>> AttentionScene.is_decoder(SceneSettings(sentence="the cat sat", model="toy").trace())
+        False
+        """
+        return is_decoder(trace.model)
+
+    def mask_note(self, trace: AttentionTrace) -> str:
+        """Why this pattern is causal (or is not), true to the model: a caption.
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene
+        >>> class Masked(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace(causal=True)
+        ...         self.caption(self.mask_note(trace))     # "… is an encoder, masked here for illustration"
+        """
+        if self.is_decoder(trace):
+            return f"{trace.model} is a decoder: each token attends only to itself and earlier tokens"
+        if trace.causal:
+            return f"{trace.model} is an encoder (it reads both ways), masked here for illustration"
+        return f"{trace.model} is an encoder: every token attends to every token, before and after it"
+
+    def next_token_note(self, trace: AttentionTrace) -> str:
+        """The caption about next-token prediction: a claim only a decoder supports.
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene
+        >>> class NextToken(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         self.caption(self.next_token_note(self.trace(causal=True)))
+        """
+        if self.is_decoder(trace):
+            return "each position predicts the next token from earlier ones only: all trained at once, in parallel"
+        return (f"a decoder (GPT) masks like this to predict each next token; {trace.model} is an encoder, "
+                "masked here for illustration")
+
+
+GRID_WIDTH = 9.0        # the grid's cells; the strip to their right holds what is lifted out of the grid
+CAPTION_TOP = -3.45     # the caption's band starts under this line
+LIFT_GAP = 0.55         # between the grid and a column lifted out of it
 
 
 class GridScene(AttentionScene):
-    """Shared beats of the scenes built on the attention grid."""
+    """Shared beats of the scenes built on the attention grid.
+
+    Up to ``MAX_TOKENS`` tokens a cell can hold a number; beyond (up to ``MAX_DOT_TOKENS``) the
+    beats that would show numbers show dots, and the frame says so. The pattern itself is drawn
+    as the ``cells`` setting asks: dots (area ∝ weight), numbers, or both.
+
+    Examples
+    --------
+    >>> from manim import ReplacementTransform
+    >>> from scenes.kit import GridScene
+    >>> class DotsSoftmax(GridScene):
+    ...     def construct(self) -> None:
+    ...         trace = self.trace()
+    ...         pattern = trace.on_screen("pattern", self.head)    # [keys, queries]
+    ...         # --- the grid ---
+    ...         self.beat("grid")
+    ...         grid, numbers = self.show_grid(trace, pattern, "Who attends to whom")
+    ...         # --- dots ---
+    ...         self.beat("dots")
+    ...         self.play(ReplacementTransform(numbers, grid.dots(pattern)))
+    ...         self.show_column_sums(grid, trace)
+    """
+
+    # --- the grid and its layout ------------------------------------------------------------
+    def place_grid(self, trace: AttentionTrace, title: str | None = None, query_prefix: str = "",
+                   key_prefix: str = "") -> AttentionGrid:
+        """Build the grid from the token counts: title on top (beside it for long sentences), key labels at
+        the left edge, the strip on the right free for the lifted column, room under it for the Σ row.
+
+        Returns
+        -------
+        AttentionGrid
+            Placed, not yet shown (``show_grid`` places and shows).
+
+        Examples
+        --------
+        >>> from manim import Create
+        >>> from scenes.kit import GridScene
+        >>> class Empty(GridScene):
+        ...     def construct(self) -> None:
+        ...         grid = self.place_grid(self.trace(), "An empty grid")
+        ...         self.play(Create(grid.lines))
+        """
+        n = max(len(trace.key_tokens), len(trace.tokens))
+        big = n > MAX_TOKENS
+        top = config.frame_height / 2 - 0.2
+        if title and not big:
+            top = self.title(title).get_bottom()[1] - 0.15
+        height = 5.8 if big else 4.9
+        for _ in range(3):            # shrink until the grid, its labels and the Σ row clear the caption
+            grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme, width=height if big else GRID_WIDTH,
+                                 height=height, query_prefix=query_prefix, key_prefix=key_prefix)
+            grid.shift(RIGHT * (-config.frame_width / 2 + 0.35 - grid.get_left()[0]) + UP * (top - grid.get_top()[1]))
+            overflow = CAPTION_TOP - (grid.frame.get_bottom()[1] - grid.cell_h * 1.5)
+            if overflow <= 0:
+                break
+            height -= overflow
+        if title and big:
+            heading = label(title, self.theme, 26).to_corner(UP + RIGHT, buff=0.25)
+            self.play(FadeIn(heading, shift=DOWN * 0.2), run_time=0.6)
+            self.title_mobject = heading
+        self.grid = grid
+        return grid
+
+    def numbers_fit(self, grid: AttentionGrid) -> bool:
+        """Whether the grid is small enough for numbers in its cells (else dots).
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Fits(GridScene):
+        ...     def construct(self) -> None:
+        ...         grid = self.place_grid(self.trace())
+        ...         self.caption("numbers" if self.numbers_fit(grid) else "dots")
+        """
+        return max(grid.n_rows, grid.n_cols) <= MAX_TOKENS
+
+    def pattern_mode(self, grid: AttentionGrid) -> str:
+        """How the pattern's cells are drawn: the ``cells`` setting, dots where numbers do not fit.
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Mode(GridScene):
+        ...     def construct(self) -> None:
+        ...         grid = self.place_grid(self.trace())
+        ...         self.caption(f"cells drawn as {self.pattern_mode(grid)}")     # dots, numbers or both
+        """
+        return self.settings.cells if self.numbers_fit(grid) else "dots"
+
+    def lift_x(self, grid: AttentionGrid) -> float:
+        """Where a lifted column stands: in the strip right of the grid.
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Lift(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         grid, cells = self.show_grid(trace, trace.on_screen("scores", self.head))
+        ...         column = grid.column(cells, 0)
+        ...         self.play(column.animate.shift(grid.lift_offset(0, self.lift_x(grid))))
+        """
+        return grid.frame.get_right()[0] + LIFT_GAP + grid.cell_w / 2
 
     def show_grid(self, trace: AttentionTrace, values, title: str | None = None,
-                  query_prefix: str = "", key_prefix: str = "") -> tuple[AttentionGrid, VGroup]:
-        """Draw the grid (keys as rows, queries as columns) and fill it with ``values`` [T_k, T_q]."""
-        top = self.title(title) if title else None
-        grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme,
-                             query_prefix=query_prefix, key_prefix=key_prefix)
-        if top is not None:
-            grid.next_to(top, DOWN, buff=0.15)
-        grid.shift(LEFT * grid.frame.get_center()[0] + RIGHT * 0.4)
-        numbers = grid.numbers(values, self.settings.decimals, color_scale=self.color_scale(values))
-        self.grid = grid
-        self.play(Create(grid.lines), FadeIn(grid.query_labels), FadeIn(grid.key_labels), run_time=1)
-        self.play(LaggedStart(*(FadeIn(n) for n in numbers), lag_ratio=0.01, run_time=1.2))
-        return grid, numbers
+                  query_prefix: str = "", key_prefix: str = "", name: str | None = None) -> tuple[AttentionGrid, VGroup]:
+        """Draw the grid (keys as rows, queries as columns), the followed query's column marked, and fill
+        it with ``values`` [T_k, T_q]: numbers, or dots when the sentence is too long for numbers.
+
+        Parameters
+        ----------
+        trace
+            The trace whose tokens label the rows and columns.
+        values
+            Numbers in screen orientation, from ``trace.on_screen(name, head)``.
+        title
+            A title above the grid (none when None).
+        query_prefix, key_prefix
+            Written before each column's and row's token (e.g. "Q·").
+        name
+            Record the cells under this name (``self.shown``), for tests.
+
+        Returns
+        -------
+        tuple of (AttentionGrid, VGroup)
+            The grid (also ``self.grid``) and its cells, row-major.
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Scores(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         grid, numbers = self.show_grid(trace, trace.on_screen("scores", self.head), "K·Q", name="scores")
+        """
+        grid = self.place_grid(trace, title, query_prefix, key_prefix)
+        band = self.mark_query_column(grid, trace)
+        self.play(Create(grid.lines), FadeIn(grid.query_labels), FadeIn(grid.key_labels), FadeIn(band), run_time=1)
+        cells = self.number_cells(grid, name, values)
+        self.play(LaggedStart(*(FadeIn(n) for n in cells), lag_ratio=min(0.01, 2 / len(cells)), run_time=1.2))
+        if not self.numbers_fit(grid):
+            self.say_dots_not_numbers(grid)
+        return grid, cells
+
+    def mark_query_column(self, grid: AttentionGrid, trace: AttentionTrace) -> Rectangle:
+        """A faint band behind the followed query's column (``--query-token``), kept to the end.
+
+        Examples
+        --------
+        >>> from manim import FadeIn
+        >>> from scenes.kit import GridScene
+        >>> class Band(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         grid = self.place_grid(trace)
+        ...         self.play(FadeIn(grid), FadeIn(self.mark_query_column(grid, trace)))
+        """
+        qi = self.settings.query_index(trace)
+        band = grid.column_fill(qi, self.theme.query, opacity=0.14)
+        self.query_band = self.record("query_column", VGroup(band), [qi])[0]
+        return band
+
+    def say_dots_not_numbers(self, grid: AttentionGrid) -> VGroup:
+        """The note on screen when beats that would show numbers show dots.
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Long(GridScene):
+        ...     def construct(self) -> None:
+        ...         grid = self.place_grid(self.trace())
+        ...         if not self.numbers_fit(grid):
+        ...             self.say_dots_not_numbers(grid)
+        """
+        n = max(grid.n_rows, grid.n_cols)
+        note = VGroup(label(f"{n} tokens: dots, not numbers", self.theme, 18, color=self.theme.muted),
+                      label(f"(numbers up to {MAX_TOKENS} tokens)", self.theme, 16, color=self.theme.muted))
+        note.arrange(DOWN, aligned_edge=RIGHT, buff=0.08)
+        anchor = self.title_mobject.get_bottom()[1] - 0.2 if self.title_mobject is not None else grid.frame.get_top()[1]
+        note.move_to(RIGHT * (config.frame_width / 2 - 0.25 - note.width / 2) + UP * (anchor - note.height / 2))
+        self.play(FadeIn(note), run_time=0.5)
+        self.dots_note = note
+        return note
+
+    # --- what the cells show ----------------------------------------------------------------
+    def number_cells(self, grid: AttentionGrid, name: str | None, values, max_abs: float | None = None) -> VGroup:
+        """A beat about numbers: the numbers, or signed dots when numbers do not fit; recorded as ``name``
+        (numbers) or ``name_dots`` (dots).
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Scaled(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         grid, scores = self.show_grid(trace, trace.on_screen("scores", self.head))
+        ...         scaled = self.number_cells(grid, "scaled", trace.on_screen("scaled", self.head))
+        ...         self.cross_fade(scores, scaled)
+        """
+        if self.numbers_fit(grid):
+            cells = grid.numbers(values, self.settings.decimals, color_scale=self.color_scale(values))
+            return self.record(name, cells, values) if name else cells
+        cells = grid.dots(values, max_abs=max_abs)
+        return self.record(f"{name}_dots", cells, values) if name else cells
+
+    def pattern_cells(self, grid: AttentionGrid, name: str, values, max_abs: float | None = 1.0,
+                      mode: str | None = None) -> VGroup:
+        """A beat about the pattern: per ``mode`` (default ``pattern_mode``) dots whose area is ∝ the value
+        (a full cell at ``max_abs``), numbers, or a dot under each number; recorded as ``name_dots`` and ``name``.
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Pattern(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         grid, scaled = self.show_grid(trace, trace.on_screen("scaled", self.head))
+        ...         weights = self.pattern_cells(grid, "pattern", trace.on_screen("pattern", self.head), mode="dots")
+        ...         self.cross_fade(scaled, weights)
+        """
+        mode = mode or self.pattern_mode(grid)
+        if mode == "numbers":
+            return self.record(name, grid.numbers(values, self.settings.decimals, color_scale=self.color_scale(values)),
+                               values)
+        dots = self.record(f"{name}_dots", grid.dots(values, max_abs=max_abs, opacity=0.45 if mode == "both" else 1.0),
+                           values)
+        if mode == "dots":
+            return dots
+        numbers = self.record(name, grid.numbers(values, self.settings.decimals), values)
+        return grid.paired(dots, numbers)
+
+    def cross_fade(self, old: VGroup, new: VGroup, run_time: float = 1.2) -> None:
+        """Old cells out, new cells in, in place: numbers never morph into other numbers' glyphs.
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Fade(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         grid, scores = self.show_grid(trace, trace.on_screen("scores", self.head))
+        ...         self.cross_fade(scores, grid.numbers(trace.on_screen("scaled", self.head)), run_time=1)
+        """
+        self.play(FadeOut(old), FadeIn(new), run_time=run_time)
+        self.remove(*old)        # the faded cells, wherever they were added
 
     @staticmethod
     def color_scale(values) -> float:
+        """The largest finite |value|: the scale numbers are coloured against.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from scenes.kit import GridScene
+        >>> GridScene.color_scale(np.array([[0.5, -2.0], [-np.inf, 1.0]]))
+        2.0
+        """
         finite = values[np.isfinite(values)]
         return float(np.abs(finite).max()) if finite.size else 1.0
 
-    def softmax_by_column(self, grid: AttentionGrid, old: VGroup, new: VGroup) -> None:
-        """Lift each column out and replace it by its softmax: slowly for the first two, then briskly."""
+    # --- the softmax, column by column ------------------------------------------------------
+    def softmax_by_column(self, grid: AttentionGrid, old: VGroup, new: VGroup,
+                          numbered: tuple[np.ndarray, np.ndarray] | None = None, slow_columns: int = 2) -> None:
+        """Lift each column out of the grid into the strip beside it, labelled "softmax", replace it by its
+        softmax there and put it back: slowly for the first ``slow_columns``, then briskly.
+
+        ``numbered`` (the values before and after) shows the first columns' numbers beside the lifted
+        cells when the cells themselves are dots and numbers fit.
+
+        Parameters
+        ----------
+        grid
+            The grid both groups sit in.
+        old, new
+            The cells before and after (row-major).
+        numbered
+            The values before and after, to write beside the lifted dots.
+        slow_columns
+            How many columns go slowly.
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Softmax(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         grid, scaled = self.show_grid(trace, trace.on_screen("scaled", self.head))
+        ...         pattern = self.pattern_cells(grid, "pattern", trace.on_screen("pattern", self.head))
+        ...         self.softmax_by_column(grid, scaled, pattern)
+        """
+        x = self.lift_x(grid)
+        name = label("softmax", self.theme, 20, color=self.theme.query)
+        name.next_to(grid.frame, DOWN, buff=0.12).set_x(x).align_to(grid.frame.get_right() + RIGHT * 0.15, LEFT)
+        self.play(FadeIn(name), run_time=0.4)
+        before_numbers = after_numbers = None
+        if numbered is not None and self.numbers_fit(grid):
+            d = self.settings.decimals
+            before_numbers = grid.numbers(numbered[0], d, color_scale=self.color_scale(numbered[0]))
+            after_numbers = grid.numbers(numbered[1], d, color_scale=1.0)
+        brisk = min(0.45, 12 / max(1, grid.n_cols - slow_columns) / 2.1)
+        shown = []
         for col in range(grid.n_cols):
-            slow = col < 2
+            pace = 1.0 if col < slow_columns else brisk
             highlight = grid.column_highlight(col, self.theme.query)
+            offset = grid.lift_offset(col, x)
             before, after = grid.column(old, col), grid.column(new, col)
-            self.play(FadeIn(highlight), before.animate.shift(UP * 0.08), run_time=0.4 if slow else 0.15)
-            self.play(ReplacementTransform(before, after), run_time=0.9 if slow else 0.35)
-            self.play(FadeOut(highlight), run_time=0.3 if slow else 0.1)
+            after.shift(offset)
+            extra_in, extra_out = [], []
+            if before_numbers is not None and col < slow_columns:
+                beside = offset + RIGHT * (grid.cell_w / 2 + 0.15 + grid.column(before_numbers, col).width / 2)
+                b, a = grid.column(before_numbers, col).shift(beside), grid.column(after_numbers, col).shift(beside)
+                extra_in, extra_out = [FadeIn(b)], [FadeOut(b), FadeIn(a)]
+                shown.append((a, numbered[1][:, col]))
+            self.play(FadeIn(highlight), before.animate.shift(offset), *extra_in, run_time=0.7 * pace)
+            self.play(FadeOut(before), FadeIn(after), *extra_out, run_time=0.9 * pace)
+            self.remove(*before)
+            back = [FadeOut(shown[-1][0])] if extra_out else []
+            self.play(after.animate.shift(-offset), FadeOut(highlight), *back, run_time=0.6 * pace)
+        self.play(FadeOut(name), run_time=0.3)
+        if shown:
+            self.record("softmax_numbers", VGroup(*(m for group, _ in shown for m in group)),
+                        np.concatenate([values for _, values in shown]))
 
     def show_column_sums(self, grid: AttentionGrid, trace: AttentionTrace) -> VGroup:
-        sums = self.record("sums", grid.below_columns(trace.column_sums("pattern", self.head), self.settings.decimals,
-                                                      color=self.theme.query), trace.column_sums("pattern", self.head))
-        sigma = label("Σ", self.theme, grid.font_size * 1.3, color=self.theme.query).next_to(sums, LEFT, buff=0.3)
-        sigma.align_to(grid.key_labels, LEFT)
-        self.play(FadeIn(sigma), LaggedStart(*(FadeIn(s, shift=DOWN * 0.1) for s in sums), lag_ratio=0.05))
-        self.sums_row = VGroup(sigma, sums)
+        """The Σ row: every column's weights add up to 1 (numbers, or dots when numbers do not fit).
+
+        Returns
+        -------
+        VGroup
+            The Σ and the sums (also ``self.sums_row``).
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Sums(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         grid, _ = self.show_grid(trace, trace.on_screen("pattern", self.head))
+        ...         self.show_column_sums(grid, trace)
+        """
+        sums = trace.column_sums("pattern", self.head)
+        if self.numbers_fit(grid):
+            drawn = grid.below_columns(sums, self.settings.decimals, color=self.theme.query)
+        else:
+            drawn = grid.dots_below_columns(sums)
+        self.record("sums", drawn, sums)
+        sigma = label("Σ", self.theme, max(MIN_TEXT_POINTS * 1.3, grid.font_size * 1.3), color=self.theme.query)
+        sigma.next_to(drawn, LEFT, buff=0.3).align_to(grid.key_labels, LEFT)
+        self.play(FadeIn(sigma), LaggedStart(*(FadeIn(s, shift=DOWN * 0.1) for s in drawn), lag_ratio=0.05))
+        self.sums_row = VGroup(sigma, drawn)
         return self.sums_row

@@ -19,11 +19,19 @@ from scenes.kit.text import OutlineText
 # Text height in scene units per point of font size (DejaVu, measured).
 UNITS_PER_POINT = 0.0105
 MONO_CHAR_WIDTH = 0.0078   # width of one DejaVu Sans Mono character per point
+MONO_ADVANCE = 0.0081      # a DejaVu Sans Mono number's drawn width per character and point (measured, with its ink)
 CELL_CHARACTERS = 5        # a grid cell's font fits five characters of a number ("−0.42")
 
 
 def format_number(value: float, decimals: int = 2) -> str:
-    """'0.42', '−1.30' (a real minus sign), '−∞' for a masked entry."""
+    """'0.42', '−1.30' (a real minus sign), '−∞' for a masked entry.
+
+    Examples
+    --------
+    >>> from scenes.kit import format_number
+    >>> format_number(0.4242), format_number(-1.3), format_number(float("-inf")), format_number(-0.001)
+    ('0.42', '−1.30', '−∞', '0.00')
+    """
     if value == -math.inf:
         return "−∞"
     text = f"{value:.{decimals}f}"
@@ -36,7 +44,14 @@ MAX_TOKEN_CHARS = 12
 
 
 def short(token: str, limit: int = MAX_TOKEN_CHARS) -> str:
-    """A token as drawn: a long one is cut with a visible '…' (the trace keeps it whole)."""
+    """A token as drawn: a long one is cut with a visible '…' (the trace keeps it whole).
+
+    Examples
+    --------
+    >>> from scenes.kit import short
+    >>> short("creature"), short("pneumonoultramicroscopic")
+    ('creature', 'pneumonoult…')
+    """
     return token if len(token) <= limit else token[: limit - 1] + "…"
 
 
@@ -103,7 +118,28 @@ def cached_text(text: str, font: str, font_size: float, color: ManimColor, **kwa
 
     Speed: a grid shows the same few strings again and again (each token as a query and as a
     key, in two colours), and every transform deep-copies its mobjects; a prototype is parsed
-    once, and a flat copy is cheap to make and to draw.
+    once, and a flat copy is cheap to make and to draw. Plain Pango text: no markup, no LaTeX.
+
+    Parameters
+    ----------
+    text, font, font_size
+        As for manim's ``Text``.
+    color
+        The fill colour.
+    **kwargs
+        Other ``Text`` options (part of the cache key).
+
+    Returns
+    -------
+    FlatText
+        One path of the glyphs' outlines; ``.text`` is the string.
+
+    Examples
+    --------
+    >>> from scenes.kit import cached_text
+    >>> word = cached_text("<b>blue</b>", "DejaVu Sans", 24, "#FFD84D")
+    >>> word.text                    # drawn literally: markup is not read
+    '<b>blue</b>'
     """
     key = (text, font, float(font_size), tuple(sorted(kwargs.items())))
     prototype = _TEXT_PROTOTYPES.get(key)
@@ -140,17 +176,82 @@ def approx(count: float) -> str:
 
 
 def label(text: str, theme: Theme, font_size: float = 24, color: ManimColor | None = None, **kwargs) -> FlatText:
-    """User or fixed text as plain Pango text: never markup, never LaTeX."""
+    """User or fixed text as plain Pango text: never markup, never LaTeX.
+
+    Parameters
+    ----------
+    text
+        The text, drawn as typed.
+    theme
+        Its ``text`` colour is the default.
+    font_size
+        Points, as for manim's ``Text``.
+    color
+        A palette role instead, e.g. ``theme.query``.
+
+    Examples
+    --------
+    >>> from scenes.kit import SceneSettings, themed
+    >>> theme = themed(SceneSettings())
+    >>> from scenes.kit import label
+    >>> title = label("Queries", theme, 26, color=theme.query)
+    >>> title.text, bool(title.width > 0)
+    ('Queries', True)
+    """
     return cached_text(text, FONT, font_size, color or theme.text, **kwargs)
 
 
 def number(value: float, theme: Theme, font_size: float = 20, decimals: int = 2,
            color: ManimColor | None = None) -> FlatText:
+    """A number as drawn on screen, in the monospaced font (see ``format_number``).
+
+    Parameters
+    ----------
+    value
+        The value (from the trace).
+    theme, font_size, color
+        As for ``label``.
+    decimals
+        Digits after the point.
+
+    Examples
+    --------
+    >>> from scenes.kit import SceneSettings, themed
+    >>> theme = themed(SceneSettings())
+    >>> from scenes.kit import number
+    >>> number(-0.4242, theme, 20).text
+    '−0.42'
+    """
     return mono_number_text(format_number(value, decimals), font_size, color or theme.text)
 
 
 class TokenBoxes(VGroup):
-    """The sentence as a row of word boxes, scaled to fit ``max_width``."""
+    """The sentence as a row of word boxes, scaled to fit ``max_width``.
+
+    Parameters
+    ----------
+    tokens
+        The tokens (``trace.tokens``); long ones are drawn cut with '…'.
+    theme
+        The palette (boxes in ``theme.box``).
+    font_size
+        Points of the words.
+    max_width
+        Scene units the row may take; wider rows are scaled down.
+    color
+        The words' colour (default: ``theme.text``).
+    min_box_width
+        Boxes at least this wide, so short words line up with columns.
+
+    Examples
+    --------
+    >>> from scenes.kit import SceneSettings, themed
+    >>> theme = themed(SceneSettings())
+    >>> from scenes.kit import TokenBoxes
+    >>> boxes = TokenBoxes(["a", "fluffy", "blue", "creature"], theme)
+    >>> len(boxes), boxes.get_labels()[1].text
+    (4, 'fluffy')
+    """
 
     def __init__(self, tokens: Sequence[str], theme: Theme, font_size: float = 24, max_width: float = 13.0,
                  color: ManimColor | None = None, min_box_width: float = 0.0, **kwargs) -> None:
@@ -167,14 +268,63 @@ class TokenBoxes(VGroup):
             self.scale_to_fit_width(max_width)
 
     def get_box(self, index: int) -> VGroup:
+        """The box (rectangle and word) of token ``index``.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> from scenes.kit import TokenBoxes
+        >>> boxes = TokenBoxes(["the", "cat"], theme)
+        >>> boxes.get_box(1)[1].text
+        'cat'
+        """
         return self[index]
 
     def get_labels(self) -> VGroup:
+        """The words alone, one per box.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> from scenes.kit import TokenBoxes
+        >>> [w.text for w in TokenBoxes(["the", "cat"], theme).get_labels()]
+        ['the', 'cat']
+        """
         return VGroup(*(box[1] for box in self))
 
 
 class VectorColumn(VGroup):
-    """A bracketed column of numbers: the first ``n_shown`` entries, ⋮, and a brace with the real size."""
+    """A bracketed column of numbers: the first ``n_shown`` entries, ⋮, and a brace with the real size.
+
+    Parameters
+    ----------
+    values
+        The vector (e.g. one row of ``trace.embeddings``).
+    theme
+        The palette.
+    n_shown
+        Entries written; the rest stand behind a ⋮.
+    decimals, font_size
+        As for ``number``.
+    bracket_color
+        The brackets' colour (default: ``theme.muted``).
+    color_by_value, value_scale
+        Colour each entry by sign and size against ``value_scale``.
+    show_dimension
+        A brace with the vector's length when entries are hidden.
+
+    Examples
+    --------
+    >>> from scenes.kit import SceneSettings, themed
+    >>> theme = themed(SceneSettings())
+    >>> import numpy as np
+    >>> from scenes.kit import VectorColumn
+    >>> column = VectorColumn(np.array([0.5, -1.25, 2.0, 0.0, 3.0, 1.0]), theme, n_shown=4)
+    >>> [e.text for e in column.get_entries()], column.dimension.text
+    (['0.50', '−1.25', '2.00', '0.00'], '6')
+    """
 
     def __init__(self, values: np.ndarray, theme: Theme, n_shown: int = 4, decimals: int = 2,
                  font_size: float = 18, bracket_color: ManimColor | None = None, color_by_value: bool = False,
@@ -204,14 +354,66 @@ class VectorColumn(VGroup):
             self.add(self.brace, self.dimension)
 
     def get_entries(self) -> VGroup:
+        """The numbers shown, top to bottom.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> from scenes.kit import VectorColumn
+        >>> len(VectorColumn([1.0, 2.0, 3.0], theme).get_entries())
+        3
+        """
         return self.entries
 
     def center_entries_on(self, x: float) -> VectorColumn:
-        """Shift sideways so the numbers (not the brackets or the dimension brace) are centred on ``x``."""
+        """Shift sideways so the numbers (not the brackets or the dimension brace) are centred on ``x``.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> from scenes.kit import VectorColumn
+        >>> column = VectorColumn([1.0, 2.0, 3.0, 4.0, 5.0], theme).center_entries_on(2.0)
+        >>> round(float(column.get_entries().get_center()[0]), 6)
+        2.0
+        """
         return self.shift(RIGHT * (x - self.entries.get_center()[0]))
 
     def get_brackets(self) -> VGroup:
+        """The two square brackets, left and right.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> from scenes.kit import VectorColumn
+        >>> len(VectorColumn([1.0, 2.0], theme).get_brackets())
+        2
+        """
         return self.brackets
+
+    def fade_to(self, opacity: float) -> VectorColumn:
+        """Make the whole column faint (e.g. by its weight): the numbers' fill, the brackets' stroke.
+
+        ``set_opacity`` would also fill the brackets, which then draw as solid bars.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> from scenes.kit import VectorColumn
+        >>> column = VectorColumn([0.5, 1.5, 2.5], theme).fade_to(0.3)
+        >>> round(float(column.get_entries()[0].get_fill_opacity()), 2), float(column.get_brackets()[0].get_fill_opacity())
+        (0.3, 0.0)
+        """
+        brackets = set(self.brackets.get_family())
+        for part in self.family_members_with_points():
+            if part in brackets:
+                part.set_stroke(opacity=opacity).set_fill(opacity=0)      # strokes only
+            elif part.get_fill_opacity() > 0:
+                part.set_fill(opacity=opacity)                             # numbers, ⋮, the brace
+        return self
 
 
 def _bracket(height: float, side: np.ndarray, color: ManimColor) -> VMobject:
@@ -221,11 +423,44 @@ def _bracket(height: float, side: np.ndarray, color: ManimColor) -> VMobject:
     return VMobject(stroke_color=color, stroke_width=2).set_points_as_corners([top + tick, top, bottom, bottom + tick])
 
 
+MIN_TEXT_POINTS = 13.5     # digits and capitals 12 px tall at 720p (0.133 scene units)
+NUMBER_FILL = 0.82         # a number spans at most this share of its cell's width (the rule is 85%)
+MAX_GRID_FONT = 24.0
+
+
 class AttentionGrid(VGroup):
     """The grid of the video: keys as rows (left labels), queries as columns (top labels).
 
-    Cell size follows the token counts so that 2 to 14 tokens fit the frame. Values are given in
-    screen orientation, ``[n_keys, n_queries]`` (``trace.on_screen``); the grid never transposes.
+    Cell size follows the token counts so that 2 to 32 tokens fit the frame (numbers up to 14,
+    dots beyond). Values are given in screen orientation, ``[n_keys, n_queries]``
+    (``trace.on_screen``); the grid never transposes. What a cell shows is built by
+    ``numbers`` (one Text per cell), ``dots`` (one dot per cell, its area proportional to the
+    value) or ``symbols`` (K⃗ⱼ·Q⃗ᵢ), each row-major, so that ``column`` picks one query's cells
+    out of any of them.
+
+    Parameters
+    ----------
+    key_tokens, query_tokens
+        The rows' and the columns' labels (``trace.key_tokens``, ``trace.tokens``).
+    theme
+        The palette: queries in ``theme.query``, keys in ``theme.key``.
+    width, height
+        The most scene units the cells may take.
+    query_prefix, key_prefix
+        Written before each label.
+
+    Examples
+    --------
+    >>> from scenes.kit import SceneSettings, themed
+    >>> theme = themed(SceneSettings())
+    >>> import numpy as np
+    >>> from scenes.kit import AttentionGrid
+    >>> grid = AttentionGrid(["a", "blue", "cat"], ["a", "blue", "cat"], theme)
+    >>> grid.n_rows, grid.n_cols
+    (3, 3)
+    >>> numbers = grid.numbers(np.full((3, 3), 1 / 3))     # add them with self.play(FadeIn(numbers))
+    >>> len(numbers), numbers[0].text
+    (9, '0.33')
     """
 
     def __init__(self, key_tokens: Sequence[str], query_tokens: Sequence[str], theme: Theme,
@@ -236,8 +471,8 @@ class AttentionGrid(VGroup):
         self.n_rows, self.n_cols = len(key_tokens), len(query_tokens)
         self.cell_h = min(0.75, height / self.n_rows)
         self.cell_w = min(1.1, width / self.n_cols, max(self.cell_h, 0.62) * 1.6)
-        self.font_size = min(self.cell_h * 0.42, self.cell_w * 0.8 / (4 * MONO_CHAR_WIDTH / UNITS_PER_POINT)) / UNITS_PER_POINT
-        label_size = min(22.0, self.font_size * 1.15)
+        self.font_size = self.fitting_size(CELL_CHARACTERS)
+        label_size = min(22.0, max(MIN_TEXT_POINTS, self.cell_h * 0.5 / UNITS_PER_POINT))
         w, h = self.cell_w * self.n_cols, self.cell_h * self.n_rows
         self.frame = Rectangle(width=w, height=h, stroke_color=theme.muted, stroke_width=1.5)
         lines = VGroup(
@@ -245,7 +480,7 @@ class AttentionGrid(VGroup):
                    self.frame.get_corner(DOWN + LEFT) + RIGHT * self.cell_w * c) for c in range(1, self.n_cols)),
             *(Line(self.frame.get_corner(UP + LEFT) + DOWN * self.cell_h * r,
                    self.frame.get_corner(UP + RIGHT) + DOWN * self.cell_h * r) for r in range(1, self.n_rows)),
-        ).set_stroke(theme.muted, 0.8, opacity=0.6)
+        ).set_stroke(theme.muted, 0.8, opacity=0.6 if self.n_rows <= 14 else 0.3)
         self.lines = VGroup(self.frame, lines)
         self.query_labels = VGroup(*(
             label(query_prefix + short(t), theme, label_size, color=theme.query) for t in query_tokens))
@@ -264,11 +499,63 @@ class AttentionGrid(VGroup):
         self.add(self.lines, self.query_labels, self.key_labels)
 
     def cell_center(self, row: int, col: int) -> np.ndarray:
+        """The centre of cell (``row``, ``col``): row = key, column = query.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b"], ["a", "b"], theme)
+        >>> bool(grid.cell_center(0, 1)[0] > grid.cell_center(0, 0)[0])      # columns go right
+        True
+        """
         corner = self.frame.get_corner(UP + LEFT)
         return corner + RIGHT * self.cell_w * (col + 0.5) + DOWN * self.cell_h * (row + 0.5)
 
+    def fitting_size(self, characters: int) -> float:
+        """The font size at which a number of ``characters`` spans ``NUMBER_FILL`` of a cell (and fits its height).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> bool(grid.fitting_size(6) < grid.fitting_size(4))        # longer numbers, smaller font
+        True
+        """
+        return min(MAX_GRID_FONT, self.cell_h * 0.45 / UNITS_PER_POINT,
+                   self.cell_w * NUMBER_FILL / (characters * MONO_ADVANCE))
+
     def numbers(self, values: np.ndarray, decimals: int = 2, color_scale: float | None = None) -> VGroup:
-        """One Text per cell, row-major; coloured by sign and size when ``color_scale`` is given."""
+        """One number per cell, row-major; coloured by sign and size when ``color_scale`` is given.
+
+        Parameters
+        ----------
+        values
+            ``[n_keys, n_queries]``, e.g. ``trace.on_screen("scores", head)``; −∞ is drawn as '−∞'.
+        decimals
+            Digits after the point.
+        color_scale
+            The |value| drawn in the strongest colour (None: all in the text colour).
+
+        Returns
+        -------
+        VGroup
+            The numbers, placed in their cells (not yet added to the scene).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b"], ["a", "b"], theme)
+        >>> [n.text for n in grid.numbers(np.array([[1.0, -np.inf], [-0.5, 2.0]]), color_scale=2.0)]
+        ['1.00', '−∞', '−0.50', '2.00']
+        """
         size = self.number_size(values, decimals)
         group = VGroup()
         for r in range(self.n_rows):
@@ -281,44 +568,263 @@ class AttentionGrid(VGroup):
 
     def number_size(self, values: np.ndarray, decimals: int) -> float:
         """The grid's font size; smaller for numbers longer than "−0.42" (e.g. a decoder's "−11.25"),
-        so that the longest spans about 90% of a cell."""
-        longest = max(len(format_number(float(v), decimals)) for v in np.ravel(values))
-        if longest <= CELL_CHARACTERS:
-            return self.font_size
-        return min(self.font_size, self.cell_w * 0.9 / (longest * MONO_CHAR_WIDTH))
+        so that the longest spans at most ``NUMBER_FILL`` of a cell.
 
-    def dots(self, values: np.ndarray, max_abs: float | None = None) -> VGroup:
-        """One dot per cell, row-major, its area proportional to |value|; blue positive, red negative."""
-        scale = max_abs or float(np.max(np.abs(values[np.isfinite(values)]))) or 1.0
-        max_radius = 0.45 * min(self.cell_w, self.cell_h)
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b"], ["a", "b"], theme)
+        >>> grid.number_size(np.array([[-11.25, 0.0], [0.0, 0.0]]), 2) < grid.number_size(np.zeros((2, 2)), 2)
+        True
+        """
+
+        longest = max(len(format_number(float(v), decimals)) for v in np.ravel(values))
+        return min(self.font_size, self.fitting_size(longest))
+
+    def dots(self, values: np.ndarray, max_abs: float | None = None, opacity: float = 1.0) -> VGroup:
+        """One dot per cell, row-major, its AREA proportional to |value| (a full cell's dot at
+        ``max_abs``, default the largest |value|); blue positive, red negative; −∞ and 0 draw nothing.
+
+        Parameters
+        ----------
+        values
+            ``[n_keys, n_queries]``; a masked (−∞) cell gets no visible dot.
+        max_abs
+            The |value| of a dot that fills its cell (default: the largest finite |value|).
+        opacity
+            The dots' fill opacity (lower when numbers are drawn over them).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b"], ["a", "b"], theme)
+        >>> dots = grid.dots(np.array([[1.0, 0.25], [0.0, 0.5]]))
+        >>> round(float(dots[1].width / dots[0].width), 2)     # a quarter of the weight, half the radius
+        0.5
+        """
+        finite = np.abs(values[np.isfinite(values)])
+        scale = max_abs or (float(finite.max()) if finite.size else 1.0) or 1.0
         group = VGroup()
         for r in range(self.n_rows):
             for c in range(self.n_cols):
-                v = float(values[r, c])
-                magnitude = 0.0 if not math.isfinite(v) else min(1.0, abs(v) / scale)
-                color = self.theme.positive if v >= 0 else self.theme.negative
-                dot = Dot(self.cell_center(r, c), radius=max(max_radius * math.sqrt(magnitude), 1e-3), color=color)
-                if magnitude == 0.0:
-                    dot.set_opacity(0)
-                group.add(dot)
+                group.add(self.dot(float(values[r, c]), scale, self.cell_center(r, c), opacity))
+        return group
+
+    def dot(self, value: float, scale: float, center: np.ndarray, opacity: float = 1.0) -> Dot:
+        """One cell's dot: area ∝ |value| / ``scale``, blue positive, red negative.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> full, quarter = grid.dot(1.0, 1.0, grid.cell_center(0, 0)), grid.dot(0.25, 1.0, grid.cell_center(0, 1))
+        >>> round(float(quarter.width / full.width), 2)
+        0.5
+        """
+        magnitude = 0.0 if not math.isfinite(value) else min(1.0, abs(value) / scale)
+        color = self.theme.positive if value >= 0 else self.theme.negative
+        dot = Dot(center, radius=max(self.max_radius * math.sqrt(magnitude), 1e-3), color=color)
+        dot.set_fill(opacity=opacity if magnitude > 0 else 0)
+        return dot
+
+    @property
+    def max_radius(self) -> float:
+        """The radius of a full dot (|value| = the scale): nearly the cell's smaller side.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> bool(2 * grid.max_radius < min(grid.cell_w, grid.cell_h))
+        True
+        """
+        return 0.45 * min(self.cell_w, self.cell_h)
+
+    @staticmethod
+    def paired(*groups: VGroup) -> VGroup:
+        """Per-cell groups (e.g. a dot and its number) out of row-major groups of the same length.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> values = np.eye(3)
+        >>> cells = AttentionGrid.paired(grid.dots(values), grid.numbers(values))
+        >>> len(cells), len(cells[0])
+        (9, 2)
+        """
+        return VGroup(*(VGroup(*parts) for parts in zip(*groups)))
+
+    def symbols(self, key_color: ManimColor, query_color: ManimColor) -> VGroup:
+        """K⃗ⱼ·Q⃗ᵢ in every cell, row-major: key j (row), query i (column), numbered from 1.
+
+        Fixed LaTeX (indices only, no user text), two compilations for the whole grid (the example needs LaTeX).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> symbols = grid.symbols(theme.key, theme.query)        # doctest: +SKIP
+        >>> len(symbols)                                           # doctest: +SKIP
+        9
+        """
+        from manim import MathTex
+
+        keys = MathTex(*(rf"\vec{{K}}_{{{j + 1}}}" for j in range(self.n_rows)), color=key_color)
+        queries = MathTex(r"\cdot", *(rf"\vec{{Q}}_{{{i + 1}}}" for i in range(self.n_cols)), color=query_color)
+        queries[0].set_color(self.theme.text)
+        group = VGroup()
+        for r in range(self.n_rows):
+            for c in range(self.n_cols):
+                cell = VGroup(keys[r].copy(), queries[0].copy(), queries[c + 1].copy()).arrange(RIGHT, buff=0.04)
+                cell[1].align_to(cell[0], DOWN).shift(UP * cell[0].height * 0.25)
+                cell.scale(min(self.cell_w * NUMBER_FILL / cell.width, self.cell_h * 0.6 / cell.height))
+                group.add(cell.move_to(self.cell_center(r, c)))
         return group
 
     def column(self, cells: VGroup, col: int) -> VGroup:
-        """The cells of one on-screen column (one query) out of a row-major group."""
+        """The cells of one on-screen column (one query) out of a row-major group.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b"], ["a", "b"], theme)
+        >>> [n.text for n in grid.column(grid.numbers(np.array([[1.0, 2.0], [3.0, 4.0]])), 1)]
+        ['2.00', '4.00']
+        """
         return VGroup(*(cells[r * self.n_cols + col] for r in range(self.n_rows)))
 
     def cell_fill(self, row: int, col: int, color: ManimColor, opacity: float = 0.25) -> Rectangle:
+        """A filled rectangle over cell (``row``, ``col``), e.g. to mark a masked or chosen cell.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b"], ["a", "b"], theme)
+        >>> bool(abs(grid.cell_fill(1, 0, theme.key).get_center() - grid.cell_center(1, 0)).max() < 1e-9)
+        True
+        """
         return Rectangle(width=self.cell_w, height=self.cell_h, stroke_width=0, fill_color=color,
                          fill_opacity=opacity).move_to(self.cell_center(row, col))
 
     def column_highlight(self, col: int, color: ManimColor) -> Rectangle:
+        """An outline around one whole column (one query), e.g. while its softmax is taken.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b"], theme)
+        >>> round(float(grid.column_highlight(0, theme.query).height / grid.cell_h), 6)
+        3.0
+        """
         top = self.cell_center(0, col) + UP * self.cell_h / 2
         return Rectangle(width=self.cell_w, height=self.cell_h * self.n_rows, stroke_color=color,
                          stroke_width=3).move_to(top + DOWN * self.cell_h * self.n_rows / 2)
 
+    def column_fill(self, col: int, color: ManimColor, opacity: float = 0.12) -> Rectangle:
+        """A faint band behind one column, label included (the followed query), drawn behind the cells.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> band = grid.column_fill(1, theme.query)
+        >>> round(float(band.height / grid.cell_h), 6), bool(abs(band.get_x() - grid.cell_center(0, 1)[0]) < 1e-9)
+        (3.0, True)
+        """
+        band = Rectangle(width=self.cell_w, height=self.cell_h * self.n_rows, stroke_width=0,
+                         fill_color=color, fill_opacity=opacity)
+        return band.move_to(self.cell_center(0, col) + DOWN * self.cell_h * (self.n_rows - 1) / 2)
+
+    def future_cells(self) -> list[tuple[int, int]]:
+        """The cells (row, column) where a key comes after its query: what a causal mask hides.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> grid.future_cells()
+        [(1, 0), (2, 0), (2, 1)]
+        """
+        return [(r, c) for r in range(self.n_rows) for c in range(self.n_cols) if r > c]
+
+    def lift_offset(self, col: int, x: float) -> np.ndarray:
+        """The shift that takes column ``col`` to the vertical line at ``x`` (beside the grid).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> x = grid.frame.get_right()[0] + 1.0
+        >>> bool(abs(grid.cell_center(0, 2)[0] + grid.lift_offset(2, x)[0] - x) < 1e-9)
+        True
+        """
+        return RIGHT * (x - self.cell_center(0, col)[0])
+
     def below_columns(self, values: Sequence[float], decimals: int = 2, color: ManimColor | None = None) -> VGroup:
-        """A row of numbers under the grid, one per column (e.g. the column sums)."""
+        """A row of numbers under the grid, one per column (e.g. the column sums).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b"], ["a", "b"], theme)
+        >>> [n.text for n in grid.below_columns([1.0, 1.0], color=theme.query)]
+        ['1.00', '1.00']
+        """
+        size = self.number_size(np.asarray(values, dtype=float), decimals)
         return VGroup(*(
-            number(float(v), self.theme, self.font_size, decimals, color=color).move_to(
+            number(float(v), self.theme, size, decimals, color=color).move_to(
                 self.cell_center(self.n_rows - 1, c) + DOWN * self.cell_h * 0.95)
             for c, v in enumerate(values)))
+
+    def dots_below_columns(self, values: Sequence[float], max_abs: float = 1.0) -> VGroup:
+        """A row of dots under the grid, one per column, area ∝ value (the column sums, when numbers do not fit).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> len(grid.dots_below_columns([1.0, 1.0, 1.0]))
+        3
+        """
+        return VGroup(*(self.dot(float(v), max_abs, self.cell_center(self.n_rows - 1, c) + DOWN * self.cell_h * 1.1)
+                        for c, v in enumerate(values)))

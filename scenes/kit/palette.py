@@ -3,6 +3,7 @@
 Query yellow, key teal, value red (value-down and value-up in two reds, the stapled output
 matrix pink); E grey, ΔE yellow, E′ teal. Numbers are coloured by sign and size: positive
 blue, negative red, lighter (dark theme) or deeper (light theme) as the magnitude grows.
+``dark-cb`` and ``light-cb`` are the colour-blind-safe variants of the two themes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,18 @@ MONO = "DejaVu Sans Mono"
 
 @dataclass(frozen=True)
 class Theme:
+    """A palette: the background, text, and one colour per role viewers know.
+
+    Query yellow, key teal, value red; E grey, ΔE yellow, E′ teal; numbers blue when positive,
+    red when negative. ``themed(settings)`` gives the settings' theme with its overrides.
+
+    Examples
+    --------
+    >>> from scenes.kit import SceneSettings, themed
+    >>> theme = themed(SceneSettings())
+    >>> theme.name, theme.query.to_hex()
+    ('dark', '#FFD84D')
+    """
     name: str
     background: ManimColor
     text: ManimColor
@@ -37,7 +50,15 @@ class Theme:
     masked: ManimColor         # −∞ cells
 
     def value_color(self, value: float, scale: float) -> ManimColor:
-        """Blue for positive, red for negative, stronger as |value| approaches ``scale``."""
+        """Blue for positive, red for negative, stronger as |value| approaches ``scale``.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> theme.value_color(1.0, 1.0) == theme.positive, theme.value_color(-1.0, 1.0) == theme.negative
+        (True, True)
+        """
         if value != value or value == float("-inf"):
             return self.masked
         alpha = min(1.0, abs(value) / scale) if scale > 0 else 0.0
@@ -88,11 +109,52 @@ LIGHT = Theme(
     masked=ManimColor("#C62828"),
 )
 
-THEMES: dict[str, Theme] = {"dark": DARK, "light": LIGHT}
+# Colour-blind-safe variants (--theme dark-cb / light-cb): query, key, value, positive and negative
+# stay apart under deuteranopia and protanopia (simulated in tests/test_outputs.py: at least 15
+# CAM02-UCS ΔE between any two roles, in normal vision too). Negative numbers leave the value red:
+# orange on dark, plum on light; the roles keep their families (query yellow, key teal, value red).
+DARK_CB = replace(
+    DARK,
+    name="dark-cb",
+    query=ManimColor("#FAE345"),
+    key=ManimColor("#7FE0F5"),
+    value_down=ManimColor("#FFB4B4"),
+    value_up=ManimColor("#FF8F8F"),
+    delta=ManimColor("#FAE345"),
+    updated=ManimColor("#7FE0F5"),
+    positive_faint=ManimColor("#55709F"),
+    positive=ManimColor("#6A90F0"),
+    negative_faint=ManimColor("#8F5A2E"),
+    negative=ManimColor("#D0701A"),
+)
+
+LIGHT_CB = replace(
+    LIGHT,
+    name="light-cb",
+    query=ManimColor("#BB881E"),
+    key=ManimColor("#418978"),
+    value_down=ManimColor("#B8322A"),
+    value_up=ManimColor("#8A1616"),
+    delta=ManimColor("#BB881E"),
+    updated=ManimColor("#418978"),
+    positive_faint=ManimColor("#8FA8D8"),
+    positive=ManimColor("#205ABA"),
+    negative_faint=ManimColor("#B07898"),
+    negative=ManimColor("#600142"),
+)
+
+THEMES: dict[str, Theme] = {"dark": DARK, "light": LIGHT, "dark-cb": DARK_CB, "light-cb": LIGHT_CB}
 
 
 def themed(settings) -> Theme:
-    """The settings' theme with its colour overrides (``colors``: role → "#rrggbb") applied."""
+    """The settings' theme with its colour overrides (``colors``: role → "#rrggbb") applied.
+
+    Examples
+    --------
+    >>> from scenes.kit import SceneSettings, themed
+    >>> themed(SceneSettings(theme="light", colors=(("query", "#ff8800"),))).query.to_hex()
+    '#FF8800'
+    """
     from attention_math import InputError
 
     theme = THEMES[settings.theme]

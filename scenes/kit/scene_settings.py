@@ -1,8 +1,9 @@
 """Scene settings: one place every scene reads its sentence, model and choices from.
 
-The CLI (and a settings file) fill a ``SceneSettings``; plain ``manim scenes/<file>.py <Scene>``
-reads the environment variable ATTENTION_SETTINGS (a JSON object of the same fields), else
-the defaults.
+The CLI (and a settings file) fill a ``SceneSettings``. A scene rendered by plain ``manim`` or
+in a notebook reads, lowest precedence first: the defaults; the settings file named by the
+environment variable ATTENTION_CONFIG (a TOML file as for ``--config``, its ``[scenes.<Name>]``
+table included); ATTENTION_SETTINGS (a JSON object of the fields); ``use_settings(...)``.
 """
 
 from __future__ import annotations
@@ -21,16 +22,33 @@ if TYPE_CHECKING:
     from attention_math import AttentionTrace
 
 ENV_VAR = "ATTENTION_SETTINGS"
+CONFIG_ENV_VAR = "ATTENTION_CONFIG"
 DEFAULT_SENTENCE = "a fluffy blue creature roamed the verdant forest"
 DEFAULT_QUERY_TOKEN = "creature"
 DEFAULT_CONTEXT = "le chat était assis sur le tapis"
-MAX_TOKENS = 14   # the grid scenes stay readable at 480p up to this many tokens
+MAX_TOKENS = 14       # numbers in a grid's cells stay readable at 480p up to this many tokens
+MAX_DOT_TOKENS = 32   # a grid of dots stays readable at 1080p up to this many
+CELLS = ("dots", "numbers", "both")   # how the attention pattern's cells are drawn
+DOT_SCENES = ("ScaledSoftmax", "CausalMask")   # the pattern scenes that draw dots beyond MAX_TOKENS
 
 
 @dataclass(frozen=True)
 class SceneSettings:
+    """What a scene shows: the sentence, the model, layer and head, the theme, pacing and choices.
+
+    Every scene reads its numbers through these settings (``self.settings`` in a scene); the CLI
+    and settings files fill them, plain ``manim`` and notebooks through ``use_settings``.
+
+    Examples
+    --------
+    >>> from scenes.kit import SceneSettings
+    >>> settings = SceneSettings(sentence="the cat sat on the mat", model="toy")
+    >>> trace = settings.trace()
+    >>> trace.tokens
+    ('the', 'cat', 'sat', 'on', 'the', 'mat')
+    """
     sentence: str = DEFAULT_SENTENCE
-    model: str | None = None  # None: tiny-gpt for the causal scenes when it knows every word, else minilm
+    model: str | None = None  # None: tiny-gpt for the story's scenes when it knows every word, else minilm
     layer: int | None = None  # None: the model's default (MiniLM layer 5 head 6, where
     head: int | None = None   # "creature" attends to "blue"; see `attention-render heads`)
     heads: int | None = None  # toy model's head count
@@ -47,33 +65,114 @@ class SceneSettings:
     context: str = DEFAULT_CONTEXT   # cross-attention's other sentence (minilm, toy)
     target: str | None = None   # the translator's translation of the sentence (None: its own, greedy)
     decimals: int = 2
+    cells: str = "dots"       # the pattern's cells: "dots" (area ∝ weight), "numbers" or "both"
     preset: str = "gpt3-175b"         # ParameterCount's model (see `attention-render params --list`)
     shift_word: str = "mole"          # ContextShiftsMeaning: the word followed through the layers …
-    shift_sentences: tuple[str, ...] = ("American shrew mole", "one mole of carbon dioxide",
-                                        "take a biopsy of the mole")   # … in these sentences
+    shift_sentences: tuple[str, ...] = ("the mole dug a tunnel under the garden", "one mole of carbon dioxide",
+                                        "a mole on her skin was removed")   # … in these sentences,
+    shift_references: tuple[str, ...] = ("the mole is a small animal that digs tunnels",   # … against the word
+                                         "a mole is a unit of amount of substance in chemistry",   # in one
+                                         "a mole is a dark spot on the skin")   # reference sentence per meaning
+    shift_meanings: tuple[str, ...] = ("animal", "chemistry", "skin")   # … named so
+
+    def __post_init__(self) -> None:
+        if self.cells not in CELLS:
+            raise InputError(f"cells = {self.cells!r} is not a way to draw cells: choose {', '.join(CELLS)}")
+
+    def token_limit(self, scene: str) -> int:
+        """The most tokens ``scene`` shows: 32 where its grid can be dots, 14 where it needs numbers.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> SceneSettings().token_limit("ScaledSoftmax"), SceneSettings(cells="numbers").token_limit("ScaledSoftmax")
+        (32, 14)
+        """
+        return MAX_DOT_TOKENS if scene in DOT_SCENES and self.cells != "numbers" else MAX_TOKENS
+
+    def check_token_count(self, trace: AttentionTrace, scene: str) -> None:
+        """InputError naming the limit when ``scene`` cannot show this many tokens.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> settings = SceneSettings(sentence="the cat sat", model="toy")
+        >>> settings.check_token_count(settings.trace(), "ScaledSoftmax")      # fine: nothing raised
+        """
+        limit = self.token_limit(scene)
+        for tokens in (trace.tokens, trace.key_tokens):
+            if len(tokens) > limit:
+                how = (f' with cells = "numbers" (up to {MAX_DOT_TOKENS} as dots: --cells dots)'
+                       if scene in DOT_SCENES and limit == MAX_TOKENS else "")
+                hide = " or hide special tokens" if self.special_tokens and trace.model.startswith("minilm") else ""
+                raise InputError(f"the sentence is {len(tokens)} tokens long; {scene} shows at most {limit}{how}: "
+                                 f"shorten it{hide}")
 
     def replace(self, **changes: object) -> SceneSettings:
+        """A copy with some fields changed.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> SceneSettings().replace(theme="light").theme
+        'light'
+        """
         return dataclasses.replace(self, **changes)
 
     def to_json(self) -> str:
+        """The settings as a JSON object (what ATTENTION_SETTINGS takes).
+
+        Examples
+        --------
+        >>> import json
+        >>> from scenes.kit import SceneSettings
+        >>> json.loads(SceneSettings(model="toy").to_json())["model"]
+        'toy'
+        """
         return json.dumps(dataclasses.asdict(self), ensure_ascii=False)
 
     @classmethod
     def from_mapping(cls, data: dict[str, object], source: str = "settings") -> SceneSettings:
+        """Settings from a mapping of field names (lists and dicts accepted for tuple fields).
+
+        Raises InputError naming ``source`` for an unknown key.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> SceneSettings.from_mapping({"theme": "light", "colors": {"query": "#ff8800"}}).colors
+        (('query', '#ff8800'),)
+        """
         fields = {f.name: f for f in dataclasses.fields(cls)}
         for key in data:
             if key not in fields:
                 raise InputError(f"unknown setting {key!r} in {source}: known ones are {', '.join(fields)}")
         data = dict(data)
-        if isinstance(data.get("shift_sentences"), list):
-            data["shift_sentences"] = tuple(data["shift_sentences"])
+        for key in ("shift_sentences", "shift_references", "shift_meanings"):
+            if isinstance(data.get(key), list):
+                data[key] = tuple(data[key])
         if isinstance(data.get("colors"), (list, dict)):
             items = data["colors"].items() if isinstance(data["colors"], dict) else data["colors"]
             data["colors"] = tuple(tuple(pair) for pair in items)
         return cls(**data)  # type: ignore[arg-type]
 
     def trace(self, causal: bool | None = None, cross: bool = False) -> AttentionTrace:
-        """The trace every scene reads (cached, so the scenes of one render share it)."""
+        """The trace every scene reads (cached, so the scenes of one render share it).
+
+        Parameters
+        ----------
+        causal
+            Mask future keys; None follows ``self.causal`` (tiny-gpt is always causal).
+        cross
+            Cross-attention: keys and values from ``context``.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> trace = SceneSettings(sentence="a small red fox", model="toy").trace(causal=True)
+        >>> trace.on_screen("pattern", 0).shape                  # [keys, queries]
+        (4, 4)
+        """
         model, layer, head = self.model_layer_head()
         causal = self.causal if causal is None else causal
         if model == "tiny-gpt" and not cross:
@@ -87,22 +186,60 @@ class SceneSettings:
                       self.special_tokens, self.context if cross else None, causal)
 
     def parameter_count(self):
-        """The counter's tally for ``preset``."""
+        """The counter's tally for ``preset``.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> SceneSettings(preset="gpt3-175b").parameter_count().per_head
+        6291456
+        """
         from attention_math import count_parameters, preset
 
         return count_parameters(preset(self.preset))
 
     def meaning_shift(self):
-        """``shift_word`` through every layer of the model, in each of ``shift_sentences`` (cached)."""
+        """``shift_word`` through every layer of the model, in each of ``shift_sentences`` (cached).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> settings = SceneSettings(shift_word="bank", shift_sentences=("the river bank", "the bank loan"))
+        >>> shift = settings.meaning_shift()        # doctest: +SKIP
+        """
         return _meaning_shift(self.shift_sentences, self.shift_word, self.model or "minilm", self.device,
-                              self.special_tokens)
+                              self.special_tokens, self.shift_references, self.shift_meanings)
 
     def scaling(self):
-        """The scaling probe on this machine's ``device`` (cached per process)."""
+        """The scaling probe on this machine's ``device`` (cached per process; it measures, so it takes a while).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> probe = SceneSettings(device="cpu").scaling()      # doctest: +SKIP
+        """
         return _scaling(self.device)
 
+    def long_context(self):
+        """MiniLM's causal trace of a long paragraph at the settings' layer (cached): QuadraticScaling's pattern.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> trace = SceneSettings().long_context()       # doctest: +SKIP
+        """
+        return _long_context(self.model_layer_head()[1] if (self.model or "minilm") == "minilm" else 5, self.device)
+
     def query_index(self, trace: AttentionTrace) -> int:
-        """The token whose update the scenes follow (InputError if the chosen one is not in the sentence)."""
+        """The token whose update the scenes follow (InputError if the chosen one is not in the sentence).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> settings = SceneSettings(sentence="a small red fox", model="toy")
+        >>> settings.query_index(settings.trace()), settings.replace(query_token="red").query_index(settings.trace())
+        (3, 2)
+        """
         if self.query_token is not None:
             return trace.token_index(self.query_token)
         words = [i for i, t in enumerate(trace.tokens) if any(ch.isalnum() for ch in t) and t not in ("[CLS]", "[SEP]")]
@@ -112,7 +249,16 @@ class SceneSettings:
             return words[-1] if words else len(trace.tokens) - 1
 
     def for_scene(self, scene: str) -> SceneSettings:
-        """Settings with the model chosen: the given one, else the default rule for ``scene`` (see ``default_model``)."""
+        """Settings with the model chosen: the given one, else the default rule for ``scene`` (see ``default_model``).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> SceneSettings().for_scene("ScaledSoftmax").model     # the story's scenes: tiny-gpt knows every word
+        'tiny-gpt'
+        >>> SceneSettings().for_scene("QuadraticScaling").model, SceneSettings(model="toy").for_scene("MyScene").model
+        ('minilm', 'toy')
+        """
         if self.model is not None:
             return self
         if scene == "CrossAttention" and self.context != DEFAULT_CONTEXT and self.target is None:
@@ -120,7 +266,14 @@ class SceneSettings:
         return self.replace(model=default_model(scene, self.sentence, self.device))
 
     def model_layer_head(self) -> tuple[str, int, int]:
-        """The model, layer and head to show: given ones, else the focus's best head, else the model's default."""
+        """The model, layer and head to show: given ones, else the focus's best head, else the model's default.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> SceneSettings(model="minilm").model_layer_head()
+        ('minilm', 5, 6)
+        """
         model = self.model or "minilm"
         if self.focus and (self.layer is None or self.head is None):
             layer, head = _focus_head(self.sentence, self.focus, model, self.device, self.heads, self.seed)
@@ -134,8 +287,21 @@ class SceneSettings:
 
 
 DEFAULT_LAYER_HEAD = {"minilm": (5, 6), "toy": (0, 0)}
-CAUSAL_STORY = ("QueriesAndKeys", "CausalMask", "ValuesUpdateEmbeddings")   # told with a decoder when possible
+# The core story and the video of all of it: one model for a sentence, so tokens and numbers agree
+# from clip to clip (a decoder when it knows every word). Other scenes read their own models.
+STORY_SCENES = ("TokensToEmbeddings", "QueriesAndKeys", "QueriesMeetKeys", "ScaledSoftmax", "CausalMask", "ValuesUpdateEmbeddings",
+                "MultiHeadSum", "AttentionFormula", "AttentionBlock")
+CAUSAL_STORY = STORY_SCENES   # former name
+DECODERS = ("tiny-gpt",)      # models trained to predict the next token: causal as they were trained
 log = logging.getLogger("attention_animated")
+_said: set[str] = set()
+
+
+def note_once(message: str) -> None:
+    """A note on stderr ("note: …"), said once per process however often the settings are resolved."""
+    if message not in _said:
+        _said.add(message)
+        log.warning(message)
 
 
 def _tiny_gpt(device: str):
@@ -153,27 +319,38 @@ def _translator(device: str):
 
 
 def default_model(scene: str, sentence: str, device: str = "cpu") -> str:
-    """tiny-gpt for the causal story (masking, the Q/K grid, values) when it knows every word; the
-    translator for cross-attention when it knows every word; else minilm."""
+    """The story's model for ``sentence``: tiny-gpt when it knows every word, else minilm (one rule for
+    every scene of ``STORY_SCENES``, so the clips of a series agree); the translator for
+    CrossAttention when it knows every word; minilm for the other scenes."""
     if scene == "CrossAttention":
         try:
             fits = _translator(device).fits(sentence)
         except InputError:
             fits = False
         if not fits:
-            log.warning("%s: the translator does not know every word of the sentence, so it uses minilm "
-                        "reading --context (pass --model to choose)", scene)
+            note_once(f"{scene}: the translator does not know every word of the sentence, so it uses minilm "
+                      "reading --context (pass --model to choose)")
         return "translator" if fits else "minilm"
-    if scene not in CAUSAL_STORY:
+    if scene not in STORY_SCENES:
         return "minilm"
-    try:
-        fits = _tiny_gpt(device).fits(sentence)
-    except InputError:
-        fits = False
+    fits = story_fits_tiny_gpt(sentence, device)
     if not fits:
-        log.warning("%s: tiny-gpt does not know every word of the sentence, so it uses minilm "
-                    "(pass --model to choose)", scene)
+        note_once(f"{scene}: tiny-gpt does not know every word of the sentence, so it uses minilm "
+                  "(pass --model to choose)")
     return "tiny-gpt" if fits else "minilm"
+
+
+def story_fits_tiny_gpt(sentence: str, device: str = "cpu") -> bool:
+    """Whether tiny-gpt knows every word of ``sentence`` (False when its weights are missing)."""
+    try:
+        return bool(_tiny_gpt(device).fits(sentence))
+    except InputError:
+        return False
+
+
+def is_decoder(model: str) -> bool:
+    """A model trained to predict the next token (causal by training), not an encoder."""
+    return model in DECODERS
 
 
 @functools.lru_cache(maxsize=8)
@@ -182,14 +359,18 @@ def _focus_head(sentence: str, focus: str, model: str, device: str, heads: int |
 
     query, keys = parse_focus(focus)
     best = find_heads(sentence, query, keys, model=model, device=device, heads=heads, seed=seed)[0]
+    note_once(f"--focus {focus} picked {model} layer {best.layer} head {best.head} (the head finder's first; "
+              "see `attention-render heads`)")
     return best.layer, best.head
 
 
 @functools.lru_cache(maxsize=4)
-def _meaning_shift(sentences: tuple[str, ...], word: str, model: str, device: str, special_tokens: bool):
+def _meaning_shift(sentences: tuple[str, ...], word: str, model: str, device: str, special_tokens: bool,
+                   references: tuple[str, ...] = (), meanings: tuple[str, ...] = ()):
     from attention_math.meaning import meaning_shift
 
-    shift = meaning_shift(sentences, word, model=model, device=device, special_tokens=special_tokens)
+    shift = meaning_shift(sentences, word, references=references, meanings=meanings, model=model, device=device,
+                          special_tokens=special_tokens)
     if len(sentences) > 4:
         raise InputError(f"ContextShiftsMeaning compares at most 4 sentences, got {len(sentences)}: drop some")
     return shift
@@ -203,6 +384,13 @@ def _scaling(device: str):
     from attention_math import scaling_probe
 
     return scaling_probe(list(SCALING_SIZES), device=device)
+
+
+@functools.lru_cache(maxsize=2)
+def _long_context(layer: int, device: str):
+    from attention_math.scaling import long_context_trace
+
+    return long_context_trace(layer=layer, device=device)
 
 
 @functools.lru_cache(maxsize=4)
@@ -225,8 +413,8 @@ def _trace(sentence: str, model: str, layer: int, head: int, heads: int | None, 
     if not 0 <= head < trace.n_heads:
         raise InputError(f"head {head} is out of range: {trace.model} has heads 0–{trace.n_heads - 1}")
     for tokens in (trace.tokens, trace.key_tokens):
-        if len(tokens) > MAX_TOKENS:
-            raise InputError(f"the sentence is {len(tokens)} tokens long; scenes show at most {MAX_TOKENS}: "
+        if len(tokens) > MAX_DOT_TOKENS:
+            raise InputError(f"the sentence is {len(tokens)} tokens long; scenes show at most {MAX_DOT_TOKENS}: "
                              "shorten it" + (" or hide special tokens" if special_tokens and model == "minilm" else ""))
     if len(trace.tokens) < 2:
         raise InputError("the sentence has one token; attention needs at least two: add a word")
@@ -238,6 +426,8 @@ def head_of(settings: SceneSettings) -> int:
 
 
 _active: SceneSettings | None = None
+_chosen: dict[str, object] = {}          # what use_settings(...) chose, validated
+_chosen_file: str | None = None          # the settings file use_settings(config=...) named
 
 
 def set_active(settings: SceneSettings | None) -> None:
@@ -246,16 +436,92 @@ def set_active(settings: SceneSettings | None) -> None:
     _active = settings
 
 
-def active_settings() -> SceneSettings:
+def _file_options(path: str, scene: str | None, source: str) -> dict[str, object]:
+    """The scene settings of a TOML settings file: its top level, then its table for ``scene``."""
+    from scenes.output.settings_file import load_settings_file
+
+    scenes = (scene,) if scene else ()
+    settings_file = load_settings_file(path, own_scenes=scenes)
+    merged = {**settings_file.options, **settings_file.scenes.get(scene or "", {})}
+    fields = {f.name for f in dataclasses.fields(SceneSettings)}
+    return {k: v for k, v in merged.items() if k in fields}      # quality, format… belong to the renderer
+
+
+def use_settings(config: str | os.PathLike | None = None, **settings: object) -> SceneSettings:
+    """Choose the sentence, model and options of scenes rendered by plain ``manim`` or in a notebook.
+
+    Later calls replace earlier ones; ``use_settings()`` goes back to the defaults (and the
+    environment). The command line (``attention-render render``) ignores this call: there, its
+    options and ``--config`` decide.
+
+    Parameters
+    ----------
+    config
+        A TOML settings file, as for ``--config`` (docs/settings.example.toml): its top level
+        and its ``[scenes.<SceneName>]`` tables; ``settings`` override it.
+    **settings
+        Any field of :class:`SceneSettings` (``sentence``, ``model``, ``layer``, ``head``,
+        ``theme``, ``query_token``…), plus ``colors`` (role → "#rrggbb") and ``pacing``
+        (``run_time``/``wait`` multipliers), checked as a settings file's are.
+
+    Returns
+    -------
+    SceneSettings
+        The settings a scene without a table of its own will read.
+
+    Examples
+    --------
+    >>> from scenes.kit import use_settings
+    >>> use_settings(sentence="the cat sat on the mat", model="toy", theme="light").sentence
+    'the cat sat on the mat'
+    >>> use_settings(colors={"query": "#ff8800"}).colors
+    (('query', '#ff8800'),)
+    >>> use_settings().model is None          # back to the defaults
+    True
+    """
+    from scenes.output.settings_file import PACING, SCENE_OPTIONS, _read_table
+
+    global _chosen, _chosen_file
+    chosen = _read_table(settings, {**SCENE_OPTIONS, **PACING}, "use_settings(...)")
+    if config is not None:
+        _file_options(str(config), None, "use_settings(config=...)")       # fail now, not at render time
+    _chosen, _chosen_file = chosen, (str(config) if config is not None else None)
+    return active_settings()
+
+
+def active_settings(scene: str | None = None) -> SceneSettings:
+    """The settings the next scene reads: the renderer's, else those of the environment and ``use_settings``.
+
+    Parameters
+    ----------
+    scene
+        The scene's class name, for the ``[scenes.<Name>]`` table of a settings file.
+
+    Examples
+    --------
+    >>> from scenes.kit import active_settings, use_settings
+    >>> _ = use_settings(sentence="a small red fox", model="toy")
+    >>> active_settings("ScaledSoftmax").sentence
+    'a small red fox'
+    >>> _ = use_settings()
+    """
     if _active is not None:
         return _active
+    data: dict[str, object] = {}
+    if os.environ.get(CONFIG_ENV_VAR):
+        data.update(_file_options(os.environ[CONFIG_ENV_VAR], scene, CONFIG_ENV_VAR))
     raw = os.environ.get(ENV_VAR)
     if raw:
         try:
-            data = json.loads(raw)
+            parsed = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise InputError(f"{ENV_VAR} is not valid JSON ({exc.msg}): fix or unset it") from None
-        if not isinstance(data, dict):
+        if not isinstance(parsed, dict):
             raise InputError(f"{ENV_VAR} must be a JSON object of settings, e.g. '{{\"theme\": \"light\"}}'")
-        return SceneSettings.from_mapping(data, source=ENV_VAR)
-    return SceneSettings()
+        data.update(parsed)
+    if _chosen_file is not None:
+        data.update(_file_options(_chosen_file, scene, "use_settings(config=...)"))
+    data.update(_chosen)
+    if not data:
+        return SceneSettings()
+    return SceneSettings.from_mapping(data, source=ENV_VAR if raw and not _chosen else "settings")

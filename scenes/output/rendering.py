@@ -28,10 +28,12 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from attention_math.errors import InputError
-from attention_math.files import check_output_dir
+from attention_math.files import check_output_dir, is_no_space, no_space_error
 
 from scenes import SCENES, scene_class
 from scenes.kit.scene_settings import SceneSettings, set_active
+from scenes.output.formats import (Cue, cues_from, manim_format_options, subtitle_texts, vtt_text,
+                                   webm_encoder_options, write_gif)
 
 QUALITIES: dict[str, tuple[int, int, int]] = {
     "low": (854, 480, 15),
@@ -43,6 +45,8 @@ QUALITIES: dict[str, tuple[int, int, int]] = {
 FORMATS = ("mp4", "gif", "webm", "mov", "png")
 ALPHA_FORMATS = ("webm", "mov", "png")      # mp4 (H.264) and manim's GIF cannot carry alpha
 SECTION_FORMATS = ("mp4", "webm", "mov")
+SUBTITLE_FORMATS = ("mp4", "webm", "mov")    # videos get an .srt and a .vtt of their captions
+SUBTITLE_SUFFIXES = (".srt", ".vtt")
 TEMP_PREFIX = ".render-"
 # Speed: manim (max_inflight_encoders = 1) waits at the end of every animation until its clip is
 # encoded; with more in flight, the next animation draws while the earlier ones finish encoding.
@@ -53,6 +57,11 @@ MAX_ENCODERS_IN_FLIGHT = 4
 MAX_PIXELS = 3840 * 2160
 
 FrameCallback = Callable[[int], None]
+
+
+def section_slug(name: str) -> str:
+    """A section's name as a file-name part: 'same start' → 'same-start'."""
+    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
 
 
 def parse_resolution(text: str) -> tuple[int, int]:
@@ -74,6 +83,20 @@ class RenderRequest:
     fps: int | None = None                       # overrides the quality's frame rate
     transparent: bool = False
     sections: bool = False                       # also one clip per section, for lectures
+    name: str | None = None                      # the output's file name without suffix (--name)
+    at: str | None = None                        # png: the still at the end of this section (beat)
+
+    @property
+    def scene_name(self) -> str:
+        """The scene's class name (a scene file's ``path.py:Name`` → ``Name``): what outputs are named after."""
+        from scenes.output.scene_file import class_name
+
+        return class_name(self.scene)
+
+    @property
+    def from_file(self) -> bool:
+        """Whether the scene comes from a scene file of the user's (``path.py:Name``)."""
+        return self.scene not in SCENES
 
     def size(self) -> tuple[int, int, int]:
         if self.quality not in QUALITIES:
@@ -83,12 +106,31 @@ class RenderRequest:
             w, h = self.resolution
         return w, h, fps if self.fps is None else self.fps
 
-    def output_path(self) -> Path:
-        """<output>/<Scene>_<theme>_<quality>[_alpha].<ext>; a custom size or rate is named in place of the quality."""
+    def stem(self) -> str:
+        """The file name without suffix: --name, else <Scene>_<theme>_<quality>[_<tag>][_alpha], where
+        a custom size or rate is named in place of the quality and the tag (see naming.py) marks
+        content that differs from the default."""
+        from scenes.output.naming import content_tag
+
+        if self.name:
+            return self.name.removesuffix(f".{self.fmt}")
         w, h, fps = self.size()
         quality = self.quality if (self.resolution, self.fps) == (None, None) else f"{w}x{h}p{fps}"
+        tag = content_tag(self.scene, self.settings)
         alpha = "_alpha" if self.transparent else ""
-        return Path(self.output_dir) / f"{self.scene}_{self.settings.theme}_{quality}{alpha}.{self.fmt}"
+        at = f"_at-{section_slug(self.at)}" if self.at else ""
+        return f"{self.scene_name}_{self.settings.theme}_{quality}{'_' + tag if tag else ''}{alpha}{at}"
+
+    def output_path(self) -> Path:
+        """<output>/<stem>.<ext>"""
+        return Path(self.output_dir) / f"{self.stem()}.{self.fmt}"
+
+    def subtitle_paths(self) -> list[Path]:
+        """The .srt and .vtt of the captions, beside a video (none for a GIF or a still)."""
+        if self.fmt not in SUBTITLE_FORMATS:
+            return []
+        path = self.output_path()
+        return [path.with_suffix(suffix) for suffix in SUBTITLE_SUFFIXES]
 
     def sections_path(self) -> Path:
         """The folder of section clips: the output's name with ``_sections``."""
@@ -98,11 +140,18 @@ class RenderRequest:
     def check(self) -> None:
         """The usage errors visible in the request itself (cheap: imports neither manim nor torch)."""
         if self.scene not in SCENES:
-            raise InputError(f"unknown scene {self.scene!r}: choose one of {', '.join(SCENES)} (see `list`)")
+            from scenes.output.naming import match_scene
+            from scenes.output.scene_file import _check_path, is_scene_file, split_spec
+
+            if not is_scene_file(self.scene):
+                match_scene(self.scene)        # one-line error with "did you mean …"
+                raise InputError(f"scene names are case-sensitive here: write {match_scene(self.scene)}")
+            _check_path(split_spec(self.scene)[0])
         if self.fmt not in FORMATS:
             raise InputError(f"unknown format {self.fmt!r}: choose one of {', '.join(FORMATS)}")
-        if self.settings.theme not in ("dark", "light"):
-            raise InputError(f"unknown theme {self.settings.theme!r}: choose dark or light")
+        if self.settings.theme not in ("dark", "light", "dark-cb", "light-cb"):
+            raise InputError(f"unknown theme {self.settings.theme!r}: choose dark, light, dark-cb or light-cb "
+                             "(the last two are colour-blind-safe)")
         w, h, fps = self.size()
         if w < 16 or h < 16 or w % 2 or h % 2 or w * h > MAX_PIXELS:
             raise InputError(f"cannot render {w}x{h}: use even sizes of at least 16 pixels, at most 3840x2160")
@@ -110,14 +159,21 @@ class RenderRequest:
             raise InputError(f"cannot render at {fps} fps: choose a frame rate from 1 to 120")
         if self.transparent and self.fmt not in ALPHA_FORMATS:
             raise InputError(f"{self.fmt} cannot hold transparency: use --format webm, mov or png with --transparent")
+        if self.at is not None and self.fmt != "png":
+            raise InputError(f"--at picks a still at the end of a section: use it with --format png, not {self.fmt}")
         if self.sections and self.fmt not in SECTION_FORMATS:
             raise InputError(f"--sections writes video clips: use --format mp4, webm or mov with it")
+        if self.name is not None:
+            from scenes.output.naming import check_name
+
+            check_name(self.name)
         if not 0.05 <= self.settings.run_time <= 20 or not 0 <= self.settings.wait <= 20:
             raise InputError("pacing out of range: run_time must be 0.05–20 and wait 0–20 (multipliers)")
 
     def resolved(self) -> RenderRequest:
-        """The request with its model chosen (the settings' default rule applied for this scene)."""
-        return dataclasses.replace(self, settings=self.settings.for_scene(self.scene))
+        """The request with its model chosen (the settings' default rule applied for this scene);
+        its name stays the one of the request as asked."""
+        return dataclasses.replace(self, settings=self.settings.for_scene(self.scene), name=self.stem())
 
     def check_content(self) -> None:
         """The usage errors that need the model or manim: colours, the sentence, layer and head."""
@@ -127,8 +183,10 @@ class RenderRequest:
             return self.resolved().check_content()
 
         themed(self.settings)
-        self.settings.query_index(self.settings.trace(cross=scene_class(self.scene).cross))
-        for need in scene_class(self.scene).needs:      # e.g. "meaning_shift": computed, so it can fail here
+        trace = self.settings.trace(cross=getattr(scene_class(self.scene), "cross", False))
+        self.settings.check_token_count(trace, self.scene_name)
+        self.settings.query_index(trace)
+        for need in getattr(scene_class(self.scene), "needs", ()):      # e.g. "meaning_shift": computed, so it can fail here
             getattr(self.settings, need)()
 
     def stamp_key(self) -> str:
@@ -136,6 +194,10 @@ class RenderRequest:
         data = dataclasses.asdict(self)
         data.pop("output_dir")
         data["code"] = _code_fingerprint()
+        if self.from_file:               # a scene file's own source, too
+            from scenes.output.scene_file import source_digest, split_spec
+
+            data["scene_source"] = source_digest(Path(split_spec(self.scene)[0]))
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -149,6 +211,7 @@ class RenderResult:
     error: str | None = None
     usage_error: bool = False
     sections: Path | None = None
+    model_layer_head: tuple[str, int, int] | None = None   # what the scene showed (--focus's pick included)
     pid: int = field(default_factory=os.getpid)   # the process that rendered it
     scene: object = field(default=None, repr=False, compare=False)   # the rendered Scene (same process only)
 
@@ -197,16 +260,20 @@ def _cached_result(request: RenderRequest) -> RenderResult | None:
         return None
     if request.sections and not request.sections_path().is_dir():
         return None
-    return RenderResult(request, path, frames=data.get("frames", 0), cached=True,
+    if not all(p.is_file() for p in request.subtitle_paths()):
+        return None
+    shown = tuple(data["head"]) if isinstance(data.get("head"), list) else None
+    return RenderResult(request, path, frames=data.get("frames", 0), cached=True, model_layer_head=shown,
                         sections=request.sections_path() if request.sections else None)
 
 
-def _write_stamp(request: RenderRequest, frames: int) -> None:
+def _write_stamp(request: RenderRequest, frames: int, head: tuple[str, int, int] | None = None) -> None:
     from attention_math.files import atomic_write_bytes
 
     stamp, info = _stamp_path(request), request.output_path().stat()
     stamp.parent.mkdir(parents=True, exist_ok=True)
-    data = {"key": request.stamp_key(), "size": info.st_size, "mtime_ns": info.st_mtime_ns, "frames": frames}
+    data = {"key": request.stamp_key(), "size": info.st_size, "mtime_ns": info.st_mtime_ns, "frames": frames,
+            "head": list(head) if head else None}
     atomic_write_bytes(stamp, json.dumps(data).encode())
 
 
@@ -300,7 +367,7 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
 
     started = time.perf_counter()
     request.check()
-    out_dir = check_output_dir(request.output_dir)
+    out_dir = check_output_dir(request.output_dir, create=True)
     sweep_stale_temporaries(out_dir)
     if not force and (cached := _cached_result(request)) is not None:
         cached.seconds = time.perf_counter() - started
@@ -318,44 +385,177 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
     options = {
         "media_dir": str(work / "media"), "tex_dir": str(tex_dir), "text_dir": str(text_dir),
         "pixel_width": w, "pixel_height": h, "frame_rate": fps,
-        "format": request.fmt, "output_file": request.scene, "transparent": request.transparent,
+        **manim_format_options(request.fmt), "output_file": request.scene_name, "transparent": request.transparent,
         "save_sections": request.sections,
         "verbosity": "INFO" if verbose else "ERROR", "progress_bar": "display" if verbose else "none",
         "disable_caching": True,     # our own stamp answers unchanged re-renders; no per-animation hashing
-        **encoder_settings(w, h),
+        **encoder_settings(w, h, request.fmt),
     }
     logging.getLogger("manim").setLevel(options["verbosity"])
     _forget_glyphs()
     set_active(request.settings)
     frames = 0
+    shown = _shown_head(request)
     try:
         with tempconfig(options):
             scene = cls()
             writer = scene.renderer.file_writer
             counter = FrameCounter(writer, on_frame)
+            starts = SectionStarts(scene, counter, fps, stop_after=request.at)
+            if request.fmt == "png":
+                skip_unseen_frames(scene.renderer)
             scene.render()
             frames = counter.frames
+            starts.check_reached()
             produced = Path(writer.image_file_path if request.fmt == "png" else writer.final_file_path)
             sections_dir = writer.sections_output_dir if request.sections else None
+        if request.fmt == "gif":
+            produced = _converted_to_gif(produced, work, fps)
+        subtitles = _write_subtitles(request, writer.subcaptions, frames / fps, work)
         if sections_dir is not None:
+            _write_section_subtitles(sections_dir, writer.subcaptions, starts, frames / fps)
             _replace_dir(sections_dir, request.sections_path(), work)
+        for written, path in subtitles:
+            os.replace(written, path)
         os.replace(produced, target)
         _link_tree(tex_dir, shared_cache / "Tex", only_new=True)
         _link_tree(text_dir, shared_cache / "texts", only_new=True)
-        _write_stamp(stamp_request, frames)
+        _write_stamp(stamp_request, frames, shown)
+    except OSError as exc:
+        if is_no_space(exc):          # name the output folder and the fix, not manim's temporary path
+            raise no_space_error(out_dir) from None
+        raise
     finally:
         set_active(None)
         shutil.rmtree(work, ignore_errors=True)
     return RenderResult(request, target, frames=frames, seconds=time.perf_counter() - started, scene=scene,
-                        sections=request.sections_path() if request.sections else None)
+                        sections=request.sections_path() if request.sections else None, model_layer_head=shown)
 
 
-def encoder_settings(width: int, height: int) -> dict:
-    """How many animations may be encoding at once at this size, and x264 threads for each."""
+def _shown_head(request: RenderRequest) -> tuple[str, int, int] | None:
+    """The model, layer and head the scene shows (the head finder's pick for --focus); None where none."""
+    from scenes.output.naming import WITHOUT_HEAD
+
+    if request.scene in WITHOUT_HEAD:
+        return None
+    return request.settings.model_layer_head()
+
+
+def encoder_settings(width: int, height: int, fmt: str = "mp4") -> dict:
+    """How many animations may be encoding at once at this size, and encoder threads for each
+    (WebM: libvpx's realtime settings, see formats.webm_encoder_options)."""
     per_encoder = ENCODER_BYTES_1080P * width * height / (1920 * 1080)
     in_flight = max(1, min(MAX_ENCODERS_IN_FLIGHT, int(ENCODER_MEMORY // per_encoder)))
     threads = max(1, (os.cpu_count() or 2) // in_flight)     # share the cores, do not oversubscribe them
-    return {"max_inflight_encoders": in_flight, "video_encoder_options": {"threads": str(threads)}}
+    options = webm_encoder_options(threads) if fmt == "webm" else {"threads": str(threads)}
+    return {"max_inflight_encoders": in_flight, "video_encoder_options": options}
+
+
+def skip_unseen_frames(renderer) -> None:
+    """A still: while manim skips an animation, draw none of its frames either.
+
+    manim's last-frame mode skips writing frames but still draws one per animation (the static
+    background it would reuse, and the frozen frame of every wait); only the final picture,
+    drawn when the scene has finished, is kept. This leaves the drawing of that one picture.
+    """
+    play, update_frame, save_static = renderer.play, renderer.update_frame, renderer.save_static_frame_data
+    playing = False
+
+    def skipped_play(*args, **kwargs) -> None:
+        nonlocal playing
+        playing = True
+        try:
+            play(*args, **kwargs)
+        finally:
+            playing = False
+
+    def lazy_update_frame(*args, **kwargs) -> None:
+        if not (playing and renderer.skip_animations):
+            update_frame(*args, **kwargs)
+
+    def lazy_static_frame(*args, **kwargs):
+        if playing and renderer.skip_animations:
+            renderer.static_image = None
+            return None
+        return save_static(*args, **kwargs)
+
+    renderer.play, renderer.update_frame, renderer.save_static_frame_data = (
+        skipped_play, lazy_update_frame, lazy_static_frame)
+
+
+class SectionStarts:
+    """Where each section (beat) starts, in seconds of video, by wrapping the scene's ``next_section``.
+
+    With ``stop_after`` (a still's ``--at``), the scene ends where the next section after that one
+    begins, so the last frame is the picture at the end of the named beat.
+    """
+
+    def __init__(self, scene, counter: FrameCounter, fps: int, stop_after: str | None = None) -> None:
+        self.starts: list[tuple[str, float]] = []
+        self.stop_after = stop_after
+        self.reached = False
+        self._scene, self._counter, self._fps = scene, counter, fps
+        self._next_section = scene.next_section
+        scene.next_section = self
+
+    def __call__(self, name: str = "unnamed", *args, **kwargs) -> None:
+        from manim.utils.exceptions import EndSceneEarlyException
+
+        if self.reached:
+            raise EndSceneEarlyException()
+        if self.stop_after is not None and section_slug(name) == section_slug(self.stop_after):
+            self.reached = True
+        self.starts.append((name, self._time()))
+        self._next_section(name, *args, **kwargs)
+
+    def _time(self) -> float:
+        """The scene's clock (it runs on while a still skips its frames)."""
+        return float(self._scene.time)
+
+    def check_reached(self) -> None:
+        """InputError naming the scene's sections when ``--at`` named none of them."""
+        if self.stop_after is not None and not self.reached:
+            names = ", ".join(dict.fromkeys(name for name, _ in self.starts)) or "none"
+            raise InputError(f"{self._scene.__class__.__name__} has no section {self.stop_after!r}: "
+                             f"choose one of {names}")
+
+
+def _converted_to_gif(source: Path, work: Path, fps: int) -> Path:
+    """The blog GIF made from manim's lossless intermediate (see formats.write_gif)."""
+    gif = work / (source.stem + ".gif")
+    write_gif(source, gif, fps)
+    return gif
+
+
+def _write_subtitles(request: RenderRequest, subcaptions, seconds: float, work: Path) -> list[tuple[Path, Path]]:
+    """The .srt and .vtt, written in ``work``; (written, destination) pairs to move into place."""
+    texts = subtitle_texts(subcaptions, seconds)
+    pairs = []
+    for path in request.subtitle_paths():
+        written = work / ("subtitles" + path.suffix)
+        written.write_text(texts[path.suffix], encoding="utf-8")
+        pairs.append((written, path))
+    return pairs
+
+
+def _write_section_subtitles(sections_dir: Path, subcaptions, starts: SectionStarts, seconds: float) -> None:
+    """Beside each section clip, a .vtt of its captions in the clip's own time (the deck shows them)."""
+    index = next(Path(sections_dir).glob("*.json"), None)
+    if index is None:
+        return
+    bounds = [*starts.starts, ("", seconds)]
+    cues = cues_from(subcaptions, seconds)
+    used = 0
+    for entry in json.loads(index.read_text()):
+        i = next((k for k in range(used, len(starts.starts)) if bounds[k][0] == entry["name"]
+                  and bounds[k + 1][1] > bounds[k][1]), None)
+        if i is None:
+            continue
+        used = i + 1
+        begin, end = bounds[i][1], bounds[i + 1][1]
+        clip = [Cue(max(c.start, begin) - begin, min(c.end, end) - begin, c.text)
+                for c in cues if min(c.end, end) - max(c.start, begin) > 1e-3]
+        (Path(sections_dir) / entry["video"]).with_suffix(".vtt").write_text(vtt_text(clip), encoding="utf-8")
 
 
 def _forget_glyphs() -> None:
@@ -385,6 +585,10 @@ ProgressCallback = Callable[[int, str, int], None]   # (request index, state, fr
 def _error_result(request: RenderRequest, exc: BaseException, seconds: float = 0.0) -> RenderResult:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     usage = isinstance(exc, InputError)
+    if request.from_file and not usage:         # the user's own scene raised: name it, the error and the line
+        from scenes.output.scene_file import describe_failure
+
+        return RenderResult(request, error=describe_failure(request.scene, exc), usage_error=True, seconds=seconds)
     return RenderResult(request, error=text if usage else f"{type(exc).__name__}: {text}", usage_error=usage,
                         seconds=seconds)
 
@@ -425,6 +629,7 @@ def _worker_init(queue, verbose: bool) -> None:
     tqdm.set_lock(threading.RLock())
     if not verbose:
         logging.getLogger("manim").setLevel("ERROR")
+    logging.getLogger("attention_animated").setLevel("ERROR")   # the parent said the notes when it checked the requests
 
 
 def _worker(index: int, request: RenderRequest, verbose: bool, force: bool) -> RenderResult:

@@ -38,7 +38,7 @@ class RenderProgress:
         table = Table.grid(padding=(0, 2))
         for request, state, frames in zip(self.requests, self.states, self.frames):
             style = {"done": "green", "failed": "red", "rendering": "yellow"}.get(state, "dim")
-            table.add_row(request.scene, f"[{style}]{state}[/]", f"{frames} frames")
+            table.add_row(request.scene_name, f"[{style}]{state}[/]", f"{frames} frames")
         return table
 
     def __call__(self, index: int, state: str, frames: int) -> None:
@@ -56,28 +56,37 @@ class RenderProgress:
             self._live.__exit__(*exc)
 
 
+def shows(result: RenderResult) -> str:
+    """Model, layer and head the scene showed, e.g. 'minilm L5 H6', marked when --focus chose them."""
+    from scenes.output.naming import head_label
+
+    settings = result.request.settings
+    by_focus = bool(settings.focus) and (settings.layer is None or settings.head is None)
+    return head_label(result.request.scene, result.model_layer_head, settings.focus if by_focus else None)
+
+
 def results_table(results: Sequence[RenderResult]) -> Table:
-    """Path, format, resolution, fps, duration and size of every output (and the failures)."""
+    """Path, format, what it shows (model, layer, head), resolution, fps, duration and size of every output."""
     table = Table(title="written", title_justify="left")
     longest = max((len(str(r.path)) for r in results if r.path is not None), default=10)
     table.add_column("path", overflow="fold", min_width=min(longest, 40))
-    for column in ("format", "resolution", "fps", "duration", "size", "time"):
-        table.add_column(column, justify="left" if column == "format" else "right", no_wrap=True)
+    for column in ("format", "shows", "resolution", "fps", "duration", "size", "time"):
+        table.add_column(column, justify="left" if column in ("format", "shows") else "right", no_wrap=True)
     for result in results:
         request = result.request
         w, h, fps = request.size()
         if not result.ok:
-            table.add_row(f"[red]{request.scene}: {result.error}[/]", request.fmt, f"{w}×{h}", str(fps), "", "", "")
+            table.add_row(f"[red]{request.scene_name}: {result.error}[/]", request.fmt, "", f"{w}×{h}", str(fps), "", "", "")
             continue
         assert result.path is not None
         duration = "still" if result.duration is None else f"{result.duration:.1f} s"
         took = "cached" if result.cached else f"{result.seconds:.1f} s"
         kind = request.fmt + (" +alpha" if request.transparent else "")
-        table.add_row(str(result.path), kind, f"{w}×{h}", str(fps), duration,
+        table.add_row(str(result.path), kind, shows(result), f"{w}×{h}", str(fps), duration,
                       human_size(result.path.stat().st_size), took)
         if result.sections is not None:
             clips = sorted(p for p in result.sections.iterdir() if p.suffix != ".json")
-            table.add_row(f"  {result.sections}/ ({len(clips)} clips)", request.fmt, "", "", "", "", "")
+            table.add_row(f"  {result.sections}/ ({len(clips)} clips)", request.fmt, "", "", "", "", "", "")
     return table
 
 

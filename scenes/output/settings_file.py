@@ -3,13 +3,15 @@
 A settings file is data, read with ``tomllib`` (never executed). Its top level holds any
 option of ``render`` (``sentence``, ``model``, ``quality``, ``format``…), a ``[colors]`` table
 (palette role → "#rrggbb"), a ``[pacing]`` table (``run_time`` and ``wait`` multipliers) and
-per-scene tables (``[scenes.ScaledSoftmax] query_token = "creature"``). Precedence, lowest
-first: defaults, the file's top level, the file's table for that scene, the command line.
+per-scene tables (``[scenes.ScaledSoftmax] query_token = "creature"``; a scene file's scene by
+its class name, ``[scenes.DotsSoftmax]``). Precedence, lowest first: defaults, the file's top
+level, the file's table for that scene, the command line.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,7 @@ from typing import Any, Mapping
 from attention_math import InputError
 
 from scenes import SCENES
+from scenes.output.naming import match_scene
 from scenes.output.rendering import RenderRequest, parse_resolution
 from scenes.kit.scene_settings import SceneSettings
 
@@ -25,10 +28,12 @@ from scenes.kit.scene_settings import SceneSettings
 SCENE_OPTIONS: dict[str, type] = {
     "sentence": str, "model": str, "layer": int, "head": int, "heads": int, "focus": str, "causal": bool,
     "seed": int, "device": str, "theme": str, "query_token": str, "context": str, "target": str, "special_tokens": bool,
-    "decimals": int, "preset": str, "shift_word": str, "shift_sentences": list,
+    "decimals": int, "cells": str, "preset": str, "shift_word": str, "shift_sentences": list,
+    "shift_references": list, "shift_meanings": list,
 }
 RENDER_OPTIONS: dict[str, type] = {
     "quality": str, "fps": int, "resolution": str, "format": str, "transparent": bool, "sections": bool,
+    "name": str,
 }
 RUN_OPTIONS: dict[str, type] = {"output": str, "jobs": int}
 PACING: dict[str, type] = {"run_time": float, "wait": float}
@@ -79,8 +84,10 @@ def _read_table(table: Mapping[str, Any], allowed: dict[str, type], where: str) 
     return out
 
 
-def load_settings_file(path: str | Path) -> SettingsFile:
-    """Parse and validate a TOML settings file; InputError naming the file and key for any problem."""
+def load_settings_file(path: str | Path, own_scenes: tuple[str, ...] = ()) -> SettingsFile:
+    """Parse and validate a TOML settings file; InputError naming the file and key for any problem.
+
+    ``own_scenes``: class names of scene files being rendered, whose tables are allowed too."""
     path = Path(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -103,8 +110,8 @@ def load_settings_file(path: str | Path) -> SettingsFile:
         raise InputError(f"{where}: 'scenes' must hold tables like [scenes.ScaledSoftmax]")
     scenes: dict[str, dict[str, Any]] = {}
     for name, table in per_scene.items():
-        if name not in SCENES:
-            raise InputError(f"{where}: unknown scene [scenes.{name}]: choose from {', '.join(SCENES)}")
+        if name not in SCENES and name not in own_scenes:
+            raise InputError(f"{where}: unknown scene [scenes.{name}]: choose from {', '.join([*SCENES, *own_scenes])}")
         if not isinstance(table, dict):
             raise InputError(f"{where}: [scenes.{name}] must be a table of options")
         scenes[name] = _read_table(table, {**SCENE_OPTIONS, **RENDER_OPTIONS}, f"{where}, [scenes.{name}]")
@@ -121,6 +128,15 @@ def merged_options(scene: str, settings_file: SettingsFile | None, command_line:
     return merged
 
 
+ALPHA_DEFAULT_NOTE = ("--transparent without --format: writing MOV (QuickTime RLE keeps the alpha channel "
+                      "and plays in slide software); pass --format webm or png for another")
+
+
+def default_format(options: Mapping[str, Any]) -> str:
+    """mp4, or mov when transparency is asked for without a format (mp4 cannot hold alpha)."""
+    return "mov" if options.get("transparent") else "mp4"
+
+
 def build_request(scene: str, options: Mapping[str, Any]) -> RenderRequest:
     """One RenderRequest from merged options."""
     scene_fields = {f.name for f in dataclasses.fields(SceneSettings)}
@@ -128,27 +144,45 @@ def build_request(scene: str, options: Mapping[str, Any]) -> RenderRequest:
     resolution = options.get("resolution")
     return RenderRequest(
         scene, settings,
-        quality=options.get("quality", "low"), fmt=options.get("format", "mp4"),
+        quality=options.get("quality", "low"), fmt=options.get("format", default_format(options)),
         output_dir=Path(options.get("output", "media")),
         resolution=parse_resolution(resolution) if isinstance(resolution, str) else resolution,
         fps=options.get("fps"), transparent=bool(options.get("transparent", False)),
-        sections=bool(options.get("sections", False)),
+        sections=bool(options.get("sections", False)), name=options.get("name"),
     )
 
 
 def plan_renders(names: list[str], all_scenes: bool, command_line: Mapping[str, Any],
                  config: str | Path | None = None) -> tuple[list[RenderRequest], int]:
     """The requests to render and the number of parallel jobs, from names, options and a settings file."""
-    settings_file = load_settings_file(config) if config else None
+    from scenes.output.scene_file import class_name, is_scene_file, resolve
+
     if all_scenes and names:
         raise InputError("name scenes or pass --all, not both")
     if not all_scenes and not names:
         raise InputError("name at least one scene (see `list`), or pass --all")
     names = list(SCENES) if all_scenes else list(dict.fromkeys(names))
+    specs: list[str] = []
     for name in names:
-        if name not in SCENES:
-            raise InputError(f"unknown scene {name!r}: choose one of {', '.join(SCENES)} (see `list`)")
-    requests = [build_request(name, merged_options(name, settings_file, command_line)) for name in names]
+        if is_scene_file(name):            # a scene file of your own: path/to/file.py[:SceneName]
+            specs.extend(resolve(name))
+        else:
+            specs.append(match_scene(name))   # built-in, any case; a typo gets "did you mean …"
+    specs = list(dict.fromkeys(specs))
+    own = tuple(class_name(s) for s in specs if s not in SCENES)
+    settings_file = load_settings_file(config, own) if config else None
+    merged = [merged_options(class_name(spec), settings_file, command_line) for spec in specs]
+    requests = [build_request(spec, options) for spec, options in zip(specs, merged)]
+    if any(options.get("transparent") and "format" not in options for options in merged):
+        logging.getLogger("attention_animated").warning(ALPHA_DEFAULT_NOTE)
+    paths: dict[Path, str] = {}
+    for request in requests:
+        request.check()
+        path = request.output_path()
+        if path in paths:
+            raise InputError(f"{paths[path]} and {request.scene_name} would both write {path.name}: "
+                             "--name names one scene's output; render one scene with it")
+        paths[path] = request.scene_name
     jobs = merged_options("", settings_file, command_line).get("jobs", 1)
     if jobs < 1:
         raise InputError(f"--jobs must be at least 1, not {jobs}")

@@ -1,0 +1,48 @@
+"""Planes for pictures of vectors: a 2D picture of d-dimensional vectors is a linear projection.
+
+A projection onto a plane spanned by two of the vectors keeps those two exactly (their lengths
+and the angle between them), and, being linear, keeps every sum: vectors drawn tip to tail in
+the plane land exactly on the projection of their sum. Pure numpy; scenes draw what these return.
+
+    >>> import numpy as np
+    >>> basis = plane_basis(np.array([3.0, 0, 0]), np.array([1.0, 2.0, 0]))
+    >>> project(np.array([[1.0, 2.0, 5.0]]), basis)
+    array([[1., 2.]])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def plane_basis(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """An orthonormal basis [2, d] of the plane of ``first`` and ``second`` (Gram–Schmidt):
+    the first axis along ``first``, the second towards ``second``. If ``second`` is parallel
+    to ``first``, any unit vector orthogonal to ``first`` completes the basis."""
+    first, second = np.asarray(first, dtype=np.float64), np.asarray(second, dtype=np.float64)
+    u = first / np.linalg.norm(first)                               # [d]
+    rest = second - (second @ u) * u                                # [d] the part of second off u
+    if np.linalg.norm(rest) < 1e-9 * max(np.linalg.norm(second), 1e-30):
+        rest = np.eye(len(u))[int(np.argmin(np.abs(u)))]
+        rest = rest - (rest @ u) * u
+    v = rest / np.linalg.norm(rest)                                 # [d]
+    return np.stack([u, v])                                         # [2, d]
+
+
+def project(vectors: np.ndarray, basis: np.ndarray) -> np.ndarray:
+    """Coordinates [..., 2] of ``vectors`` [..., d] in the plane of ``basis`` [2, d] (a linear map)."""
+    return np.asarray(vectors, dtype=np.float64) @ np.asarray(basis).T   # [..., 2]
+
+
+def weighted_values(weights: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """wⱼ·V⃗ⱼ for every key j: one query's weights [T_k] times its head's value vectors [T_k, d].
+
+    Their sum over j is that head's ΔE⁽ʰ⁾ for the query (``delta_per_head``)."""
+    return np.asarray(weights, dtype=np.float64)[:, None] * np.asarray(values, dtype=np.float64)   # [T_k, d]
+
+
+def tip_to_tail(steps: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
+    """The points [n+1, k] a chain of ``steps`` [n, k] passes through, tip to tail from ``start``."""
+    steps = np.asarray(steps, dtype=np.float64)
+    start = np.zeros(steps.shape[-1]) if start is None else np.asarray(start, dtype=np.float64)
+    return np.vstack([start, start + np.cumsum(steps, axis=0)])      # [n+1, k]

@@ -1,0 +1,106 @@
+"""``attention-render new``: a short, commented scene file of your own that renders as it is."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+from attention_math.errors import InputError
+
+from scenes import SCENES
+
+TEMPLATE = '''"""{name}: a scene of your own, built from the kit (docs/your-own-scene.md).
+
+Render it (tiny and fast first, then as a GIF):
+
+    attention-render render {file} --resolution 256x144 --fps 5
+    attention-render render {file} --format gif --sentence "the cat sat on the mat"
+"""
+
+from __future__ import annotations
+
+from manim import ReplacementTransform
+
+from scenes.kit import GridScene
+
+
+class {name}(GridScene):
+    description = "The attention pattern as numbers, then as dots sized by weight."
+
+    def construct(self) -> None:
+        trace = self.trace()                               # the sentence's attention (from the settings)
+        pattern = trace.on_screen("pattern", self.head)    # [keys, queries]: rows are keys, columns queries
+
+        # --- the grid of weights ------------------------------------------------------------
+        self.beat("grid")                                  # each beat is a section (--sections)
+        grid, numbers = self.show_grid(trace, pattern, "Who attends to whom")
+        self.caption(f"each column is one query's attention · {{self.model_note(trace)}}")
+
+        # --- the same weights as dots --------------------------------------------------------
+        self.beat("dots")
+        dots = grid.dots(pattern)                          # a dot's area is the weight
+        self.play(ReplacementTransform(numbers, dots), run_time=1.2)
+        self.caption("bigger dot, more attention: every column sums to 1")
+        self.wait(1)
+'''
+
+
+def snake_case(name: str) -> str:
+    """'DotsSoftmax' → 'dots_softmax'."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def camel_case(stem: str) -> str:
+    """'my_dots' → 'MyDots'."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\-\s]+", stem) if part)
+
+
+def target_of(name: str) -> tuple[Path, str]:
+    """NAME → (file, class): 'DotsSoftmax' → dots_softmax.py; 'dir/my_dots.py' → MyDots in it."""
+    if name.endswith(".py") or "/" in name:
+        path = Path(name if name.endswith(".py") else name + ".py")
+        cls = camel_case(path.stem)
+    else:
+        path, cls = Path(snake_case(name) + ".py"), name
+    if not cls.isidentifier() or not cls[:1].isupper():
+        raise InputError(f"cannot make a scene class of {name!r}: use a name like DotsSoftmax or my_dots.py")
+    return path, cls
+
+
+def from_builtin(scene: str, name: str, file: str) -> str:
+    """The source of built-in ``scene``, its class renamed ``name``, with a header on how to render it."""
+    from scenes import scene_class
+
+    module = inspect.getmodule(scene_class(scene))
+    source = inspect.getsource(module)
+    body = re.sub(r'^""".*?"""\n', "", source, count=1, flags=re.S)        # the module docstring
+    body = re.sub(rf"^class {scene}\(", f"class {name}(", body, count=1, flags=re.M)
+    from scenes.kit.scene_settings import CAUSAL_STORY
+
+    model = (f"{scene} uses tiny-gpt by default when it knows every word; your copy uses minilm\n"
+             "unless you pass --model tiny-gpt (or model = \"tiny-gpt\" in a settings file).\n\n"
+             if scene in CAUSAL_STORY else "")
+    header = (f'"""{name}: your copy of the built-in scene {scene} (scenes/{Path(module.__file__).name}).\n\n'
+              f"{(module.__doc__ or '').strip()}\n\n{model}"
+              "Render it (tiny and fast first, then as a GIF):\n\n"
+              f"    attention-render render {file} --resolution 256x144 --fps 5\n"
+              f"    attention-render render {file} --format gif\n"
+              '"""\n')
+    return header + body
+
+
+def write_new_scene(name: str, from_scene: str | None = None) -> Path:
+    """Write the new scene file; InputError if it exists (never overwritten) or a name is wrong."""
+    from attention_math.files import atomic_write_bytes
+
+    path, cls = target_of(name)
+    if from_scene is not None and from_scene not in SCENES:
+        raise InputError(f"unknown scene {from_scene!r} for --from: choose one of {', '.join(SCENES)}")
+    if path.exists():
+        raise InputError(f"{str(path)!r} already exists: pick another name or move it away (never overwritten)")
+    if not path.parent.is_dir():
+        raise InputError(f"folder {str(path.parent)!r} does not exist: create it first")
+    text = from_builtin(from_scene, cls, str(path)) if from_scene else TEMPLATE.format(name=cls, file=path)
+    atomic_write_bytes(path, text.encode("utf-8"))
+    return path

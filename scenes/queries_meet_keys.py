@@ -1,0 +1,327 @@
+"""Queries meet keys: the followed token's question, W_Q·E⃗ row by row, then the query and the keys
+as arrows in a plane through the query, where every dot product drawn is the real one."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Arrow, Brace, Circle, DashedLine, FadeIn, FadeOut, LaggedStart,
+                   ReplacementTransform, SurroundingRectangle, VGroup, VMobject, config)
+
+from attention_math.query_plane import embedding_plane, matrix_vector_product, projection_bias, query_plane
+from scenes.kit.base import AttentionScene
+from scenes.kit.mobjects import TokenBoxes, format_number, label, number, short
+from scenes.kit.scene_settings import DEFAULT_QUERY_TOKEN, DEFAULT_SENTENCE
+
+SHOWN_ROWS = 4        # rows of W_Q (entries of the product) shown one by one, then ⋮
+SHOWN_COLUMNS = 5     # columns of W_Q (entries of E⃗) shown, then ⋯
+ROW_BY_ROW = 3        # rows multiplied one at a time before the rest appear at once
+NUMBER_SIZE = 18      # ≥ 12 px digits at 720p
+LABEL_SIZE = 20
+
+
+def question_for(sentence: str, token: str, causal: bool) -> str:
+    """The followed token's question in words: the video's for its sentence, a neutral one otherwise."""
+    if sentence == DEFAULT_SENTENCE and token == DEFAULT_QUERY_TOKEN:
+        return "“any adjectives in front of me?”"
+    return "“which earlier words matter to me?”" if causal else "“which words matter to me?”"
+
+
+class QueriesMeetKeys(AttentionScene):
+    description = ("One token's question as a query: W_Q·E⃗ row by row, then query and keys as arrows in a plane "
+                   "through the query, every drawn dot product exact.")
+
+    def construct(self) -> None:
+        trace = self.trace()
+        h, d = self.head, self.settings.decimals
+        qi = self.settings.query_index(trace)
+        word = short(trace.tokens[qi])
+        e, q, k = trace.embeddings[qi], trace.q[h, qi], trace.k[h]
+
+        # --- the question ------------------------------------------------------------------
+        self.beat("question")
+        self.title(f"What “{word}” is looking for: its query")
+        tokens = TokenBoxes(trace.tokens, self.theme, font_size=22, max_width=config.frame_width - 1.0)
+        tokens.next_to(self.title_mobject, DOWN, buff=0.3)
+        tokens[qi][0].set_stroke(self.theme.query, width=3)
+        question = label(question_for(self.settings.sentence, trace.tokens[qi], trace.causal), self.theme, 28,
+                         color=self.theme.query).next_to(tokens, DOWN, buff=0.3)
+        question.set_x(float(np.clip(tokens[qi].get_center()[0], -config.frame_width / 2 + 0.3 + question.width / 2,
+                                     config.frame_width / 2 - 0.3 - question.width / 2)))
+        self.play(FadeIn(tokens))
+        self.play(FadeIn(question, shift=DOWN * 0.2))
+        self.caption(f"the query is that question as {trace.d_head} numbers (the words are our gloss; the numbers are learned)")
+        self.wait(0.5)
+
+        # --- W_Q · E⃗, row by row -----------------------------------------------------------
+        self.beat("W_Q·E row by row")
+        eq = self.qk_equation(trace.w_q[h], e, q, "W_Q", f"E⃗ {word}", "Q⃗", self.theme.query)
+        self.qk_fit(eq, top=question.get_bottom()[1] - 0.3)
+        self.qk_equations = [eq]
+        self.record("w_q", eq.matrix_entries, trace.w_q[h][:SHOWN_COLUMNS, :SHOWN_ROWS].T)
+        self.record("product", eq.product_entries, matrix_vector_product(trace.w_q[h], e)[:SHOWN_ROWS])
+        self.record("query", eq.result_entries, q[:SHOWN_ROWS])
+        self.play(FadeIn(eq.matrix), FadeIn(eq.vector), FadeIn(eq.signs[0]), FadeIn(eq.names[:2]))
+        self.caption(f"W_Q: {trace.d_head} rows of {trace.d_model} learned numbers; E⃗: the {trace.d_model} numbers of “{word}”")
+        vector_box = SurroundingRectangle(eq.vector_entries, color=self.theme.query, buff=0.06)
+        for r in range(min(ROW_BY_ROW, len(eq.rows))):
+            row_box = SurroundingRectangle(eq.rows[r], color=self.theme.query, buff=0.06)
+            shown = [FadeIn(row_box), FadeIn(vector_box)] if r == 0 else [ReplacementTransform(previous, row_box)]
+            self.play(*shown, run_time=0.5)
+            if r == 0:
+                self.play(FadeIn(eq.signs[1]), FadeIn(eq.product_frame), FadeIn(eq.names[2]), run_time=0.4)
+                self.caption(f"entry {r + 1} of the product: row {r + 1} times E⃗, summed over all {trace.d_model} numbers")
+            self.play(FadeIn(eq.product_entries[r], shift=RIGHT * 0.3), run_time=0.6)
+            previous = row_box
+        self.play(FadeOut(previous), FadeOut(vector_box), run_time=0.3)
+        self.play(FadeIn(eq.product_entries[ROW_BY_ROW:]), run_time=0.6)
+        self.caption(f"the other {trace.d_head - ROW_BY_ROW} rows at once: W_Q·E⃗ has {trace.d_head} entries")
+        self.play(FadeIn(eq.signs[2:]), FadeIn(eq.bias), FadeIn(eq.result), FadeIn(eq.names[3:]))
+        self.caption(f"plus the learned bias b⃗: the query Q⃗ of “{word}”, {trace.d_head} numbers · {self.model_note(trace)}")
+        self.wait(1)
+
+        # --- keys: the same with W_K --------------------------------------------------------
+        self.beat("keys")
+        eq_k = self.qk_equation(trace.w_k[h], e, k[qi], "W_K", f"E⃗ {word}", "K⃗", self.theme.key)
+        eq_k.scale(eq.width / eq_k.width).move_to(eq)   # same layout, so the same scale
+        self.qk_equations.append(eq_k)
+        self.record("w_k", eq_k.matrix_entries, trace.w_k[h][:SHOWN_COLUMNS, :SHOWN_ROWS].T)
+        self.record("key", eq_k.result_entries, k[qi][:SHOWN_ROWS])
+        self.play(FadeOut(eq), FadeIn(eq_k), run_time=1.0)
+        self.caption(f"another matrix, W_K, gives every token a key K⃗: what it offers to the queries")
+        self.wait(1)
+
+        # --- the embeddings mapped into the query/key space ----------------------------------
+        self.beat("mapped to query/key space")
+        self.play(FadeOut(VGroup(eq_k, tokens, question)))
+        big, e_arrows = self.qk_embedding_panel(trace, qi)
+        plane = query_plane(q, k)
+        small, q_arrow, k_arrows, scale = self.qk_plane_panel(trace, qi, plane)
+        self.plane_scale, self.plane_origin = scale, small.origin
+        self.query_arrow, self.key_arrows = q_arrow, k_arrows
+        self.play(FadeIn(big))
+        self.caption(f"the embeddings E⃗ⱼ live in {trace.d_model} dimensions (drawn: their two main directions)")
+        self.play(FadeIn(small.frame))
+        self.play(*(ReplacementTransform(a.copy(), b) for a, b in zip(e_arrows[:len(k_arrows)], k_arrows)),
+                  ReplacementTransform(e_arrows[qi].copy(), q_arrow), run_time=1.6)
+        self.play(FadeIn(small.names))
+        self.caption(f"W_Q and W_K map them into a {trace.d_head}-dimensional space; "
+                     f"drawn: the plane through Q⃗ {word} and the keys' main direction off it")
+        self.wait(1)
+
+        # --- the dot products beside the arrows ---------------------------------------------
+        self.beat("dot products")
+        panel = VGroup(small.frame, small.names, q_arrow, k_arrows)
+        self.play(FadeOut(big), panel.animate.shift(LEFT * (small.origin[0] + 3.0)), run_time=1.0)
+        self.plane_origin = small.origin + LEFT * (small.origin[0] + 3.0)
+        scores = trace.scores[h, qi]                                             # [T_k] Q⃗ᵢ·K⃗ⱼ
+        table, numbers = self.qk_score_list(trace, qi, scores)
+        table.next_to(panel, RIGHT, buff=0.6)
+        table.set_x(min(table.get_x(), config.frame_width / 2 - 0.3 - table.width / 2))
+        self.record("scores", numbers, scores)
+        note = VGroup(*(label(line, self.theme, 16, color=self.theme.muted) for line in (
+            "drawn: the plane through Q⃗ and the keys' main",
+            "direction off it, so every Q⃗·K⃗ here is exact"))).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        note.next_to(table, DOWN, buff=0.35).align_to(table, LEFT)
+        table.add(note)
+        table.set_y((self.title_mobject.get_bottom()[1] - config.frame_height / 2 + 0.6) / 2)
+        tips = self.qk_tip_labels(trace, qi, scores, k_arrows, q_arrow, VGroup(table, small.frame[-1], small.names))
+        self.play(LaggedStart(*(FadeIn(row) for row in table), lag_ratio=0.06), FadeIn(tips))
+        top = max((j for j in range(len(scores)) if not self.qk_masked(trace, qi, j)), key=lambda j: scores[j])
+        self.caption(f"Q⃗·K⃗ = |Q⃗| × how far K⃗ reaches along Q⃗: here exactly the real dot product; "
+                     f"largest: “{short(trace.key_tokens[top])}”")
+        self.play(k_arrows[top].animate.set_stroke(width=8), run_time=0.6)
+        self.wait(1.5)
+
+    # --- helpers (prefixed: AttentionBlock inherits every chapter's helpers) ----------------
+    def qk_masked(self, trace, qi: int, j: int) -> bool:
+        """A key after the query, which the causal mask hides later."""
+        return trace.causal and j > qi
+
+    def qk_equation(self, w: np.ndarray, e: np.ndarray, result: np.ndarray, w_name: str, e_name: str,
+                    r_name: str, color) -> VGroup:
+        """W·E⃗ + b⃗ = R⃗ with the real entries: a few rows and columns of W, ⋮ and ⋯ for the rest."""
+        theme, d = self.theme, self.settings.decimals
+        rows_shown, cols_shown = min(SHOWN_ROWS, w.shape[1]), min(SHOWN_COLUMNS, w.shape[0])
+        product = matrix_vector_product(w, e)                          # [c]
+        bias = projection_bias(result, w, e)                           # [c]
+        w_scale = float(np.abs(w).max()) or 1.0
+        entries = [[number(float(w[col, r]), theme, NUMBER_SIZE, d, color=theme.value_color(float(w[col, r]), w_scale))
+                    for col in range(cols_shown)] for r in range(rows_shown)]
+        cell = max(m.width for row in entries for m in row) + 0.22
+        step = NUMBER_SIZE * 0.0105 + 0.2
+        rows = VGroup()
+        for r, row in enumerate(entries):
+            for col, m in enumerate(row):
+                m.move_to(RIGHT * col * cell + DOWN * r * step, aligned_edge=RIGHT)
+            rows.add(VGroup(*row))
+        body = VGroup(rows)
+        if w.shape[0] > cols_shown:
+            body.add(label("⋯", theme, NUMBER_SIZE, color=theme.muted).next_to(rows, RIGHT, buff=0.2))
+        if w.shape[1] > rows_shown:
+            body.add(label("⋮", theme, NUMBER_SIZE, color=theme.muted).next_to(rows, DOWN, buff=0.1))
+        matrix = VGroup(body, _brackets(body, theme.muted))
+        if w.shape[0] > cols_shown:
+            matrix.add(_count_brace(body, UP, w.shape[0], theme))
+        v_entries, _, vector = self.qk_column(e, cols_shown, theme.embedding, step, show_count=True)
+        p_entries, p_rest, p_frame = self.qk_column(product, rows_shown, theme.text, step, show_count=True)
+        _, _, b_frame = self.qk_column(bias, rows_shown, theme.muted, step)
+        r_entries, _, r_frame = self.qk_column(result, rows_shown, color, step, show_count=True)
+        signs = VGroup(*(label(s, theme, 28) for s in ("·", "=", "+", "=")))
+        parts = [matrix, signs[0], vector, signs[1], p_frame, signs[2], b_frame, signs[3], r_frame]
+        VGroup(*parts).arrange(RIGHT, buff=0.22)
+        for column in (vector, p_frame, b_frame, r_frame):
+            column.shift(UP * (rows[0].get_y() - column[0][0].get_y()))
+        for sign in signs:
+            sign.set_y(rows[0].get_y() if len(rows) == 1 else rows.get_y())
+        names = VGroup(
+            label(w_name, theme, LABEL_SIZE, color=color).next_to(matrix, DOWN, buff=0.15),
+            label(e_name, theme, LABEL_SIZE, color=theme.embedding).next_to(vector, DOWN, buff=0.15),
+            label(f"{w_name}·E⃗", theme, LABEL_SIZE, color=theme.text).next_to(p_frame, DOWN, buff=0.15),
+            label("b⃗", theme, LABEL_SIZE, color=theme.muted).next_to(b_frame, DOWN, buff=0.15),
+            label(r_name, theme, LABEL_SIZE, color=color).next_to(r_frame, DOWN, buff=0.15),
+        )
+        low = min(n.get_y() for n in names)
+        for n in names:
+            n.set_y(low)
+        eq = VGroup(*parts, names)
+        eq.matrix, eq.vector, eq.signs, eq.names = matrix, vector, signs, names
+        eq.rows, eq.matrix_entries = rows, VGroup(*(m for row in rows for m in row))
+        eq.vector_entries = v_entries
+        eq.product_entries, eq.product_frame = p_entries, p_rest
+        eq.bias, eq.result, eq.result_entries = b_frame, r_frame, r_entries
+        return eq
+
+    def qk_column(self, values: np.ndarray, n: int, color, step: float,
+                  show_count: bool = False) -> tuple[VGroup, VGroup, VGroup]:
+        """The first ``n`` entries of a vector, one per matrix row, in brackets; ⋮ and a count brace for the rest."""
+        theme, d = self.theme, self.settings.decimals
+        entries = VGroup(*(number(float(v), theme, NUMBER_SIZE, d, color=color) for v in values[:n]))
+        for r, m in enumerate(entries):
+            m.move_to(DOWN * r * step, aligned_edge=RIGHT)
+        body = VGroup(entries)
+        if len(values) > n:
+            body.add(label("⋮", theme, NUMBER_SIZE, color=theme.muted).next_to(entries, DOWN, buff=0.1))
+        rest = VGroup(*body[1:], _brackets(body, theme.muted))
+        if show_count and len(values) > n:
+            rest.add(_count_brace(body, UP, len(values), theme))
+        return entries, rest, VGroup(entries, rest)
+
+    def qk_fit(self, group: VGroup, top: float) -> None:
+        """Scale ``group`` to use the width (or the height between ``top`` and the caption), centred under ``top``."""
+        bottom = -config.frame_height / 2 + 0.75
+        group.scale(min((config.frame_width - 1.2) / group.width, (top - bottom) / group.height))
+        group.move_to(UP * (top + bottom) / 2)
+
+    def qk_embedding_panel(self, trace, qi: int) -> tuple[VGroup, VGroup]:
+        """The embeddings as grey arrows in their two main directions (a picture of the big space)."""
+        coords = embedding_plane(trace.embeddings)                      # [T, 2]
+        radius, center = 2.0, np.array([-4.6, -0.4, 0.0])
+        scale = radius / float(np.linalg.norm(coords, axis=1).max())
+        arrows = VGroup(*(self.qk_arrow(center, center + scale * np.array([*c, 0.0]), self.theme.embedding,
+                                        width=5 if i == qi else 3) for i, c in enumerate(coords)))
+        ring = Circle(radius=radius + 0.2, color=self.theme.muted, stroke_width=1).move_to(center)
+        name = label(f"embedding space: {trace.d_model} dimensions", self.theme, LABEL_SIZE,
+                     color=self.theme.embedding).next_to(ring, UP, buff=0.15)
+        return VGroup(ring, name, arrows), arrows
+
+    def qk_plane_panel(self, trace, qi: int, plane) -> tuple[VGroup, Arrow, VGroup, float]:
+        """Axes of the plane through Q⃗ᵢ, the query arrow (yellow) and every key (teal; faint if masked later)."""
+        radius, origin = 2.4, np.array([1.6, -0.5, 0.0])
+        scale = radius / max(float(plane.query[0]), float(np.linalg.norm(plane.keys, axis=1).max()))
+        axis = DashedLine(origin + LEFT * radius, origin + RIGHT * (radius + 0.3), color=self.theme.muted, stroke_width=2)
+        up = DashedLine(origin + DOWN * radius, origin + UP * radius, color=self.theme.muted, stroke_width=1.5)
+        ring = Circle(radius=radius + 0.2, color=self.theme.muted, stroke_width=1).move_to(origin)
+        keys = VGroup(*(self.qk_arrow(origin, origin + scale * np.array([*c, 0.0]), self.theme.key,
+                                      opacity=0.35 if self.qk_masked(trace, qi, j) else 1.0)
+                        for j, c in enumerate(plane.keys)))
+        query = self.qk_arrow(origin, origin + scale * np.array([*plane.query, 0.0]), self.theme.query, width=7)
+        title = label(f"query/key space: {trace.d_head} dimensions", self.theme, LABEL_SIZE,
+                      color=self.theme.query).next_to(ring, UP, buff=0.15)
+        along = label("along Q⃗", self.theme, 16, color=self.theme.muted).next_to(axis, UP, buff=0.08).align_to(axis, RIGHT)
+        frame = VGroup(ring, axis, up, title)
+        small = VGroup(frame, along)
+        small.frame, small.names, small.origin = frame, VGroup(along), origin
+        return small, query, keys, scale
+
+    def qk_arrow(self, start: np.ndarray, end: np.ndarray, color, width: float = 4, opacity: float = 1.0) -> Arrow:
+        length = float(np.linalg.norm(end - start))
+        arrow = Arrow(start, end if length > 1e-3 else start + RIGHT * 1e-3, buff=0, stroke_width=width, color=color,
+                      max_tip_length_to_length_ratio=0.2, tip_length=0.18)
+        return arrow.set_opacity(opacity)
+
+    def qk_score_list(self, trace, qi: int, scores: np.ndarray) -> tuple[VGroup, VGroup]:
+        """K⃗ⱼ·Q⃗ᵢ for every key, largest first, numbers right-aligned; keys the mask hides later are marked."""
+        theme, d = self.theme, self.settings.decimals
+        order = sorted(range(len(scores)), key=lambda j: -scores[j])
+        numbers = [number(float(scores[j]), theme, NUMBER_SIZE, d, color=theme.value_color(float(scores[j]),
+                   float(np.abs(scores).max()) or 1.0)) for j in range(len(scores))]
+        names = [label(short(trace.key_tokens[j]) + (" (masked later)" if self.qk_masked(trace, qi, j) else ""),
+                       theme, 16, color=theme.muted if self.qk_masked(trace, qi, j) else theme.key)
+                 for j in range(len(scores))]
+        step = max(0.3, min(0.42, 4.6 / len(scores)))
+        width = max(n.width for n in numbers)
+        rows = VGroup()
+        for r, j in enumerate(order):
+            numbers[j].move_to(DOWN * r * step + RIGHT * width, aligned_edge=RIGHT)
+            names[j].next_to(numbers[j], RIGHT, buff=0.25)
+            names[j].set_y(numbers[j].get_y())
+            rows.add(VGroup(numbers[j], names[j]))
+        head = label("K⃗·Q⃗", theme, LABEL_SIZE, color=theme.text).next_to(rows, UP, buff=0.25).align_to(rows, LEFT)
+        table = VGroup(head, *rows)
+        table.move_to(ORIGIN + DOWN * 0.3)
+        return table, VGroup(*numbers)
+
+    def qk_tip_labels(self, trace, qi: int, scores: np.ndarray, k_arrows: VGroup, q_arrow: Arrow,
+                      avoid: VGroup) -> VGroup:
+        """The word and its dot product at the tip of each visible key's arrow, largest first, where there is room."""
+        placed: list = [q_arrow]
+        tips = VGroup()
+        word = label(f"Q⃗ {short(trace.tokens[qi])}", self.theme, 18, color=self.theme.query)
+        word.next_to(q_arrow.get_end(), DOWN, buff=0.15)
+        tips.add(word)
+        placed.append(word)
+        shown = []
+        for j in sorted(range(len(scores)), key=lambda j: -scores[j]):
+            if self.qk_masked(trace, qi, j):
+                continue
+            end, start = k_arrows[j].get_end(), k_arrows[j].get_start()
+            out = (end - start) / (np.linalg.norm(end - start) or 1.0)
+            text = label(f"{short(trace.key_tokens[j])} {format_number(float(scores[j]), self.settings.decimals)}",
+                         self.theme, 16, color=self.theme.key)
+            text.move_to(end + out * (0.2 + text.width / 2 * abs(out[0]) + text.height / 2 * abs(out[1])))
+            if any(_overlap(text, m) for m in placed) or _overlap(text, avoid) or not _inside(text):
+                continue
+            placed.append(text)
+            tips.add(text)
+            shown.append(j)
+        self.tip_keys = shown
+        return tips
+
+
+def _overlap(a, b, pad: float = 0.05) -> bool:
+    return not (a.get_right()[0] + pad < b.get_left()[0] or b.get_right()[0] + pad < a.get_left()[0]
+                or a.get_top()[1] + pad < b.get_bottom()[1] or b.get_top()[1] + pad < a.get_bottom()[1])
+
+
+def _inside(m, margin: float = 0.1) -> bool:
+    return (m.get_left()[0] > -config.frame_width / 2 + margin and m.get_right()[0] < config.frame_width / 2 - margin
+            and m.get_bottom()[1] > -config.frame_height / 2 + 0.6 and m.get_top()[1] < config.frame_height / 2 - 0.6)
+
+
+def _brackets(body: VGroup, color) -> VGroup:
+    """[ and ] around ``body``."""
+    height = body.height + 0.2
+    pair = VGroup()
+    for side in (LEFT, RIGHT):
+        tick = RIGHT * 0.08 * (1 if side is LEFT else -1)
+        top, bottom = UP * height / 2, DOWN * height / 2
+        mark = VMobject(stroke_color=color, stroke_width=2).set_points_as_corners([top + tick, top, bottom, bottom + tick])
+        pair.add(mark.next_to(body, side, buff=0.06))
+    return pair
+
+
+def _count_brace(body: VGroup, side, count: int, theme) -> VGroup:
+    """A brace over ``body`` naming how many numbers there really are."""
+    brace = Brace(body, side, buff=0.08, color=theme.muted)
+    text = label(f"{count:,}", theme, 16, color=theme.muted).next_to(brace, side, buff=0.05)
+    return VGroup(brace, text)

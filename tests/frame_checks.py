@@ -1,0 +1,165 @@
+"""Generic frame checks, run on a scene's mobjects after every animation: so at the end of every
+section (before its last fade-out) and at the scene's end.
+
+A frame that teaches has nothing outside the frame, no two texts on top of each other and no
+text too small to read: digits and capitals at least 12 px tall at 720p (``MIN_TEXT_PX``), that
+is 12/720 of the frame's height whatever the render size.
+
+    with checked_sections() as checks:
+        tiny("ValuesUpdateEmbeddings", out, fmt="png")
+    assert not checks, checks.report()
+
+``frame_problems(scene)`` checks one state; ``checked_sections`` runs it in every scene rendered
+inside the ``with`` block after each ``play`` and at the end. Text size is measured on the
+mobject (a line's height, a rotated label's thickness): a line with descenders is taller than its
+digits, so the floor is a lower bound there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+
+MIN_TEXT_PX = 12            # at 720p, for digits and capitals
+REFERENCE_HEIGHT_PX = 720
+EDGE_TOLERANCE = 1e-3       # scene units
+OVERLAP_TOLERANCE = 0.01    # scene units two texts' boxes may share (anti-aliasing, kerning)
+HAS_DIGIT_OR_CAPITAL = re.compile(r"[0-9A-ZΔ∞]")
+
+
+@dataclass(frozen=True)
+class Problem:
+    section: str
+    kind: str            # "outside", "overlap", "small"
+    what: str
+
+    def __str__(self) -> str:
+        return f"[{self.section}] {self.kind}: {self.what}"
+
+
+def visible(mobject) -> bool:
+    """Drawn with some opacity (a faded-out mobject left in the scene does not count)."""
+    parts = mobject.family_members_with_points()
+    return any(p.get_fill_opacity() > 0.02 or (p.get_stroke_opacity() > 0.02 and p.get_stroke_width() > 0)
+               for p in parts)
+
+
+def texts_of(scene) -> list:
+    """Every text mobject on screen (anything with a ``text``), not descending into a text's glyphs."""
+    found, seen = [], set()
+
+    def walk(mobject) -> None:
+        if id(mobject) in seen:
+            return
+        seen.add(id(mobject))
+        if isinstance(getattr(mobject, "text", None), str):
+            if mobject.text.strip() and (mobject.has_points() or mobject.submobjects):
+                found.append(mobject)
+            return
+        for sub in mobject.submobjects:
+            walk(sub)
+
+    for top in scene.mobjects:
+        walk(top)
+    return [t for t in found if visible(t) and t.width > 0 and t.height > 0]
+
+
+def text_size(text) -> float:
+    """The height of a line of text in scene units; for a rotated label, its thickness."""
+    return min(text.width, text.height) if len(text.text.strip()) > 1 else text.height
+
+
+def box(mobject) -> np.ndarray:
+    return np.array([mobject.get_left()[0], mobject.get_bottom()[1], mobject.get_right()[0], mobject.get_top()[1]])
+
+
+def frame_problems(scene, section: str = "") -> list[Problem]:
+    """Everything wrong with what is on screen now."""
+    from manim import config
+
+    problems = []
+    half_w, half_h = config.frame_width / 2 + EDGE_TOLERANCE, config.frame_height / 2 + EDGE_TOLERANCE
+    for mobject in scene.mobjects:
+        if not mobject.has_points() and not mobject.submobjects or not visible(mobject):
+            continue
+        left, bottom, right, top = box(mobject)
+        if left < -half_w or right > half_w or bottom < -half_h or top > half_h:
+            problems.append(Problem(section, "outside", f"{describe(mobject)} spans x {left:.2f}…{right:.2f}, "
+                                                        f"y {bottom:.2f}…{top:.2f}"))
+    floor = MIN_TEXT_PX / REFERENCE_HEIGHT_PX * config.frame_height
+    texts = texts_of(scene)
+    for text in texts:
+        if HAS_DIGIT_OR_CAPITAL.search(text.text) and text_size(text) < floor - 1e-6:
+            px = text_size(text) / config.frame_height * REFERENCE_HEIGHT_PX
+            problems.append(Problem(section, "small", f"{text.text!r} is {px:.1f} px tall at 720p"))
+    boxes = np.array([box(t) for t in texts]).reshape(-1, 4)
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            a, b = boxes[i], boxes[j]
+            dx = min(a[2], b[2]) - max(a[0], b[0])
+            dy = min(a[3], b[3]) - max(a[1], b[1])
+            if dx > OVERLAP_TOLERANCE and dy > OVERLAP_TOLERANCE:
+                problems.append(Problem(section, "overlap", f"{texts[i].text!r} and {texts[j].text!r}"))
+    return problems
+
+
+def describe(mobject) -> str:
+    text = getattr(mobject, "text", None)
+    return f"{type(mobject).__name__}{f' {text!r}' if text else ''}"
+
+
+@dataclass
+class SectionChecks:
+    """What ``checked_sections`` found: the sections checked (by name) and the problems."""
+    sections: list[str]
+    problems: list[Problem]
+
+    @property
+    def section_names(self) -> list[str]:
+        return list(dict.fromkeys(self.sections))
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)
+
+    def report(self) -> str:
+        return "\n".join(map(str, self.problems))
+
+
+@contextlib.contextmanager
+def checked_sections() -> Iterator[SectionChecks]:
+    """Check every scene rendered inside the block after each animation (so at the end of every
+    section, before anything fades out for the next one) and at its end."""
+    from scenes.kit.base import AttentionScene
+
+    checks = SectionChecks([], [])
+    originals = AttentionScene.next_section, AttentionScene.play, AttentionScene.tear_down
+    current: dict[int, str] = {}
+
+    def check(scene, name: str) -> None:
+        checks.sections.append(name)
+        for problem in frame_problems(scene, name):
+            if problem not in checks.problems:
+                checks.problems.append(problem)
+
+    def next_section(self, name: str = "unnamed", *args, **kwargs):
+        current[id(self)] = name
+        return originals[0](self, name, *args, **kwargs)
+
+    def play(self, *args, **kwargs):
+        result = originals[1](self, *args, **kwargs)
+        check(self, current.get(id(self), ""))
+        return result
+
+    def tear_down(self):
+        check(self, current.get(id(self), "") + " (end)")
+        return originals[2](self)
+
+    AttentionScene.next_section, AttentionScene.play, AttentionScene.tear_down = next_section, play, tear_down
+    try:
+        yield checks
+    finally:
+        AttentionScene.next_section, AttentionScene.play, AttentionScene.tear_down = originals

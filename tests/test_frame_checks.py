@@ -1,0 +1,48 @@
+"""At the end of every section of every scene: nothing outside the frame, no overlapping text, no tiny text."""
+
+from __future__ import annotations
+
+import pytest
+
+from scenes import SCENES
+from tests.frame_checks import checked_sections, frame_problems
+
+pytestmark = pytest.mark.render
+
+CHECKED = {"TokensToEmbeddings", "ValuesUpdateEmbeddings"}     # scenes whose layouts are held to the checks
+MINILM_SENTENCE = "a fluffy blue creature roamed the enchanted forest"
+
+
+def cases():
+    for name in SCENES:
+        marks = [] if name in CHECKED else [pytest.mark.xfail(strict=False, reason="layout not yet held to the frame checks")]
+        yield pytest.param(name, {}, marks=marks, id=name)
+    for name in sorted(CHECKED):
+        yield pytest.param(name, {"sentence": MINILM_SENTENCE, "theme": "light"}, id=f"{name}-minilm")
+
+
+@pytest.mark.parametrize("name,settings", list(cases()))
+def test_every_section_ends_in_a_readable_frame(name, settings, tiny, tmp_path):
+    with checked_sections() as checks:
+        tiny(name, tmp_path, fmt="png", **settings)
+    assert len(checks.section_names) >= 3, f"every section's end is checked, got {checks.section_names}"
+    assert not checks, checks.report()
+
+
+def test_the_checks_catch_what_they_claim():
+    """Each check fails on a frame built to break it (a check that cannot fail is no check)."""
+    from manim import Scene
+
+    from scenes.kit.mobjects import label
+    from scenes.kit.palette import THEMES
+
+    theme = THEMES["dark"]
+    scene = Scene()
+    scene.add(label("Outside 1.00", theme, 24).move_to([7.5, 0, 0]))
+    scene.add(label("Tiny 0.42", theme, 8).move_to([0, 2, 0]))
+    scene.add(label("First 1", theme, 24).move_to([0, -2, 0]), label("Second 2", theme, 24).move_to([0.2, -2, 0]))
+    kinds = sorted({p.kind for p in frame_problems(scene)})
+    assert kinds == ["outside", "overlap", "small"]
+    clean = Scene()
+    clean.add(label("Readable 0.42", theme, 24), label("Apart 1", theme, 24).move_to([0, -2, 0]))
+    assert frame_problems(clean) == []

@@ -1,0 +1,52 @@
+"""MultiHeadSum records what it draws: each head's pattern and ΔE⁽ʰ⁾, the sum into E⃗, W_O's real shapes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scenes.kit.mobjects import format_number
+from tests.test_scenes import assert_inside_frame, shown_text
+
+pytestmark = pytest.mark.render
+
+PX_720 = 8 / 720
+
+
+@pytest.mark.parametrize("settings", [{"model": "minilm"}, {"model": "toy", "query_token": "blue"}])
+def test_multi_head_sum_shows_the_trace(settings, rendered):
+    _, scene = rendered("MultiHeadSum", fmt="png", **settings)
+    trace = scene.trace()
+    qi = scene.settings.query_index(trace)
+    heads = scene.shown_heads
+    assert heads[0] == scene.head and len(set(heads)) == len(heads)
+    _, patterns = shown_text(scene, "patterns")
+    np.testing.assert_array_equal(patterns, np.stack([trace.on_screen("pattern", h) for h in heads]))
+    texts, proposals = shown_text(scene, "proposals")
+    np.testing.assert_array_equal(proposals, trace.delta_per_head[heads][:, qi, :4])
+    assert texts == [format_number(float(v)) for v in proposals.flatten()]
+    texts, values = shown_text(scene, "sum")
+    np.testing.assert_array_equal(values, np.concatenate([trace.embeddings[qi, :4], trace.updated[qi, :4]]))
+    assert texts == [format_number(float(v)) for v in values]
+    # the panels carry the followed token's label above its column, and the keys' words
+    for panel in scene.panels:
+        assert panel.query_label.text == trace.tokens[qi].replace(" ", "")
+        column_x = panel.grid.cell_center(0, qi)[0]
+        assert abs(panel.query_label.get_x() - column_x) < panel.grid.cell_w / 2
+    assert min(p.grid.frame.get_left()[0] for p in scene.panels) > -7.1 + 0.5, "the first panel clear of the edge"
+    # the value-ups at their real shapes, stapled into W_O
+    texts, shape = shown_text(scene, "value_up_shapes")
+    assert list(shape) == [trace.d_model, trace.d_head] and texts == [str(trace.d_model), str(trace.d_head)]
+    for rect in scene.stapled:
+        assert rect.height / rect.width == pytest.approx(trace.d_model / trace.d_head, rel=1e-6)
+    assert scene.stapled.width == pytest.approx(scene.stapled[0].height * trace.n_heads * trace.d_head / trace.d_model,
+                                                rel=1e-3)
+    assert len(scene.stapled) == trace.n_heads
+    assert_inside_frame(scene)
+
+
+def test_multi_head_sum_digits_are_readable_at_720p(rendered):
+    _, scene = rendered("MultiHeadSum", fmt="png", model="minilm")
+    numbers = [m for m in scene.sum_line.get_family() if getattr(m, "text", "") and m.text[-1].isdigit()]
+    assert len(numbers) >= 4 * 6
+    assert min(m.height for m in numbers) >= 12 * PX_720, "digits under 12 px at 720p"

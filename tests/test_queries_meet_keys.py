@@ -1,0 +1,85 @@
+"""QueriesMeetKeys: the drawn arrows keep every query·key dot product; the numbers are the grid's scores."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from attention_math.query_plane import matrix_vector_product
+from scenes.kit.mobjects import format_number
+from tests.test_scenes import assert_inside_frame, shown_text
+
+pytestmark = pytest.mark.render
+
+FOURTEEN = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+PX_720 = 8 / 720      # frame units per pixel at 720p
+
+
+def drawn_plane(scene) -> tuple[np.ndarray, np.ndarray]:
+    """The query and the keys as drawn, in model units: arrow (end − start) / drawing scale."""
+    def vec(arrow):
+        return (arrow.get_end() - arrow.get_start())[:2] / scene.plane_scale
+    return vec(scene.query_arrow), np.array([vec(a) for a in scene.key_arrows])
+
+
+def texts_in(scene):
+    return [m for mob in scene.mobjects for m in mob.get_family() if getattr(m, "text", None)]
+
+
+def assert_no_text_overlaps(scene) -> None:
+    texts = [m for m in texts_in(scene) if m.get_fill_opacity() > 0.05 and m.width > 0]
+    for a_i, a in enumerate(texts):
+        for b in texts[a_i + 1:]:
+            apart = (a.get_right()[0] <= b.get_left()[0] + 1e-3 or b.get_right()[0] <= a.get_left()[0] + 1e-3
+                     or a.get_top()[1] <= b.get_bottom()[1] + 1e-3 or b.get_top()[1] <= a.get_bottom()[1] + 1e-3)
+            assert apart, f"{a.text!r} overlaps {b.text!r}"
+
+
+@pytest.mark.parametrize("settings", [{}, {"model": "minilm"}, {"model": "toy", "query_token": "blue"}])
+def test_the_drawn_dot_products_are_the_traces_scores(settings, rendered):
+    _, scene = rendered("QueriesMeetKeys", fmt="png", **settings)
+    if not settings:
+        assert scene.settings.model == "tiny-gpt", "the default story's model (tiny-gpt knows every word)"
+    trace, h = scene.trace(), scene.head
+    qi = scene.settings.query_index(trace)
+    if "query_token" in settings:
+        assert trace.tokens[qi] == "blue"
+    q, keys = drawn_plane(scene)
+    np.testing.assert_allclose(np.linalg.norm(q), np.linalg.norm(trace.q[h, qi]), rtol=1e-5)  # the plane holds Q⃗
+    np.testing.assert_allclose(keys @ q, trace.scores[h, qi], rtol=1e-4, atol=1e-3)
+    texts, values = shown_text(scene, "scores")
+    np.testing.assert_array_equal(values, trace.on_screen("scores", h)[:, qi])   # the grid's column of this query
+    assert texts == [format_number(float(v), scene.settings.decimals) for v in values]
+    tip_texts = [m.text for m in texts_in(scene) if m.text.startswith(tuple(trace.key_tokens))]
+    for j in scene.tip_keys:
+        want = f"{trace.key_tokens[j]}{format_number(float(values[j]))}"      # Text drops the space
+        assert want in tip_texts
+
+
+def test_the_product_row_by_row_shows_the_real_matrix_and_query(rendered):
+    _, scene = rendered("QueriesMeetKeys", fmt="png")
+    trace, h = scene.trace(), scene.head
+    qi = scene.settings.query_index(trace)
+    texts, values = shown_text(scene, "w_q")
+    np.testing.assert_array_equal(values, trace.w_q[h][:5, :4].T)
+    assert texts == [format_number(float(v)) for v in np.asarray(values).flatten()]
+    _, product = shown_text(scene, "product")
+    np.testing.assert_allclose(product, matrix_vector_product(trace.w_q[h], trace.embeddings[qi])[:4])
+    texts, values = shown_text(scene, "query")
+    np.testing.assert_array_equal(values, trace.q[h, qi][:4])
+    assert texts == [format_number(float(v)) for v in values]
+    digits = [m for eq in scene.qk_equations for m in eq.matrix_entries]
+    assert min(m.height for m in digits) >= 12 * PX_720, "matrix digits under 12 px at 720p"
+
+
+@pytest.mark.parametrize("sentence", ["a cat", FOURTEEN])
+def test_layout_from_two_to_fourteen_tokens(sentence, rendered):
+    _, scene = rendered("QueriesMeetKeys", fmt="mp4" if sentence == "a cat" else "png", model="toy", sentence=sentence)
+    assert len(scene.trace().tokens) == len(sentence.split())
+    if sentence == "a cat":   # a video: one section per beat
+        names = [s.name for s in scene.renderer.file_writer.sections]
+        assert names == ["question", "W_Q·E row by row", "keys", "mapped to query/key space", "dot products"]
+    assert_inside_frame(scene)
+    assert_no_text_overlaps(scene)
+    drawn, _ = scene.shown["scores"]
+    assert len(drawn) == len(sentence.split())
