@@ -358,7 +358,8 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
             starts = SectionStarts(scene, counter, fps, stop_after=request.at)
             if request.fmt == "png":
                 skip_unseen_frames(scene.renderer)
-            scene.render()
+            with transforms_jump_to_their_end(request.fmt == "png"):
+                scene.render()
             frames = counter.frames
             starts.check_reached()
             produced = Path(writer.image_file_path if request.fmt == "png" else writer.final_file_path)
@@ -422,6 +423,36 @@ def skip_unseen_frames(renderer) -> None:
 
     renderer.play, renderer.update_frame, renderer.save_static_frame_data = (
         skipped_play, lazy_update_frame, lazy_static_frame)
+
+
+@contextmanager
+def transforms_jump_to_their_end(active: bool) -> Iterator[None]:
+    """A still: a ReplacementTransform makes its mobject ``become`` the target (same points and colours)
+    instead of aligning the two point by point for the frames between, which a still never
+    shows (the alignment was half the time of ScaledSoftmax's still)."""
+    if not active:
+        yield
+        return
+    from manim import VMobject
+    from manim.animation.animation import Animation
+    from manim.animation.transform import ReplacementTransform, Transform
+
+    aligned_begin = Transform.begin
+
+    def begin(self) -> None:
+        if type(self) is not ReplacementTransform or not all(   # only what the scenes use, between VMobjects
+                isinstance(m, VMobject) for m in [*self.mobject.get_family(), *self.target_mobject.get_family()]):
+            return aligned_begin(self)
+        self.target_mobject = self.create_target()
+        self.target_copy = self.target_mobject.copy()
+        self.mobject.become(self.target_copy)
+        Animation.begin(self)
+
+    Transform.begin = begin
+    try:
+        yield
+    finally:
+        Transform.begin = aligned_begin
 
 
 class SectionStarts:
