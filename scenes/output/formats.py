@@ -8,7 +8,7 @@
   delay; the encoder stores only the rectangle that changed (``gifflags offsetting+transdiff``);
   the first frame is the scene's last (its full picture, for previews and reduced-motion
   readers), which also makes the loop seamless; the blank frames before anything is drawn go.
-* WebM: libvpx-vp9 at its default ``good`` deadline is ~5× slower than x264; the realtime
+* WebM: libvpx-vp9 at its default ``good`` deadline is ~10× slower than x264; the realtime
   deadline with row multithreading brings it near the MP4's time (:func:`webm_encoder_options`).
 * Subtitles: the captions a scene showed, with their times, as SubRip (.srt) and WebVTT (.vtt)
   (:func:`subtitle_texts`).

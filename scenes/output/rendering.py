@@ -355,7 +355,7 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
             scene = cls()
             writer = scene.renderer.file_writer
             counter = FrameCounter(writer, on_frame)
-            starts = SectionStarts(scene, counter, fps, stop_after=request.at)
+            starts = SectionStarts(scene, stop_after=request.at)
             if request.fmt == "png":
                 skip_unseen_frames(scene.renderer)
             with transforms_jump_to_their_end(request.fmt == "png"):
@@ -462,11 +462,11 @@ class SectionStarts:
     begins, so the last frame is the picture at the end of the named beat.
     """
 
-    def __init__(self, scene, counter: FrameCounter, fps: int, stop_after: str | None = None) -> None:
+    def __init__(self, scene, stop_after: str | None = None) -> None:
         self.starts: list[tuple[str, float]] = []
         self.stop_after = stop_after
         self.reached = False
-        self._scene, self._counter, self._fps = scene, counter, fps
+        self._scene = scene
         self._next_section = scene.next_section
         scene.next_section = self
 
