@@ -445,7 +445,7 @@ def transforms_jump_to_their_end(active: bool) -> Iterator[None]:
             return aligned_begin(self)
         self.target_mobject = self.create_target()
         self.target_copy = self.target_mobject.copy()
-        self.mobject.become(self.target_copy)
+        _become_without_point_alignment(self.mobject, self.target_copy)
         Animation.begin(self)
 
     Transform.begin = begin
@@ -453,6 +453,23 @@ def transforms_jump_to_their_end(active: bool) -> Iterator[None]:
         yield
     finally:
         Transform.begin = aligned_begin
+
+
+def _become_without_point_alignment(mobject, target) -> None:
+    """``mobject.become(target)``, but aligning only the family structure at every level (manim's
+    ``align_data(skip_point_alignment=True)`` skips it at the top level only)."""
+    import numpy as np
+
+    def align(a, b) -> None:
+        a.null_point_align(b)
+        a.align_submobjects(b)
+        for m1, m2 in zip(a.submobjects, b.submobjects, strict=True):
+            align(m1, m2)
+
+    align(mobject, target)
+    for m1, m2 in zip(mobject.get_family(), target.get_family(), strict=True):
+        m1.points = np.array(m2.points)
+        m1.interpolate_color(m1, m2, 1)
 
 
 class SectionStarts:
