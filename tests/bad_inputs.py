@@ -60,6 +60,8 @@ CASES: list[Case] = [
     Case("mp4 with --transparent", (*R, "--format", "mp4", "--transparent"), 2, "mp4 cannot hold transparency"),
     Case("gif with --transparent", (*R, "--format", "gif", "--transparent"), 2, "gif cannot hold transparency"),
     Case("--sections with a still", (*R, "--format", "png", "--sections"), 2, "--sections writes video clips"),
+    Case("--at with a video format", (*R, "--at", "softmax", "--format", "mp4"), 2, "use it with --format png"),
+    Case("--at naming no section", (*T, "--at", "nowhere"), 2, "has no section 'nowhere': choose one of"),
     Case("query token not in the sentence", (*R, "--query-token", "zebra"), 2, "'zebra' is not a token"),
     Case("--focus without a colon", (*R, "--focus", "creature"), 2, "is not QUERY:KEY"),
     Case("--focus on a missing word", (*R, "--focus", "zebra:blue"), 2, "'zebra' is not a word of the sentence"),
