@@ -44,7 +44,7 @@ CASES: list[Case] = [
     Case("head beyond the model", (*R, "--head", "12"), 2, "head 12 is out of range"),
     Case("negative seed", (*T, "--seed", "-5"), 2, "seed must be a non-negative integer"),
     Case("heads that do not divide d_model", (*T, "--heads", "5"), 2, "5 heads do not divide d_model 12"),
-    Case("--heads with MiniLM", (*R, "--heads", "4"), 2, "applies to the toy model only"),
+    Case("--heads with MiniLM", (*R, "--model", "minilm", "--heads", "4"), 2, "applies to the toy model only"),
     Case("unknown scene", ("render", "Nope", "-o", "{out}"), 2, "unknown scene 'Nope'"),
     Case("a typo in a scene name", ("render", "ScaledSoftmx", "-o", "{out}"), 2, "did you mean ScaledSoftmax?"),
     Case("--name with a folder in it", (*R, "--name", "clips/intro"), 2, "contains a path separator"),

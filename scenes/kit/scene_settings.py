@@ -277,6 +277,10 @@ class SceneSettings:
         model = self.model or "minilm"
         if self.focus and (self.layer is None or self.head is None):
             layer, head = _focus_head(self.sentence, self.focus, model, self.device, self.heads, self.seed)
+            layer, head = (layer if self.layer is None else self.layer, head if self.head is None else self.head)
+            note_once(f"--focus {self.focus} picked {model} layer {layer} head {head} (the head finder's first"
+                      f"{'' if self.layer is None and self.head is None else ', with the layer or head you gave'}; "
+                      "see `attention-render heads`)")
         elif model == "tiny-gpt":
             layer, head = _tiny_gpt(self.device).head    # the adjective→noun head the head finder found
         elif model == "translator":
@@ -359,8 +363,6 @@ def _focus_head(sentence: str, focus: str, model: str, device: str, heads: int |
 
     query, keys = parse_focus(focus)
     best = find_heads(sentence, query, keys, model=model, device=device, heads=heads, seed=seed)[0]
-    note_once(f"--focus {focus} picked {model} layer {best.layer} head {best.head} (the head finder's first; "
-              "see `attention-render heads`)")
     return best.layer, best.head
 
 
