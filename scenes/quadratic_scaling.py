@@ -30,7 +30,7 @@ def dot_cloud(centres: np.ndarray, radii: np.ndarray, color) -> VMobject:
 
 
 class QuadraticScaling(AttentionScene):
-    description = ("T tokens make T² pattern cells: grids at one cell size, a real 159-token masked pattern, "
+    description = ("T tokens make T² pattern cells: grids at one cell size, a real paragraph's masked pattern, "
                    "and the measured time and memory against c·T².")
     needs = ("scaling", "long_context")
 
