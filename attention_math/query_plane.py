@@ -47,8 +47,10 @@ def query_plane(q: np.ndarray, k: np.ndarray) -> QueryPlane:
     """The plane spanned by q̂ and the direction in which the keys' parts off q spread most.
 
     ``q`` [c] is the followed query, ``k`` [T_k, c] the keys. The second direction is the first
-    right-singular vector of the keys' components orthogonal to q (uncentred: the direction of
-    largest off-query length), signed so that the key furthest along it lies above the axis.
+    principal direction of the keys' components orthogonal to q (centred, so that keys sharing a
+    common offset still fan apart in the picture), signed so that the key furthest along it lies
+    above the axis. Any second direction keeps the dot products exact; this one keeps the picture
+    readable.
     """
     q = np.asarray(q, dtype=np.float64)
     k = np.asarray(k, dtype=np.float64)
@@ -67,12 +69,16 @@ def query_plane(q: np.ndarray, k: np.ndarray) -> QueryPlane:
 
 def _main_direction(off: np.ndarray, q_hat: np.ndarray) -> np.ndarray:
     """The unit direction of largest spread of ``off`` (rows orthogonal to q̂), or any unit vector ⟂ q̂."""
-    if np.abs(off).max(initial=0.0) > 1e-12:
-        _, _, vt = np.linalg.svd(off, full_matrices=False)
+    spread = off - off.mean(axis=0) if len(off) > 1 else off
+    if np.abs(spread).max(initial=0.0) > 1e-12:
+        _, _, vt = np.linalg.svd(spread, full_matrices=False)
         u = vt[0] - (vt[0] @ q_hat) * q_hat                   # exactly orthogonal to q̂ again
         u /= np.linalg.norm(u)
         along = off @ u
         return -u if along[np.argmax(np.abs(along))] < 0 else u
+    if np.abs(off).max(initial=0.0) > 1e-12:                  # keys spread not at all off q, but sit off it
+        u = off[np.argmax((off * off).sum(axis=1))]
+        return u / np.linalg.norm(u)
     axis = np.zeros_like(q_hat)
     axis[int(np.argmin(np.abs(q_hat)))] = 1.0                 # the basis vector least along q
     u = axis - (axis @ q_hat) * q_hat

@@ -4,7 +4,7 @@ value-ups stapled into W_O at their real shapes."""
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Brace, FadeIn, FadeOut, LaggedStart, Rectangle, ReplacementTransform,
+from manim import (DOWN, LEFT, RIGHT, UP, Brace, FadeIn, FadeOut, LaggedStart, Line, Rectangle, ReplacementTransform,
                    SurroundingRectangle, VGroup, config)
 
 from scenes.kit.base import AttentionScene
@@ -14,6 +14,7 @@ SHOWN_HEADS = 4
 ENTRIES = 4           # entries of each vector shown, then ⋮
 PANEL_W, PANEL_H = 2.4, 3.0
 LABEL_SIZE = 16       # ≥ 12 px capitals and digits at 720p
+SUM_SIZE = 20         # the sum into E⃗, the beat's point
 DEPTH = np.array([0.35, 0.28, 0.0])   # the offset from one head to the next in the stack
 
 
@@ -40,9 +41,16 @@ class MultiHeadSum(AttentionScene):
             layer.move_to(DEPTH * depth + DOWN * 0.3 + LEFT * 0.5)
             if depth:
                 layer.fade(0.4)
-        self.play(LaggedStart(*(FadeIn(layer) for layer in reversed(stack)), lag_ratio=0.25))
+        names_x = max(layer[1].frame.get_right()[0] for layer in stack) + 0.5
+        links = VGroup()
+        for layer in stack:     # each index beside its layer's top edge, clear of the layers in front
+            corner = layer[1].frame.get_corner(UP + RIGHT)
+            layer[4].set_fill(opacity=1).move_to([names_x + layer[4].width / 2, corner[1], 0])
+            links.add(Line(corner, layer[4].get_left() + LEFT * 0.08, stroke_width=1.5, color=self.theme.muted))
+        self.stack = stack
+        self.play(LaggedStart(*(FadeIn(layer) for layer in reversed(stack)), lag_ratio=0.25), FadeIn(links))
         self.caption(f"{len(heads)} of the {trace.n_heads} heads" + (f" ({more} more not shown)" if more else "")
-                     + f", stacked: each reads the same sentence with its own W_Q, W_K · {trace.description}")
+                     + f" · {trace.description}")
         self.wait(0.5)
 
         # --- spread into panels with token labels -------------------------------------------
@@ -55,7 +63,7 @@ class MultiHeadSum(AttentionScene):
         for p in panels:
             p.query_label.next_to(p.grid.cell_center(0, qi) + UP * p.grid.cell_h / 2, UP, buff=0.1)
         self.panels = panels
-        self.play(*(ReplacementTransform(layer, p.body) for layer, p in zip(stack, panels)), run_time=1.2)
+        self.play(*(ReplacementTransform(layer, p.body) for layer, p in zip(stack, panels)), FadeOut(links), run_time=1.2)
         self.play(FadeIn(keys), *(FadeIn(p.query_label) for p in panels))
         self.caption(f"the column of “{query}” in each: which words each head lets it look at")
 
@@ -78,13 +86,16 @@ class MultiHeadSum(AttentionScene):
 
         # --- added into E⃗ -------------------------------------------------------------------
         self.beat("added into E")
-        e = VectorColumn(trace.embeddings[qi], self.theme, n_shown=ENTRIES, decimals=d, font_size=LABEL_SIZE,
+        self.caption(f"each ΔE⁽ʰ⁾ is added into the embedding E⃗ of “{query}”")
+        e = VectorColumn(trace.embeddings[qi], self.theme, n_shown=ENTRIES, decimals=d, font_size=SUM_SIZE,
                          bracket_color=self.theme.embedding, show_dimension=False)
         e_name = label(f"E⃗ {query}", self.theme, 20, color=self.theme.embedding)
-        updated = VectorColumn(trace.updated[qi], self.theme, n_shown=ENTRIES, decimals=d, font_size=LABEL_SIZE,
+        updated = VectorColumn(trace.updated[qi], self.theme, n_shown=ENTRIES, decimals=d, font_size=SUM_SIZE,
                                bracket_color=self.theme.updated, show_dimension=True)
         u_name = label("E⃗′", self.theme, 20, color=self.theme.updated)
-        moved = VGroup(*(c.copy() for c in proposals))
+        moved = VGroup(*(VectorColumn(trace.delta_per_head[h, qi], self.theme, n_shown=ENTRIES, decimals=d,
+                                      font_size=SUM_SIZE, bracket_color=self.theme.delta, color_by_value=True,
+                                      value_scale=scale, show_dimension=False) for h in heads))
         signs = VGroup(*(label("+", self.theme, 28) for _ in heads))
         rest = label(f"+ {more} more heads + b_O =" if more else "+ b_O =", self.theme, 20)
         line = VGroup(e, *[m for pair in zip(signs, moved) for m in pair], rest, updated).arrange(RIGHT, buff=0.2)
@@ -99,7 +110,7 @@ class MultiHeadSum(AttentionScene):
                   VGroup(proposals, names).animate.next_to(self.title_mobject, DOWN, buff=0.4), run_time=0.8)
         line.next_to(VGroup(proposals, names), DOWN, buff=0.6).set_x(0)
         e_name.next_to(e, DOWN, buff=0.12)
-        u_name.next_to(updated, DOWN, buff=0.12)
+        u_name.next_to(updated, DOWN, buff=0.3)
         self.play(FadeIn(e), FadeIn(e_name))
         for c, sign, m in zip(proposals, signs, moved):
             self.play(ReplacementTransform(c.copy(), m), FadeIn(sign), run_time=0.6)
@@ -107,16 +118,16 @@ class MultiHeadSum(AttentionScene):
         self.play(FadeIn(SurroundingRectangle(updated, color=self.theme.updated)))
         self.caption(f"E⃗′ = E⃗ + the proposals of all {trace.n_heads} heads + the output bias (the layer's real sum)")
         self.wait(1)
-        self.play(*(FadeOut(m) for m in self.mobjects if m is not self._caption and m is not self.title_mobject))
 
         # --- value-ups stapled into one output matrix ------------------------------------
         self.beat("output matrix")
-        unit = 4.0 / trace.d_model                                   # one scale: real shapes
+        self.play(*(FadeOut(m) for m in self.mobjects if m is not self._caption and m is not self.title_mobject))
+        unit = 4.2 / trace.d_model                                   # one scale: real shapes
         ups = VGroup(*(Rectangle(width=trace.d_head * unit, height=trace.d_model * unit, stroke_color=self.theme.value_up,
                                  stroke_width=2, fill_color=self.theme.value_up, fill_opacity=0.3)
                        for _ in range(trace.n_heads)))
         ups.arrange(RIGHT, buff=max(0.12, min(0.3, 6.0 / trace.n_heads - trace.d_head * unit)))
-        ups.next_to(self.title_mobject, DOWN, buff=0.9).set_x(0)
+        ups.next_to(self.title_mobject, DOWN, buff=1.0).set_x(0)
         indices = VGroup(*(label(f"{h}", self.theme, LABEL_SIZE, color=self.theme.muted).next_to(r, DOWN, buff=0.1)
                            for h, r in zip(range(trace.n_heads), ups)))
         tall = Brace(ups[0], LEFT, color=self.theme.muted)
@@ -135,11 +146,11 @@ class MultiHeadSum(AttentionScene):
         w_o_width = label(f"{trace.n_heads} × {trace.d_head} = {trace.n_heads * trace.d_head}", self.theme, LABEL_SIZE,
                           color=self.theme.muted).next_to(w_o_brace, UP, buff=0.06)
         w_o = label(f"W_O: {trace.d_model} × {trace.n_heads * trace.d_head}", self.theme, 24,
-                    color=self.theme.output).next_to(stapled, DOWN, buff=0.5)
+                    color=self.theme.output).next_to(stapled, DOWN, buff=0.45)
         new_indices = VGroup(*(i.copy().next_to(r, DOWN, buff=0.1) for i, r in zip(indices, stapled)))
         self.play(ReplacementTransform(ups, stapled), ReplacementTransform(indices, new_indices),
                   FadeOut(VGroup(wide, wide_label)), tall.animate.next_to(stapled, LEFT),
-                  tall_label.animate.next_to(stapled, LEFT, buff=0.45), run_time=1.2)
+                  tall_label.animate.next_to(stapled, LEFT, buff=0.25 + tall.width + 0.1), run_time=1.2)
         self.play(FadeIn(w_o_brace), FadeIn(w_o_width), FadeIn(w_o))
         self.caption("stapled side by side they are the one output matrix W_O of the layer")
         self.wait(1.5)

@@ -4,7 +4,7 @@ then the tally per head → per layer → all layers, every figure from the para
 from __future__ import annotations
 
 from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Brace, Cross, FadeIn, FadeOut, GrowFromEdge, Rectangle,
-                   ReplacementTransform, VGroup, config)
+                   VGroup, config)
 
 from attention_math.params import value_map_counts
 from scenes.kit.base import AttentionScene
@@ -45,9 +45,9 @@ class ParameterCount(AttentionScene):
         # --- the value map: d_model², crossed out, factored into down and up -----------------
         self.beat("value map factored")
         self.play(FadeOut(VGroup(blocks, each)))
-        side = 3.6 / cfg.d_model                        # one scale for the full map and its two factors
+        side = 3.2 / cfg.d_model                        # one scale for the full map and its two factors
         full = self.pc_block(cfg.d_model, cfg.d_model, side, self.theme.value_down, "value map")
-        full.move_to(LEFT * 3.4 + DOWN * 0.3)
+        full.move_to(LEFT * 3.9 + UP * 0.2)
         full_count = label(f"{grouped(values.full)}", self.theme, 24).next_to(full, DOWN, buff=0.25)
         self.play(FadeIn(full), FadeIn(full_count))
         self.caption(f"a full value map would be {grouped(cfg.d_model)} × {grouped(cfg.d_model)}: "
@@ -56,25 +56,29 @@ class ParameterCount(AttentionScene):
         self.play(FadeIn(cross))
         up = self.pc_block(cfg.d_model, cfg.d_head, side, self.theme.value_up, "value-up")
         down = self.pc_block(cfg.d_head, cfg.d_model, side, self.theme.value_down, "value-down")
-        times = label("·", self.theme, 36)
-        factored = VGroup(up, times, down).arrange(RIGHT, buff=0.35).move_to(RIGHT * 3.4 + DOWN * 0.3)
+        times = label("×", self.theme, 36)
+        factored = VGroup(up, times, down).arrange(RIGHT, buff=0.35).move_to(RIGHT * 3.3 + UP * 0.2)
         down.align_to(up.rect, UP)
         times.set_y(up.rect.get_y())
-        arrow = Arrow(full.get_right(), factored.get_left(), buff=0.3, color=self.theme.muted)
+        arrow = Arrow(full.rect.get_right() + RIGHT * 0.3, [factored.get_left()[0] - 0.2, full.rect.get_y(), 0], buff=0,
+                      color=self.theme.muted)
         counts = label(f"{grouped(values.up)} + {grouped(values.down)} = {grouped(values.factored)}", self.theme, 24)
         counts.next_to(factored, DOWN, buff=0.35).set_x(factored.get_x())
         self.blocks.update({"value map": full, "value-up": up, "value-down": down})
         self.record("value_counts", VGroup(full_count, counts), [values.full, values.factored])
         self.play(FadeIn(arrow), FadeIn(up), FadeIn(times), FadeIn(down))
         self.play(FadeIn(counts))
-        self.caption(f"factored into value-down ({grouped(cfg.d_head)} × {grouped(cfg.d_model)}) and value-up "
-                     f"({grouped(cfg.d_model)} × {grouped(cfg.d_head)}): low rank, {values.full // values.factored}× fewer"
-                     + self.pc_scale_note(up))
+        note = VGroup()
+        if not up.to_scale:
+            note = label(f"to scale, except the {grouped(cfg.d_head)} side: drawn thicker to be seen", self.theme, 16,
+                         color=self.theme.muted).next_to(counts, DOWN, buff=0.15)
+            self.play(FadeIn(note))
+        self.caption(f"factored into value-down and value-up (low rank): {values.full // values.factored}× fewer numbers")
         self.wait(1.5)
 
         # --- the tally: a head, a layer, all layers --------------------------------------------
         self.beat("per head")
-        self.play(FadeOut(VGroup(full, full_count, cross, arrow, factored, counts)))
+        self.play(FadeOut(VGroup(full, full_count, cross, arrow, factored, counts, note)))
         steps = [
             (f"one matrix: {grouped(cfg.d_head)} × {grouped(cfg.d_model)}", count.per_matrix),
             ("one head: W_Q, W_K, value-down, value-up (× 4)", count.per_head),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Arrow, Brace, Circle, DashedLine, FadeIn, FadeOut, LaggedStart,
-                   ReplacementTransform, SurroundingRectangle, VGroup, VMobject, config)
+                   ReplacementTransform, Square, SurroundingRectangle, VGroup, VMobject, config)
 
 from attention_math.query_plane import embedding_plane, matrix_vector_product, projection_bias, query_plane
 from scenes.kit.base import AttentionScene
@@ -58,8 +58,9 @@ class QueriesMeetKeys(AttentionScene):
         self.qk_fit(eq, top=question.get_bottom()[1] - 0.3)
         self.qk_equations = [eq]
         self.record("w_q", eq.matrix_entries, trace.w_q[h][:SHOWN_COLUMNS, :SHOWN_ROWS].T)
-        self.record("product", eq.product_entries, matrix_vector_product(trace.w_q[h], e)[:SHOWN_ROWS])
-        self.record("query", eq.result_entries, q[:SHOWN_ROWS])
+        self.record("qk_product", eq.product_entries, matrix_vector_product(trace.w_q[h], e)[:SHOWN_ROWS])
+        self.record("qk_bias", eq.bias_entries, projection_bias(q, trace.w_q[h], e)[:SHOWN_ROWS])
+        self.record("qk_query", eq.result_entries, q[:SHOWN_ROWS])
         self.play(FadeIn(eq.matrix), FadeIn(eq.vector), FadeIn(eq.signs[0]), FadeIn(eq.names[:2]))
         self.caption(f"W_Q: {trace.d_head} rows of {trace.d_model} learned numbers; E⃗: the {trace.d_model} numbers of “{word}”")
         vector_box = SurroundingRectangle(eq.vector_entries, color=self.theme.query, buff=0.06)
@@ -76,7 +77,7 @@ class QueriesMeetKeys(AttentionScene):
         self.play(FadeIn(eq.product_entries[ROW_BY_ROW:]), run_time=0.6)
         self.caption(f"the other {trace.d_head - ROW_BY_ROW} rows at once: W_Q·E⃗ has {trace.d_head} entries")
         self.play(FadeIn(eq.signs[2:]), FadeIn(eq.bias), FadeIn(eq.result), FadeIn(eq.names[3:]))
-        self.caption(f"plus the learned bias b⃗: the query Q⃗ of “{word}”, {trace.d_head} numbers · {self.model_note(trace)}")
+        self.caption(f"plus the learned bias b⃗: the query Q⃗ of “{word}”, {trace.d_head} numbers")
         self.wait(1)
 
         # --- keys: the same with W_K --------------------------------------------------------
@@ -85,9 +86,9 @@ class QueriesMeetKeys(AttentionScene):
         eq_k.scale(eq.width / eq_k.width).move_to(eq)   # same layout, so the same scale
         self.qk_equations.append(eq_k)
         self.record("w_k", eq_k.matrix_entries, trace.w_k[h][:SHOWN_COLUMNS, :SHOWN_ROWS].T)
-        self.record("key", eq_k.result_entries, k[qi][:SHOWN_ROWS])
+        self.record("qk_key", eq_k.result_entries, k[qi][:SHOWN_ROWS])
         self.play(FadeOut(eq), FadeIn(eq_k), run_time=1.0)
-        self.caption(f"another matrix, W_K, gives every token a key K⃗: what it offers to the queries")
+        self.caption(f"W_K gives every token a key K⃗, what it offers · {self.model_note(trace)}")
         self.wait(1)
 
         # --- the embeddings mapped into the query/key space ----------------------------------
@@ -104,8 +105,7 @@ class QueriesMeetKeys(AttentionScene):
         self.play(*(ReplacementTransform(a.copy(), b) for a, b in zip(e_arrows[:len(k_arrows)], k_arrows)),
                   ReplacementTransform(e_arrows[qi].copy(), q_arrow), run_time=1.6)
         self.play(FadeIn(small.names))
-        self.caption(f"W_Q and W_K map them into a {trace.d_head}-dimensional space; "
-                     f"drawn: the plane through Q⃗ {word} and the keys' main direction off it")
+        self.caption(f"W_Q and W_K map them into a {trace.d_head}-dimensional space (drawn: a plane through Q⃗)")
         self.wait(1)
 
         # --- the dot products beside the arrows ---------------------------------------------
@@ -117,14 +117,14 @@ class QueriesMeetKeys(AttentionScene):
         table, numbers = self.qk_score_list(trace, qi, scores)
         table.next_to(panel, RIGHT, buff=0.6)
         table.set_x(min(table.get_x(), config.frame_width / 2 - 0.3 - table.width / 2))
-        self.record("scores", numbers, scores)
+        self.record("plane_scores", numbers, scores)
         note = VGroup(*(label(line, self.theme, 16, color=self.theme.muted) for line in (
-            "drawn: the plane through Q⃗ and the keys' main",
-            "direction off it, so every Q⃗·K⃗ here is exact"))).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+            "drawn: the plane through Q⃗ and the keys' widest",
+            "spread off it, so every Q⃗·K⃗ here is exact"))).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         note.next_to(table, DOWN, buff=0.35).align_to(table, LEFT)
         table.add(note)
         table.set_y((self.title_mobject.get_bottom()[1] - config.frame_height / 2 + 0.6) / 2)
-        tips = self.qk_tip_labels(trace, qi, scores, k_arrows, q_arrow, VGroup(table, small.frame[-1], small.names))
+        tips = self.qk_tip_labels(trace, qi, scores, k_arrows, q_arrow, [*table, small.frame[-1], *small.names])
         self.play(LaggedStart(*(FadeIn(row) for row in table), lag_ratio=0.06), FadeIn(tips))
         top = max((j for j in range(len(scores)) if not self.qk_masked(trace, qi, j)), key=lambda j: scores[j])
         self.caption(f"Q⃗·K⃗ = |Q⃗| × how far K⃗ reaches along Q⃗: here exactly the real dot product; "
@@ -164,7 +164,7 @@ class QueriesMeetKeys(AttentionScene):
             matrix.add(_count_brace(body, UP, w.shape[0], theme))
         v_entries, _, vector = self.qk_column(e, cols_shown, theme.embedding, step, show_count=True)
         p_entries, p_rest, p_frame = self.qk_column(product, rows_shown, theme.text, step, show_count=True)
-        _, _, b_frame = self.qk_column(bias, rows_shown, theme.muted, step)
+        b_entries, _, b_frame = self.qk_column(bias, rows_shown, theme.muted, step)
         r_entries, _, r_frame = self.qk_column(result, rows_shown, color, step, show_count=True)
         signs = VGroup(*(label(s, theme, 28) for s in ("·", "=", "+", "=")))
         parts = [matrix, signs[0], vector, signs[1], p_frame, signs[2], b_frame, signs[3], r_frame]
@@ -188,7 +188,7 @@ class QueriesMeetKeys(AttentionScene):
         eq.rows, eq.matrix_entries = rows, VGroup(*(m for row in rows for m in row))
         eq.vector_entries = v_entries
         eq.product_entries, eq.product_frame = p_entries, p_rest
-        eq.bias, eq.result, eq.result_entries = b_frame, r_frame, r_entries
+        eq.bias, eq.bias_entries, eq.result, eq.result_entries = b_frame, b_entries, r_frame, r_entries
         return eq
 
     def qk_column(self, values: np.ndarray, n: int, color, step: float,
@@ -272,9 +272,9 @@ class QueriesMeetKeys(AttentionScene):
         return table, VGroup(*numbers)
 
     def qk_tip_labels(self, trace, qi: int, scores: np.ndarray, k_arrows: VGroup, q_arrow: Arrow,
-                      avoid: VGroup) -> VGroup:
+                      avoid: list) -> VGroup:
         """The word and its dot product at the tip of each visible key's arrow, largest first, where there is room."""
-        placed: list = [q_arrow]
+        placed: list = [q_arrow, *avoid, *(Square(0.16).move_to(a.get_end()) for a in k_arrows)]
         tips = VGroup()
         word = label(f"Q⃗ {short(trace.tokens[qi])}", self.theme, 18, color=self.theme.query)
         word.next_to(q_arrow.get_end(), DOWN, buff=0.15)
@@ -289,7 +289,8 @@ class QueriesMeetKeys(AttentionScene):
             text = label(f"{short(trace.key_tokens[j])} {format_number(float(scores[j]), self.settings.decimals)}",
                          self.theme, 16, color=self.theme.key)
             text.move_to(end + out * (0.2 + text.width / 2 * abs(out[0]) + text.height / 2 * abs(out[1])))
-            if any(_overlap(text, m) for m in placed) or _overlap(text, avoid) or not _inside(text):
+            if (any(_overlap(text, m) for m in placed) or not _inside(text)
+                    or any(_contains(text, p) for a in [*k_arrows, q_arrow] for p in _along(a))):
                 continue
             placed.append(text)
             tips.add(text)
@@ -301,6 +302,17 @@ class QueriesMeetKeys(AttentionScene):
 def _overlap(a, b, pad: float = 0.05) -> bool:
     return not (a.get_right()[0] + pad < b.get_left()[0] or b.get_right()[0] + pad < a.get_left()[0]
                 or a.get_top()[1] + pad < b.get_bottom()[1] or b.get_top()[1] + pad < a.get_bottom()[1])
+
+
+def _along(arrow: Arrow) -> list[np.ndarray]:
+    """Points along an arrow's shaft, from a third of the way out to its tip."""
+    start, end = arrow.get_start(), arrow.get_end()
+    return [start + t * (end - start) for t in np.linspace(0.3, 1.0, 8)]
+
+
+def _contains(m, point: np.ndarray, pad: float = 0.03) -> bool:
+    return (m.get_left()[0] - pad <= point[0] <= m.get_right()[0] + pad
+            and m.get_bottom()[1] - pad <= point[1] <= m.get_top()[1] + pad)
 
 
 def _inside(m, margin: float = 0.1) -> bool:

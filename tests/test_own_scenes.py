@@ -59,7 +59,7 @@ def test_a_scene_file_renders_is_cached_and_renders_again_after_an_edit(scene_fi
     out = tmp_path / "out"
     out.mkdir()
     (first,) = render(out, f"{scene_file}:DotsSoftmax")
-    assert first == out / "DotsSoftmax_dark_256x144p5.mp4" and first.stat().st_size > 0
+    assert first.parent == out and first.name.startswith("DotsSoftmax_dark_256x144p5") and first.stat().st_size > 0
     written = first.stat().st_mtime_ns
     (again,) = render(out, str(scene_file))            # the file's one scene, by the file alone
     assert again == first and first.stat().st_mtime_ns == written, "an unchanged re-render was rendered again"
@@ -72,7 +72,7 @@ def test_a_scene_file_renders_is_cached_and_renders_again_after_an_edit(scene_fi
 
 
 @pytest.mark.render
-def test_a_scene_file_renders_with_sections_and_as_a_gif(scene_file, tmp_path):
+def test_a_scene_file_renders_with_sections_slides_a_sheet_and_as_a_gif(scene_file, tmp_path):
     (video,) = render(tmp_path, str(scene_file), "--sections")
     sections = video.with_name(video.stem + "_sections")
     clips = sorted(sections.glob("*.mp4"))
@@ -80,6 +80,14 @@ def test_a_scene_file_renders_with_sections_and_as_a_gif(scene_file, tmp_path):
     for clip in clips:
         with av.open(str(clip)) as container:
             assert container.streams.video[0].codec_context.width == 256
+    deck = run("slides", *TINY, "-o", str(tmp_path), "--quiet", str(scene_file))     # the same clips, from the cache
+    assert deck.exit_code == 0, deck.output
+    clips = sorted(p.name for p in (tmp_path / "slides" / "clips").glob("*.mp4"))
+    assert clips == ["DotsSoftmax_00.mp4", "DotsSoftmax_01.mp4"]
+    sheet = run("sheet", *TINY, "-o", str(tmp_path), "--quiet", "--frames", "4", str(scene_file))
+    assert sheet.exit_code == 0, sheet.output
+    with Image.open(sheet.stdout.split()[-1]) as image:
+        assert image.format == "PNG"
     (gif,) = render(tmp_path, str(scene_file), "--format", "gif")
     with Image.open(gif) as image:
         assert gif.suffix == ".gif" and image.format == "GIF" and image.size == (256, 144) and image.n_frames > 5
@@ -101,7 +109,7 @@ def test_jobs_render_a_file_of_two_scenes_in_worker_processes(scene_file, tmp_pa
                                    "jobs": 2})
     results = render_many(requests, jobs=jobs)
     assert all(r.ok for r in results), [r.error for r in results]
-    assert [r.path.name for r in results] == ["DotsSoftmax_dark_256x144p5.mp4", "Plain_dark_256x144p5.mp4"]
+    assert [r.path.name.split("_")[0] for r in results] == ["DotsSoftmax", "Plain"]
     import os
 
     assert all(r.pid != os.getpid() for r in results), "not rendered in worker processes"
@@ -114,7 +122,7 @@ def test_the_settings_file_and_its_table_for_a_scene_of_a_file(scene_file, tmp_p
     config.write_text('sentence = "the cat sat"\ntheme = "light"\n[scenes.DotsSoftmax]\nsentence = "a dog ran home"\n')
     (request,), _ = plan_renders([str(scene_file)], False, {"model": "toy"}, config)
     assert request.settings.sentence == "a dog ran home" and request.settings.theme == "light"
-    assert request.name == "DotsSoftmax" and request.scene == f"{scene_file.resolve()}:DotsSoftmax"
+    assert request.scene_name == "DotsSoftmax" and request.scene == f"{scene_file.resolve()}:DotsSoftmax"
     config.write_text('[scenes.DotSoftmax]\nsentence = "typo"\n')
     result = run("render", str(scene_file), "--config", str(config), "-o", str(tmp_path))
     assert result.exit_code == 2 and "unknown scene [scenes.DotSoftmax]" in result.output
@@ -245,7 +253,7 @@ def test_the_walkthroughs_example_renders_as_a_gif(tmp_path):
     path = tmp_path / "dots_softmax.py"
     path.write_text(walkthrough_scene())
     (gif,) = render(tmp_path, str(path), "--format", "gif", "--sentence", "the cat sat on the mat")
-    assert gif.name == "DotsSoftmax_dark_256x144p5.gif"
+    assert gif.name.startswith("DotsSoftmax_dark_256x144p5") and gif.suffix == ".gif"
     with Image.open(gif) as image:
         assert image.format == "GIF" and image.size == (256, 144) and image.n_frames > 10
 
@@ -284,3 +292,13 @@ def test_the_example_notebook_runs_in_a_real_kernel_quietly(tmp_path):
         assert all("Manim Community" in text for text in others) and len(others) <= 1, others
     videos = sorted(p.name for p in tmp_path.rglob("*.mp4") if "partial" not in str(p))
     assert any(v.startswith("ScaledSoftmax") for v in videos) and any(v.startswith("DotsSoftmax") for v in videos)
+
+
+def test_a_file_scene_is_the_one_class_that_draws_a_base_class_of_helpers_aside(tmp_path):
+    from scenes.output.scene_file import resolve
+
+    path = tmp_path / "based.py"
+    path.write_text("from scenes.kit import GridScene\n\nclass Base(GridScene):\n    def helper(self):\n"
+                    "        return 1\n\nclass Real(Base):\n    def construct(self):\n        self.wait(0.2)\n")
+    assert resolve(str(path)) == [f"{path.resolve()}:Real"]
+    assert resolve(f"{path}:Base") == [f"{path.resolve()}:Base"]        # named, any scene class renders

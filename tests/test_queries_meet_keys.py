@@ -47,10 +47,11 @@ def test_the_drawn_dot_products_are_the_traces_scores(settings, rendered):
     q, keys = drawn_plane(scene)
     np.testing.assert_allclose(np.linalg.norm(q), np.linalg.norm(trace.q[h, qi]), rtol=1e-5)  # the plane holds Q⃗
     np.testing.assert_allclose(keys @ q, trace.scores[h, qi], rtol=1e-4, atol=1e-3)
-    texts, values = shown_text(scene, "scores")
+    texts, values = shown_text(scene, "plane_scores")
     np.testing.assert_array_equal(values, trace.on_screen("scores", h)[:, qi])   # the grid's column of this query
     assert texts == [format_number(float(v), scene.settings.decimals) for v in values]
     tip_texts = [m.text for m in texts_in(scene) if m.text.startswith(tuple(trace.key_tokens))]
+    assert scene.tip_keys, "at least the largest visible key carries its dot product at its tip"
     for j in scene.tip_keys:
         want = f"{trace.key_tokens[j]}{format_number(float(values[j]))}"      # Text drops the space
         assert want in tip_texts
@@ -63,9 +64,12 @@ def test_the_product_row_by_row_shows_the_real_matrix_and_query(rendered):
     texts, values = shown_text(scene, "w_q")
     np.testing.assert_array_equal(values, trace.w_q[h][:5, :4].T)
     assert texts == [format_number(float(v)) for v in np.asarray(values).flatten()]
-    _, product = shown_text(scene, "product")
+    _, product = shown_text(scene, "qk_product")
     np.testing.assert_allclose(product, matrix_vector_product(trace.w_q[h], trace.embeddings[qi])[:4])
-    texts, values = shown_text(scene, "query")
+    texts, bias = shown_text(scene, "qk_bias")
+    assert texts == [format_number(float(v)) for v in bias]
+    np.testing.assert_allclose(product + bias, trace.q[h, qi][:4], atol=1e-5)   # W_Q·E⃗ + b⃗ = Q⃗
+    texts, values = shown_text(scene, "qk_query")
     np.testing.assert_array_equal(values, trace.q[h, qi][:4])
     assert texts == [format_number(float(v)) for v in values]
     digits = [m for eq in scene.qk_equations for m in eq.matrix_entries]
@@ -81,5 +85,5 @@ def test_layout_from_two_to_fourteen_tokens(sentence, rendered):
         assert names == ["question", "W_Q·E row by row", "keys", "mapped to query/key space", "dot products"]
     assert_inside_frame(scene)
     assert_no_text_overlaps(scene)
-    drawn, _ = scene.shown["scores"]
+    drawn, _ = scene.shown["plane_scores"]
     assert len(drawn) == len(sentence.split())

@@ -21,7 +21,7 @@ def test_the_plane_keeps_every_query_key_dot_product(c, t):
 
 def test_the_second_direction_is_where_the_keys_spread_off_the_query():
     q = np.array([1.0, 0.0, 0.0])
-    k = np.array([[2.0, 0.1, -3.0], [1.0, 0.0, 2.5], [0.0, 0.2, 0.0]])
+    k = np.array([[2.0, 0.1, -3.0], [1.0, 0.0, 2.5], [0.0, 0.2, 0.0]]) + np.array([0.0, 5.0, 0.0])  # a shared offset
     plane = query_plane(q, k)
     assert abs(plane.basis[1][2]) > 0.99                     # the z axis carries the off-query spread
     assert plane.keys[np.argmax(np.abs(plane.keys[:, 1])), 1] > 0

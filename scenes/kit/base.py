@@ -293,11 +293,27 @@ class AttentionScene(Scene):
     # --- one story: what a caption may claim depends on the model -----------------------------
     @staticmethod
     def is_decoder(trace: AttentionTrace) -> bool:
-        """A decoder (trained to predict the next token, causal by training), not an encoder."""
+        """A decoder (trained to predict the next token, causal by training), not an encoder.
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene, SceneSettings
+        >>> AttentionScene.is_decoder(SceneSettings(sentence="the cat sat", model="toy").trace())
+        False
+        """
         return is_decoder(trace.model)
 
     def mask_note(self, trace: AttentionTrace) -> str:
-        """Why this pattern is causal (or is not), true to the model."""
+        """Why this pattern is causal (or is not), true to the model: a caption.
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene
+        >>> class Masked(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace(causal=True)
+        ...         self.caption(self.mask_note(trace))     # "… is an encoder, masked here for illustration"
+        """
         if self.is_decoder(trace):
             return f"{trace.model} is a decoder: each token attends only to itself and earlier tokens"
         if trace.causal:
@@ -305,7 +321,15 @@ class AttentionScene(Scene):
         return f"{trace.model} is an encoder: every token attends to every token, before and after it"
 
     def next_token_note(self, trace: AttentionTrace) -> str:
-        """The caption about next-token prediction: a claim only a decoder supports."""
+        """The caption about next-token prediction: a claim only a decoder supports.
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene
+        >>> class NextToken(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         self.caption(self.next_token_note(self.trace(causal=True)))
+        """
         if self.is_decoder(trace):
             return "each position predicts the next token from earlier ones only: all trained at once, in parallel"
         return (f"a decoder (GPT) masks like this to predict each next token; {trace.model} is an encoder, "
@@ -343,9 +367,24 @@ class GridScene(AttentionScene):
 
     # --- the grid and its layout ------------------------------------------------------------
     def place_grid(self, trace: AttentionTrace, title: str | None = None, query_prefix: str = "",
-                   key_prefix: str = "") -> AttentionGrid:
+                   key_prefix: str = "", width: float = GRID_WIDTH, strip: float = 2.8) -> AttentionGrid:
         """Build the grid from the token counts: title on top (beside it for long sentences), key labels at
-        the left edge, the strip on the right free for the lifted column, room under it for the Σ row."""
+        the left edge, the strip on the right free for the lifted column, room under it for the Σ row.
+
+        Returns
+        -------
+        AttentionGrid
+            Placed, not yet shown (``show_grid`` places and shows).
+
+        Examples
+        --------
+        >>> from manim import Create
+        >>> from scenes.kit import GridScene
+        >>> class Empty(GridScene):
+        ...     def construct(self) -> None:
+        ...         grid = self.place_grid(self.trace(), "An empty grid")
+        ...         self.play(Create(grid.lines))
+        """
         n = max(len(trace.key_tokens), len(trace.tokens))
         big = n > MAX_TOKENS
         top = config.frame_height / 2 - 0.2
@@ -353,9 +392,12 @@ class GridScene(AttentionScene):
             top = self.title(title).get_bottom()[1] - 0.15
         height = 5.8 if big else 4.9
         for _ in range(3):            # shrink until the grid, its labels and the Σ row clear the caption
-            grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme, width=height if big else GRID_WIDTH,
-                                 height=height, query_prefix=query_prefix, key_prefix=key_prefix)
-            grid.shift(RIGHT * (-config.frame_width / 2 + 0.35 - grid.get_left()[0]) + UP * (top - grid.get_top()[1]))
+            grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme, width=height if big else width,
+                                 height=height, query_prefix=query_prefix, key_prefix=key_prefix,
+                                 max_cell_w=1.6, max_cell_h=1.0)
+            block = grid.width + (LIFT_GAP + strip if strip else 0)      # centred, with the strip, when it fits
+            left = max(-config.frame_width / 2 + 0.35, -block / 2)
+            grid.shift(RIGHT * (left - grid.get_left()[0]) + UP * (top - grid.get_top()[1]))
             overflow = CAPTION_TOP - (grid.frame.get_bottom()[1] - grid.cell_h * 1.5)
             if overflow <= 0:
                 break
@@ -368,20 +410,77 @@ class GridScene(AttentionScene):
         return grid
 
     def numbers_fit(self, grid: AttentionGrid) -> bool:
+        """Whether the grid is small enough for numbers in its cells (else dots).
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Fits(GridScene):
+        ...     def construct(self) -> None:
+        ...         grid = self.place_grid(self.trace())
+        ...         self.caption("numbers" if self.numbers_fit(grid) else "dots")
+        """
         return max(grid.n_rows, grid.n_cols) <= MAX_TOKENS
 
     def pattern_mode(self, grid: AttentionGrid) -> str:
-        """How the pattern's cells are drawn: the ``cells`` setting, dots where numbers do not fit."""
+        """How the pattern's cells are drawn: the ``cells`` setting, dots where numbers do not fit.
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Mode(GridScene):
+        ...     def construct(self) -> None:
+        ...         grid = self.place_grid(self.trace())
+        ...         self.caption(f"cells drawn as {self.pattern_mode(grid)}")     # dots, numbers or both
+        """
         return self.settings.cells if self.numbers_fit(grid) else "dots"
 
     def lift_x(self, grid: AttentionGrid) -> float:
-        """Where a lifted column stands: in the strip right of the grid."""
+        """Where a lifted column stands: in the strip right of the grid.
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Lift(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         grid, cells = self.show_grid(trace, trace.on_screen("scores", self.head))
+        ...         column = grid.column(cells, 0)
+        ...         self.play(column.animate.shift(grid.lift_offset(0, self.lift_x(grid))))
+        """
         return grid.frame.get_right()[0] + LIFT_GAP + grid.cell_w / 2
 
     def show_grid(self, trace: AttentionTrace, values, title: str | None = None,
                   query_prefix: str = "", key_prefix: str = "", name: str | None = None) -> tuple[AttentionGrid, VGroup]:
         """Draw the grid (keys as rows, queries as columns), the followed query's column marked, and fill
-        it with ``values`` [T_k, T_q]: numbers, or dots when the sentence is too long for numbers."""
+        it with ``values`` [T_k, T_q]: numbers, or dots when the sentence is too long for numbers.
+
+        Parameters
+        ----------
+        trace
+            The trace whose tokens label the rows and columns.
+        values
+            Numbers in screen orientation, from ``trace.on_screen(name, head)``.
+        title
+            A title above the grid (none when None).
+        query_prefix, key_prefix
+            Written before each column's and row's token (e.g. "Q·").
+        name
+            Record the cells under this name (``self.shown``), for tests.
+
+        Returns
+        -------
+        tuple of (AttentionGrid, VGroup)
+            The grid (also ``self.grid``) and its cells, row-major.
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Scores(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         grid, numbers = self.show_grid(trace, trace.on_screen("scores", self.head), "K·Q", name="scores")
+        """
         grid = self.place_grid(trace, title, query_prefix, key_prefix)
         band = self.mark_query_column(grid, trace)
         self.play(Create(grid.lines), FadeIn(grid.query_labels), FadeIn(grid.key_labels), FadeIn(band), run_time=1)
@@ -392,14 +491,35 @@ class GridScene(AttentionScene):
         return grid, cells
 
     def mark_query_column(self, grid: AttentionGrid, trace: AttentionTrace) -> Rectangle:
-        """A faint band behind the followed query's column (``--query-token``), kept to the end."""
+        """A faint band behind the followed query's column (``--query-token``), kept to the end.
+
+        Examples
+        --------
+        >>> from manim import FadeIn
+        >>> from scenes.kit import GridScene
+        >>> class Band(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         grid = self.place_grid(trace)
+        ...         self.play(FadeIn(grid), FadeIn(self.mark_query_column(grid, trace)))
+        """
         qi = self.settings.query_index(trace)
         band = grid.column_fill(qi, self.theme.query, opacity=0.14)
         self.query_band = self.record("query_column", VGroup(band), [qi])[0]
         return band
 
     def say_dots_not_numbers(self, grid: AttentionGrid) -> VGroup:
-        """The note on screen when beats that would show numbers show dots."""
+        """The note on screen when beats that would show numbers show dots.
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Long(GridScene):
+        ...     def construct(self) -> None:
+        ...         grid = self.place_grid(self.trace())
+        ...         if not self.numbers_fit(grid):
+        ...             self.say_dots_not_numbers(grid)
+        """
         n = max(grid.n_rows, grid.n_cols)
         note = VGroup(label(f"{n} tokens: dots, not numbers", self.theme, 18, color=self.theme.muted),
                       label(f"(numbers up to {MAX_TOKENS} tokens)", self.theme, 16, color=self.theme.muted))
@@ -413,7 +533,18 @@ class GridScene(AttentionScene):
     # --- what the cells show ----------------------------------------------------------------
     def number_cells(self, grid: AttentionGrid, name: str | None, values, max_abs: float | None = None) -> VGroup:
         """A beat about numbers: the numbers, or signed dots when numbers do not fit; recorded as ``name``
-        (numbers) or ``name_dots`` (dots)."""
+        (numbers) or ``name_dots`` (dots).
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Scaled(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         grid, scores = self.show_grid(trace, trace.on_screen("scores", self.head))
+        ...         scaled = self.number_cells(grid, "scaled", trace.on_screen("scaled", self.head))
+        ...         self.cross_fade(scores, scaled)
+        """
         if self.numbers_fit(grid):
             cells = grid.numbers(values, self.settings.decimals, color_scale=self.color_scale(values))
             return self.record(name, cells, values) if name else cells
@@ -423,7 +554,18 @@ class GridScene(AttentionScene):
     def pattern_cells(self, grid: AttentionGrid, name: str, values, max_abs: float | None = 1.0,
                       mode: str | None = None) -> VGroup:
         """A beat about the pattern: per ``mode`` (default ``pattern_mode``) dots whose area is ∝ the value
-        (a full cell at ``max_abs``), numbers, or a dot under each number; recorded as ``name_dots`` and ``name``."""
+        (a full cell at ``max_abs``), numbers, or a dot under each number; recorded as ``name_dots`` and ``name``.
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Pattern(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         grid, scaled = self.show_grid(trace, trace.on_screen("scaled", self.head))
+        ...         weights = self.pattern_cells(grid, "pattern", trace.on_screen("pattern", self.head), mode="dots")
+        ...         self.cross_fade(scaled, weights)
+        """
         mode = mode or self.pattern_mode(grid)
         if mode == "numbers":
             return self.record(name, grid.numbers(values, self.settings.decimals, color_scale=self.color_scale(values)),
@@ -436,7 +578,17 @@ class GridScene(AttentionScene):
         return grid.paired(dots, numbers)
 
     def cross_fade(self, old: VGroup, new: VGroup, run_time: float = 1.2) -> None:
-        """Old cells out, new cells in, in place: numbers never morph into other numbers' glyphs."""
+        """Old cells out, new cells in, in place: numbers never morph into other numbers' glyphs.
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Fade(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         grid, scores = self.show_grid(trace, trace.on_screen("scores", self.head))
+        ...         self.cross_fade(scores, grid.numbers(trace.on_screen("scaled", self.head)), run_time=1)
+        """
         self.play(FadeOut(old), FadeIn(new), run_time=run_time)
         self.remove(*old)        # the faded cells, wherever they were added
 
@@ -462,6 +614,27 @@ class GridScene(AttentionScene):
 
         ``numbered`` (the values before and after) shows the first columns' numbers beside the lifted
         cells when the cells themselves are dots and numbers fit.
+
+        Parameters
+        ----------
+        grid
+            The grid both groups sit in.
+        old, new
+            The cells before and after (row-major).
+        numbered
+            The values before and after, to write beside the lifted dots.
+        slow_columns
+            How many columns go slowly.
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Softmax(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         grid, scaled = self.show_grid(trace, trace.on_screen("scaled", self.head))
+        ...         pattern = self.pattern_cells(grid, "pattern", trace.on_screen("pattern", self.head))
+        ...         self.softmax_by_column(grid, scaled, pattern)
         """
         x = self.lift_x(grid)
         name = label("softmax", self.theme, 20, color=self.theme.query)

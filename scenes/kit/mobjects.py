@@ -396,7 +396,17 @@ class VectorColumn(VGroup):
     def fade_to(self, opacity: float) -> VectorColumn:
         """Make the whole column faint (e.g. by its weight): the numbers' fill, the brackets' stroke.
 
-        ``set_opacity`` would also fill the brackets, which then draw as solid bars."""
+        ``set_opacity`` would also fill the brackets, which then draw as solid bars.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> from scenes.kit import VectorColumn
+        >>> column = VectorColumn([0.5, 1.5, 2.5], theme).fade_to(0.3)
+        >>> round(float(column.get_entries()[0].get_fill_opacity()), 2), float(column.get_brackets()[0].get_fill_opacity())
+        (0.3, 0.0)
+        """
         brackets = set(self.brackets.get_family())
         for part in self.family_members_with_points():
             if part in brackets:
@@ -455,12 +465,12 @@ class AttentionGrid(VGroup):
 
     def __init__(self, key_tokens: Sequence[str], query_tokens: Sequence[str], theme: Theme,
                  width: float = 11.0, height: float = 4.9, query_prefix: str = "", key_prefix: str = "",
-                 **kwargs) -> None:
+                 max_cell_w: float = 1.1, max_cell_h: float = 0.75, **kwargs) -> None:
         super().__init__(**kwargs)
         self.theme = theme
         self.n_rows, self.n_cols = len(key_tokens), len(query_tokens)
-        self.cell_h = min(0.75, height / self.n_rows)
-        self.cell_w = min(1.1, width / self.n_cols, max(self.cell_h, 0.62) * 1.6)
+        self.cell_h = min(max_cell_h, height / self.n_rows)
+        self.cell_w = min(max_cell_w, width / self.n_cols, max(self.cell_h, 0.62) * 1.6)
         self.font_size = self.fitting_size(CELL_CHARACTERS)
         label_size = min(22.0, max(MIN_TEXT_POINTS, self.cell_h * 0.5 / UNITS_PER_POINT))
         w, h = self.cell_w * self.n_cols, self.cell_h * self.n_rows
@@ -475,8 +485,13 @@ class AttentionGrid(VGroup):
         self.query_labels = VGroup(*(
             label(query_prefix + short(t), theme, label_size, color=theme.query) for t in query_tokens))
         rotate = any(lab.width > self.cell_w * 0.95 for lab in self.query_labels)
+        tallest = max((lab.height for lab in self.query_labels), default=0.0)
+        upright = rotate and self.cell_w * math.sqrt(0.5) < tallest * 1.05   # 45° labels would overlap: read them upward
         for c, lab in enumerate(self.query_labels):
-            if rotate:  # all or none, so the labels share one baseline
+            if upright:
+                lab.rotate(math.pi / 2)
+                lab.next_to(self.cell_center(0, c) + UP * self.cell_h / 2, UP, buff=0.08)
+            elif rotate:  # all or none, so the labels share one baseline
                 lab.rotate(math.pi / 4)
                 lab.next_to(self.cell_center(0, c) + UP * self.cell_h / 2, UP, buff=0.08)
                 lab.shift(RIGHT * (lab.width / 2 - self.cell_w * 0.3))
@@ -504,7 +519,18 @@ class AttentionGrid(VGroup):
         return corner + RIGHT * self.cell_w * (col + 0.5) + DOWN * self.cell_h * (row + 0.5)
 
     def fitting_size(self, characters: int) -> float:
-        """The font size at which a number of ``characters`` spans ``NUMBER_FILL`` of a cell (and fits its height)."""
+        """The font size at which a number of ``characters`` spans ``NUMBER_FILL`` of a cell (and fits its height).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> bool(grid.fitting_size(6) < grid.fitting_size(4))        # longer numbers, smaller font
+        True
+        """
         return min(MAX_GRID_FONT, self.cell_h * 0.45 / UNITS_PER_POINT,
                    self.cell_w * NUMBER_FILL / (characters * MONO_ADVANCE))
 
@@ -573,8 +599,8 @@ class AttentionGrid(VGroup):
             ``[n_keys, n_queries]``; a masked (−∞) cell gets no visible dot.
         max_abs
             The |value| of a dot that fills its cell (default: the largest finite |value|).
-    opacity
-        The dots' fill opacity (lower when numbers are drawn over them).
+        opacity
+            The dots' fill opacity (lower when numbers are drawn over them).
 
         Examples
         --------
@@ -584,7 +610,7 @@ class AttentionGrid(VGroup):
         >>> from scenes.kit import AttentionGrid
         >>> grid = AttentionGrid(["a", "b"], ["a", "b"], theme)
         >>> dots = grid.dots(np.array([[1.0, 0.25], [0.0, 0.5]]))
-        >>> round(float(dots[1].width / dots[0].width), 2)               # a quarter of the weight, half the radius
+        >>> round(float(dots[1].width / dots[0].width), 2)     # a quarter of the weight, half the radius
         0.5
         """
         finite = np.abs(values[np.isfinite(values)])
@@ -596,7 +622,19 @@ class AttentionGrid(VGroup):
         return group
 
     def dot(self, value: float, scale: float, center: np.ndarray, opacity: float = 1.0) -> Dot:
-        """One cell's dot: area ∝ |value| / ``scale``."""
+        """One cell's dot: area ∝ |value| / ``scale``, blue positive, red negative.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> full, quarter = grid.dot(1.0, 1.0, grid.cell_center(0, 0)), grid.dot(0.25, 1.0, grid.cell_center(0, 1))
+        >>> round(float(quarter.width / full.width), 2)
+        0.5
+        """
         magnitude = 0.0 if not math.isfinite(value) else min(1.0, abs(value) / scale)
         color = self.theme.positive if value >= 0 else self.theme.negative
         dot = Dot(center, radius=max(self.max_radius * math.sqrt(magnitude), 1e-3), color=color)
@@ -605,18 +643,53 @@ class AttentionGrid(VGroup):
 
     @property
     def max_radius(self) -> float:
-        """The radius of a full dot (|value| = the scale): nearly the cell's smaller side."""
+        """The radius of a full dot (|value| = the scale): nearly the cell's smaller side.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> bool(2 * grid.max_radius < min(grid.cell_w, grid.cell_h))
+        True
+        """
         return 0.45 * min(self.cell_w, self.cell_h)
 
     @staticmethod
     def paired(*groups: VGroup) -> VGroup:
-        """Per-cell groups (e.g. a dot and its number) out of row-major groups of the same length."""
+        """Per-cell groups (e.g. a dot and its number) out of row-major groups of the same length.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> values = np.eye(3)
+        >>> cells = AttentionGrid.paired(grid.dots(values), grid.numbers(values))
+        >>> len(cells), len(cells[0])
+        (9, 2)
+        """
         return VGroup(*(VGroup(*parts) for parts in zip(*groups)))
 
     def symbols(self, key_color: ManimColor, query_color: ManimColor) -> VGroup:
         """K⃗ⱼ·Q⃗ᵢ in every cell, row-major: key j (row), query i (column), numbered from 1.
 
-        Fixed LaTeX (indices only, no user text), two compilations for the whole grid.
+        Fixed LaTeX (indices only, no user text), two compilations for the whole grid (the example needs LaTeX).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> symbols = grid.symbols(theme.key, theme.query)        # doctest: +SKIP
+        >>> len(symbols)                                           # doctest: +SKIP
+        9
         """
         from manim import MathTex
 
@@ -679,17 +752,52 @@ class AttentionGrid(VGroup):
                          stroke_width=3).move_to(top + DOWN * self.cell_h * self.n_rows / 2)
 
     def column_fill(self, col: int, color: ManimColor, opacity: float = 0.12) -> Rectangle:
-        """A faint band behind one column, label included (the followed query), drawn behind the cells."""
+        """A faint band behind one column, label included (the followed query), drawn behind the cells.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> band = grid.column_fill(1, theme.query)
+        >>> round(float(band.height / grid.cell_h), 6), bool(abs(band.get_x() - grid.cell_center(0, 1)[0]) < 1e-9)
+        (3.0, True)
+        """
         band = Rectangle(width=self.cell_w, height=self.cell_h * self.n_rows, stroke_width=0,
                          fill_color=color, fill_opacity=opacity)
         return band.move_to(self.cell_center(0, col) + DOWN * self.cell_h * (self.n_rows - 1) / 2)
 
     def future_cells(self) -> list[tuple[int, int]]:
-        """The cells (row, column) where a key comes after its query: what a causal mask hides."""
+        """The cells (row, column) where a key comes after its query: what a causal mask hides.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> grid.future_cells()
+        [(1, 0), (2, 0), (2, 1)]
+        """
         return [(r, c) for r in range(self.n_rows) for c in range(self.n_cols) if r > c]
 
     def lift_offset(self, col: int, x: float) -> np.ndarray:
-        """The shift that takes column ``col`` to the vertical line at ``x`` (beside the grid)."""
+        """The shift that takes column ``col`` to the vertical line at ``x`` (beside the grid).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> x = grid.frame.get_right()[0] + 1.0
+        >>> bool(abs(grid.cell_center(0, 2)[0] + grid.lift_offset(2, x)[0] - x) < 1e-9)
+        True
+        """
         return RIGHT * (x - self.cell_center(0, col)[0])
 
     def below_columns(self, values: Sequence[float], decimals: int = 2, color: ManimColor | None = None) -> VGroup:
@@ -711,6 +819,17 @@ class AttentionGrid(VGroup):
             for c, v in enumerate(values)))
 
     def dots_below_columns(self, values: Sequence[float], max_abs: float = 1.0) -> VGroup:
-        """A row of dots under the grid, one per column, area ∝ value (the column sums, when numbers do not fit)."""
+        """A row of dots under the grid, one per column, area ∝ value (the column sums, when numbers do not fit).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> import numpy as np
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> len(grid.dots_below_columns([1.0, 1.0, 1.0]))
+        3
+        """
         return VGroup(*(self.dot(float(v), max_abs, self.cell_center(self.n_rows - 1, c) + DOWN * self.cell_h * 1.1)
                         for c, v in enumerate(values)))

@@ -25,6 +25,7 @@ ENV_VAR = "ATTENTION_SETTINGS"
 CONFIG_ENV_VAR = "ATTENTION_CONFIG"
 DEFAULT_SENTENCE = "a fluffy blue creature roamed the verdant forest"
 DEFAULT_QUERY_TOKEN = "creature"
+DEFAULT_CONTEXT = "le chat était assis sur le tapis"
 MAX_TOKENS = 14       # numbers in a grid's cells stay readable at 480p up to this many tokens
 MAX_DOT_TOKENS = 32   # a grid of dots stays readable at 1080p up to this many
 CELLS = ("dots", "numbers", "both")   # how the attention pattern's cells are drawn
@@ -61,7 +62,7 @@ class SceneSettings:
     wait: float = 1.0         # pacing: multiplies every pause
     special_tokens: bool = True   # MiniLM's [CLS]/[SEP]; hidden means the model runs without them
     query_token: str | None = None   # None: "creature" if the sentence has it, else its last word
-    context: str = "le chat était assis sur le tapis"   # cross-attention's other sentence (minilm, toy)
+    context: str = DEFAULT_CONTEXT   # cross-attention's other sentence (minilm, toy)
     target: str | None = None   # the translator's translation of the sentence (None: its own, greedy)
     decimals: int = 2
     cells: str = "dots"       # the pattern's cells: "dots" (area ∝ weight), "numbers" or "both"
@@ -79,11 +80,25 @@ class SceneSettings:
             raise InputError(f"cells = {self.cells!r} is not a way to draw cells: choose {', '.join(CELLS)}")
 
     def token_limit(self, scene: str) -> int:
-        """The most tokens ``scene`` shows: 32 where its grid can be dots, 14 where it needs numbers."""
+        """The most tokens ``scene`` shows: 32 where its grid can be dots, 14 where it needs numbers.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> SceneSettings().token_limit("ScaledSoftmax"), SceneSettings(cells="numbers").token_limit("ScaledSoftmax")
+        (32, 14)
+        """
         return MAX_DOT_TOKENS if scene in DOT_SCENES and self.cells != "numbers" else MAX_TOKENS
 
     def check_token_count(self, trace: AttentionTrace, scene: str) -> None:
-        """InputError naming the limit when ``scene`` cannot show this many tokens."""
+        """InputError naming the limit when ``scene`` cannot show this many tokens.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> settings = SceneSettings(sentence="the cat sat", model="toy")
+        >>> settings.check_token_count(settings.trace(), "ScaledSoftmax")      # fine: nothing raised
+        """
         limit = self.token_limit(scene)
         for tokens in (trace.tokens, trace.key_tokens):
             if len(tokens) > limit:
@@ -206,7 +221,13 @@ class SceneSettings:
         return _scaling(self.device)
 
     def long_context(self):
-        """MiniLM's causal trace of a long paragraph at the settings' layer (cached): QuadraticScaling's pattern."""
+        """MiniLM's causal trace of a long paragraph at the settings' layer (cached): QuadraticScaling's pattern.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> trace = SceneSettings().long_context()       # doctest: +SKIP
+        """
         return _long_context(self.model_layer_head()[1] if (self.model or "minilm") == "minilm" else 5, self.device)
 
     def query_index(self, trace: AttentionTrace) -> int:
@@ -238,7 +259,11 @@ class SceneSettings:
         >>> SceneSettings().for_scene("QuadraticScaling").model, SceneSettings(model="toy").for_scene("MyScene").model
         ('minilm', 'toy')
         """
-        return self if self.model is not None else self.replace(model=default_model(scene, self.sentence, self.device))
+        if self.model is not None:
+            return self
+        if scene == "CrossAttention" and self.context != DEFAULT_CONTEXT and self.target is None:
+            return self.replace(model="minilm")      # a second sentence was given: an encoder reads it
+        return self.replace(model=default_model(scene, self.sentence, self.device))
 
     def model_layer_head(self) -> tuple[str, int, int]:
         """The model, layer and head to show: given ones, else the focus's best head, else the model's default.

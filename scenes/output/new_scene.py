@@ -76,8 +76,13 @@ def from_builtin(scene: str, name: str, file: str) -> str:
     source = inspect.getsource(module)
     body = re.sub(r'^""".*?"""\n', "", source, count=1, flags=re.S)        # the module docstring
     body = re.sub(rf"^class {scene}\(", f"class {name}(", body, count=1, flags=re.M)
+    from scenes.kit.scene_settings import CAUSAL_STORY
+
+    model = (f"{scene} uses tiny-gpt by default when it knows every word; your copy uses minilm\n"
+             "unless you pass --model tiny-gpt (or model = \"tiny-gpt\" in a settings file).\n\n"
+             if scene in CAUSAL_STORY else "")
     header = (f'"""{name}: your copy of the built-in scene {scene} (scenes/{Path(module.__file__).name}).\n\n'
-              f"{(module.__doc__ or '').strip()}\n\n"
+              f"{(module.__doc__ or '').strip()}\n\n{model}"
               "Render it (tiny and fast first, then as a GIF):\n\n"
               f"    attention-render render {file} --resolution 256x144 --fps 5\n"
               f"    attention-render render {file} --format gif\n"

@@ -125,6 +125,8 @@ def resolve(name: str) -> list[str]:
     module = load_module(path)
     if cls is None:
         found = scenes_in(module)
+        drawing = [name for name in found if "construct" in vars(getattr(module, name))]
+        found = drawing if len(drawing) == 1 else found      # a base class of helpers is not the scene
         if not found:
             raise InputError(f"scene file {path_text!r} defines no scene: add a class derived from "
                              "scenes.kit.GridScene (see `attention-render new`)")
