@@ -26,7 +26,7 @@ class QueriesAndKeys(GridScene):
                  zip(ROW_NAMES, (self.theme.embedding, self.theme.query, self.theme.key))]
         left = -config.frame_width / 2 + 0.3 + max(n.width for n in names) + 0.3
         right = config.frame_width / 2 - 0.25 - RIGHT_ROOM
-        probe = self.qk_column(trace.embeddings[0], self.theme.embedding, False, 1.0)
+        probe = self.key_query_column(trace.embeddings[0], self.theme.embedding, False, 1.0)
         tokens = TokenBoxes(trace.tokens, self.theme, font_size=20, max_width=10 ** 6, min_box_width=probe.width + 0.04)
         e_cols = self.projected_columns(trace.embeddings, tokens, self.theme.embedding, buff=0.2)
         self.fit = min(1.0, (right - left) / tokens.width)     # one scale for the boxes and every column
@@ -80,7 +80,7 @@ class QueriesAndKeys(GridScene):
                                            lag_ratio=0.05, run_time=1.5))
         return cols, row
 
-    def qk_column(self, values, color, last: bool, value_scale: float) -> VectorColumn:
+    def key_query_column(self, values, color, last: bool, value_scale: float) -> VectorColumn:
         """One token's vector: its first few numbers (at the size floor), ⋮, and on the last one the real size."""
         return VectorColumn(values, self.theme, n_shown=SHOWN, decimals=self.settings.decimals, font_size=MIN_TEXT_POINTS,
                             bracket_color=color, color_by_value=True, value_scale=value_scale, show_dimension=last)
@@ -89,6 +89,6 @@ class QueriesAndKeys(GridScene):
         """One short vector column per token, under the matching mobject of ``above``."""
         cols = VGroup()
         for i, item in enumerate(above):
-            col = self.qk_column(values[i], color, i == len(above) - 1, self.color_scale(values)).scale(scale)
+            col = self.key_query_column(values[i], color, i == len(above) - 1, self.color_scale(values)).scale(scale)
             cols.add(col.next_to(item, DOWN, buff=buff).center_entries_on(item.get_center()[0]))
         return cols
