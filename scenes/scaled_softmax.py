@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import DOWN, FadeOut, MathTex, VGroup, Write
+from manim import DOWN, FadeIn, FadeOut, MathTex, VGroup, Write
 
 from scenes.kit.base import GridScene
 from scenes.kit.mobjects import AttentionGrid, format_number, label
@@ -34,6 +34,11 @@ class ScaledSoftmax(GridScene):
 
         # --- softmax down each column -----------------------------------------------------
         self.beat("softmax")
+        if trace.causal:        # a decoder's pattern (or --causal): later keys are masked before the softmax
+            self.caption(self.mask_note(trace))
+            shades = VGroup(*(grid.cell_fill(r, c, self.theme.masked, opacity=0.22) for r, c in grid.future_cells()))
+            self.record("mask_marks", shades, grid.future_cells())
+            self.play(FadeIn(shades), run_time=0.6)
         self.caption("softmax down each column: " + ("the weights are positive and sum to 1"
                      if self.pattern_mode(grid) == "numbers" else "each dot's area is a weight; a column's weights sum to 1"))
         self.play(FadeOut(fraction), run_time=0.4)
