@@ -77,8 +77,13 @@ def test_the_product_row_by_row_shows_the_real_matrix_and_query(rendered):
 
 
 @pytest.mark.parametrize("sentence", ["a cat", FOURTEEN])
-def test_layout_from_two_to_fourteen_tokens(sentence, rendered):
-    _, scene = rendered("QueriesMeetKeys", fmt="mp4" if sentence == "a cat" else "png", model="toy", sentence=sentence)
+def test_layout_from_two_to_fourteen_tokens(sentence, rendered, tiny, tmp_path):
+    from tests.frame_checks import checked_sections
+
+    with checked_sections() as checks:       # every section's end: inside the frame, no overlaps, ≥ 12 px
+        _, scene = tiny("QueriesMeetKeys", tmp_path, fmt="mp4" if sentence == "a cat" else "png", model="toy",
+                        sentence=sentence)
+    assert not checks, checks.report()
     assert len(scene.trace().tokens) == len(sentence.split())
     if sentence == "a cat":   # a video: one section per beat
         names = [s.name for s in scene.renderer.file_writer.sections]
