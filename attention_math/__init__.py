@@ -27,7 +27,7 @@ _LAZY = {
     "TENSOR_DOCS": "trace", "AttentionTrace": "trace", "build_trace": "trace", "load_trace": "trace",
     "trace_from_json": "trace", "trace_from_npz_bytes": "trace",
     "MODELS": "weights", "get_source": "weights",
-    "plane_basis": "planes", "project": "planes", "weighted_values": "planes", "tip_to_tail": "planes",
+    "plane_basis": "planes", "project": "planes", "weighted_values": "planes", "tip_to_tail": "planes", "spread_plane": "planes",
 }
 
 
@@ -44,5 +44,5 @@ __all__ = [
     "MODELS", "ModelUnavailableError", "PRESETS", "ParameterCount", "ScalingResult", "TENSOR_DOCS",
     "TransformerConfig", "attend", "build_trace", "count_parameters", "find_heads", "get_source",
     "load_trace", "parse_focus", "preset", "resolve_device", "scaling_probe", "trace_from_json",
-    "trace_from_npz_bytes", "plane_basis", "project", "weighted_values", "tip_to_tail",
+    "trace_from_npz_bytes", "plane_basis", "project", "weighted_values", "tip_to_tail", "spread_plane",
 ]

@@ -46,3 +46,20 @@ def tip_to_tail(steps: np.ndarray, start: np.ndarray | None = None) -> np.ndarra
     steps = np.asarray(steps, dtype=np.float64)
     start = np.zeros(steps.shape[-1]) if start is None else np.asarray(start, dtype=np.float64)
     return np.vstack([start, start + np.cumsum(steps, axis=0)])      # [n+1, k]
+
+
+def spread_plane(first: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """An orthonormal basis [2, d]: the first axis along ``first``, the second the direction, orthogonal
+    to it, in which ``vectors`` [n, d] spread the most (their parts off ``first``, first singular vector).
+
+    Drawn in this plane, a chain of ``vectors`` tip to tail shows its turns, and ``first`` (e.g. their
+    sum) keeps its full length."""
+    first = np.asarray(first, dtype=np.float64)
+    u = first / np.linalg.norm(first)                                            # [d]
+    vectors = np.asarray(vectors, dtype=np.float64).reshape(-1, len(u))
+    off = vectors - np.outer(vectors @ u, u)                                     # [n, d] the parts off u
+    if not np.any(np.linalg.norm(off, axis=1) > 1e-12 * max(np.linalg.norm(first), 1e-30)):
+        return plane_basis(first, np.eye(len(u))[int(np.argmin(np.abs(u)))])
+    v = np.linalg.svd(off, full_matrices=False)[2][0]                            # [d]
+    v = v - (v @ u) * u
+    return np.stack([u, v / np.linalg.norm(v)])                                  # [2, d]

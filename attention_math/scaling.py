@@ -64,14 +64,19 @@ def median_times(tasks: Sequence[Callable[[], object]], repeats: int,
 
 
 def scaling_probe(sizes: list[int], *, d_head: int = 64, device: str = "cpu", repeats: int = 9,
-                  seed: int = 0, clock: Callable[[], float] = time.perf_counter) -> ScalingResult:
+                  seed: int = 0, clock: Callable[[], float] | None = None) -> ScalingResult:
     """Measure building one head's causal pattern for each context length in ``sizes``.
 
-    Times are medians of ``repeats`` interleaved runs (``median_times``), on one CPU thread on a CPU.
+    Times are medians of ``repeats`` interleaved runs (``median_times``). On a CPU the pattern is
+    built on one thread and timed by that thread's CPU time, which a busy machine's other work
+    does not add to (the wall clock would count the time the thread waits its turn); on CUDA by
+    the wall clock, synchronised.
     """
     if not sizes or any(n < 1 for n in sizes):
         raise InputError("the scaling probe needs positive context lengths")
     dev = resolve_device(device)
+    if clock is None:
+        clock = time.thread_time if dev.type == "cpu" else time.perf_counter
     gen = torch.Generator().manual_seed(seed)
     inputs = [(torch.randn(1, n, d_head, generator=gen).to(dev),      # q [1, T, c]
                torch.randn(1, n, d_head, generator=gen).to(dev))      # k [1, T, c]
@@ -140,7 +145,7 @@ def long_context_trace(text: str = LONG_CONTEXT, *, layer: int = 5, device: str 
     return build_trace(text, model="minilm", layer=layer, causal=True, device=device)
 
 
-def full_cell_weight(pattern: np.ndarray, masked: np.ndarray, quantile: float = 0.99) -> float:
+def full_cell_weight(pattern: np.ndarray, masked: np.ndarray, quantile: float = 0.999) -> float:
     """The weight whose dot fills a cell: the ``quantile`` of the unmasked weights (area ∝ weight above it too).
 
     In a long context most weights are small (a 159-token row averages 1/80), so a dot sized

@@ -64,7 +64,8 @@ TENSOR_DOCS: dict[str, str] = {
 # of width d_model (values_up, delta_per_head: h × T × d, twelve times the rest) and every layer's
 # hidden states and patterns.
 SHOWN_TENSORS = ("token_embeddings", "positions", "input_embeddings", "embeddings", "q", "k", "v",
-                 "scores", "scaled", "masked", "pattern", "delta", "updated")
+                 "scores", "scaled", "masked", "pattern", "delta", "updated",
+                 "memory")   # the translator: the encoder output its keys and values come from
 
 
 @dataclass(frozen=True, eq=False)

@@ -19,7 +19,7 @@ class CausalMask(GridScene):
 
         # --- scaled scores ----------------------------------------------------------------
         self.beat("scaled")
-        self.caption(f"scaled scores · {self.model_note(trace)} · keys as rows, queries as columns")
+        self.caption(f"scaled scores, keys as rows · {self.model_note(trace)}")
         grid, numbers = self.show_grid(trace, scaled, "Causal masking", name="scaled")
 
         # --- the future is masked ---------------------------------------------------------
@@ -42,7 +42,9 @@ class CausalMask(GridScene):
             self.cross_fade(masked_cells, before, run_time=0.8)
         else:
             before = masked_cells
-        self.softmax_by_column(grid, before, self.pattern_cells(grid, "pattern", pattern), numbered=(masked, pattern))
+        dots_only = self.pattern_mode(grid) == "dots"     # then the first lifted columns show their numbers beside
+        self.softmax_by_column(grid, before, self.pattern_cells(grid, "pattern", pattern),
+                               numbered=(masked, pattern) if dots_only else None)
 
         # --- columns still sum to one -----------------------------------------------------
         self.beat("why")

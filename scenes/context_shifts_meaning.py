@@ -51,7 +51,8 @@ class ContextShiftsMeaning(AttentionScene):
         bottom = -config.frame_height / 2 + 1.05
         panel = Rectangle(width=panel_width, height=top - bottom, stroke_color=self.theme.muted, stroke_width=1)
         panel.to_edge(RIGHT, buff=0.35).set_y((top + bottom) / 2)
-        plane_note = label("plane through the landmarks (unit vectors): nearest = highest cosine",
+        plane_note = label("plane through the landmarks (unit vectors): nearest = highest cosine" if shift.exact else
+                           "plane of the landmarks' two main axes (unit vectors): approximate, the table is exact",
                            self.theme, 14, color=self.theme.muted)
         plane_note.scale_to_fit_width(min(plane_note.width, panel.width)).next_to(panel, UP, buff=0.08)
         place = self.plane_mapping(np.concatenate([shift.projected, shift.landmarks_projected], axis=1), panel)

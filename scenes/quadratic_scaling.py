@@ -23,14 +23,14 @@ def dot_cloud(centres: np.ndarray, radii: np.ndarray, color) -> VMobject:
     turns = [np.array([[c, -s], [s, c]]) for c, s in ((1, 0), (0, 1), (-1, 0), (0, -1))]
     circle = np.concatenate([quarter @ r.T for r in turns])                     # [16, 2]
     points = centres[:, None, :2] + radii[:, None, None] * circle[None]        # [n, 16, 2]
-    cloud = VMobject(fill_color=color, fill_opacity=1, stroke_width=0)
+    cloud = VMobject(fill_color=color, fill_opacity=0.85, stroke_width=0)
     flat = points.reshape(-1, 2)
     cloud.set_points(np.column_stack([flat, np.zeros(len(flat))]) if len(flat) else np.zeros((0, 3)))
     return cloud
 
 
 class QuadraticScaling(AttentionScene):
-    description = ("T tokens make T² pattern cells: grids at one cell size, a real 159-token masked pattern, "
+    description = ("T tokens make T² pattern cells: grids at one cell size, a real paragraph's masked pattern, "
                    "and the measured time and memory against c·T².")
     needs = ("scaling", "long_context")
 
@@ -61,7 +61,6 @@ class QuadraticScaling(AttentionScene):
         # --- a real long context, zooming out ----------------------------------------------
         self.beat("long context")
         self.long_context(grids[-1], cell)
-        self.play(*(FadeOut(m) for m in self.mobjects if m not in (self.title_mobject, self._caption)))
 
         # --- measured time, then memory ---------------------------------------------------
         ns = [p.n for p in measured]
@@ -77,11 +76,13 @@ class QuadraticScaling(AttentionScene):
         self.plots = plots
         for plot, beat in zip(plots, ("time", "memory")):
             self.beat(beat)
+            if beat == "time":         # the long pattern leaves as the plots' beat begins (its section ends on it)
+                self.play(*(FadeOut(m) for m in self.mobjects if m not in (self.title_mobject, self._caption)))
             self.play(Create(plot.axes), FadeIn(plot.names), run_time=0.8)
             self.play(FadeIn(plot.dots, lag_ratio=0.2), Create(plot.curve), run_time=1.2)
             if beat == "time":
                 self.caption(f"measured before drawing: each time the median of {result.repeats} runs"
-                             + (" on one CPU thread" if result.device == "CPU" else f" on {result.device}"))
+                             + (" (CPU time of one thread)" if result.device == "CPU" else f" on {result.device}"))
         last = measured[-1]
         self.caption(f"{result.device}: T = {grouped(last.n)} takes {last.seconds * 1e3:.1f} ms and "
                      f"{last.peak_bytes / 2**20:.0f} MiB; dashed: c·T² through the last point")
@@ -101,9 +102,9 @@ class QuadraticScaling(AttentionScene):
         corner = np.array([-config.frame_width / 2 + 1.0, start_grid.get_top()[1], 0.0])
         frame = Square(side, stroke_color=self.theme.muted, stroke_width=1.5)
         frame.move_to(corner, aligned_edge=UP + LEFT)
-        queries = label("queries →", self.theme, 16, color=self.theme.query).next_to(frame, UP, buff=0.1)
+        queries = label("queries →", self.theme, 16, color=self.theme.query).next_to(frame, UP, buff=0.2)
         queries.align_to(frame, LEFT)
-        keys = label("keys ↓", self.theme, 16, color=self.theme.key).rotate(-math.pi / 2).next_to(frame, LEFT, buff=0.1)
+        keys = label("keys ↓", self.theme, 16, color=self.theme.key).rotate(-math.pi / 2).next_to(frame, LEFT, buff=0.2)
         keys.align_to(frame, UP)
 
         others = [m for m in self.mobjects if m not in (self.title_mobject, self._caption, start_grid)]
@@ -176,8 +177,8 @@ class QuadraticScaling(AttentionScene):
         """Measured points and the c·T² reference; round ticks labelled on both axes (Text, no LaTeX)."""
         top = max(max(ys), max(reference)) * 1.1
         x_ticks, y_ticks = axis_ticks(xs[-1] * 1.05), axis_ticks(top)
-        axes = Axes(x_range=[0, xs[-1] * 1.05, x_ticks[1]], y_range=[0, top, y_ticks[1]], x_length=5.4,
-                    y_length=3.9, tips=False, axis_config={"color": self.theme.muted, "include_ticks": True})
+        axes = Axes(x_range=[0, xs[-1] * 1.05, x_ticks[1]], y_range=[0, top, y_ticks[1]], x_length=5.6,
+                    y_length=4.5, tips=False, axis_config={"color": self.theme.muted, "include_ticks": True})
         x_labels = VGroup(*(label(grouped(int(x)), self.theme, 14, color=self.theme.muted)
                             .next_to(axes.c2p(x, 0), DOWN, buff=0.12) for x in x_ticks))
         y_labels = VGroup(*(label(f"{y:g}", self.theme, 14, color=self.theme.muted)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, ReplacementTransform, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, FadeTransform, LaggedStart, VGroup, config
 
 from scenes.kit.base import GridScene
 from scenes.kit.mobjects import MIN_TEXT_POINTS, TokenBoxes, VectorColumn, label
 
 ROW_NAMES = ("E", "Q = W_q·E", "K = W_k·E")
 RIGHT_ROOM = 0.75       # the last column's brace and its dimension
+SHOWN = 5               # entries shown of each vector: three rows of them fill the frame
 
 
 class QueriesAndKeys(GridScene):
@@ -30,8 +31,9 @@ class QueriesAndKeys(GridScene):
         e_cols = self.projected_columns(trace.embeddings, tokens, self.theme.embedding, buff=0.2)
         self.fit = min(1.0, (right - left) / tokens.width)     # one scale for the boxes and every column
         VGroup(tokens, e_cols).scale(self.fit, about_point=tokens.get_corner(UP + LEFT))
-        VGroup(tokens, e_cols).shift(RIGHT * (left - tokens.get_left()[0]) + UP * (3.8 - tokens.get_top()[1]))
-        row_e = names[0].set_y(e_cols.get_center()[1]).set_x(-config.frame_width / 2 + 0.3 + names[0].width / 2)
+        start = max(left, (left + right) / 2 - tokens.width / 2)        # centred when the sentence is short
+        VGroup(tokens, e_cols).shift(RIGHT * (start - tokens.get_left()[0]) + UP * (3.8 - tokens.get_top()[1]))
+        row_e = names[0].set_y(e_cols.get_center()[1]).set_x(start - 0.3 - max(n.width for n in names) + names[0].width / 2)
         self.play(FadeIn(tokens))
         self.play(FadeIn(row_e), LaggedStart(*(FadeIn(c) for c in e_cols), lag_ratio=0.05))
 
@@ -44,6 +46,7 @@ class QueriesAndKeys(GridScene):
         self.beat("keys")
         self.caption(f"W_k ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")
         k_cols, row_k = self.project(trace.k[h], e_cols, q_cols, row_e, names[2], self.theme.key)
+        self.vector_rows = ((row_e, e_cols), (row_q, q_cols), (row_k, k_cols))
         self.wait(1)
 
         # --- the grid of dot products -----------------------------------------------------
@@ -51,7 +54,7 @@ class QueriesAndKeys(GridScene):
         self.play(FadeOut(VGroup(tokens, e_cols, q_cols, k_cols, row_e, row_q, row_k)), FadeOut(self._caption))
         self._caption = None
         scores = trace.on_screen("scores", h)      # [T_k, T_q]
-        grid = self.place_grid(trace, "Every key against every query: K·Q")
+        grid = self.place_grid(trace, "Every key against every query: K·Q", width=11.3, strip=0)   # nothing is lifted here
         band = self.mark_query_column(grid, trace)
         self.caption("each cell is the dot product of key j (its row) and query i (its column)")
         symbols = self.record("symbols", grid.symbols(self.theme.key, self.theme.query),
@@ -72,13 +75,14 @@ class QueriesAndKeys(GridScene):
         """Each E column turns into its projection (Q or K), drawn in a new row under ``above``."""
         cols = self.projected_columns(values, above, color, buff=0.3 * self.fit, scale=self.fit)
         row.set_y(cols.get_center()[1]).align_to(row_e, LEFT)
-        self.play(FadeIn(row), LaggedStart(*(ReplacementTransform(e.copy(), c) for e, c in zip(sources, cols)),
+        # a cross-fade on the move: the E numbers never morph into the new numbers' glyphs
+        self.play(FadeIn(row), LaggedStart(*(FadeTransform(e.copy(), c, stretch=False) for e, c in zip(sources, cols)),
                                            lag_ratio=0.05, run_time=1.5))
         return cols, row
 
     def qk_column(self, values, color, last: bool, value_scale: float) -> VectorColumn:
-        """One token's vector: its first three numbers (at the size floor), ⋮, and on the last one the real size."""
-        return VectorColumn(values, self.theme, n_shown=3, decimals=self.settings.decimals, font_size=MIN_TEXT_POINTS,
+        """One token's vector: its first few numbers (at the size floor), ⋮, and on the last one the real size."""
+        return VectorColumn(values, self.theme, n_shown=SHOWN, decimals=self.settings.decimals, font_size=MIN_TEXT_POINTS,
                             bracket_color=color, color_by_value=True, value_scale=value_scale, show_dimension=last)
 
     def projected_columns(self, values, above: VGroup, color, buff: float, scale: float = 1.0) -> VGroup:

@@ -28,21 +28,23 @@ class ScaledSoftmax(GridScene):
         self.caption(f"every score divided by √d_k = √{trace.d_head}, which keeps the softmax soft")
         fraction = self.scale_fraction(trace, grid)
         self.play(Write(fraction), run_time=1)
-        scaled_cells = self.number_cells(grid, "scaled", scaled)
+        scaled_cells = self.number_cells(grid, "scaled", scaled, max_abs=self.color_scale(scores))   # dots shrink
         self.cross_fade(numbers, scaled_cells)
         self.wait(0.5)
 
         # --- softmax down each column -----------------------------------------------------
         self.beat("softmax")
-        self.caption("softmax down each column: each dot's area is a weight; a column's weights sum to 1")
+        self.caption("softmax down each column: " + ("the weights are positive and sum to 1"
+                     if self.pattern_mode(grid) == "numbers" else "each dot's area is a weight; a column's weights sum to 1"))
         self.play(FadeOut(fraction), run_time=0.4)
-        before = self.pattern_cells(grid, "scaled_pattern", scaled, max_abs=None)
+        before = self.pattern_cells(grid, "scaled_pattern", scaled, max_abs=self.color_scale(scores))
         if self.pattern_mode(grid) != "numbers" and self.numbers_fit(grid):
             self.cross_fade(scaled_cells, before, run_time=0.8)      # the scaled scores as dots, by size
         else:
             before = scaled_cells
         after = self.pattern_cells(grid, "pattern", pattern)
-        self.softmax_by_column(grid, before, after, numbered=(scaled, pattern))
+        dots_only = self.pattern_mode(grid) == "dots"     # then the first lifted columns show their numbers beside
+        self.softmax_by_column(grid, before, after, numbered=(scaled, pattern) if dots_only else None)
 
         # --- every column sums to one -----------------------------------------------------
         self.beat("sums")

@@ -105,6 +105,11 @@ class TokensToEmbeddings(AttentionScene):
         return cols
 
     @staticmethod
+    def under(column: VectorColumn, above: VectorColumn) -> VectorColumn:
+        """``column`` below ``above``, its numbers centred under the numbers above (not under a brace)."""
+        return column.next_to(above, DOWN, buff=0.35).center_entries_on(above.get_entries().get_center()[0])
+
+    @staticmethod
     def below(cols: VGroup, above, buff: float) -> VGroup:
         """``cols`` moved straight down (not sideways) to ``buff`` under ``above``."""
         return cols.shift(UP * (above.get_bottom()[1] - buff - cols.get_top()[1]))

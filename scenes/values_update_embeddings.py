@@ -8,7 +8,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, Cross, Dot, FadeIn, Fad
                    SurroundingRectangle, VGroup, config)
 
 from attention_math.params import value_map_counts
-from attention_math.planes import plane_basis, project, tip_to_tail, weighted_values
+from attention_math.planes import plane_basis, project, spread_plane, tip_to_tail, weighted_values
 from scenes.kit.base import AttentionScene
 from scenes.kit.mobjects import MONO_CHAR_WIDTH, TokenBoxes, VectorColumn, format_number, label, short
 
@@ -75,8 +75,8 @@ class ValuesUpdateEmbeddings(AttentionScene):
             col.next_to(w_labels[j], DOWN, buff=0.2).center_entries_on(box.get_x())
             v_cols.add(col.fade_to(FAINT + (1 - FAINT) * float(weights[j] / weights.max())))
         self.record("values", VGroup(*(e for c in v_cols for e in c.get_entries())), values[:, :4])
-        self.play(FadeIn(tokens), LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.04))
         self.caption(f"each token's value vector V⃗ (value-down, then value-up) · {self.model_note(trace)}")
+        self.play(FadeIn(tokens), LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.04))
         self.play(tokens[qi].animate.set_color(self.theme.query), LaggedStart(*(FadeIn(w) for w in w_labels), lag_ratio=0.04))
         self.caption(f"scaled by the weights in “{short(trace.tokens[qi])}”'s column of the pattern (faint = small weight)")
         self.tokens_row = tokens
@@ -106,27 +106,27 @@ class ValuesUpdateEmbeddings(AttentionScene):
         keys = self.shown_keys(trace)
         weights = trace.pattern[h, qi]                                        # [T_k]
         steps = weighted_values(weights, trace.values_up[h])[keys]            # [n, d] wⱼ·V⃗ⱼ
-        basis = plane_basis(trace.delta_per_head[h, qi], trace.embeddings[qi])   # the plane of ΔE⁽ʰ⁾ and E
+        basis = spread_plane(trace.delta_per_head[h, qi], steps)             # ΔE⁽ʰ⁾, and where the values spread
         chain = tip_to_tail(project(steps, basis))                            # [n+1, 2]
         delta_2d = project(trace.delta_per_head[h, qi], basis)                # [2]
-        e_2d = project(trace.embeddings[qi], basis)                           # [2]
         title = label(f"“{query}”: one head's weighted values, tip to tail", self.theme, 26).to_edge(UP, buff=0.3)
         region = (LEFT * 3.6 + DOWN * 0.15, 6.2, 5.0)     # ΔE⁽ʰ⁾ is the plane's first axis: it points right
-        to_screen = self.plane_layout(np.vstack([chain, [delta_2d, e_2d]]), *region)
-        origin = Dot(to_screen(np.zeros(2)), radius=0.05, color=self.theme.muted)
-        e_arrow = self.arrow(to_screen(np.zeros(2)), to_screen(e_2d), self.theme.embedding, opacity=FAINT)
-        e_name = label("E", self.theme, 24, color=self.theme.embedding).next_to(e_arrow.get_end(), UP, buff=0.1)
+        to_screen = self.plane_layout(np.vstack([chain, [delta_2d]]), *region)
+        origin = Dot(to_screen(np.zeros(2)), radius=0.06, color=self.theme.muted)
         arrows = VGroup(*(self.arrow(to_screen(a), to_screen(b), self.theme.value_up,
                                      opacity=1.0 if weights[j] >= FAINT_WEIGHT else FAINT)
                           for j, a, b in zip(keys, chain[:-1], chain[1:])))
-        delta_arrow = self.arrow(to_screen(np.zeros(2)), to_screen(delta_2d), self.theme.delta, width=7)
+        delta_arrow = self.arrow(to_screen(np.zeros(2)), to_screen(delta_2d), self.theme.delta, width=16, opacity=0.45)
+        delta_arrow.tip.set_fill(opacity=0.8)    # a broad band under the chain, so both show where they coincide
         delta_name = label("ΔE⁽ʰ⁾", self.theme, 26, color=self.theme.delta).next_to(delta_arrow, DOWN, buff=0.15)
+        names = self.arrow_names(trace, keys, arrows, avoid=[delta_name])
         self.value_chain, self.delta_head_arrow = arrows, delta_arrow
         self.record("chain", arrows, chain)
         sum_box = self.written_sum(trace, keys).move_to(RIGHT * 3.7 + DOWN * 0.2)
-        self.play(FadeIn(title), FadeIn(origin), FadeIn(e_arrow), FadeIn(e_name))
-        self.caption(f"the plane of ΔE⁽ʰ⁾ and E(“{query}”), a projection of {trace.d_model} dimensions: sums stay exact")
-        self.play(LaggedStart(*(GrowArrow(a) for a in arrows), lag_ratio=0.5, run_time=2))
+        self.caption(f"a projection of {trace.d_model} dimensions onto the plane of ΔE⁽ʰ⁾ and the values' widest spread: "
+                     "sums stay exact")
+        self.play(FadeIn(title), FadeIn(origin))
+        self.play(LaggedStart(*(GrowArrow(a) for a in arrows), lag_ratio=0.5, run_time=2), FadeIn(names))
         self.play(GrowArrow(delta_arrow), FadeIn(delta_name))
         self.bring_to_front(arrows)                       # the chain on top of the sum it lands on
         self.caption("the weighted values wⱼ·V⃗ⱼ, placed tip to tail, land exactly on ΔE⁽ʰ⁾")
@@ -134,6 +134,30 @@ class ValuesUpdateEmbeddings(AttentionScene):
         self.caption("the same sum, written out with the pattern's weights (faint: small weights)")
         self.wait(1.5)
         self.clear_beat()
+
+    def arrow_names(self, trace, keys: list[int], arrows: VGroup, avoid: list, most: int = 3) -> VGroup:
+        """“V⃗(blue)” beside the arrows of the largest weights: above the arrow, else below, else left out
+        (never over another name or anything in ``avoid``)."""
+        weights = trace.pattern[self.head, self.value_query]
+        ranked = sorted((j for j in keys if weights[j] >= FAINT_WEIGHT), key=lambda j: -weights[j])[:most]
+        names = VGroup()
+        for n, j in enumerate(keys):
+            if j in ranked and arrows[n].get_length() > 0.6:
+                along = arrows[n].get_end() - arrows[n].get_start()
+                side = np.array([-along[1], along[0], 0.0]) / np.linalg.norm(along)     # a normal to the arrow
+                side = side if side[1] >= 0 else -side
+                for direction in (side, -side):
+                    name = label(f"V⃗({short(trace.key_tokens[j])})", self.theme, 20, color=self.theme.value_up)
+                    name.next_to(arrows[n].point_from_proportion(0.5), direction, buff=0.12)
+                    if not any(self.overlaps(name, other) for other in [*avoid, *names]):
+                        names.add(name)
+                        break
+        return names
+
+    @staticmethod
+    def overlaps(a, b, margin: float = 0.05) -> bool:
+        return (a.get_left()[0] < b.get_right()[0] + margin and b.get_left()[0] < a.get_right()[0] + margin
+                and a.get_bottom()[1] < b.get_top()[1] + margin and b.get_bottom()[1] < a.get_top()[1] + margin)
 
     def shown_keys(self, trace) -> list[int]:
         """The keys the query can see: all of them, or up to itself when the pattern is causal."""
@@ -192,14 +216,16 @@ class ValuesUpdateEmbeddings(AttentionScene):
         token = label(f"“{query}”: ΔE sums all {trace.n_heads} heads' ΔE⁽ʰ⁾ (+ the output bias)", self.theme, 26,
                       color=self.theme.text).to_edge(UP, buff=0.3)
         basis = plane_basis(trace.embeddings[qi], trace.delta[qi])          # the plane of E and ΔE
-        e_2d, delta_2d, updated_2d = project(np.stack([v for v, _ in vectors]), basis)   # [2] each
-        to_screen = self.plane_layout(np.array([np.zeros(2), e_2d, updated_2d]), RIGHT * 3.9 + DOWN * 0.1, 5.4, 5.4)
-        arrows = VGroup(self.arrow(to_screen(np.zeros(2)), to_screen(e_2d), self.theme.embedding),
-                        self.arrow(to_screen(e_2d), to_screen(e_2d + delta_2d), self.theme.delta),
-                        self.arrow(to_screen(np.zeros(2)), to_screen(updated_2d), self.theme.updated))
+        origin, e_tip, sum_tip = tip_to_tail(project(np.stack([trace.embeddings[qi], trace.delta[qi]]), basis))  # [2] each
+        updated_2d = project(trace.updated[qi], basis)                      # [2], where E + ΔE lands
+        to_screen = self.plane_layout(np.array([origin, e_tip, sum_tip, updated_2d]), RIGHT * 3.9 + DOWN * 0.1, 5.4, 5.4)
+        arrows = VGroup(self.arrow(to_screen(origin), to_screen(e_tip), self.theme.embedding),
+                        self.arrow(to_screen(e_tip), to_screen(sum_tip), self.theme.delta),
+                        self.arrow(to_screen(origin), to_screen(updated_2d), self.theme.updated))
         self.update_arrows = arrows
         arrow_names = VGroup(*(label(n, self.theme, 26, color=a.get_color()).next_to(a.point_from_proportion(0.5), side, buff=0.15)
-                               for n, a, side in zip(("E", "ΔE", "E′"), arrows, (LEFT, RIGHT, DOWN))))
+                               for n, a, side in zip(("E", "ΔE", "E′"), arrows, (DOWN, RIGHT, UP + LEFT))))   # E points right, ΔE up
+        self.caption(f"ΔE is every head's ΔE⁽ʰ⁾ added up (all {trace.n_heads}), plus the output bias")
         self.play(FadeIn(token), FadeIn(cols[0]), FadeIn(names[0]), GrowArrow(arrows[0]), FadeIn(arrow_names[0]))
         self.play(FadeIn(symbols[0]), FadeIn(cols[1]), FadeIn(names[1]), GrowArrow(arrows[1]), FadeIn(arrow_names[1]))
         self.play(FadeIn(symbols[1]), FadeIn(cols[2]), FadeIn(names[2]), GrowArrow(arrows[2]), FadeIn(arrow_names[2]))
@@ -226,5 +252,14 @@ class ValuesUpdateEmbeddings(AttentionScene):
             return np.asarray(center, dtype=float) + np.array([x, y, 0.0])
         return to_screen
 
+    @staticmethod
+    def inside_frame(mobject, margin: float = 0.15):
+        """``mobject`` shifted sideways, if need be, to stay inside the frame."""
+        half = config.frame_width / 2 - margin
+        mobject.shift(RIGHT * max(0.0, -half - mobject.get_left()[0]) + LEFT * max(0.0, mobject.get_right()[0] - half))
+        return mobject
+
     def clear_beat(self) -> None:
-        self.play(*(FadeOut(m) for m in self.mobjects if m is not self._caption))
+        """Fade everything out, the caption too, so no caption outlives its beat."""
+        self.play(*(FadeOut(m) for m in self.mobjects))
+        self._caption = None

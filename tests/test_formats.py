@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -146,6 +145,27 @@ def test_png_still_is_the_videos_last_frame(out, sections):
     frames = video_frames(mp4)
     assert close(still, frames[-1])
     assert not close(still, frames[len(frames) // 3]), "a frame from the middle differs (the oracle can fail)"
+
+
+def test_still_shortcuts_draw_the_same_pixels_as_manims_skipping(tmp_path, monkeypatch):
+    """Stills skip drawing frames and jump transforms to their end: pixel for pixel what manim's
+    own last-frame mode draws."""
+    import contextlib
+
+    import scenes.output.rendering as rendering
+    from scenes.kit.scene_settings import SceneSettings
+
+    def still(folder: Path) -> np.ndarray:
+        request = rendering.RenderRequest("ScaledSoftmax", SceneSettings(model="toy"), fmt="png", output_dir=folder,
+                                          resolution=(256, 144), fps=FPS)
+        return np.asarray(Image.open(rendering.render_scene(request, force=True).path))
+
+    (tmp_path / "fast").mkdir()
+    (tmp_path / "manim").mkdir()
+    fast = still(tmp_path / "fast")
+    monkeypatch.setattr(rendering, "transforms_jump_to_their_end", lambda active: contextlib.nullcontext())
+    monkeypatch.setattr(rendering, "skip_unseen_frames", lambda renderer: None)
+    assert np.array_equal(fast, still(tmp_path / "manim"))
 
 
 def test_at_section_is_the_still_at_the_end_of_that_beat(out, sections):

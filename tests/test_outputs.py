@@ -96,7 +96,8 @@ def name_of(scene: str = "ScaledSoftmax", **settings) -> str:
 def test_default_content_keeps_the_plain_name():
     assert name_of() == "ScaledSoftmax_dark_low.mp4"
     assert name_of(theme="light") == "ScaledSoftmax_light_low.mp4"
-    assert name_of(model="minilm", layer=5, head=6, device="cuda") == "ScaledSoftmax_dark_low.mp4"   # the same content
+    assert name_of("ContextShiftsMeaning", model="minilm", device="cuda") == "ContextShiftsMeaning_dark_low.mp4"  # same content
+    assert name_of("QuadraticScaling", decimals=2) == "QuadraticScaling_dark_low.mp4"
 
 
 def test_changed_content_gets_a_readable_tag_and_a_hash():
@@ -136,8 +137,11 @@ def test_two_sentences_or_heads_into_one_folder_never_overwrite(tmp_path):
 
 
 @pytest.mark.render
-def test_the_table_and_a_note_say_which_head_focus_picked(tmp_path, notes):
+def test_the_table_and_a_note_say_which_head_focus_picked(tmp_path, notes, monkeypatch):
+    import scenes.kit.scene_settings as scene_settings
     from attention_math import find_heads
+
+    monkeypatch.setattr(scene_settings, "_said", set())     # as in a fresh process
 
     best = find_heads("the cat sat on the mat", "mat", ["cat"], model="toy", heads=4)[0]
     result = run("render", "ScaledSoftmax", *TINY, "--heads", "4", "-s", "the cat sat on the mat",
@@ -366,8 +370,9 @@ def deck(tmp_path):
 
 DOM_STUB = """
 const handlers = {}; let fullscreen = 0; const plays = [];
-const fakeSlides = [0, 1].map(i => ({ dataset: { name: "s" + i }, classList: { toggle() {} },
-  querySelector: () => ({ set currentTime(t) { plays.push([i, t]); }, play() {}, pause() {} }) }));
+const fakeSlides = [0, 1].map(i => ({ dataset: { name: "s" + i, cues: "[]" }, classList: { toggle() {} },
+  querySelector: () => ({ set currentTime(t) { plays.push([i, t]); }, get currentTime() { return 0; },
+                          play() {}, pause() {}, addEventListener() {} }) }));
 globalThis.document = {
   querySelectorAll: () => fakeSlides,
   addEventListener: (type, f) => { handlers[type] = f; },
@@ -401,7 +406,8 @@ def test_deck_scales_every_clip_to_the_window(deck):
     style = deck.split("<style>")[1].split("</style>")[0]
     rule = re.search(r"video\s*\{([^}]*)\}", style).group(1)
     declarations = dict(part.split(":") for part in re.sub(r"/\*.*?\*/", "", rule).replace(" ", "").split(";") if part)
-    assert declarations == {"width": "100vw", "height": "100vh", "object-fit": "contain"}   # fills, aspect kept
+    assert declarations["width"] == "100vw" and declarations["object-fit"] == "contain"    # fills, aspect kept
+    assert re.fullmatch(r"100vh|calc\(100vh-[\d.]+em\)", declarations["height"])     # (less a caption line)
 
 
 # --- failed writes: a full disk, a failure mid-write ----------------------------------------------

@@ -101,6 +101,7 @@ def test_grid_layout_from_2_to_32_tokens(n, rendered):
     assert min(lab.height for lab in grid.key_labels) >= 0.133 - 1e-3, "key labels ≥ 12 px tall at 720p"
     assert scene._caption.get_top()[1] <= scene.sums_row.get_bottom()[1] + 1e-3, "the caption overlaps the sums"
     if n > MAX_TOKENS:
+        assert_apart(grid.query_labels, axis=0)          # read upward, one per column
         assert "scores" not in scene.shown and "scores_dots" in scene.shown, "numbers beats show dots"
         assert scene.dots_note in scene.mobjects, "the frame says dots replace numbers"
         assert all(d.text is None for d in scene.shown["sums"][0])
@@ -171,3 +172,24 @@ def test_token_limits_name_themselves():
         long.check_token_count(trace, "QueriesAndKeys")
     with pytest.raises(InputError, match=f"at most {MAX_DOT_TOKENS}"):
         SceneSettings(model="toy", sentence=words(MAX_DOT_TOKENS + 1)).trace()
+
+
+def test_queries_and_keys_with_13_minilm_tokens_stays_in_the_frame(tiny, render_dir, monkeypatch):
+    """At the end of every beat nothing is cut at the frame's edge, and the row names clear their columns."""
+    from scenes.kit.base import AttentionScene
+
+    ends = []
+    original = AttentionScene.beat
+
+    def beat(self, name):
+        assert_inside_frame(self)
+        ends.append(name)
+        original(self, name)
+
+    monkeypatch.setattr(AttentionScene, "beat", beat)
+    _, scene = tiny("QueriesAndKeys", render_dir, fmt="png", model="minilm")
+    assert len(scene.trace().tokens) == 13 and ends == ["embeddings", "queries", "keys", "grid"]
+    assert_inside_frame(scene)
+    for name, columns in scene.vector_rows:
+        assert name.get_right()[0] < columns.get_left()[0] - 0.1, f"{name.text} touches its first column"
+        assert columns.get_right()[0] <= 7.11, "the last column's brace is cut"

@@ -54,7 +54,7 @@ def texts(scene, name):
 @pytest.mark.parametrize("settings", [{}, {"sentence": UNKNOWN_WORD, "query_token": "forest", "theme": "light"}],
                          ids=["tiny-gpt", "minilm-forest"])
 def test_values_scene_draws_the_followed_tokens_weights_values_and_sums(settings, rendered):
-    from attention_math.planes import plane_basis, project, tip_to_tail, weighted_values
+    from attention_math.planes import project, spread_plane, tip_to_tail, weighted_values
     from scenes.kit.mobjects import format_number
 
     _, scene = rendered("ValuesUpdateEmbeddings", fmt="png", **settings)
@@ -83,8 +83,8 @@ def test_values_scene_draws_the_followed_tokens_weights_values_and_sums(settings
         np.testing.assert_allclose(after.get_start(), before.get_end(), atol=1e-6)
     np.testing.assert_allclose(arrows[-1].get_end(), tip, atol=1e-6)     # tip to tail lands on ΔE⁽ʰ⁾
     np.testing.assert_allclose(arrows[0].get_start(), scene.delta_head_arrow.get_start(), atol=1e-6)
-    basis = plane_basis(trace.delta_per_head[h, qi], trace.embeddings[qi])
-    expected = tip_to_tail(project(weighted_values(column, trace.values_up[h])[keys], basis))
+    steps = weighted_values(column, trace.values_up[h])[keys]
+    expected = tip_to_tail(project(steps, spread_plane(trace.delta_per_head[h, qi], steps)))
     np.testing.assert_allclose(scene.shown["chain"][1], expected)
     steps = np.array([a.get_end() - a.get_start() for a in arrows])[:, :2]
     unit = np.linalg.norm(tip - scene.delta_head_arrow.get_start()) / np.linalg.norm(expected[-1])
@@ -94,7 +94,7 @@ def test_values_scene_draws_the_followed_tokens_weights_values_and_sums(settings
 
 
 def test_a_sum_of_projections_is_the_projection_of_the_sum():
-    from attention_math.planes import plane_basis, project, tip_to_tail
+    from attention_math.planes import plane_basis, project, spread_plane, tip_to_tail
 
     rng = np.random.default_rng(0)
     vectors, a, b = rng.normal(size=(5, 32)), rng.normal(size=32), rng.normal(size=32)
@@ -103,6 +103,10 @@ def test_a_sum_of_projections_is_the_projection_of_the_sum():
     np.testing.assert_allclose(tip_to_tail(project(vectors, basis))[-1], project(vectors.sum(0), basis), atol=1e-12)
     np.testing.assert_allclose(project(a, basis), [np.linalg.norm(a), 0], atol=1e-12)   # the first vector is exact
     assert np.linalg.norm(project(b, basis)) == pytest.approx(np.linalg.norm(b))
+    spread = spread_plane(vectors.sum(0), vectors)
+    np.testing.assert_allclose(spread @ spread.T, np.eye(2), atol=1e-12)
+    np.testing.assert_allclose(project(vectors.sum(0), spread), [np.linalg.norm(vectors.sum(0)), 0], atol=1e-12)
+    np.testing.assert_allclose(tip_to_tail(project(vectors, spread))[-1], project(vectors.sum(0), spread), atol=1e-12)
 
 
 @pytest.mark.render
@@ -124,3 +128,32 @@ def test_tokens_scene_draws_the_trace_and_highlights_the_followed_token(settings
     qi = trace.token_index(settings.get("query_token", "creature"))
     labels = [m for m in scene.mobjects for m in m.get_family() if getattr(m, "text", None) == trace.tokens[qi]]
     assert labels and all(ManimColor(m.get_fill_color()).to_hex() == scene.theme.query.to_hex() for m in labels[:1])
+
+
+def test_captions_claim_next_token_prediction_only_over_a_decoder():
+    from types import SimpleNamespace
+
+    from scenes.kit.base import AttentionScene
+
+    decoder = SimpleNamespace(model="tiny-gpt", causal=True)
+    encoder = SimpleNamespace(model="minilm", causal=True)
+    assert AttentionScene.is_decoder(decoder) and not AttentionScene.is_decoder(encoder)
+    assert "predicts the next token" in AttentionScene.next_token_note(AttentionScene, decoder)
+    assert "masked here for illustration" in AttentionScene.next_token_note(AttentionScene, encoder)
+    assert "illustration" in AttentionScene.mask_note(AttentionScene, encoder)
+    assert "decoder" in AttentionScene.mask_note(AttentionScene, decoder)
+    assert "illustration" not in AttentionScene.mask_note(AttentionScene, SimpleNamespace(model="minilm", causal=False))
+
+
+def test_a_faint_column_keeps_its_brackets_as_strokes():
+    """The weighted values' faint columns once drew their brackets as filled bars (set_opacity fills them)."""
+    from scenes.kit.mobjects import VectorColumn
+    from scenes.kit.palette import THEMES
+
+    column = VectorColumn(np.arange(8.0), THEMES["dark"], show_dimension=True).fade_to(0.3)
+    for bracket in column.get_brackets():
+        assert bracket.get_fill_opacity() == 0 and bracket.get_stroke_opacity() == pytest.approx(0.3)
+    assert all(e.get_fill_opacity() == pytest.approx(0.3) for e in column.get_entries())
+    assert column.brace.get_fill_opacity() == pytest.approx(0.3)
+    filled = VectorColumn(np.arange(8.0), THEMES["dark"]).set_opacity(0.3)     # the cause, kept visible here
+    assert all(b.get_fill_opacity() > 0 for b in filled.get_brackets())

@@ -74,7 +74,7 @@ def test_head_finder_locates_the_committed_head(source):
 def test_causal_scenes_default_to_tiny_gpt_when_it_knows_the_words(caplog):
     assert SceneSettings().for_scene("CausalMask").model == "tiny-gpt"
     assert SceneSettings().for_scene("ScaledSoftmax").model == "tiny-gpt"
-    assert SceneSettings().for_scene("CrossAttention").model == "minilm"
+    assert SceneSettings().for_scene("CrossAttention").model == "translator"   # its own default (test_translator.py)
     assert SceneSettings(model="toy").for_scene("CausalMask").model == "toy"
     with caplog.at_level("WARNING", logger="attention_animated"):
         assert SceneSettings(sentence="the mole and the mole").for_scene("CausalMask").model == "minilm"

@@ -181,6 +181,7 @@ def test_cross_attention_defaults_to_the_translator_and_its_alignment_head(sourc
     assert settings.model == "translator" and settings.model_layer_head()[1:] == tuple(source.head)
     with caplog.at_level("WARNING", logger="attention_animated"):
         assert SceneSettings(sentence="the mole sat").for_scene("CrossAttention").model == "minilm"
+    assert SceneSettings(context="the cat sat").for_scene("CrossAttention").model == "minilm"
     with pytest.raises(InputError, match="CrossAttention only"):
         SceneSettings(model="translator").trace()
 

@@ -367,7 +367,7 @@ class GridScene(AttentionScene):
 
     # --- the grid and its layout ------------------------------------------------------------
     def place_grid(self, trace: AttentionTrace, title: str | None = None, query_prefix: str = "",
-                   key_prefix: str = "") -> AttentionGrid:
+                   key_prefix: str = "", width: float = GRID_WIDTH, strip: float = 2.8) -> AttentionGrid:
         """Build the grid from the token counts: title on top (beside it for long sentences), key labels at
         the left edge, the strip on the right free for the lifted column, room under it for the Σ row.
 
@@ -392,9 +392,12 @@ class GridScene(AttentionScene):
             top = self.title(title).get_bottom()[1] - 0.15
         height = 5.8 if big else 4.9
         for _ in range(3):            # shrink until the grid, its labels and the Σ row clear the caption
-            grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme, width=height if big else GRID_WIDTH,
-                                 height=height, query_prefix=query_prefix, key_prefix=key_prefix)
-            grid.shift(RIGHT * (-config.frame_width / 2 + 0.35 - grid.get_left()[0]) + UP * (top - grid.get_top()[1]))
+            grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme, width=height if big else width,
+                                 height=height, query_prefix=query_prefix, key_prefix=key_prefix,
+                                 max_cell_w=1.6, max_cell_h=1.0)
+            block = grid.width + (LIFT_GAP + strip if strip else 0)      # centred, with the strip, when it fits
+            left = max(-config.frame_width / 2 + 0.35, -block / 2)
+            grid.shift(RIGHT * (left - grid.get_left()[0]) + UP * (top - grid.get_top()[1]))
             overflow = CAPTION_TOP - (grid.frame.get_bottom()[1] - grid.cell_h * 1.5)
             if overflow <= 0:
                 break

@@ -465,12 +465,12 @@ class AttentionGrid(VGroup):
 
     def __init__(self, key_tokens: Sequence[str], query_tokens: Sequence[str], theme: Theme,
                  width: float = 11.0, height: float = 4.9, query_prefix: str = "", key_prefix: str = "",
-                 **kwargs) -> None:
+                 max_cell_w: float = 1.1, max_cell_h: float = 0.75, **kwargs) -> None:
         super().__init__(**kwargs)
         self.theme = theme
         self.n_rows, self.n_cols = len(key_tokens), len(query_tokens)
-        self.cell_h = min(0.75, height / self.n_rows)
-        self.cell_w = min(1.1, width / self.n_cols, max(self.cell_h, 0.62) * 1.6)
+        self.cell_h = min(max_cell_h, height / self.n_rows)
+        self.cell_w = min(max_cell_w, width / self.n_cols, max(self.cell_h, 0.62) * 1.6)
         self.font_size = self.fitting_size(CELL_CHARACTERS)
         label_size = min(22.0, max(MIN_TEXT_POINTS, self.cell_h * 0.5 / UNITS_PER_POINT))
         w, h = self.cell_w * self.n_cols, self.cell_h * self.n_rows
@@ -485,8 +485,13 @@ class AttentionGrid(VGroup):
         self.query_labels = VGroup(*(
             label(query_prefix + short(t), theme, label_size, color=theme.query) for t in query_tokens))
         rotate = any(lab.width > self.cell_w * 0.95 for lab in self.query_labels)
+        tallest = max((lab.height for lab in self.query_labels), default=0.0)
+        upright = rotate and self.cell_w * math.sqrt(0.5) < tallest * 1.05   # 45° labels would overlap: read them upward
         for c, lab in enumerate(self.query_labels):
-            if rotate:  # all or none, so the labels share one baseline
+            if upright:
+                lab.rotate(math.pi / 2)
+                lab.next_to(self.cell_center(0, c) + UP * self.cell_h / 2, UP, buff=0.08)
+            elif rotate:  # all or none, so the labels share one baseline
                 lab.rotate(math.pi / 4)
                 lab.next_to(self.cell_center(0, c) + UP * self.cell_h / 2, UP, buff=0.08)
                 lab.shift(RIGHT * (lab.width / 2 - self.cell_w * 0.3))

@@ -25,6 +25,7 @@ ENV_VAR = "ATTENTION_SETTINGS"
 CONFIG_ENV_VAR = "ATTENTION_CONFIG"
 DEFAULT_SENTENCE = "a fluffy blue creature roamed the verdant forest"
 DEFAULT_QUERY_TOKEN = "creature"
+DEFAULT_CONTEXT = "le chat était assis sur le tapis"
 MAX_TOKENS = 14       # numbers in a grid's cells stay readable at 480p up to this many tokens
 MAX_DOT_TOKENS = 32   # a grid of dots stays readable at 1080p up to this many
 CELLS = ("dots", "numbers", "both")   # how the attention pattern's cells are drawn
@@ -61,7 +62,7 @@ class SceneSettings:
     wait: float = 1.0         # pacing: multiplies every pause
     special_tokens: bool = True   # MiniLM's [CLS]/[SEP]; hidden means the model runs without them
     query_token: str | None = None   # None: "creature" if the sentence has it, else its last word
-    context: str = "le chat était assis sur le tapis"   # cross-attention's other sentence (minilm, toy)
+    context: str = DEFAULT_CONTEXT   # cross-attention's other sentence (minilm, toy)
     target: str | None = None   # the translator's translation of the sentence (None: its own, greedy)
     decimals: int = 2
     cells: str = "dots"       # the pattern's cells: "dots" (area ∝ weight), "numbers" or "both"
@@ -258,7 +259,11 @@ class SceneSettings:
         >>> SceneSettings().for_scene("QuadraticScaling").model, SceneSettings(model="toy").for_scene("MyScene").model
         ('minilm', 'toy')
         """
-        return self if self.model is not None else self.replace(model=default_model(scene, self.sentence, self.device))
+        if self.model is not None:
+            return self
+        if scene == "CrossAttention" and self.context != DEFAULT_CONTEXT and self.target is None:
+            return self.replace(model="minilm")      # a second sentence was given: an encoder reads it
+        return self.replace(model=default_model(scene, self.sentence, self.device))
 
     def model_layer_head(self) -> tuple[str, int, int]:
         """The model, layer and head to show: given ones, else the focus's best head, else the model's default.
@@ -272,6 +277,10 @@ class SceneSettings:
         model = self.model or "minilm"
         if self.focus and (self.layer is None or self.head is None):
             layer, head = _focus_head(self.sentence, self.focus, model, self.device, self.heads, self.seed)
+            layer, head = (layer if self.layer is None else self.layer, head if self.head is None else self.head)
+            note_once(f"--focus {self.focus} picked {model} layer {layer} head {head} (the head finder's first"
+                      f"{'' if self.layer is None and self.head is None else ', with the layer or head you gave'}; "
+                      "see `attention-render heads`)")
         elif model == "tiny-gpt":
             layer, head = _tiny_gpt(self.device).head    # the adjective→noun head the head finder found
         elif model == "translator":
@@ -329,10 +338,21 @@ def default_model(scene: str, sentence: str, device: str = "cpu") -> str:
     if scene not in STORY_SCENES:
         return "minilm"
     fits = story_fits_tiny_gpt(sentence, device)
-    if not fits:
+    if not fits and _readable(sentence):      # an unreadable sentence gets its own error, and no note before it
         note_once(f"{scene}: tiny-gpt does not know every word of the sentence, so it uses minilm "
                   "(pass --model to choose)")
     return "tiny-gpt" if fits else "minilm"
+
+
+def _readable(sentence: str) -> bool:
+    """Whether the sentence passes the common checks (not empty, no control characters)."""
+    from attention_math.tokenize import clean_sentence
+
+    try:
+        clean_sentence(sentence)
+    except InputError:
+        return False
+    return True
 
 
 def story_fits_tiny_gpt(sentence: str, device: str = "cpu") -> bool:
@@ -354,8 +374,6 @@ def _focus_head(sentence: str, focus: str, model: str, device: str, heads: int |
 
     query, keys = parse_focus(focus)
     best = find_heads(sentence, query, keys, model=model, device=device, heads=heads, seed=seed)[0]
-    note_once(f"--focus {focus} picked {model} layer {best.layer} head {best.head} (the head finder's first; "
-              "see `attention-render heads`)")
     return best.layer, best.head
 
 

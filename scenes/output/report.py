@@ -85,7 +85,7 @@ def results_table(results: Sequence[RenderResult]) -> Table:
         table.add_row(str(result.path), kind, shows(result), f"{w}×{h}", str(fps), duration,
                       human_size(result.path.stat().st_size), took)
         if result.sections is not None:
-            clips = sorted(p for p in result.sections.iterdir() if p.suffix != ".json")
+            clips = sorted(p for p in result.sections.iterdir() if p.suffix not in (".json", ".vtt"))
             table.add_row(f"  {result.sections}/ ({len(clips)} clips)", request.fmt, "", "", "", "", "", "")
     return table
 
