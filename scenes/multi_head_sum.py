@@ -164,7 +164,8 @@ class MultiHeadSum(AttentionScene):
         dots = grid.dots(trace.on_screen("pattern", h), max_abs=1.0)
         mark = grid.column_highlight(qi, self.theme.query)
         name = label(f"head {h}", self.theme, 18, color=self.theme.text)
-        name.next_to(grid.frame, UP, buff=0.12).align_to(grid.frame, RIGHT)
+        far_side = LEFT if qi >= grid.n_cols / 2 else RIGHT      # away from the followed column's label
+        name.next_to(grid.frame, UP, buff=0.12).align_to(grid.frame, far_side)
         back = Rectangle(width=grid.frame.width, height=grid.frame.height, stroke_width=0,
                          fill_color=self.theme.background, fill_opacity=1).move_to(grid.frame)
         body = VGroup(back, grid, dots, mark, name)

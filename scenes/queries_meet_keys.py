@@ -54,9 +54,9 @@ class QueriesMeetKeys(AttentionScene):
 
         # --- W_Q · E⃗, row by row -----------------------------------------------------------
         self.beat("W_Q·E row by row")
-        eq = self.qk_equation(trace.w_q[h], e, q, "W_Q", f"E⃗ {word}", "Q⃗", self.theme.query)
-        self.qk_fit(eq, top=question.get_bottom()[1] - 0.3)
-        self.qk_equations = [eq]
+        eq = self.meet_equation(trace.w_q[h], e, q, "W_Q", f"E⃗ {word}", "Q⃗", self.theme.query)
+        self.meet_fit(eq, top=question.get_bottom()[1] - 0.3)
+        self.meet_equations = [eq]
         self.record("w_q", eq.matrix_entries, trace.w_q[h][:SHOWN_COLUMNS, :SHOWN_ROWS].T)
         self.record("qk_product", eq.product_entries, matrix_vector_product(trace.w_q[h], e)[:SHOWN_ROWS])
         self.record("qk_bias", eq.bias_entries, projection_bias(q, trace.w_q[h], e)[:SHOWN_ROWS])
@@ -82,9 +82,9 @@ class QueriesMeetKeys(AttentionScene):
 
         # --- keys: the same with W_K --------------------------------------------------------
         self.beat("keys")
-        eq_k = self.qk_equation(trace.w_k[h], e, k[qi], "W_K", f"E⃗ {word}", "K⃗", self.theme.key)
+        eq_k = self.meet_equation(trace.w_k[h], e, k[qi], "W_K", f"E⃗ {word}", "K⃗", self.theme.key)
         eq_k.scale(eq.width / eq_k.width).move_to(eq)   # same layout, so the same scale
-        self.qk_equations.append(eq_k)
+        self.meet_equations.append(eq_k)
         self.record("w_k", eq_k.matrix_entries, trace.w_k[h][:SHOWN_COLUMNS, :SHOWN_ROWS].T)
         self.record("qk_key", eq_k.result_entries, k[qi][:SHOWN_ROWS])
         self.play(FadeOut(eq), FadeIn(eq_k), run_time=1.0)
@@ -94,11 +94,11 @@ class QueriesMeetKeys(AttentionScene):
         # --- the embeddings mapped into the query/key space ----------------------------------
         self.beat("mapped to query/key space")
         self.play(FadeOut(VGroup(eq_k, tokens, question)))
-        big, e_arrows = self.qk_embedding_panel(trace, qi)
+        big, e_arrows = self.meet_embedding_panel(trace, qi)
         plane = query_plane(q, k)
-        small, q_arrow, k_arrows, scale = self.qk_plane_panel(trace, qi, plane)
-        self.plane_scale, self.plane_origin = scale, small.origin
-        self.query_arrow, self.key_arrows = q_arrow, k_arrows
+        small, q_arrow, k_arrows, scale = self.meet_plane_panel(trace, qi, plane)
+        self.meet_scale, self.meet_origin = scale, small.origin
+        self.meet_query_arrow, self.meet_key_arrows = q_arrow, k_arrows
         self.play(FadeIn(big))
         self.caption(f"the embeddings E⃗ⱼ live in {trace.d_model} dimensions (drawn: their two main directions)")
         self.play(FadeIn(small.frame))
@@ -112,9 +112,9 @@ class QueriesMeetKeys(AttentionScene):
         self.beat("dot products")
         panel = VGroup(small.frame, small.names, q_arrow, k_arrows)
         self.play(FadeOut(big), panel.animate.shift(LEFT * (small.origin[0] + 3.0)), run_time=1.0)
-        self.plane_origin = small.origin + LEFT * (small.origin[0] + 3.0)
+        self.meet_origin = small.origin + LEFT * (small.origin[0] + 3.0)
         scores = trace.scores[h, qi]                                             # [T_k] Q⃗ᵢ·K⃗ⱼ
-        table, numbers = self.qk_score_list(trace, qi, scores)
+        table, numbers = self.meet_score_list(trace, qi, scores)
         table.next_to(panel, RIGHT, buff=0.6)
         table.set_x(min(table.get_x(), config.frame_width / 2 - 0.3 - table.width / 2))
         self.record("plane_scores", numbers, scores)
@@ -124,20 +124,20 @@ class QueriesMeetKeys(AttentionScene):
         note.next_to(table, DOWN, buff=0.35).align_to(table, LEFT)
         table.add(note)
         table.set_y((self.title_mobject.get_bottom()[1] - config.frame_height / 2 + 0.6) / 2)
-        tips = self.qk_tip_labels(trace, qi, scores, k_arrows, q_arrow, [*table, small.frame[-1], *small.names])
+        tips = self.meet_tip_labels(trace, qi, scores, k_arrows, q_arrow, [*table, small.frame[-1], *small.names])
         self.play(LaggedStart(*(FadeIn(row) for row in table), lag_ratio=0.06), FadeIn(tips))
-        top = max((j for j in range(len(scores)) if not self.qk_masked(trace, qi, j)), key=lambda j: scores[j])
+        top = max((j for j in range(len(scores)) if not self.meet_masked(trace, qi, j)), key=lambda j: scores[j])
         self.caption(f"Q⃗·K⃗ = |Q⃗| × how far K⃗ reaches along Q⃗: here exactly the real dot product; "
                      f"largest: “{short(trace.key_tokens[top])}”")
         self.play(k_arrows[top].animate.set_stroke(width=8), run_time=0.6)
         self.wait(1.5)
 
     # --- helpers (prefixed: AttentionBlock inherits every chapter's helpers) ----------------
-    def qk_masked(self, trace, qi: int, j: int) -> bool:
+    def meet_masked(self, trace, qi: int, j: int) -> bool:
         """A key after the query, which the causal mask hides later."""
         return trace.causal and j > qi
 
-    def qk_equation(self, w: np.ndarray, e: np.ndarray, result: np.ndarray, w_name: str, e_name: str,
+    def meet_equation(self, w: np.ndarray, e: np.ndarray, result: np.ndarray, w_name: str, e_name: str,
                     r_name: str, color) -> VGroup:
         """W·E⃗ + b⃗ = R⃗ with the real entries: a few rows and columns of W, ⋮ and ⋯ for the rest."""
         theme, d = self.theme, self.settings.decimals
@@ -162,10 +162,10 @@ class QueriesMeetKeys(AttentionScene):
         matrix = VGroup(body, _brackets(body, theme.muted))
         if w.shape[0] > cols_shown:
             matrix.add(_count_brace(body, UP, w.shape[0], theme))
-        v_entries, _, vector = self.qk_column(e, cols_shown, theme.embedding, step, show_count=True)
-        p_entries, p_rest, p_frame = self.qk_column(product, rows_shown, theme.text, step, show_count=True)
-        b_entries, _, b_frame = self.qk_column(bias, rows_shown, theme.muted, step)
-        r_entries, _, r_frame = self.qk_column(result, rows_shown, color, step, show_count=True)
+        v_entries, _, vector = self.meet_column(e, cols_shown, theme.embedding, step, show_count=True)
+        p_entries, p_rest, p_frame = self.meet_column(product, rows_shown, theme.text, step, show_count=True)
+        b_entries, _, b_frame = self.meet_column(bias, rows_shown, theme.muted, step)
+        r_entries, _, r_frame = self.meet_column(result, rows_shown, color, step, show_count=True)
         signs = VGroup(*(label(s, theme, 28) for s in ("·", "=", "+", "=")))
         parts = [matrix, signs[0], vector, signs[1], p_frame, signs[2], b_frame, signs[3], r_frame]
         VGroup(*parts).arrange(RIGHT, buff=0.22)
@@ -191,7 +191,7 @@ class QueriesMeetKeys(AttentionScene):
         eq.bias, eq.bias_entries, eq.result, eq.result_entries = b_frame, b_entries, r_frame, r_entries
         return eq
 
-    def qk_column(self, values: np.ndarray, n: int, color, step: float,
+    def meet_column(self, values: np.ndarray, n: int, color, step: float,
                   show_count: bool = False) -> tuple[VGroup, VGroup, VGroup]:
         """The first ``n`` entries of a vector, one per matrix row, in brackets; ⋮ and a count brace for the rest."""
         theme, d = self.theme, self.settings.decimals
@@ -206,35 +206,35 @@ class QueriesMeetKeys(AttentionScene):
             rest.add(_count_brace(body, UP, len(values), theme))
         return entries, rest, VGroup(entries, rest)
 
-    def qk_fit(self, group: VGroup, top: float) -> None:
+    def meet_fit(self, group: VGroup, top: float) -> None:
         """Scale ``group`` to use the width (or the height between ``top`` and the caption), centred under ``top``."""
         bottom = -config.frame_height / 2 + 0.75
         group.scale(min((config.frame_width - 1.2) / group.width, (top - bottom) / group.height))
         group.move_to(UP * (top + bottom) / 2)
 
-    def qk_embedding_panel(self, trace, qi: int) -> tuple[VGroup, VGroup]:
+    def meet_embedding_panel(self, trace, qi: int) -> tuple[VGroup, VGroup]:
         """The embeddings as grey arrows in their two main directions (a picture of the big space)."""
         coords = embedding_plane(trace.embeddings)                      # [T, 2]
         radius, center = 2.0, np.array([-4.6, -0.4, 0.0])
         scale = radius / float(np.linalg.norm(coords, axis=1).max())
-        arrows = VGroup(*(self.qk_arrow(center, center + scale * np.array([*c, 0.0]), self.theme.embedding,
+        arrows = VGroup(*(self.meet_arrow(center, center + scale * np.array([*c, 0.0]), self.theme.embedding,
                                         width=5 if i == qi else 3) for i, c in enumerate(coords)))
         ring = Circle(radius=radius + 0.2, color=self.theme.muted, stroke_width=1).move_to(center)
         name = label(f"embedding space: {trace.d_model} dimensions", self.theme, LABEL_SIZE,
                      color=self.theme.embedding).next_to(ring, UP, buff=0.15)
         return VGroup(ring, name, arrows), arrows
 
-    def qk_plane_panel(self, trace, qi: int, plane) -> tuple[VGroup, Arrow, VGroup, float]:
+    def meet_plane_panel(self, trace, qi: int, plane) -> tuple[VGroup, Arrow, VGroup, float]:
         """Axes of the plane through Q⃗ᵢ, the query arrow (yellow) and every key (teal; faint if masked later)."""
         radius, origin = 2.4, np.array([1.6, -0.5, 0.0])
         scale = radius / max(float(plane.query[0]), float(np.linalg.norm(plane.keys, axis=1).max()))
         axis = DashedLine(origin + LEFT * radius, origin + RIGHT * (radius + 0.3), color=self.theme.muted, stroke_width=2)
         up = DashedLine(origin + DOWN * radius, origin + UP * radius, color=self.theme.muted, stroke_width=1.5)
         ring = Circle(radius=radius + 0.2, color=self.theme.muted, stroke_width=1).move_to(origin)
-        keys = VGroup(*(self.qk_arrow(origin, origin + scale * np.array([*c, 0.0]), self.theme.key,
-                                      opacity=0.35 if self.qk_masked(trace, qi, j) else 1.0)
+        keys = VGroup(*(self.meet_arrow(origin, origin + scale * np.array([*c, 0.0]), self.theme.key,
+                                      opacity=0.35 if self.meet_masked(trace, qi, j) else 1.0)
                         for j, c in enumerate(plane.keys)))
-        query = self.qk_arrow(origin, origin + scale * np.array([*plane.query, 0.0]), self.theme.query, width=7)
+        query = self.meet_arrow(origin, origin + scale * np.array([*plane.query, 0.0]), self.theme.query, width=7)
         title = label(f"query/key space: {trace.d_head} dimensions", self.theme, LABEL_SIZE,
                       color=self.theme.query).next_to(ring, UP, buff=0.15)
         along = label("along Q⃗", self.theme, 16, color=self.theme.muted).next_to(axis, UP, buff=0.08).align_to(axis, RIGHT)
@@ -243,20 +243,20 @@ class QueriesMeetKeys(AttentionScene):
         small.frame, small.names, small.origin = frame, VGroup(along), origin
         return small, query, keys, scale
 
-    def qk_arrow(self, start: np.ndarray, end: np.ndarray, color, width: float = 4, opacity: float = 1.0) -> Arrow:
+    def meet_arrow(self, start: np.ndarray, end: np.ndarray, color, width: float = 4, opacity: float = 1.0) -> Arrow:
         length = float(np.linalg.norm(end - start))
         arrow = Arrow(start, end if length > 1e-3 else start + RIGHT * 1e-3, buff=0, stroke_width=width, color=color,
                       max_tip_length_to_length_ratio=0.2, tip_length=0.18)
         return arrow.set_opacity(opacity)
 
-    def qk_score_list(self, trace, qi: int, scores: np.ndarray) -> tuple[VGroup, VGroup]:
+    def meet_score_list(self, trace, qi: int, scores: np.ndarray) -> tuple[VGroup, VGroup]:
         """K⃗ⱼ·Q⃗ᵢ for every key, largest first, numbers right-aligned; keys the mask hides later are marked."""
         theme, d = self.theme, self.settings.decimals
         order = sorted(range(len(scores)), key=lambda j: -scores[j])
         numbers = [number(float(scores[j]), theme, NUMBER_SIZE, d, color=theme.value_color(float(scores[j]),
                    float(np.abs(scores).max()) or 1.0)) for j in range(len(scores))]
-        names = [label(short(trace.key_tokens[j]) + (" (masked later)" if self.qk_masked(trace, qi, j) else ""),
-                       theme, 16, color=theme.muted if self.qk_masked(trace, qi, j) else theme.key)
+        names = [label(short(trace.key_tokens[j]) + (" (masked later)" if self.meet_masked(trace, qi, j) else ""),
+                       theme, 16, color=theme.muted if self.meet_masked(trace, qi, j) else theme.key)
                  for j in range(len(scores))]
         step = max(0.3, min(0.42, 4.6 / len(scores)))
         width = max(n.width for n in numbers)
@@ -271,7 +271,7 @@ class QueriesMeetKeys(AttentionScene):
         table.move_to(ORIGIN + DOWN * 0.3)
         return table, VGroup(*numbers)
 
-    def qk_tip_labels(self, trace, qi: int, scores: np.ndarray, k_arrows: VGroup, q_arrow: Arrow,
+    def meet_tip_labels(self, trace, qi: int, scores: np.ndarray, k_arrows: VGroup, q_arrow: Arrow,
                       avoid: list) -> VGroup:
         """The word and its dot product at the tip of each visible key's arrow, largest first, where there is room."""
         placed: list = [q_arrow, *avoid, *(Square(0.16).move_to(a.get_end()) for a in k_arrows)]
@@ -282,7 +282,7 @@ class QueriesMeetKeys(AttentionScene):
         placed.append(word)
         shown = []
         for j in sorted(range(len(scores)), key=lambda j: -scores[j]):
-            if self.qk_masked(trace, qi, j):
+            if self.meet_masked(trace, qi, j):
                 continue
             end, start = k_arrows[j].get_end(), k_arrows[j].get_start()
             out = (end - start) / (np.linalg.norm(end - start) or 1.0)
@@ -295,7 +295,7 @@ class QueriesMeetKeys(AttentionScene):
             placed.append(text)
             tips.add(text)
             shown.append(j)
-        self.tip_keys = shown
+        self.meet_tip_keys = shown
         return tips
 
 

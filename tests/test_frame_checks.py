@@ -9,7 +9,7 @@ from tests.frame_checks import checked_sections, frame_problems
 
 pytestmark = pytest.mark.render
 
-CHECKED = {"TokensToEmbeddings", "ValuesUpdateEmbeddings"}     # scenes whose layouts are held to the checks
+CHECKED = {"TokensToEmbeddings", "ValuesUpdateEmbeddings", "QueriesMeetKeys", "MultiHeadSum", "ParameterCount"}     # scenes whose layouts are held to the checks
 MINILM_SENTENCE = "a fluffy blue creature roamed the enchanted forest"
 
 

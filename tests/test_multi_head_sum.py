@@ -50,3 +50,14 @@ def test_multi_head_sum_digits_are_readable_at_720p(rendered):
     numbers = [m for m in scene.sum_line.get_family() if getattr(m, "text", "") and m.text[-1].isdigit()]
     assert len(numbers) >= 4 * 6
     assert min(m.height for m in numbers) >= 12 * PX_720, "digits under 12 px at 720p"
+
+
+@pytest.mark.parametrize("sentence", ["a cat", "one two three four five six seven eight nine ten eleven twelve thirteen fourteen"])
+def test_multi_head_sum_layout_from_two_to_fourteen_tokens(sentence, tiny, tmp_path):
+    from tests.frame_checks import checked_sections
+
+    with checked_sections() as checks:       # every section's end: inside the frame, no overlaps, ≥ 12 px
+        _, scene = tiny("MultiHeadSum", tmp_path, fmt="png", model="toy", sentence=sentence)
+    assert not checks, checks.report()
+    assert len(checks.section_names) >= 5
+    assert all(len(p.grid.frame.get_left()) and p.grid.n_cols == len(sentence.split()) for p in scene.panels)

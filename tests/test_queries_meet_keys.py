@@ -18,8 +18,8 @@ PX_720 = 8 / 720      # frame units per pixel at 720p
 def drawn_plane(scene) -> tuple[np.ndarray, np.ndarray]:
     """The query and the keys as drawn, in model units: arrow (end − start) / drawing scale."""
     def vec(arrow):
-        return (arrow.get_end() - arrow.get_start())[:2] / scene.plane_scale
-    return vec(scene.query_arrow), np.array([vec(a) for a in scene.key_arrows])
+        return (arrow.get_end() - arrow.get_start())[:2] / scene.meet_scale
+    return vec(scene.meet_query_arrow), np.array([vec(a) for a in scene.meet_key_arrows])
 
 
 def texts_in(scene):
@@ -51,8 +51,8 @@ def test_the_drawn_dot_products_are_the_traces_scores(settings, rendered):
     np.testing.assert_array_equal(values, trace.on_screen("scores", h)[:, qi])   # the grid's column of this query
     assert texts == [format_number(float(v), scene.settings.decimals) for v in values]
     tip_texts = [m.text for m in texts_in(scene) if m.text.startswith(tuple(trace.key_tokens))]
-    assert scene.tip_keys, "at least the largest visible key carries its dot product at its tip"
-    for j in scene.tip_keys:
+    assert scene.meet_tip_keys, "at least the largest visible key carries its dot product at its tip"
+    for j in scene.meet_tip_keys:
         want = f"{trace.key_tokens[j]}{format_number(float(values[j]))}"      # Text drops the space
         assert want in tip_texts
 
@@ -72,13 +72,18 @@ def test_the_product_row_by_row_shows_the_real_matrix_and_query(rendered):
     texts, values = shown_text(scene, "qk_query")
     np.testing.assert_array_equal(values, trace.q[h, qi][:4])
     assert texts == [format_number(float(v)) for v in values]
-    digits = [m for eq in scene.qk_equations for m in eq.matrix_entries]
+    digits = [m for eq in scene.meet_equations for m in eq.matrix_entries]
     assert min(m.height for m in digits) >= 12 * PX_720, "matrix digits under 12 px at 720p"
 
 
 @pytest.mark.parametrize("sentence", ["a cat", FOURTEEN])
-def test_layout_from_two_to_fourteen_tokens(sentence, rendered):
-    _, scene = rendered("QueriesMeetKeys", fmt="mp4" if sentence == "a cat" else "png", model="toy", sentence=sentence)
+def test_layout_from_two_to_fourteen_tokens(sentence, rendered, tiny, tmp_path):
+    from tests.frame_checks import checked_sections
+
+    with checked_sections() as checks:       # every section's end: inside the frame, no overlaps, ≥ 12 px
+        _, scene = tiny("QueriesMeetKeys", tmp_path, fmt="mp4" if sentence == "a cat" else "png", model="toy",
+                        sentence=sentence)
+    assert not checks, checks.report()
     assert len(scene.trace().tokens) == len(sentence.split())
     if sentence == "a cat":   # a video: one section per beat
         names = [s.name for s in scene.renderer.file_writer.sections]
