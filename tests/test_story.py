@@ -38,7 +38,7 @@ def test_a_word_tiny_gpt_does_not_know_sends_the_whole_story_to_minilm(caplog):
 
 
 def test_scenes_outside_the_story_keep_minilm_and_model_always_wins():
-    for name in set(SCENES) - set(STORY_SCENES):
+    for name in set(SCENES) - set(STORY_SCENES) - {"CrossAttention"}:     # CrossAttention: the translator
         assert SceneSettings().for_scene(name).model == "minilm"
     assert {SceneSettings(model="toy").for_scene(n).model for n in CORE} == {"toy"}
 

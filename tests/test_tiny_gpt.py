@@ -71,7 +71,10 @@ def test_head_finder_locates_the_committed_head(source):
     assert (ranked[0].layer, ranked[0].head) == tuple(source.report["evaluation"]["head"])
 
 
-def test_causal_scenes_default_to_tiny_gpt_when_it_knows_the_words(caplog):
+def test_causal_scenes_default_to_tiny_gpt_when_it_knows_the_words(caplog, monkeypatch):
+    from scenes.kit import scene_settings
+
+    monkeypatch.setattr(scene_settings, "_said", set())     # the note is said once per process
     assert SceneSettings().for_scene("CausalMask").model == "tiny-gpt"
     assert SceneSettings().for_scene("ScaledSoftmax").model == "tiny-gpt"
     assert SceneSettings().for_scene("CrossAttention").model == "translator"   # its own default (test_translator.py)
@@ -89,7 +92,7 @@ def test_causal_mask_renders_with_tiny_gpt_by_default(rendered):
     _, scene = rendered("CausalMask", fmt="png")
     assert scene.settings.model == "tiny-gpt"
     trace = scene.trace(causal=True)
-    pattern, values = scene.shown["pattern"]
+    pattern, values = scene.shown["pattern_dots"]      # the pattern drawn as dots (cells = "dots")
     np.testing.assert_array_equal(values, trace.on_screen("pattern", scene.head))
 
 
