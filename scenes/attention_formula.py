@@ -61,7 +61,7 @@ class AttentionFormula(GridScene):
     def pattern_picture(self, trace) -> VGroup:
         """The attention pattern as the ``cells`` setting draws it (dots by default), the followed query's
         column marked, and a causal trace's masked cells kept marked."""
-        grid = self.grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme, width=8.0, height=3.9)
+        grid = self.grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme, width=8.0, height=3.3)   # clear of the caption
         masks = VGroup(*(grid.cell_fill(r, c, self.theme.masked, opacity=0.22) for r, c in grid.future_cells()))
         if trace.causal:
             self.record("mask_marks", masks, grid.future_cells())

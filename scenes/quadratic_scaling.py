@@ -102,7 +102,7 @@ class QuadraticScaling(AttentionScene):
         corner = np.array([-config.frame_width / 2 + 1.0, start_grid.get_top()[1], 0.0])
         frame = Square(side, stroke_color=self.theme.muted, stroke_width=1.5)
         frame.move_to(corner, aligned_edge=UP + LEFT)
-        queries = label("queries →", self.theme, 16, color=self.theme.query).next_to(frame, UP, buff=0.2)
+        queries = label("queries →", self.theme, 16, color=self.theme.query).next_to(frame, UP, buff=0.06)   # clear of the title
         queries.align_to(frame, LEFT)
         keys = label("keys ↓", self.theme, 16, color=self.theme.key).rotate(-math.pi / 2).next_to(frame, LEFT, buff=0.2)
         keys.align_to(frame, UP)

@@ -28,7 +28,7 @@ MIN_TEXT_PX = 12            # at 720p, for digits and capitals
 REFERENCE_HEIGHT_PX = 720
 EDGE_TOLERANCE = 1e-3       # scene units
 OVERLAP_TOLERANCE = 0.01    # scene units two texts' boxes may share (anti-aliasing, kerning)
-HAS_DIGIT_OR_CAPITAL = re.compile(r"[0-9A-ZΔ∞]")
+HAS_DIGIT_OR_CAPITAL = re.compile(r"[0-9A-ZΔ]")     # not ∞: its glyph is x-height, beside digits of the right size
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,19 @@ from tests.frame_checks import checked_sections, frame_problems
 
 pytestmark = pytest.mark.render
 
-CHECKED = {"TokensToEmbeddings", "ValuesUpdateEmbeddings", "QueriesMeetKeys", "MultiHeadSum", "ParameterCount"}     # scenes whose layouts are held to the checks
+KNOWN = {   # scenes not yet held to every check, and why (strict: the test says when one is fixed)
+    "CrossAttention": "its 45° query labels' bounding boxes overlap though the glyphs do not (the check reads boxes), "
+                      "and the values beat's sums are 11.8 px at 720p",
+}
+CHECKED = set(SCENES) - set(KNOWN)
 MINILM_SENTENCE = "a fluffy blue creature roamed the enchanted forest"
 
 
 def cases():
     for name in SCENES:
-        marks = [] if name in CHECKED else [pytest.mark.xfail(strict=False, reason="layout not yet held to the frame checks")]
+        marks = [pytest.mark.xfail(strict=True, reason=KNOWN[name])] if name in KNOWN else []
         yield pytest.param(name, {}, marks=marks, id=name)
-    for name in sorted(CHECKED):
+    for name in ("TokensToEmbeddings", "ValuesUpdateEmbeddings", "QueriesMeetKeys", "MultiHeadSum", "ParameterCount"):
         yield pytest.param(name, {"sentence": MINILM_SENTENCE, "theme": "light"}, id=f"{name}-minilm")
 
 

@@ -349,7 +349,7 @@ class VectorColumn(VGroup):
         self.add(body, self.brackets)
         if show_dimension and len(values) > n_shown:
             self.brace = Brace(self.brackets, RIGHT, buff=0.05, color=theme.muted)
-            self.dimension = label(f"{len(values)}", theme, font_size * 0.8, color=theme.muted)
+            self.dimension = label(f"{len(values)}", theme, font_size, color=theme.muted)    # as tall as the digits
             self.dimension.rotate(-math.pi / 2).next_to(self.brace, RIGHT, buff=0.05)
             self.add(self.brace, self.dimension)
 
