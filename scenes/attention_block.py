@@ -1,4 +1,4 @@
-"""The whole story as one video: the seven chapters in order, each a section, reusing their code."""
+"""The whole story as one video: its chapters in order, each a section, reusing their code."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ CHAPTERS = (TokensToEmbeddings, QueriesAndKeys, QueriesMeetKeys, ScaledSoftmax, 
 class AttentionBlock(*CHAPTERS):
     """Inherits every chapter, so each chapter's ``construct`` and helpers run unchanged on this scene."""
 
-    description = "The seven chapters in one video, one section per chapter."
+    description = "The story's chapters in one video, one section per chapter."
     CHAPTER_COUNT = len(CHAPTERS)      # the renderer starts the longest scene first
     in_chapters = True
 
