@@ -20,7 +20,7 @@ from torch import Tensor, nn
 
 from .attention import HeadWeights, attend
 from .errors import InputError
-from .sources import Encoding
+from .sources import Encoding, TrainedSource
 from .synthetic import COLOURS, CONTEXT, VOCAB, Example, encode_words, make_dataset
 from .tokenize import clean_sentence, word_tokenize
 
@@ -192,26 +192,14 @@ def save(model: TinyGPT, report: dict, folder: Path = WEIGHTS_DIR) -> Path:
     return folder / "tiny_gpt.safetensors"
 
 
-class TinyGPTSource:
+class TinyGPTSource(TrainedSource):
     """The trained decoder as a weight source for traces and scenes."""
 
     name = NAME
 
     def __init__(self, device: torch.device, folder: Path = WEIGHTS_DIR) -> None:
-        from safetensors.torch import load_file
-
-        path = folder / "tiny_gpt.safetensors"
-        if not path.exists():
-            raise InputError(f"tiny-gpt's weights are missing ({path}): run `attention-render train`")
-        self.report = json.loads((folder / "tiny_gpt.json").read_text())
-        cfg = TrainConfig(**self.report["config"])
-        self.model = TinyGPT(cfg)
-        self.model.load_state_dict(load_file(str(path)))
-        self.model.eval().to(device)
-        self.device = device
-        self.n_layers, self.n_heads, self.d_model = cfg.n_layers, cfg.n_heads, cfg.d_model
-        self.d_head = cfg.d_model // cfg.n_heads
-        self.head = tuple(self.report["evaluation"]["head"])
+        cfg = self.load_trained(folder / "tiny_gpt.safetensors", folder / "tiny_gpt.json", TinyGPT, TrainConfig, device,
+                                "tiny-gpt", "attention-render train")
         self.description = (f"tiny-gpt, a {cfg.n_layers}-layer decoder trained here "
                             f"({self.report['evaluation']['accuracy']:.0%} on its task)")
 

@@ -29,7 +29,7 @@ from .attention import (HeadWeights, add_residual, attend, causal_mask, project,
 from .errors import InputError
 from .parallel import (END, PAD, SOURCE_LENGTH, SOURCE_VOCAB, START, TARGET_LENGTH, TARGET_VOCAB, Pair,
                        encode, make_pairs, word_by_word)
-from .sources import Encoding
+from .sources import Encoding, TrainedSource
 from .tokenize import clean_sentence, word_tokenize
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
@@ -332,26 +332,14 @@ def save(model: Translator, report: dict, folder: Path = WEIGHTS_DIR) -> Path:
 
 # --- the weight source ---------------------------------------------------------------------
 
-class TranslatorSource:
+class TranslatorSource(TrainedSource):
     """The trained translator as a weight source: its decoder's cross-attention, layer by layer."""
 
     name = NAME
 
     def __init__(self, device: torch.device, folder: Path = WEIGHTS_DIR) -> None:
-        from safetensors.torch import load_file
-
-        path = folder / FILES[0]
-        if not path.exists():
-            raise InputError(f"the translator's weights are missing ({path}): run `attention-render train --model translator`")
-        self.report = json.loads((folder / FILES[1]).read_text(encoding="utf-8"))
-        cfg = TrainConfig(**self.report["config"])
-        self.model = Translator(cfg)
-        self.model.load_state_dict(load_file(str(path)))
-        self.model.eval().to(device)
-        self.device = device
-        self.n_layers, self.n_heads, self.d_model = cfg.n_layers, cfg.n_heads, cfg.d_model
-        self.d_head = cfg.d_model // cfg.n_heads
-        self.head = tuple(self.report["evaluation"]["head"])
+        cfg = self.load_trained(folder / FILES[0], folder / FILES[1], Translator, TrainConfig, device,
+                                "the translator", "attention-render train --model translator")
         self.description = (f"the translator, a {cfg.n_layers}+{cfg.n_layers}-layer encoder–decoder trained here "
                             f"({self.report['evaluation']['exact_match']:.0%} of held-out sentences exact)")
 
