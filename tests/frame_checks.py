@@ -137,6 +137,7 @@ def checked_sections() -> Iterator[SectionChecks]:
 
     checks = SectionChecks([], [])
     originals = AttentionScene.next_section, AttentionScene.play, AttentionScene.tear_down
+    own = {name: vars(AttentionScene).get(name) for name in ("next_section", "play", "tear_down")}   # to restore exactly
     current: dict[int, str] = {}
 
     def check(scene, name: str) -> None:
@@ -162,4 +163,8 @@ def checked_sections() -> Iterator[SectionChecks]:
     try:
         yield checks
     finally:
-        AttentionScene.next_section, AttentionScene.play, AttentionScene.tear_down = originals
+        for name, value in own.items():      # what AttentionScene defined itself, or nothing (inherited again)
+            if value is None:
+                delattr(AttentionScene, name)
+            else:
+                setattr(AttentionScene, name, value)
