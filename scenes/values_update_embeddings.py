@@ -10,6 +10,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, Cross, Dot, FadeIn, Fad
 from attention_math.params import value_map_counts
 from attention_math.planes import plane_basis, project, spread_plane, tip_to_tail, weighted_values
 from scenes.kit.base import AttentionScene
+from scenes.kit.geometry import plane_to_screen, tip_to_tail_arrows, vector_arrow
 from scenes.kit.mobjects import MONO_CHAR_WIDTH, TokenBoxes, VectorColumn, format_number, label, short
 
 FAINT_WEIGHT = 0.1      # terms and arrows with a smaller weight are drawn faint
@@ -111,12 +112,11 @@ class ValuesUpdateEmbeddings(AttentionScene):
         delta_2d = project(trace.delta_per_head[h, qi], basis)                # [2]
         title = label(f"“{query}”: one head's weighted values, tip to tail", self.theme, 26).to_edge(UP, buff=0.3)
         region = (LEFT * 3.6 + DOWN * 0.15, 6.2, 5.0)     # ΔE⁽ʰ⁾ is the plane's first axis: it points right
-        to_screen = self.plane_layout(np.vstack([chain, [delta_2d]]), *region)
+        to_screen = plane_to_screen(np.vstack([chain, [delta_2d]]), *region)
         origin = Dot(to_screen(np.zeros(2)), radius=0.06, color=self.theme.muted)
-        arrows = VGroup(*(self.arrow(to_screen(a), to_screen(b), self.theme.value_up,
-                                     opacity=1.0 if weights[j] >= FAINT_WEIGHT else FAINT)
-                          for j, a, b in zip(keys, chain[:-1], chain[1:])))
-        delta_arrow = self.arrow(to_screen(np.zeros(2)), to_screen(delta_2d), self.theme.delta, width=16, opacity=0.45)
+        arrows = tip_to_tail_arrows(chain, to_screen, self.theme.value_up,
+                                    opacities=np.where(weights[keys] >= FAINT_WEIGHT, 1.0, FAINT))
+        delta_arrow = vector_arrow(to_screen(np.zeros(2)), to_screen(delta_2d), self.theme.delta, width=16, opacity=0.45)
         delta_arrow.tip.set_fill(opacity=0.8)    # a broad band under the chain, so both show where they coincide
         delta_name = label("ΔE⁽ʰ⁾", self.theme, 26, color=self.theme.delta).next_to(delta_arrow, DOWN, buff=0.15)
         names = self.arrow_names(trace, keys, arrows, avoid=[delta_name])
@@ -218,10 +218,10 @@ class ValuesUpdateEmbeddings(AttentionScene):
         basis = plane_basis(trace.embeddings[qi], trace.delta[qi])          # the plane of E and ΔE
         origin, e_tip, sum_tip = tip_to_tail(project(np.stack([trace.embeddings[qi], trace.delta[qi]]), basis))  # [2] each
         updated_2d = project(trace.updated[qi], basis)                      # [2], where E + ΔE lands
-        to_screen = self.plane_layout(np.array([origin, e_tip, sum_tip, updated_2d]), RIGHT * 3.9 + DOWN * 0.1, 5.4, 5.4)
-        arrows = VGroup(self.arrow(to_screen(origin), to_screen(e_tip), self.theme.embedding),
-                        self.arrow(to_screen(e_tip), to_screen(sum_tip), self.theme.delta),
-                        self.arrow(to_screen(origin), to_screen(updated_2d), self.theme.updated))
+        to_screen = plane_to_screen(np.array([origin, e_tip, sum_tip, updated_2d]), RIGHT * 3.9 + DOWN * 0.1, 5.4, 5.4)
+        arrows = VGroup(vector_arrow(to_screen(origin), to_screen(e_tip), self.theme.embedding),
+                        vector_arrow(to_screen(e_tip), to_screen(sum_tip), self.theme.delta),
+                        vector_arrow(to_screen(origin), to_screen(updated_2d), self.theme.updated))
         self.update_arrows = arrows
         arrow_names = VGroup(*(label(n, self.theme, 26, color=a.get_color()).next_to(a.point_from_proportion(0.5), side, buff=0.15)
                                for n, a, side in zip(("E", "ΔE", "E′"), arrows, (DOWN, RIGHT, UP + LEFT))))   # E points right, ΔE up
@@ -233,25 +233,6 @@ class ValuesUpdateEmbeddings(AttentionScene):
         self.wait(1.5)
 
     # --- helpers ------------------------------------------------------------------------------
-    def arrow(self, start, end, color, opacity: float = 1.0, width: float = 5) -> Arrow:
-        return Arrow(start, end, buff=0, color=color, stroke_width=width, max_tip_length_to_length_ratio=0.18,
-                     max_stroke_width_to_length_ratio=20, stroke_opacity=opacity, fill_opacity=opacity)
-
-    @staticmethod
-    def plane_layout(points: np.ndarray, center, width: float, height: float):
-        """A map from plane coordinates to the screen: one scale for both axes (angles and sums keep),
-        the points' bounding box (with the origin) centred in the region."""
-        points = np.vstack([points, np.zeros(2)])
-        low, high = points.min(axis=0), points.max(axis=0)
-        span = np.maximum(high - low, 1e-9)
-        unit = min(width / span[0], height / span[1])
-        middle = (low + high) / 2
-
-        def to_screen(p) -> np.ndarray:
-            x, y = (np.asarray(p, dtype=float) - middle) * unit
-            return np.asarray(center, dtype=float) + np.array([x, y, 0.0])
-        return to_screen
-
     @staticmethod
     def inside_frame(mobject, margin: float = 0.15):
         """``mobject`` shifted sideways, if need be, to stay inside the frame."""

@@ -11,7 +11,8 @@ import pytest
 
 import scenes.kit
 
-KIT_MODULES = ("scenes.kit.base", "scenes.kit.mobjects", "scenes.kit.palette", "scenes.kit.scene_settings")
+KIT_MODULES = ("scenes.kit.base", "scenes.kit.mobjects", "scenes.kit.palette", "scenes.kit.scene_settings",
+               "scenes.kit.geometry")
 
 
 def public_methods(cls: type) -> list[str]:

@@ -23,6 +23,10 @@ _WHERE: dict[str, str] = {
     "AttentionGrid": "scenes.kit.mobjects",
     "VectorColumn": "scenes.kit.mobjects",
     "TokenBoxes": "scenes.kit.mobjects",
+    # vectors in a plane (the geometry scenes)
+    "plane_to_screen": "scenes.kit.geometry",
+    "vector_arrow": "scenes.kit.geometry",
+    "tip_to_tail_arrows": "scenes.kit.geometry",
     # the palette
     "Theme": "scenes.kit.palette",
     "themed": "scenes.kit.palette",
