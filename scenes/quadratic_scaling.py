@@ -113,6 +113,7 @@ class QuadraticScaling(AttentionScene):
         note = VGroup(label(f"a real paragraph of {t} tokens", self.theme, 18),
                       label(f"MiniLM, layer {trace.layer}, head {head}", self.theme, 16, color=self.theme.muted),
                       label("causal mask: a later key is −∞, then 0", self.theme, 16, color=self.theme.masked),
+                      label("(MiniLM is an encoder: masked for illustration)", self.theme, 16, color=self.theme.muted),
                       label("dot area ∝ attention weight;", self.theme, 16, color=self.theme.positive),
                       label(f"a weight of {self.full_weight:.2f} fills a cell", self.theme, 16,
                             color=self.theme.positive))
