@@ -34,6 +34,7 @@ from scenes import SCENES, scene_class
 from scenes.kit.scene_settings import SceneSettings, set_active
 from scenes.output.formats import (Cue, cues_from, manim_format_options, subtitle_texts, vtt_text,
                                    webm_encoder_options, write_gif)
+from scenes.output.stills import jump_to_the_end
 
 QUALITIES: dict[str, tuple[int, int, int]] = {
     "low": (854, 480, 15),
@@ -403,9 +404,8 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
             counter = FrameCounter(writer, on_frame)
             starts = SectionStarts(scene, stop_after=request.at)
             if request.fmt == "png":
-                skip_unseen_frames(scene.renderer)
-            with transforms_jump_to_their_end(request.fmt == "png"):
-                scene.render()
+                jump_to_the_end(scene)
+            scene.render()
             frames = counter.frames
             starts.check_reached()
             produced = Path(writer.image_file_path if request.fmt == "png" else writer.final_file_path)
@@ -450,85 +450,6 @@ def encoder_settings(width: int, height: int, fmt: str = "mp4") -> dict:
     threads = max(1, (os.cpu_count() or 2) // in_flight)     # share the cores, do not oversubscribe them
     options = webm_encoder_options(threads) if fmt == "webm" else {"threads": str(threads)}
     return {"max_inflight_encoders": in_flight, "video_encoder_options": options}
-
-
-def skip_unseen_frames(renderer) -> None:
-    """A still: while manim skips an animation, draw none of its frames either.
-
-    manim's last-frame mode skips writing frames but still draws one per animation (the static
-    background it would reuse, and the frozen frame of every wait); only the final picture,
-    drawn when the scene has finished, is kept. This leaves the drawing of that one picture.
-    """
-    play, update_frame, save_static = renderer.play, renderer.update_frame, renderer.save_static_frame_data
-    playing = False
-
-    def skipped_play(*args, **kwargs) -> None:
-        nonlocal playing
-        playing = True
-        try:
-            play(*args, **kwargs)
-        finally:
-            playing = False
-
-    def lazy_update_frame(*args, **kwargs) -> None:
-        if not (playing and renderer.skip_animations):
-            update_frame(*args, **kwargs)
-
-    def lazy_static_frame(*args, **kwargs):
-        if playing and renderer.skip_animations:
-            renderer.static_image = None
-            return None
-        return save_static(*args, **kwargs)
-
-    renderer.play, renderer.update_frame, renderer.save_static_frame_data = (
-        skipped_play, lazy_update_frame, lazy_static_frame)
-
-
-@contextmanager
-def transforms_jump_to_their_end(active: bool) -> Iterator[None]:
-    """A still: a ReplacementTransform makes its mobject ``become`` the target (same points and colours)
-    instead of aligning the two point by point for the frames between, which a still never
-    shows (the alignment was half the time of ScaledSoftmax's still)."""
-    if not active:
-        yield
-        return
-    from manim import VMobject
-    from manim.animation.animation import Animation
-    from manim.animation.transform import ReplacementTransform, Transform
-
-    aligned_begin = Transform.begin
-
-    def begin(self) -> None:
-        if type(self) is not ReplacementTransform or not all(   # only what the scenes use, between VMobjects
-                isinstance(m, VMobject) for m in [*self.mobject.get_family(), *self.target_mobject.get_family()]):
-            return aligned_begin(self)
-        self.target_mobject = self.create_target()
-        self.target_copy = self.target_mobject.copy()
-        _become_without_point_alignment(self.mobject, self.target_copy)
-        Animation.begin(self)
-
-    Transform.begin = begin
-    try:
-        yield
-    finally:
-        Transform.begin = aligned_begin
-
-
-def _become_without_point_alignment(mobject, target) -> None:
-    """``mobject.become(target)``, but aligning only the family structure at every level (manim's
-    ``align_data(skip_point_alignment=True)`` skips it at the top level only)."""
-    import numpy as np
-
-    def align(a, b) -> None:
-        a.null_point_align(b)
-        a.align_submobjects(b)
-        for m1, m2 in zip(a.submobjects, b.submobjects, strict=True):
-            align(m1, m2)
-
-    align(mobject, target)
-    for m1, m2 in zip(mobject.get_family(), target.get_family(), strict=True):
-        m1.points = np.array(m2.points)
-        m1.interpolate_color(m1, m2, 1)
 
 
 class SectionStarts:
