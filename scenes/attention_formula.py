@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, MathTex, ReplacementTransform, SurroundingRectangle, VGroup, Write
+from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, MathTex, MoveToTarget, ReplacementTransform, SurroundingRectangle,
+                   VGroup, Write, config)
 
-from scenes.kit.base import GridScene
-from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, VectorColumn, format_number, label, short
+from scenes.kit.base import CAPTION_TOP, GridScene
+from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, DotMatrix, VectorColumn, format_number, label, short
+from scenes.kit.scene_settings import MAX_TOKENS
 
 # Fixed LaTeX only (no user text). Columns are tokens on screen, so the grid is KᵀQ and the
 # values multiply from the left: ΔE = V · softmax(KᵀQ / √d_k), the softmax down each column.
@@ -32,13 +34,17 @@ class AttentionFormula(GridScene):
         self.caption("tokens are columns on screen; papers write softmax(QKᵀ/√d_k)V with tokens as rows")
         self.current: VGroup | None = None
         self.mark = None
+        self.big = max(len(trace.tokens), len(trace.key_tokens)) > MAX_TOKENS
+        self.compact = False      # the formula shrunk into the corner, the frame's height left to a long pattern
 
         # --- the terms --------------------------------------------------------------------
         self.beat("queries")
-        self.show_term(formula, "Q", self.term_columns(trace.tokens, trace.q[h], self.theme.query),
+        if self.big:
+            self.say_too_many_for_numbers(trace)
+        self.show_term(formula, "Q", self.term_columns(trace.tokens, trace.q[h], self.theme.query, "q"),
                        f"Q: one query per token, {trace.d_head} numbers each (W_q·E)")
         self.beat("keys")
-        self.show_term(formula, "K", self.term_columns(trace.tokens, trace.k[h], self.theme.key),
+        self.show_term(formula, "K", self.term_columns(trace.key_tokens, trace.k[h], self.theme.key, "k"),
                        f"K: one key per token; KᵀQ is the grid of dot products, keys as rows")
         self.beat("scale")
         scale = label(f"√{trace.d_head} ≈ {format_number(trace.scale_factor, 2)}", self.theme, 40,
@@ -48,7 +54,8 @@ class AttentionFormula(GridScene):
         self.show_term(formula, "softmax", self.pattern_picture(trace),
                        f"softmax down each column: the attention pattern (layer {trace.layer}, head {h})")
         self.beat("values")
-        self.show_term(formula, "V", self.term_columns(trace.tokens, trace.values_up[h], self.theme.value_up),
+        self.show_term(formula, "V", self.term_columns(trace.key_tokens, trace.values_up[h], self.theme.value_up,
+                                                       "values_up"),
                        "V: each token's value vector (value-down, then value-up)")
         self.beat("delta")
         delta = VectorColumn(trace.delta_per_head[h, qi], self.theme, n_shown=5, decimals=d, font_size=20,
@@ -60,8 +67,21 @@ class AttentionFormula(GridScene):
 
     def pattern_picture(self, trace) -> VGroup:
         """The attention pattern as the ``cells`` setting draws it (dots by default), the followed query's
-        column marked, and a causal trace's masked cells kept marked."""
-        grid = self.grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme, width=8.0, height=3.3)   # clear of the caption
+        column marked, and a causal trace's masked cells kept marked. A long sentence's grid takes the
+        frame's height right of the shrunk formula."""
+        if self.big:
+            size = config.frame_height - 1.6
+            for _ in range(3):               # shrink until the query labels clear the top and the caption the bottom
+                grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme, width=size, height=size)
+                grid.shift(RIGHT * (config.frame_width / 2 - 0.3 - grid.get_right()[0])
+                           + UP * (config.frame_height / 2 - 0.25 - grid.get_top()[1]))
+                overflow = CAPTION_TOP + 0.1 - grid.get_bottom()[1]
+                if overflow <= 0:
+                    break
+                size -= overflow
+        else:
+            grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme, width=8.0, height=3.3)   # clear of the caption
+        self.grid = grid
         masks = VGroup(*(grid.cell_fill(r, c, self.theme.masked, opacity=0.22) for r, c in grid.future_cells()))
         if trace.causal:
             self.record("mask_marks", masks, grid.future_cells())
@@ -69,9 +89,16 @@ class AttentionFormula(GridScene):
         cells = self.pattern_cells(grid, "pattern", trace.on_screen("pattern", self.head))
         return VGroup(band, *([masks] if trace.causal else []), grid, cells)
 
-    def term_columns(self, tokens, values, color) -> VGroup:
-        """A short column per token (the first three entries), tokens underneath."""
+    def term_columns(self, tokens, values, color, name: str) -> VGroup:
+        """A short column per token (the first three entries), tokens underneath; recorded as ``name``.
+        Above MAX_TOKENS tokens, one matrix of signed dots (area ∝ |value|) instead of numbers."""
         scale = float(abs(values[:, :3]).max()) or 1.0
+        if len(tokens) > MAX_TOKENS:
+            matrix = DotMatrix(values, tokens, self.theme, n_shown=5, width=12.5, bracket_color=color,
+                               value_scale=float(abs(values[:, :5]).max()) or 1.0)
+            self.record(f"{name}_dots", VGroup(*(dot for column in matrix.get_entries() for dot in column)),
+                        values[:, :5])
+            return matrix
         group = VGroup()
         for i, token in enumerate(tokens):
             col = VectorColumn(values[i], self.theme, n_shown=3, decimals=self.settings.decimals, font_size=MIN_TEXT_POINTS,
@@ -80,14 +107,38 @@ class AttentionFormula(GridScene):
         group.arrange(RIGHT, buff=0.12, aligned_edge=UP)
         if group.width > 13:
             group.scale_to_fit_width(13)
+        self.record(name, VGroup(*(entry for column in group for entry in column[0].get_entries())), values[:, :3])
         return group
 
+    def say_too_many_for_numbers(self, trace) -> None:
+        """The note, bottom left, that the terms are drawn as dots for this many tokens."""
+        n = max(len(trace.tokens), len(trace.key_tokens))
+        note = VGroup(label(f"{n} tokens: dots, not numbers", self.theme, 18, color=self.theme.muted),
+                      label(f"(numbers up to {MAX_TOKENS} tokens)", self.theme, 16, color=self.theme.muted))
+        note.arrange(DOWN, aligned_edge=LEFT, buff=0.08).to_edge(LEFT, buff=0.3)
+        note.set_y(CAPTION_TOP + 0.15 + note.height / 2)          # bottom left, clear of the terms and the pattern
+        self.play(FadeIn(note), run_time=0.5)
+        self.dots_note = note
+
     def show_term(self, formula: MathTex, part: str, visual: VGroup, text: str) -> None:
-        """Box the term in the formula and show its numbers below, replacing the previous term's."""
-        mark = SurroundingRectangle(formula[PART[part]], color=self.theme.query, buff=0.08)
-        visual.next_to(formula, DOWN, buff=0.6)
+        """Box the term in the formula and show its numbers below, replacing the previous term's. A long
+        sentence's pattern has the formula shrink into the top-left corner while it is shown."""
+        compact = self.big and part == "softmax"
+        moves = []
+        if compact != self.compact:
+            if compact:
+                formula.save_state()
+                formula.generate_target().scale(0.5).to_corner(UP + LEFT, buff=0.3)
+            else:
+                formula.target = formula.saved_state.copy()
+            moves = [MoveToTarget(formula)]
+            self.compact = compact
+        where = formula.target if moves else formula
+        mark = SurroundingRectangle(where[PART[part]], color=self.theme.query, buff=0.08 * (0.5 if compact else 1))
+        if not compact:
+            visual.next_to(where, DOWN, buff=0.6)
         self.caption(text)
-        self.play(ReplacementTransform(self.mark, mark) if self.mark else FadeIn(mark),
+        self.play(*moves, ReplacementTransform(self.mark, mark) if self.mark else FadeIn(mark),
                   FadeOut(self.current) if self.current else FadeIn(VGroup()), FadeIn(visual, shift=UP * 0.2))
         self.mark, self.current = mark, visual
         self.wait(1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scenes import SCENES
+from scenes.kit.scene_settings import DOT_SCENES, MAX_DOT_TOKENS
 from tests.frame_checks import checked_sections, frame_problems
 
 pytestmark = pytest.mark.render
@@ -15,6 +16,7 @@ KNOWN = {   # scenes not yet held to every check, and why (strict: the test says
 }
 CHECKED = set(SCENES) - set(KNOWN)
 MINILM_SENTENCE = "a fluffy blue creature roamed the enchanted forest"
+LONGEST = " ".join(["the", "lighthouse", "keeper", "watched"] * (MAX_DOT_TOKENS // 4))
 
 
 def cases():
@@ -23,6 +25,8 @@ def cases():
         yield pytest.param(name, {}, marks=marks, id=name)
     for name in ("TokensToEmbeddings", "ValuesUpdateEmbeddings", "QueriesMeetKeys", "MultiHeadSum", "ParameterCount"):
         yield pytest.param(name, {"sentence": MINILM_SENTENCE, "theme": "light"}, id=f"{name}-minilm")
+    for name in DOT_SCENES:               # the longest sentence they take, drawn as dots
+        yield pytest.param(name, {"model": "toy", "sentence": LONGEST}, id=f"{name}-{MAX_DOT_TOKENS}")
 
 
 @pytest.mark.parametrize("name,settings", list(cases()))

@@ -110,6 +110,24 @@ def test_grid_layout_from_2_to_32_tokens(n, rendered):
         assert min(d.width for d in scene.shown["scores"][0]) > 0
 
 
+def test_attention_formula_takes_32_tokens_as_dots(rendered):
+    _, scene = rendered("AttentionFormula", fmt="png", model="toy", sentence=words(MAX_DOT_TOKENS))
+    trace = scene.trace()
+    assert_inside_frame(scene)
+    for name, tensor in (("q", trace.q), ("k", trace.k), ("values_up", trace.values_up)):
+        assert name not in scene.shown, f"{name}: numbers for {MAX_DOT_TOKENS} tokens"
+        areas, values = dot_areas(scene, f"{name}_dots")
+        np.testing.assert_array_equal(values, tensor[scene.head][:, :5].ravel())   # a column per token
+        visible = np.abs(values) > 1e-4
+        ratio = areas[visible] / np.abs(values[visible])
+        np.testing.assert_allclose(ratio, ratio[0], rtol=1e-6, err_msg="dot area must be proportional to |value|")
+    areas, values = dot_areas(scene, "pattern_dots")
+    np.testing.assert_array_equal(values, trace.on_screen("pattern", scene.head).ravel())
+    assert_apart(scene.grid.key_labels, axis=1)
+    assert min(lab.height for lab in scene.grid.key_labels) >= 0.133 - 1e-3, "key labels ≥ 12 px tall at 720p"
+    assert scene.dots_note in scene.mobjects, "the frame says dots replace numbers"
+
+
 def test_decimals_other_than_two_are_drawn_and_recorded(rendered):
     _, scene = rendered("ScaledSoftmax", fmt="png", model="toy", decimals=1, cells="both")
     trace = scene.trace()

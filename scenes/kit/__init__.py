@@ -22,6 +22,7 @@ _WHERE: dict[str, str] = {
     # mobjects
     "AttentionGrid": "scenes.kit.mobjects",
     "VectorColumn": "scenes.kit.mobjects",
+    "DotMatrix": "scenes.kit.mobjects",
     "TokenBoxes": "scenes.kit.mobjects",
     # vectors in a plane (the geometry scenes)
     "plane_to_screen": "scenes.kit.geometry",

@@ -404,6 +404,9 @@ class GridScene(AttentionScene):
             height -= overflow
         if title and big:
             heading = label(title, self.theme, 26).to_corner(UP + RIGHT, buff=0.25)
+            room = config.frame_width / 2 - 0.25 - (grid.get_right()[0] + 0.2)     # right of the upright labels
+            if heading.width > room:
+                heading.scale_to_fit_width(room).to_corner(UP + RIGHT, buff=0.25)
             self.play(FadeIn(heading, shift=DOWN * 0.2), run_time=0.6)
             self.title_mobject = heading
         self.grid = grid

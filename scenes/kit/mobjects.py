@@ -416,6 +416,116 @@ class VectorColumn(VGroup):
         return self
 
 
+class DotMatrix(VGroup):
+    """Vectors too many for numbers: one column of signed dots per token (AREA proportional to
+    |value|, blue positive, red negative), the first ``n_shown`` entries, ⋮ under them, all in one
+    pair of brackets, each column's token written upward beneath it.
+
+    Parameters
+    ----------
+    vectors
+        ``[n_tokens, d]``: one vector per token (e.g. ``trace.q[head]``).
+    tokens
+        The columns' labels.
+    theme
+        The palette.
+    n_shown
+        Entries drawn per column (the rest stand behind a ⋮).
+    width
+        The most scene units the columns may take.
+    bracket_color, label_color
+        The brackets' and the labels' colours (default: ``theme.muted``).
+    value_scale
+        The |value| of a full dot (default: the largest |value| shown).
+
+    Examples
+    --------
+    >>> from scenes.kit import SceneSettings, themed
+    >>> theme = themed(SceneSettings())
+    >>> import numpy as np
+    >>> from scenes.kit import DotMatrix
+    >>> matrix = DotMatrix(np.array([[1.0, -0.25, 0.5, 2.0], [0.25, 1.0, 0.0, 1.0]]), ["a", "cat"], theme, n_shown=3)
+    >>> len(matrix.get_entries()), len(matrix.get_entries()[0])       # a column per token, n_shown dots each
+    (2, 3)
+    >>> round(float(matrix.get_entries()[1][0].width / matrix.get_entries()[0][0].width), 2)   # ¼ the value: ½ the radius
+    0.5
+    """
+
+    def __init__(self, vectors: np.ndarray, tokens: Sequence[str], theme: Theme, n_shown: int = 3,
+                 width: float = 12.5, bracket_color: ManimColor | None = None, label_color: ManimColor | None = None,
+                 value_scale: float | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        vectors = np.asarray(vectors, dtype=float)
+        shown = vectors[:, :n_shown]
+        scale = value_scale or float(np.abs(shown).max()) or 1.0
+        pitch = min(0.6, width / len(tokens))
+        radius = 0.42 * pitch
+        self.entries = VGroup()
+        for i, column in enumerate(shown):
+            dots = VGroup()
+            for k, value in enumerate(column):
+                magnitude = min(1.0, abs(value) / scale)
+                dot = Dot(RIGHT * i * pitch + DOWN * k * pitch, radius=max(radius * math.sqrt(magnitude), 1e-3),
+                          color=theme.positive if value >= 0 else theme.negative)
+                dots.add(dot.set_fill(opacity=1.0 if magnitude > 0 else 0))
+            self.entries.add(dots)
+        body = VGroup(self.entries)
+        if vectors.shape[1] > n_shown:
+            self.ellipsis = label("⋮", theme, MIN_TEXT_POINTS, color=theme.muted)
+            self.ellipsis.move_to(self.entries.get_center() * RIGHT + DOWN * (n_shown - 0.35) * pitch)
+            body.add(self.ellipsis)
+        height = n_shown * pitch + (0.3 if vectors.shape[1] > n_shown else 0)
+        self.brackets = VGroup(_bracket(height, LEFT, bracket_color or theme.muted),
+                               _bracket(height, RIGHT, bracket_color or theme.muted))
+        middle = UP * (pitch / 2 - height / 2)      # from half a pitch above the first row to below the ⋮
+        self.brackets[0].move_to(RIGHT * (-pitch / 2 - 0.04) + middle)
+        self.brackets[1].move_to(RIGHT * ((len(tokens) - 0.5) * pitch + 0.04) + middle)
+        self.labels = VGroup()
+        for i, token in enumerate(tokens):
+            tag = label(short(token), theme, MIN_TEXT_POINTS, color=label_color or theme.muted).rotate(math.pi / 2)
+            self.labels.add(tag.next_to(RIGHT * i * pitch + UP * self.brackets.get_bottom()[1], DOWN, buff=0.12))
+        self.add(body, self.brackets, self.labels)
+
+    def get_entries(self) -> VGroup:
+        """The dots, one VGroup per token (column), top to bottom within it.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> from scenes.kit import DotMatrix
+        >>> len(DotMatrix([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], ["a", "b", "c"], theme).get_entries())
+        3
+        """
+        return self.entries
+
+    def get_labels(self) -> VGroup:
+        """The tokens under the columns, read upward.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> from scenes.kit import DotMatrix
+        >>> [t.text for t in DotMatrix([[1.0], [2.0]], ["a", "cat"], theme).get_labels()]
+        ['a', 'cat']
+        """
+        return self.labels
+
+    def get_brackets(self) -> VGroup:
+        """The matrix's two brackets, left and right.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> from scenes.kit import DotMatrix
+        >>> len(DotMatrix([[1.0], [2.0]], ["a", "b"], theme).get_brackets())
+        2
+        """
+        return self.brackets
+
+
 def _bracket(height: float, side: np.ndarray, color: ManimColor) -> VMobject:
     """A square bracket [ or ] of the given height, drawn as one stroke."""
     tick = RIGHT * 0.08 * (1 if side is LEFT else -1)
