@@ -111,11 +111,12 @@ class CrossAttention(GridScene):
         column = trace.on_screen("pattern", h)[:, q]     # [T_source]
         highlight = grid.column_highlight(q, self.theme.query)
         self.play(Create(highlight), run_time=0.6)
-        everything = VGroup(grid, dots, self.sums_row, highlight)
+        everything = VGroup(grid, dots, highlight)
         if getattr(self, "query_band", None) is not None:
             everything.add(self.query_band)     # the followed query's band moves with its column
-        if self.title_mobject is not None:
-            self.play(FadeOut(self.title_mobject), run_time=0.4)
+        leaving = [m for m in (self.title_mobject, self.sums_row) if m is not None]   # Σ = 1 was the last beat's point;
+        if leaving:                                                                      # shrunk, its digits would be < 12 px
+            self.play(*(FadeOut(m) for m in leaving), run_time=0.4)
         self.play(everything.animate.scale(GRID_SCALE).to_edge(LEFT, buff=0.3).set_y(0.3), run_time=1)
         size = 22
         terms = VGroup()

@@ -8,7 +8,7 @@ from scenes.kit.base import GridScene
 from scenes.kit.mobjects import MIN_TEXT_POINTS, TokenBoxes, VectorColumn, label
 
 ROW_NAMES = ("E", "Q = W_q·E", "K = W_k·E")
-RIGHT_ROOM = 0.75       # the last column's brace and its dimension
+RIGHT_ROOM = 1.05       # the last column's brace and its dimension, beyond its token box
 SHOWN = 5               # entries shown of each vector: three rows of them fill the frame
 
 
@@ -22,12 +22,16 @@ class QueriesAndKeys(GridScene):
         # --- embeddings of the traced layer -----------------------------------------------
         self.beat("embeddings")
         self.caption(f"each token's embedding E entering layer {trace.layer}: {trace.d_model} numbers")
-        names = [label(n, self.theme, 20, color=c) for n, c in
+        names = [label(n, self.theme, 18, color=c) for n, c in
                  zip(ROW_NAMES, (self.theme.embedding, self.theme.query, self.theme.key))]
         left = -config.frame_width / 2 + 0.3 + max(n.width for n in names) + 0.3
         right = config.frame_width / 2 - 0.25 - RIGHT_ROOM
         probe = self.key_query_column(trace.embeddings[0], self.theme.embedding, False, 1.0)
-        tokens = TokenBoxes(trace.tokens, self.theme, font_size=20, max_width=10 ** 6, min_box_width=probe.width + 0.04)
+        for size in (20, 18, 16, MIN_TEXT_POINTS):     # the largest token text that lets the numbers keep their size
+            tokens = TokenBoxes(trace.tokens, self.theme, font_size=size, max_width=10 ** 6,
+                                min_box_width=probe.width + 0.04)
+            if tokens.width <= right - left:
+                break
         e_cols = self.projected_columns(trace.embeddings, tokens, self.theme.embedding, buff=0.2)
         self.fit = min(1.0, (right - left) / tokens.width)     # one scale for the boxes and every column
         VGroup(tokens, e_cols).scale(self.fit, about_point=tokens.get_corner(UP + LEFT))

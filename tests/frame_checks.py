@@ -12,7 +12,8 @@ is 12/720 of the frame's height whatever the render size.
 ``frame_problems(scene)`` checks one state; ``checked_sections`` runs it in every scene rendered
 inside the ``with`` block after each ``play`` and at the end. Text size is measured on the
 mobject (a line's height, a rotated label's thickness): a line with descenders is taller than its
-digits, so the floor is a lower bound there.
+digits, so the floor is a lower bound there. Two texts overlap when their outlines do (each glyph
+contour's box), so labels at 45° whose boxes cross but whose letters stay apart pass.
 """
 
 from __future__ import annotations
@@ -102,9 +103,25 @@ def frame_problems(scene, section: str = "") -> list[Problem]:
             a, b = boxes[i], boxes[j]
             dx = min(a[2], b[2]) - max(a[0], b[0])
             dy = min(a[3], b[3]) - max(a[1], b[1])
-            if dx > OVERLAP_TOLERANCE and dy > OVERLAP_TOLERANCE:
+            if dx > OVERLAP_TOLERANCE and dy > OVERLAP_TOLERANCE and glyphs_overlap(texts[i], texts[j]):
                 problems.append(Problem(section, "overlap", f"{texts[i].text!r} and {texts[j].text!r}"))
     return problems
+
+
+def contour_boxes(text) -> np.ndarray:
+    """The boxes of a text's outlines (each glyph's contours): tight around a rotated label's
+    letters, where the text's own box is a large square around the slanted line."""
+    boxes = [[p[:, 0].min(), p[:, 1].min(), p[:, 0].max(), p[:, 1].max()]
+             for part in text.family_members_with_points() for p in part.get_subpaths() if len(p)]
+    return np.array(boxes).reshape(-1, 4)
+
+
+def glyphs_overlap(a, b) -> bool:
+    """Whether any outline of ``a`` overlaps any outline of ``b`` (by more than the tolerance)."""
+    ga, gb = contour_boxes(a), contour_boxes(b)
+    dx = np.minimum(ga[:, None, 2], gb[None, :, 2]) - np.maximum(ga[:, None, 0], gb[None, :, 0])
+    dy = np.minimum(ga[:, None, 3], gb[None, :, 3]) - np.maximum(ga[:, None, 1], gb[None, :, 1])
+    return bool(np.any((dx > OVERLAP_TOLERANCE) & (dy > OVERLAP_TOLERANCE)))
 
 
 def describe(mobject) -> str:

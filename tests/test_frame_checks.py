@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from scenes import SCENES
@@ -10,10 +11,7 @@ from tests.frame_checks import checked_sections, frame_problems
 
 pytestmark = pytest.mark.render
 
-KNOWN = {   # scenes not yet held to every check, and why (strict: the test says when one is fixed)
-    "CrossAttention": "its 45° query labels' bounding boxes overlap though the glyphs do not (the check reads boxes), "
-                      "and the values beat's sums are 11.8 px at 720p",
-}
+KNOWN: dict[str, str] = {}   # scenes not yet held to every check, and why (strict: the test says when one is fixed)
 CHECKED = set(SCENES) - set(KNOWN)
 MINILM_SENTENCE = "a fluffy blue creature roamed the enchanted forest"
 LONGEST = " ".join(["the", "lighthouse", "keeper", "watched"] * (MAX_DOT_TOKENS // 4))
@@ -23,7 +21,8 @@ def cases():
     for name in SCENES:
         marks = [pytest.mark.xfail(strict=True, reason=KNOWN[name])] if name in KNOWN else []
         yield pytest.param(name, {}, marks=marks, id=name)
-    for name in ("TokensToEmbeddings", "ValuesUpdateEmbeddings", "QueriesMeetKeys", "MultiHeadSum", "ParameterCount"):
+    for name in ("TokensToEmbeddings", "QueriesAndKeys", "QueriesMeetKeys", "ScaledSoftmax", "CausalMask",
+                 "ValuesUpdateEmbeddings", "MultiHeadSum", "AttentionFormula", "ParameterCount"):
         yield pytest.param(name, {"sentence": MINILM_SENTENCE, "theme": "light"}, id=f"{name}-minilm")
     for name in DOT_SCENES:               # the longest sentence they take, drawn as dots
         yield pytest.param(name, {"model": "toy", "sentence": LONGEST}, id=f"{name}-{MAX_DOT_TOKENS}")
@@ -51,6 +50,12 @@ def test_the_checks_catch_what_they_claim():
     scene.add(label("First 1", theme, 24).move_to([0, -2, 0]), label("Second 2", theme, 24).move_to([0.2, -2, 0]))
     kinds = sorted({p.kind for p in frame_problems(scene)})
     assert kinds == ["outside", "overlap", "small"]
+    slanted = Scene()        # 45° labels: boxes cross; apart they pass, on top of each other they fail
+    first, second = (label(word, theme, 24).rotate(np.pi / 4) for word in ("lighthouse", "keeper"))
+    slanted.add(first, second.move_to(first.get_center() + np.array([0.45, 0, 0])))
+    assert frame_problems(slanted) == []
+    second.move_to(first.get_center() + np.array([0.05, 0, 0]))
+    assert [p.kind for p in frame_problems(slanted)] == ["overlap"]
     clean = Scene()
     clean.add(label("Readable 0.42", theme, 24), label("Apart 1", theme, 24).move_to([0, -2, 0]))
     assert frame_problems(clean) == []

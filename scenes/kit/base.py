@@ -613,7 +613,8 @@ class GridScene(AttentionScene):
     def softmax_by_column(self, grid: AttentionGrid, old: VGroup, new: VGroup,
                           numbered: tuple[np.ndarray, np.ndarray] | None = None, slow_columns: int = 2) -> None:
         """Lift each column out of the grid into the strip beside it, labelled "softmax", replace it by its
-        softmax there and put it back: slowly for the first ``slow_columns``, then briskly.
+        softmax there and put it back: slowly for the first ``slow_columns``, then briskly. The column is
+        marked in the grid and in the strip and cross-fades between them, so no cell passes over another.
 
         ``numbered`` (the values before and after) shows the first columns' numbers beside the lifted
         cells when the cells themselves are dots and numbers fit.
@@ -655,18 +656,20 @@ class GridScene(AttentionScene):
             highlight = grid.column_highlight(col, self.theme.query)
             offset = grid.lift_offset(col, x)
             before, after = grid.column(old, col), grid.column(new, col)
-            after.shift(offset)
+            lifted, lifted_after = before.copy().shift(offset), after.copy().shift(offset)
+            slot = highlight.copy().shift(offset)
             extra_in, extra_out = [], []
             if before_numbers is not None and col < slow_columns:
                 beside = offset + RIGHT * (grid.cell_w / 2 + 0.15 + grid.column(before_numbers, col).width / 2)
                 b, a = grid.column(before_numbers, col).shift(beside), grid.column(after_numbers, col).shift(beside)
                 extra_in, extra_out = [FadeIn(b)], [FadeOut(b), FadeIn(a)]
                 shown.append((a, numbered[1][:, col]))
-            self.play(FadeIn(highlight), before.animate.shift(offset), *extra_in, run_time=0.7 * pace)
-            self.play(FadeOut(before), FadeIn(after), *extra_out, run_time=0.9 * pace)
-            self.remove(*before)
+            # lifted by a cross-fade into the strip (moving cells would pass over their neighbours' numbers)
+            self.play(FadeIn(highlight), FadeIn(slot), FadeOut(before), FadeIn(lifted), *extra_in, run_time=0.7 * pace)
+            self.play(FadeOut(lifted), FadeIn(lifted_after), *extra_out, run_time=0.9 * pace)
             back = [FadeOut(shown[-1][0])] if extra_out else []
-            self.play(after.animate.shift(-offset), FadeOut(highlight), *back, run_time=0.6 * pace)
+            self.play(FadeOut(lifted_after), FadeIn(after), FadeOut(highlight), FadeOut(slot), *back, run_time=0.6 * pace)
+            self.remove(*before, *lifted, *lifted_after)
         self.play(FadeOut(name), run_time=0.3)
         if shown:
             self.record("softmax_numbers", VGroup(*(m for group, _ in shown for m in group)),
