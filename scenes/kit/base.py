@@ -96,6 +96,7 @@ class AttentionScene(Scene):
         self.camera.background_color = self.theme.background
         self.head = head_of(self.settings)
         self._caption: Text | None = None
+        self._pending_caption: Text | None = None      # a first caption waits for the next play's content
         self.title_mobject: Text | None = None
         self.shown: dict[str, tuple[VGroup, np.ndarray]] = {}   # what was drawn, and from which values
 
@@ -168,6 +169,9 @@ class AttentionScene(Scene):
         ...     def construct(self) -> None:
         ...         self.play(Create(Circle(color=self.theme.query)), run_time=1)  # × pacing.run_time
         """
+        if self._pending_caption is not None:
+            animations = (*animations, FadeIn(self._pending_caption))
+            self._pending_caption = None
         if self.settings.run_time != 1.0:
             if "run_time" not in kwargs:
                 kwargs["run_time"] = max(prepare_animation(a).run_time for a in animations)
@@ -249,7 +253,7 @@ class AttentionScene(Scene):
         text
             Plain text; scaled down to fit the frame's width when long.
         run_time
-            Seconds of the cross-fade from the previous caption.
+            Seconds of the change: the previous caption fades out, then this one fades in.
 
         Returns
         -------
@@ -268,15 +272,22 @@ class AttentionScene(Scene):
         if new.width > config.frame_width - 0.6:
             new.scale_to_fit_width(config.frame_width - 0.6)
         self.add_subcaption(text)    # for the .srt/.vtt beside the video; it lasts until the next caption
-        if self._caption is not None:
-            # Speed: manim redraws every mobject above the first one animated; on top, only
-            # the two captions are redrawn each frame (they overlap nothing).
+        if self._caption is not None and self._pending_caption is None:
+            # Out, then in: two captions half-visible on top of each other read as neither. Speed: manim
+            # redraws every mobject above the first one animated; on top, only the caption is redrawn.
             self.bring_to_front(self._caption)
-            self.play(FadeOut(self._caption), FadeIn(new), run_time=run_time)
-        else:
-            self.play(FadeIn(new), run_time=run_time)
+            self.play(FadeOut(self._caption), run_time=run_time / 2)
+            self.play(FadeIn(new), run_time=run_time / 2)
+        else:        # on an empty or cleared frame it comes in with the next play's content, not alone
+            self._pending_caption = new
         self._caption = new
         return new
+
+    def tear_down(self) -> None:
+        if self._pending_caption is not None:       # a caption said after the last play is in the last frame
+            self.add(self._pending_caption)
+            self._pending_caption = None
+        super().tear_down()
 
     def model_note(self, trace: AttentionTrace) -> str:
         """"<model>, layer L, head H": the words that say where the numbers on screen come from.
