@@ -18,7 +18,7 @@ class ContextShiftsMeaning(AttentionScene):
     def construct(self) -> None:
         shift = self.settings.meaning_shift()
         n = len(shift.sentences)
-        colors = [self.theme.query, self.theme.key, self.theme.output, self.theme.value_down][:n]
+        colors = [self.theme.series[i % len(self.theme.series)] for i in range(n)]   # senses are no Q/K/V role
         n_layers = shift.states.shape[0]
         decimals = max(self.settings.decimals, 3)   # the landmarks differ in the second decimal
         word = shift.word

@@ -107,11 +107,11 @@ class ParameterCount(AttentionScene):
         self.record("total", VGroup(total[1]), [count.total])
         bar = Rectangle(width=11, height=0.35, stroke_color=self.theme.muted, fill_opacity=0)
         part = Rectangle(width=11 * count.attention_fraction, height=0.35, stroke_width=0,
-                         fill_color=self.theme.query, fill_opacity=0.8)
+                         fill_color=self.theme.series1, fill_opacity=0.8)
         bar.next_to(table, DOWN, buff=0.45).set_x(0)
         part.align_to(bar, LEFT).align_to(bar, UP)
         share = label(f"attention: {count.attention_fraction:.0%} of all parameters", self.theme, 20,
-                      color=self.theme.query).next_to(bar, DOWN, buff=0.15)
+                      color=self.theme.series1).next_to(bar, DOWN, buff=0.15)
         self.play(FadeIn(total, shift=UP * 0.15))
         self.play(FadeIn(bar), GrowFromEdge(part, LEFT), FadeIn(share))
         self.caption(f"about {approx(count.attention_total)} of {approx(count.total)} parameters are attention weights; "
@@ -147,7 +147,7 @@ class ParameterCount(AttentionScene):
         for text, value in steps:
             words = label(text, self.theme, 24, color=self.theme.muted)
             figure = cached_text(grouped(value), MONO, FIGURE_SIZE, self.theme.text)
-            rough = label(f"≈ {approx(value)}", self.theme, 24, color=self.theme.query)
+            rough = label(f"≈ {approx(value)}", self.theme, 24, color=self.theme.text)
             rows.add(VGroup(words, figure, rough))
         words_width = max(r[0].width for r in rows)
         figure_width = max(r[1].width for r in rows)

@@ -49,7 +49,7 @@ class QuadraticScaling(AttentionScene):
         grids.move_to(UP * ((top + (-config.frame_height / 2 + 1.2)) / 2 + 0.1))
         names = VGroup(*(label(f"T = {n}: {grouped(points[n].cells)} cells", self.theme, 16, color=self.theme.muted)
                          .next_to(g, DOWN, buff=0.15) for n, g in zip(GRID_SIZES, grids)))
-        times = VGroup(*(label("×4", self.theme, 18, color=self.theme.query).move_to(
+        times = VGroup(*(label("×4", self.theme, 18, color=self.theme.text).move_to(
             (a.get_right() + b.get_left()) / 2).set_y(a.get_center()[1]) for a, b in zip(grids, grids[1:])))
         self.record("cells", VGroup(*names), [points[n].cells for n in GRID_SIZES])
         self.grids = grids
@@ -66,10 +66,10 @@ class QuadraticScaling(AttentionScene):
         ns = [p.n for p in measured]
         time_plot = self.plot(ns, [p.seconds * 1e3 for p in measured],
                               [v * 1e3 for v in result.quadratic_reference("seconds")[-len(measured):]],
-                              "time per pattern (ms)", self.theme.query)
+                              "time per pattern (ms)", self.theme.series1)
         memory_plot = self.plot(ns, [p.peak_bytes / 2**20 for p in measured],
                                 [v / 2**20 for v in result.quadratic_reference("peak_bytes")[-len(measured):]],
-                                "memory (MiB)", self.theme.key)
+                                "memory (MiB)", self.theme.series2)
         plots = VGroup(time_plot, memory_plot).arrange(RIGHT, buff=0.9).next_to(self.title_mobject, DOWN, buff=0.45)
         self.record("seconds", VGroup(*time_plot.dots), [p.seconds for p in measured])
         self.record("bytes", VGroup(*memory_plot.dots), [p.peak_bytes for p in measured])
@@ -171,7 +171,7 @@ class QuadraticScaling(AttentionScene):
     def cells(self, n: int, side: float) -> VGroup:
         """An n × n grid of squares of side ``side`` (the same for every n, so the area is n²·side²)."""
         squares = VGroup(*(Square(side, stroke_width=1, stroke_color=self.theme.muted,
-                                  fill_color=self.theme.query, fill_opacity=0.25) for _ in range(n * n)))
+                                  fill_color=self.theme.positive, fill_opacity=0.25) for _ in range(n * n)))
         return squares.arrange_in_grid(n, n, buff=0)
 
     def plot(self, xs: list[int], ys: list[float], reference: list[float], name: str, color) -> VGroup:

@@ -262,6 +262,28 @@ def test_colour_blind_themes_keep_the_roles_apart(name, vision):
     assert faint >= CB_MIN_DELTA_E, f"{name}, {vision}: faint positive and negative only ΔE {faint:.1f} apart"
 
 
+@pytest.mark.parametrize("name", ["dark", "light", "dark-cb", "light-cb"])
+def test_series_colours_are_apart_from_each_other_and_from_the_roles(name):
+    """What has no role (a word's senses, a plot's curves) never borrows the query, key or value colour:
+    the four series colours stay apart from those and from each other (every vision for the
+    colour-blind variants, whose roles take most hues: ΔE 15 for the normal themes, 10 for those)."""
+    import itertools
+
+    from colorspacious import deltaE
+
+    from scenes.kit.palette import THEMES
+
+    theme = THEMES[name]
+    for vision in VISIONS if name.endswith("-cb") else ("normal",):
+        floor = 10.0 if name.endswith("-cb") else CB_MIN_DELTA_E
+        seen = {c.to_hex(): seen_as(c.to_hex(), vision) for c in theme.series}
+        roles = {r: seen_as(getattr(theme, r).to_hex(), vision) for r in ("query", "key", "value_down", "value_up")}
+        pairs = [*itertools.combinations(seen, 2), *((a, r) for a in seen for r in roles)]
+        for a, b in pairs:
+            distance = float(deltaE(seen[a], seen.get(b, roles.get(b)), input_space="sRGB1", uniform_space="CAM02-UCS"))
+            assert distance >= floor, f"{name}, {vision}: {a} and {b} only ΔE {distance:.1f} apart"
+
+
 def test_minimum_distances_of_every_theme(capsys):
     """Prints the table the README quotes; the normal themes are told apart in normal vision, and the
     colour-blind variants do better than them where the normal ones fail (deuteranopia, protanopia)."""

@@ -275,3 +275,34 @@ def test_chapter_helpers_do_not_collide():
             if callable(getattr(chapter, name)) and name != "construct" and not hasattr(GridScene, name):
                 assert name not in seen, f"{chapter.__name__}.{name} shadows {seen[name]}.{name}"
                 seen[name] = chapter.__name__
+
+
+def test_captions_change_one_at_a_time_and_never_alone_on_an_empty_frame(tiny, tmp_path, monkeypatch):
+    """A caption never cross-fades over the previous one (two half-visible lines read as neither), and
+    after a beat clears the frame the next caption comes in with that beat's content."""
+    from manim import Scene
+
+    from scenes.kit.base import AttentionScene
+
+    captions, plays = [], []        # the mobjects themselves, kept alive (an id could be reused)
+    said = AttentionScene.caption
+
+    def caption(self, text, *args, **kwargs):
+        new = said(self, text, *args, **kwargs)
+        captions.append(new)
+        return new
+
+    played = Scene.play
+
+    def play(self, *animations, **kwargs):
+        plays.append(([getattr(a, "mobject", None) for a in animations], len(self.mobjects)))
+        return played(self, *animations, **kwargs)
+
+    monkeypatch.setattr(AttentionScene, "caption", caption)
+    monkeypatch.setattr(Scene, "play", play)
+    tiny("ValuesUpdateEmbeddings", tmp_path, fmt="png", model="toy")
+    plays = [([any(m is c for c in captions) for m in moved], on_screen) for moved, on_screen in plays]
+    assert plays and any(any(flags) for flags, _ in plays), "captions were seen being played"
+    assert all(sum(flags) <= 1 for flags, _ in plays), "a play fades one caption out while another fades in"
+    alone = [flags for flags, on_screen in plays if flags and all(flags) and on_screen == 0]
+    assert not alone, "a caption faded in alone on an empty frame"

@@ -284,6 +284,15 @@ class AttentionScene(Scene):
         return new
 
     def tear_down(self) -> None:
+        """After ``construct``: a caption said after the last play still reaches the last frame.
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene
+        >>> class LastWord(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         self.caption("said last, shown in the final frame")
+        """
         if self._pending_caption is not None:       # a caption said after the last play is in the last frame
             self.add(self._pending_caption)
             self._pending_caption = None

@@ -48,6 +48,22 @@ class Theme:
     negative_faint: ManimColor
     negative: ManimColor
     masked: ManimColor         # −∞ cells
+    series1: ManimColor        # series1…4: what has no role (a word's senses, a plot's curves, a share),
+    series2: ManimColor        # apart from each other and from the query, key and value colours
+    series3: ManimColor
+    series4: ManimColor
+
+    @property
+    def series(self) -> tuple[ManimColor, ...]:
+        """The four colours for things that are not a role, in order.
+
+        Examples
+        --------
+        >>> from scenes.kit.palette import THEMES
+        >>> len(THEMES["dark"].series), THEMES["dark"].series[0] == THEMES["dark"].series1
+        (4, True)
+        """
+        return (self.series1, self.series2, self.series3, self.series4)
 
     def value_color(self, value: float, scale: float) -> ManimColor:
         """Blue for positive, red for negative, stronger as |value| approaches ``scale``.
@@ -86,6 +102,10 @@ DARK = Theme(
     negative_faint=ManimColor("#B36A6A"),
     negative=ManimColor("#FF9C9C"),
     masked=ManimColor("#E0443E"),
+    series1=ManimColor("#C792EA"),
+    series2=ManimColor("#9CCC65"),
+    series3=ManimColor("#D4A373"),
+    series4=ManimColor("#90A4AE"),
 )
 
 LIGHT = Theme(
@@ -107,6 +127,10 @@ LIGHT = Theme(
     negative_faint=ManimColor("#CC8080"),
     negative=ManimColor("#9B1C1C"),
     masked=ManimColor("#C62828"),
+    series1=ManimColor("#33691E"),
+    series2=ManimColor("#8E24AA"),
+    series3=ManimColor("#1A237E"),
+    series4=ManimColor("#5D4037"),
 )
 
 # Colour-blind-safe variants (--theme dark-cb / light-cb): query, key, value, positive and negative
@@ -126,6 +150,10 @@ DARK_CB = replace(
     positive=ManimColor("#6A90F0"),
     negative_faint=ManimColor("#8F5A2E"),
     negative=ManimColor("#D0701A"),
+    series1=ManimColor("#C792EA"),
+    series2=ManimColor("#90A4AE"),
+    series3=ManimColor("#9575CD"),
+    series4=ManimColor("#8D6E63"),
 )
 
 LIGHT_CB = replace(
@@ -141,6 +169,10 @@ LIGHT_CB = replace(
     positive=ManimColor("#205ABA"),
     negative_faint=ManimColor("#B07898"),
     negative=ManimColor("#600142"),
+    series1=ManimColor("#7E57C2"),
+    series2=ManimColor("#AD1457"),
+    series3=ManimColor("#6A1B9A"),
+    series4=ManimColor("#00695C"),
 )
 
 THEMES: dict[str, Theme] = {"dark": DARK, "light": LIGHT, "dark-cb": DARK_CB, "light-cb": LIGHT_CB}
