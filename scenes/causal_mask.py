@@ -53,4 +53,5 @@ class CausalMask(GridScene):
         else:
             self.caption(f"{trace.model} is an encoder: masked here for illustration; a decoder is trained this way")
         self.show_column_sums(grid, trace)
+        self.show_dot_legend(grid, masked=True)
         self.wait(1.5)

@@ -55,6 +55,7 @@ class ScaledSoftmax(GridScene):
         self.beat("sums")
         self.caption("this is the attention pattern: how much each query attends to each key")
         self.show_column_sums(grid, trace)
+        self.show_dot_legend(grid, masked=trace.causal)
         self.wait(1.5)
 
     def scale_fraction(self, trace, grid: AttentionGrid) -> VGroup:

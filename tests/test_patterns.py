@@ -45,6 +45,18 @@ def test_final_pattern_dot_areas_are_proportional_to_the_weights(name, settings,
     assert np.argmax(column_areas) == np.argmax(column_values)
 
 
+@pytest.mark.parametrize("name", ["ScaledSoftmax", "CausalMask"])
+def test_the_legend_beside_the_pattern_draws_its_weights_at_the_patterns_scale(name, rendered):
+    _, scene = rendered(name, fmt="png", model="toy")
+    legend_areas, legend_weights = dot_areas(scene, "legend")
+    areas, values = dot_areas(scene, "pattern_dots")
+    visible = values > 1e-4
+    np.testing.assert_allclose(legend_areas / legend_weights, (areas[visible] / values[visible])[0], rtol=1e-6)
+    assert list(legend_weights) == [1.0, 0.5, 0.1]
+    (title,) = [m for m in scene.get_mobject_family_members() if getattr(m, "text", None) == "dotarea=weight"]
+    assert title.get_left()[0] > scene.grid.frame.get_right()[0], "beside the grid, in the last frame"
+
+
 @pytest.mark.parametrize("name,settings", [("ScaledSoftmax", {"model": "toy", "query_token": "blue"}),
                                            ("CausalMask", {"model": "toy", "query_token": "blue"}),
                                            ("QueriesAndKeys", {"model": "toy", "query_token": "blue"}),

@@ -12,7 +12,7 @@ from attention_math import AttentionTrace
 
 from scenes.kit.camera import PathCachingCamera
 from scenes.output.memory import release_free_memory
-from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, label
+from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, format_number, label
 from scenes.kit.palette import Theme, themed
 from scenes.kit.scene_settings import MAX_TOKENS, SceneSettings, active_settings, head_of, is_decoder
 
@@ -694,6 +694,50 @@ class GridScene(AttentionScene):
         if shown:
             self.record("softmax_numbers", VGroup(*(m for group, _ in shown for m in group)),
                         np.concatenate([values for _, values in shown]))
+
+    def show_dot_legend(self, grid: AttentionGrid, masked: bool = False) -> VGroup | None:
+        """Beside the grid, in the strip the softmax used: how to read a dot, drawn at the pattern's own
+        scale (``pattern_cells``: a weight of 1 fills its cell) for 1, 0.5 and 0.1, and the masked
+        cells' shade when ``masked``.
+        Nothing when the cells are numbers only or the strip is too narrow; recorded as ``legend``.
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Legend(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace()
+        ...         pattern = trace.on_screen("pattern", self.head)
+        ...         grid, _ = self.show_grid(trace, pattern)
+        ...         self.show_dot_legend(grid)
+        """
+        if self.pattern_mode(grid) == "numbers":
+            return None
+        scale = 1.0                                               # as pattern_cells draws weights (max_abs=1)
+        weights = [1.0, 0.5, 0.1]
+        d = self.settings.decimals
+        dots = VGroup(*(grid.dot(w, scale, np.zeros(3)) for w in weights))
+        rows, y = VGroup(), 0.0
+        for dot, w in zip(dots, weights):                           # the dots on one vertical line, each number beside
+            number = label(format_number(w, d), self.theme, MIN_TEXT_POINTS + 2, color=self.theme.text)
+            dot.move_to([0, y, 0])
+            number.move_to([grid.max_radius + 0.2 + number.width / 2, y, 0])
+            rows.add(VGroup(dot, number))
+            y -= max(2 * grid.max_radius, number.height) + 0.25
+        legend = VGroup(label("dot area = weight", self.theme, 18, color=self.theme.muted), rows)
+        if masked:
+            shade = Rectangle(width=grid.cell_w, height=grid.cell_h, stroke_width=0, fill_color=self.theme.masked,
+                              fill_opacity=0.22)
+            legend.add(VGroup(shade, label("masked: −∞ → 0", self.theme, 18, color=self.theme.muted))
+                       .arrange(RIGHT, buff=0.2))
+        legend.arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+        left = grid.frame.get_right()[0] + LIFT_GAP
+        if legend.width > config.frame_width / 2 - 0.25 - left:
+            return None
+        legend.move_to([left + legend.width / 2, grid.frame.get_center()[1], 0])
+        self.record("legend", dots, weights)
+        self.play(FadeIn(legend), run_time=0.5)
+        return legend
 
     def show_column_sums(self, grid: AttentionGrid, trace: AttentionTrace) -> VGroup:
         """The Σ row: every column's weights add up to 1 (numbers, or dots when numbers do not fit).
