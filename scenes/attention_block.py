@@ -26,9 +26,9 @@ class AttentionBlock(*CHAPTERS):
 
     def construct(self) -> None:
         for i, chapter in enumerate(CHAPTERS):
-            if i:
-                self.clear_chapter()
             self.next_section(chapter.__name__)
+            if i:
+                self.clear_chapter()      # in the new chapter's section: each section ends on its chapter's picture
             chapter.construct(self)
 
     def clear_chapter(self) -> None:

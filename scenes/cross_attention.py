@@ -52,10 +52,10 @@ class CrossAttention(GridScene):
         else:
             self.caption("MiniLM is an encoder reading a second sentence here, not a translator: no trained alignment")
         self.wait(2)
-        self.play(FadeOut(VGroup(source, target, source_name, target_name, lines)))
 
         # --- the grid between them ----------------------------------------------------------
         self.beat("scores")
+        self.play(FadeOut(VGroup(source, target, source_name, target_name, lines)))
         scores = trace.on_screen("scores", h)            # [T_source, T_target]
         grid, numbers = self.show_grid(trace, scores, "Cross-attention: the translation reads the source"
                                        if translator else "Cross-attention: one sentence reads another")

@@ -48,10 +48,12 @@ class TokensToEmbeddings(AttentionScene):
             boxes = VGroup(*(SurroundingRectangle(VGroup(tokens[i], token_cols[i]), color=self.theme.query) for i in repeats))
             self.play(FadeIn(boxes))
             self.caption(f"“{short(trace.tokens[repeats[0]])}” appears twice: the same column both times, before position")
-            self.play(FadeOut(boxes))
+            self.wait(1)
 
         # --- position is added ------------------------------------------------------------
         self.beat("positions")
+        if repeats:
+            self.play(FadeOut(boxes))
         pos_cols = self.below(self.embedding_columns(trace.positions, tokens, scale), token_cols, 0.5)
         self.record("positions", self.entries(pos_cols), trace.positions[:, :4])
         plus = self.row_label("+ position", token_cols, pos_cols)

@@ -51,11 +51,11 @@ class ValuesUpdateEmbeddings(AttentionScene):
                   FadeIn(up_label))
         self.caption(f"instead: down to {trace.d_head} numbers, then back up: {counts.factored:,} parameters (low rank)")
         self.wait(1)
-        self.clear_beat()
 
     # --- the query's column of weights, and the values ------------------------------------
     def show_weighted_values(self, trace) -> tuple[VGroup, VGroup]:
         self.beat("weighted values")
+        self.clear_beat()        # the last beat's picture stays to its end: a still at it shows it
         h, d, qi = self.head, self.settings.decimals, self.value_query
         n = len(trace.key_tokens)
         slot = (config.frame_width - 0.8) / n                 # room per token
@@ -97,11 +97,11 @@ class ValuesUpdateEmbeddings(AttentionScene):
         self.play(FadeIn(SurroundingRectangle(delta_h, color=self.theme.delta)))
         self.caption(f"their sum ΔE⁽ʰ⁾ is one head's proposed change to “{short(trace.tokens[qi])}” (head {h} of {trace.n_heads})")
         self.wait(1)
-        self.clear_beat()
 
     # --- the weighted values as arrows, tip to tail ---------------------------------------
     def show_values_in_space(self, trace) -> None:
         self.beat("values in space")
+        self.clear_beat()        # the last beat's picture stays to its end: a still at it shows it
         h, qi = self.head, self.value_query
         query = short(trace.tokens[qi])
         keys = self.shown_keys(trace)
@@ -133,7 +133,6 @@ class ValuesUpdateEmbeddings(AttentionScene):
         self.play(FadeIn(sum_box))
         self.caption("the same sum, written out with the pattern's weights (faint: small weights)")
         self.wait(1.5)
-        self.clear_beat()
 
     def arrow_names(self, trace, keys: list[int], arrows: VGroup, avoid: list, most: int = 3) -> VGroup:
         """“V⃗(blue)” beside the arrows of the largest weights: above the arrow, else below, else left out
@@ -200,6 +199,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
     # --- E + ΔE = E′ ------------------------------------------------------------------------
     def show_update(self, trace) -> None:
         self.beat("update")
+        self.clear_beat()        # the last beat's picture stays to its end: a still at it shows it
         d, qi = self.settings.decimals, self.value_query
         query = short(trace.tokens[qi])
         vectors = ((trace.embeddings[qi], self.theme.embedding), (trace.delta[qi], self.theme.delta),
@@ -241,6 +241,9 @@ class ValuesUpdateEmbeddings(AttentionScene):
         return mobject
 
     def clear_beat(self) -> None:
-        """Fade everything out, the caption too, so no caption outlives its beat."""
+        """Fade everything out, the caption too, at the start of the next beat (so each beat ends on its
+        picture, which is what ``--at`` stills and contact sheets show); nothing if the frame is empty."""
+        if not self.mobjects:
+            return
         self.play(*(FadeOut(m) for m in self.mobjects))
         self._caption = None

@@ -2,7 +2,7 @@
 section (before its last fade-out) and at the scene's end.
 
 A frame that teaches has nothing outside the frame, no two texts on top of each other and no
-text too small to read: digits and capitals at least 12 px tall at 720p (``MIN_TEXT_PX``), that
+text too small to read, and a section (beat) ends on its picture, not on a cleared frame: digits and capitals at least 12 px tall at 720p (``MIN_TEXT_PX``), that
 is 12/720 of the frame's height whatever the render size.
 
     with checked_sections() as checks:
@@ -108,6 +108,12 @@ def frame_problems(scene, section: str = "") -> list[Problem]:
     return problems
 
 
+def shows_nothing(scene) -> bool:
+    """Whether the frame is empty but for the caption (what a still at the end of that beat would show)."""
+    caption = getattr(scene, "_caption", None)
+    return not [m for m in scene.mobjects if m is not caption and (m.has_points() or m.submobjects) and visible(m)]
+
+
 def contour_boxes(text) -> np.ndarray:
     """The boxes of a text's outlines (each glyph's contours): tight around a rotated label's
     letters, where the text's own box is a large square around the slanted line."""
@@ -156,6 +162,7 @@ def checked_sections() -> Iterator[SectionChecks]:
     originals = AttentionScene.next_section, AttentionScene.play, AttentionScene.tear_down
     own = {name: vars(AttentionScene).get(name) for name in ("next_section", "play", "tear_down")}   # to restore exactly
     current: dict[int, str] = {}
+    played: dict[int, bool] = {}
 
     def check(scene, name: str) -> None:
         checks.sections.append(name)
@@ -164,11 +171,16 @@ def checked_sections() -> Iterator[SectionChecks]:
                 checks.problems.append(problem)
 
     def next_section(self, name: str = "unnamed", *args, **kwargs):
+        ending = current.get(id(self))
+        if ending is not None and played.get(id(self)) and shows_nothing(self):   # a beat ends on its picture
+            checks.problems.append(Problem(ending, "empty", "the section ends on an empty frame (clear it in the next one)"))
         current[id(self)] = name
+        played[id(self)] = False
         return originals[0](self, name, *args, **kwargs)
 
     def play(self, *args, **kwargs):
         result = originals[1](self, *args, **kwargs)
+        played[id(self)] = True
         check(self, current.get(id(self), ""))
         return result
 

@@ -7,7 +7,7 @@ import pytest
 
 from scenes import SCENES
 from scenes.kit.scene_settings import MAX_DOT_TOKENS
-from tests.frame_checks import checked_sections, frame_problems
+from tests.frame_checks import checked_sections, frame_problems, shows_nothing
 
 pytestmark = pytest.mark.render
 
@@ -59,3 +59,4 @@ def test_the_checks_catch_what_they_claim():
     clean = Scene()
     clean.add(label("Readable 0.42", theme, 24), label("Apart 1", theme, 24).move_to([0, -2, 0]))
     assert frame_problems(clean) == []
+    assert shows_nothing(Scene()) and not shows_nothing(clean)      # a section that ends on an empty frame
