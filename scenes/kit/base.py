@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, Rectangle, Scene, Text, VGroup, config
-from manim.animation.animation import prepare_animation
+from manim.animation.animation import Animation, prepare_animation
 
 from attention_math import AttentionTrace
 
@@ -361,6 +361,37 @@ CAPTION_TOP = -3.45     # the caption's band starts under this line
 LIFT_GAP = 0.55         # between the grid and a column lifted out of it
 
 
+class _OpacityFade(Animation):
+    """A fade in or out that scales the mobject's own opacities: no copies of it (manim's FadeIn and
+    FadeOut deep-copy the whole group twice, which for a grid of glyphs cost more than drawing it)."""
+
+    def __init__(self, mobject, fade_in: bool, **kwargs) -> None:
+        self.fade_in = fade_in
+        super().__init__(mobject, introducer=fade_in, remover=not fade_in, **kwargs)
+
+    def create_starting_mobject(self):
+        return self.mobject                     # nothing to copy: the opacities are kept below
+
+    def begin(self) -> None:
+        self.parts = [(p, {k: a[:, 3].copy() for k in RGBA_ARRAYS if (a := getattr(p, k, None)) is not None and len(a)})
+                      for p in self.mobject.family_members_with_points()]
+        super().begin()
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        shown = self.rate_func(alpha) if self.fade_in else 1 - self.rate_func(alpha)
+        for part, alphas in self.parts:
+            for key, original in alphas.items():
+                getattr(part, key)[:, 3] = original * shown
+
+    def clean_up_from_scene(self, scene) -> None:
+        super().clean_up_from_scene(scene)
+        if not self.fade_in:
+            self.interpolate_mobject(0)          # removed, and left as it was (as FadeOut leaves it)
+
+
+RGBA_ARRAYS = ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")
+
+
 class GridScene(AttentionScene):
     """Shared beats of the scenes built on the attention grid.
 
@@ -612,7 +643,7 @@ class GridScene(AttentionScene):
         ...         grid, scores = self.show_grid(trace, trace.on_screen("scores", self.head))
         ...         self.cross_fade(scores, grid.numbers(trace.on_screen("scaled", self.head)), run_time=1)
         """
-        self.play(FadeOut(old), FadeIn(new), run_time=run_time)
+        self.play(_OpacityFade(old, fade_in=False), _OpacityFade(new, fade_in=True), run_time=run_time)
         self.remove(*old)        # the faded cells, wherever they were added
 
     @staticmethod
