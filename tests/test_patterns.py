@@ -95,7 +95,10 @@ def test_masked_cells_stay_marked_to_the_end(rendered):
     t = scene.grid.n_rows
     assert sorted(map(tuple, cells)) == [(r, c) for r in range(t) for c in range(t) if r > c]
     on_screen = scene.get_mobject_family_members()
-    shades = [m for m in on_screen if isinstance(m, Rectangle) and m.fill_opacity > 0.1
+    frame = scene.grid.frame
+    inside = lambda m: frame.get_left()[0] < m.get_x() < frame.get_right()[0] and \
+        frame.get_bottom()[1] < m.get_y() < frame.get_top()[1]        # not the legend's swatch beside the grid
+    shades = [m for m in on_screen if isinstance(m, Rectangle) and m.fill_opacity > 0.1 and inside(m)
               and m.fill_color.to_hex() == scene.theme.masked.to_hex() and m.width == pytest.approx(scene.grid.cell_w)]
     assert len(shades) == len(cells), "every masked cell is still shaded in the last frame"
     areas, values = dot_areas(scene, "pattern_dots")
