@@ -112,10 +112,7 @@ class AttentionFormula(GridScene):
 
     def say_too_many_for_numbers(self, trace) -> None:
         """The note, bottom left, that the terms are drawn as dots for this many tokens."""
-        n = max(len(trace.tokens), len(trace.key_tokens))
-        note = VGroup(label(f"{n} tokens: dots, not numbers", self.theme, 18, color=self.theme.muted),
-                      label(f"(numbers up to {MAX_TOKENS} tokens)", self.theme, 16, color=self.theme.muted))
-        note.arrange(DOWN, aligned_edge=LEFT, buff=0.08).to_edge(LEFT, buff=0.3)
+        note = self._dots_note(max(len(trace.tokens), len(trace.key_tokens)), aligned_edge=LEFT).to_edge(LEFT, buff=0.3)
         note.set_y(CAPTION_TOP + 0.15 + note.height / 2)          # bottom left, clear of the terms and the pattern
         self.play(FadeIn(note), run_time=0.5)
         self.dots_note = note

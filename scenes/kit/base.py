@@ -361,6 +361,9 @@ CAPTION_TOP = -3.45     # the caption's band starts under this line
 LIFT_GAP = 0.55         # between the grid and a column lifted out of it
 
 
+RGBA_ARRAYS = ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")   # the colour arrays a fade scales
+
+
 class _OpacityFade(Animation):
     """A fade in or out that scales the mobject's own opacities: no copies of it (manim's FadeIn and
     FadeOut deep-copy the whole group twice, which for a grid of glyphs cost more than drawing it)."""
@@ -387,9 +390,6 @@ class _OpacityFade(Animation):
         super().clean_up_from_scene(scene)
         if not self.fade_in:
             self.interpolate_mobject(0)          # removed, and left as it was (as FadeOut leaves it)
-
-
-RGBA_ARRAYS = ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")
 
 
 class GridScene(AttentionScene):
@@ -574,15 +574,18 @@ class GridScene(AttentionScene):
         ...         if not self.numbers_fit(grid):
         ...             self.say_dots_not_numbers(grid)
         """
-        n = max(grid.n_rows, grid.n_cols)
-        note = VGroup(label(f"{n} tokens: dots, not numbers", self.theme, 18, color=self.theme.muted),
-                      label(f"(numbers up to {MAX_TOKENS} tokens)", self.theme, 16, color=self.theme.muted))
-        note.arrange(DOWN, aligned_edge=RIGHT, buff=0.08)
+        note = self._dots_note(max(grid.n_rows, grid.n_cols), aligned_edge=RIGHT)
         anchor = self.title_mobject.get_bottom()[1] - 0.2 if self.title_mobject is not None else grid.frame.get_top()[1]
         note.move_to(RIGHT * (config.frame_width / 2 - 0.25 - note.width / 2) + UP * (anchor - note.height / 2))
         self.play(FadeIn(note), run_time=0.5)
         self.dots_note = note
         return note
+
+    def _dots_note(self, n: int, aligned_edge: np.ndarray) -> VGroup:
+        """"n tokens: dots, not numbers" over "(numbers up to 14 tokens)", not yet placed."""
+        note = VGroup(label(f"{n} tokens: dots, not numbers", self.theme, 18, color=self.theme.muted),
+                      label(f"(numbers up to {MAX_TOKENS} tokens)", self.theme, 16, color=self.theme.muted))
+        return note.arrange(DOWN, aligned_edge=aligned_edge, buff=0.08)
 
     # --- what the cells show ----------------------------------------------------------------
     def number_cells(self, grid: AttentionGrid, name: str | None, values, max_abs: float | None = None) -> VGroup:
