@@ -310,6 +310,25 @@ class AttentionScene(Scene):
         """
         return f"{trace.description}, layer {trace.layer}, head {self.head}"
 
+    # --- long sentences: dots where numbers do not fit ------------------------------------------
+    @staticmethod
+    def too_many_for_numbers(trace: AttentionTrace) -> bool:
+        """More tokens than columns of numbers fit across the frame: the beats draw dots instead.
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene, SceneSettings
+        >>> AttentionScene.too_many_for_numbers(SceneSettings(sentence="the cat sat", model="toy").trace())
+        False
+        """
+        return max(len(trace.tokens), len(trace.key_tokens)) > MAX_TOKENS
+
+    def _dots_note(self, n: int, aligned_edge: np.ndarray) -> VGroup:
+        """"n tokens: dots, not numbers" over "(numbers up to 14 tokens)", not yet placed."""
+        note = VGroup(label(f"{n} tokens: dots, not numbers", self.theme, 18, color=self.theme.muted),
+                      label(f"(numbers up to {MAX_TOKENS} tokens)", self.theme, 16, color=self.theme.muted))
+        return note.arrange(DOWN, aligned_edge=aligned_edge, buff=0.08)
+
     # --- one story: what a caption may claim depends on the model -----------------------------
     @staticmethod
     def is_decoder(trace: AttentionTrace) -> bool:
@@ -580,12 +599,6 @@ class GridScene(AttentionScene):
         self.play(FadeIn(note), run_time=0.5)
         self.dots_note = note
         return note
-
-    def _dots_note(self, n: int, aligned_edge: np.ndarray) -> VGroup:
-        """"n tokens: dots, not numbers" over "(numbers up to 14 tokens)", not yet placed."""
-        note = VGroup(label(f"{n} tokens: dots, not numbers", self.theme, 18, color=self.theme.muted),
-                      label(f"(numbers up to {MAX_TOKENS} tokens)", self.theme, 16, color=self.theme.muted))
-        return note.arrange(DOWN, aligned_edge=aligned_edge, buff=0.08)
 
     # --- what the cells show ----------------------------------------------------------------
     def number_cells(self, grid: AttentionGrid, name: str | None, values, max_abs: float | None = None) -> VGroup:

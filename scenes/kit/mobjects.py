@@ -242,6 +242,9 @@ class TokenBoxes(VGroup):
         The words' colour (default: ``theme.text``).
     min_box_width
         Boxes at least this wide, so short words line up with columns.
+    wrap
+        Break a row too wide for ``max_width`` into lines instead of scaling the words down (the
+        boxes keep the sentence's order: ``boxes[i]`` is token ``i`` on whichever line it lands).
 
     Examples
     --------
@@ -251,10 +254,13 @@ class TokenBoxes(VGroup):
     >>> boxes = TokenBoxes(["a", "fluffy", "blue", "creature"], theme)
     >>> len(boxes), boxes.get_labels()[1].text
     (4, 'fluffy')
+    >>> wrapped = TokenBoxes(["lighthouse"] * 12, theme, font_size=20, max_width=6.0, wrap=True)
+    >>> bool(wrapped.width <= 6.0), bool(wrapped[-1].get_y() < wrapped[0].get_y())     # several lines, words unscaled
+    (True, True)
     """
 
     def __init__(self, tokens: Sequence[str], theme: Theme, font_size: float = 24, max_width: float = 13.0,
-                 color: ManimColor | None = None, min_box_width: float = 0.0, **kwargs) -> None:
+                 color: ManimColor | None = None, min_box_width: float = 0.0, wrap: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self.tokens = list(tokens)
         for token in self.tokens:
@@ -264,6 +270,18 @@ class TokenBoxes(VGroup):
             text.move_to(box)
             self.add(VGroup(box, text))
         self.arrange(RIGHT, buff=0.12)
+        if self.width > max_width and wrap:
+            lines, line, used = VGroup(), VGroup(), -0.12
+            for box in self.submobjects:
+                if len(line) and used + 0.12 + box.width > max_width:
+                    lines.add(line)
+                    line, used = VGroup(), -0.12
+                line.add(box)
+                used += 0.12 + box.width
+            lines.add(line)
+            for line in lines:
+                line.arrange(RIGHT, buff=0.12)
+            lines.arrange(DOWN, buff=0.15)
         if self.width > max_width:
             self.scale_to_fit_width(max_width)
 
@@ -437,6 +455,11 @@ class DotMatrix(VGroup):
         The brackets' and the labels' colours (default: ``theme.muted``).
     value_scale
         The |value| of a full dot (default: the largest |value| shown).
+    labels_side
+        Where the token labels stand, read upward: ``DOWN`` (under the brackets), ``UP`` (over them,
+        so matrices stacked under one row of labels line up), or ``None`` (no labels).
+    colors
+        The dots' colours for positive and negative values (default: ``theme.positive``, ``theme.negative``).
 
     Examples
     --------
@@ -449,11 +472,16 @@ class DotMatrix(VGroup):
     (2, 3)
     >>> round(float(matrix.get_entries()[1][0].width / matrix.get_entries()[0][0].width), 2)   # ¼ the value: ½ the radius
     0.5
+    >>> from manim import UP
+    >>> above = DotMatrix(np.ones((2, 4)), ["a", "cat"], theme, labels_side=UP)
+    >>> bool(above.get_labels().get_bottom()[1] > above.get_brackets().get_top()[1])
+    True
     """
 
     def __init__(self, vectors: np.ndarray, tokens: Sequence[str], theme: Theme, n_shown: int = 3,
                  width: float = 12.5, bracket_color: ManimColor | None = None, label_color: ManimColor | None = None,
-                 value_scale: float | None = None, **kwargs) -> None:
+                 value_scale: float | None = None, labels_side: np.ndarray | None = DOWN,
+                 colors: tuple[ManimColor, ManimColor] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         vectors = np.asarray(vectors, dtype=float)
         shown = vectors[:, :n_shown]
@@ -465,8 +493,9 @@ class DotMatrix(VGroup):
             dots = VGroup()
             for k, value in enumerate(column):
                 magnitude = min(1.0, abs(value) / scale)
+                positive, negative = colors or (theme.positive, theme.negative)
                 dot = Dot(RIGHT * i * pitch + DOWN * k * pitch, radius=max(radius * math.sqrt(magnitude), 1e-3),
-                          color=theme.positive if value >= 0 else theme.negative)
+                          color=positive if value >= 0 else negative)
                 dots.add(dot.set_fill(opacity=1.0 if magnitude > 0 else 0))
             self.entries.add(dots)
         body = VGroup(self.entries)
@@ -480,10 +509,12 @@ class DotMatrix(VGroup):
         middle = UP * (pitch / 2 - height / 2)      # from half a pitch above the first row to below the ⋮
         self.brackets[0].move_to(RIGHT * (-pitch / 2 - 0.04) + middle)
         self.brackets[1].move_to(RIGHT * ((len(tokens) - 0.5) * pitch + 0.04) + middle)
+        self.pitch = pitch
         self.labels = VGroup()
-        for i, token in enumerate(tokens):
+        for i, token in enumerate(tokens if labels_side is not None else ()):
             tag = label(short(token), theme, MIN_TEXT_POINTS, color=label_color or theme.muted).rotate(math.pi / 2)
-            self.labels.add(tag.next_to(RIGHT * i * pitch + UP * self.brackets.get_bottom()[1], DOWN, buff=0.12))
+            edge = self.brackets.get_bottom() if labels_side[1] < 0 else self.brackets.get_top()
+            self.labels.add(tag.next_to(RIGHT * i * pitch + UP * edge[1], labels_side, buff=0.12))
         self.add(body, self.brackets, self.labels)
 
     def get_entries(self) -> VGroup:
