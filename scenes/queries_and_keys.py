@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, FadeTransform, LaggedStart, VGroup, config
 
-from scenes.kit.base import GridScene
-from scenes.kit.mobjects import MIN_TEXT_POINTS, TokenBoxes, VectorColumn, label
+from scenes.kit.base import CAPTION_TOP, GridScene
+from scenes.kit.mobjects import MIN_TEXT_POINTS, DotMatrix, TokenBoxes, VectorColumn, label
 
 ROW_NAMES = ("E", "Q = W_q·E", "K = W_k·E")
 RIGHT_ROOM = 1.05       # the last column's brace and its dimension, beyond its token box
 SHOWN = 5               # entries shown of each vector: three rows of them fill the frame
+DOT_ROWS = 3            # entries drawn as dots per vector, for sentences too long for numbers
 
 
 class QueriesAndKeys(GridScene):
@@ -17,6 +18,9 @@ class QueriesAndKeys(GridScene):
 
     def construct(self) -> None:
         trace = self.trace()
+        if self.too_many_for_numbers(trace):
+            self.queries_keys_as_dots(trace)
+            return
         h, d = self.head, self.settings.decimals
 
         # --- embeddings of the traced layer -----------------------------------------------
@@ -73,6 +77,63 @@ class QueriesAndKeys(GridScene):
         self.caption(f"the scores, to {d} decimals: large where a key answers a query")
         numbers = self.record("scores", grid.numbers(scores, d, color_scale=self.color_scale(scores)), scores)
         self.cross_fade(dots, numbers)
+        self.wait(1.5)
+
+    def queries_keys_as_dots(self, trace) -> None:
+        """The same beats for a sentence too long for numbers: E, Q and K as rows of signed dots (area ∝
+        |value|) under the tokens written upward; the grid goes straight from empty cells to dots."""
+        h, n = self.head, len(trace.tokens)
+
+        # --- embeddings of the traced layer -----------------------------------------------
+        self.beat("embeddings")
+        self.caption(f"each token's embedding E entering layer {trace.layer}: {trace.d_model} numbers")
+        names = [label(name, self.theme, 18, color=c) for name, c in
+                 zip(ROW_NAMES, (self.theme.embedding, self.theme.query, self.theme.key))]
+        left = -config.frame_width / 2 + 0.3 + max(m.width for m in names) + 0.3
+        rows = [DotMatrix(values, trace.tokens, self.theme, n_shown=DOT_ROWS, width=config.frame_width / 2 - 0.3 - left,
+                          bracket_color=color, labels_side=UP if i == 0 else None, label_color=self.theme.text)
+                for i, (values, color) in enumerate(((trace.embeddings, self.theme.embedding), (trace.q[h], self.theme.query),
+                                                     (trace.k[h], self.theme.key)))]
+        note = self._dots_note(n, aligned_edge=RIGHT)
+        rows[0].shift(RIGHT * (left + 0.1 - rows[0].get_left()[0]) + UP * (config.frame_height / 2 - 0.3 - rows[0].get_top()[1]))
+        note.align_to(rows[0], RIGHT).set_y(CAPTION_TOP + 0.1 + note.height / 2)
+        gap = min(1.0, (rows[0].get_bottom()[1] - note.get_top()[1] - 0.2 - rows[1].height - rows[2].height) / 2)
+        for above, below in zip(rows, rows[1:]):
+            below.align_to(above, LEFT).shift(UP * (above.get_bottom()[1] - gap - below.get_top()[1]))
+        for name, row in zip(names, rows):
+            name.set_y(row.get_entries().get_y()).set_x(left - 0.3 - name.width / 2)
+        for key, row, values in zip(("embeddings", "q", "k"), rows, (trace.embeddings, trace.q[h], trace.k[h])):
+            self.record(f"{key}_dots", VGroup(*(dot for column in row.get_entries() for dot in column)), values[:, :DOT_ROWS])
+        tokens = rows[0].get_labels()
+        self.play(FadeIn(tokens))
+        self.play(FadeIn(names[0]), FadeIn(VGroup(*(part for part in rows[0] if part is not tokens))),
+                  FadeIn(note))
+
+        # --- queries and keys: W_q · E, W_k · E ----------------------------------------------
+        for beat, row, name, text in (
+                ("queries", rows[1], names[1],
+                 f"W_q ({trace.d_head} × {trace.d_model}) takes each E into a smaller space: the query, {trace.d_head} numbers"),
+                ("keys", rows[2], names[2], f"W_k ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")):
+            self.beat(beat)
+            self.caption(text)
+            self.play(FadeIn(name), FadeIn(row.get_brackets()), *([FadeIn(row.ellipsis)] if hasattr(row, "ellipsis") else []),
+                      LaggedStart(*(FadeTransform(e.copy(), c, stretch=False)
+                                    for e, c in zip(rows[0].get_entries(), row.get_entries())), lag_ratio=0.03, run_time=1.5))
+        self.wait(1)
+
+        # --- the grid of dot products -----------------------------------------------------
+        self.beat("grid")
+        self.play(FadeOut(VGroup(*rows, *names, note)), FadeOut(self._caption))
+        self._caption = None
+        scores = trace.on_screen("scores", h)      # [T_k, T_q]
+        grid = self.place_grid(trace, "Every key against every query: K·Q")      # at the left, the note beside it
+        band = self.mark_query_column(grid, trace)
+        self.caption("each cell is the dot product of key j (its row) and query i (its column)")
+        self.play(FadeIn(grid.lines), FadeIn(grid.query_labels), FadeIn(grid.key_labels), FadeIn(band), run_time=1.5)
+        self.say_dots_not_numbers(grid)
+        self.caption("each dot's area follows the score's size: blue positive, red negative")
+        dots = self.record("score_dots", grid.dots(scores), scores)
+        self.play(LaggedStart(*(FadeIn(dot) for dot in dots), lag_ratio=min(0.01, 2 / len(dots)), run_time=1.5))
         self.wait(1.5)
 
     def project(self, values, sources: VGroup, above: VGroup, row_e, row, color) -> tuple[VGroup, VGroup]:

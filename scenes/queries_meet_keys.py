@@ -17,6 +17,7 @@ SHOWN_COLUMNS = 5     # columns of W_Q (entries of E⃗) shown, then ⋯
 ROW_BY_ROW = 3        # rows multiplied one at a time before the rest appear at once
 NUMBER_SIZE = 18      # ≥ 12 px digits at 720p
 LABEL_SIZE = 20
+LISTED = 12           # the most dot products listed by name (a longer sentence: its largest, and how many more)
 
 
 def question_for(sentence: str, token: str, causal: bool) -> str:
@@ -40,7 +41,8 @@ class QueriesMeetKeys(AttentionScene):
         # --- the question ------------------------------------------------------------------
         self.beat("question")
         self.title(f"What “{word}” is looking for: its query")
-        tokens = TokenBoxes(trace.tokens, self.theme, font_size=22, max_width=config.frame_width - 1.0)
+        tokens = TokenBoxes(trace.tokens, self.theme, font_size=22 if len(trace.tokens) <= 8 else 18,
+                            max_width=config.frame_width - 1.0, wrap=True)       # a long sentence on two or three lines
         tokens.next_to(self.title_mobject, DOWN, buff=0.3)
         tokens[qi][0].set_stroke(self.theme.query, width=3)
         question = label(question_for(self.settings.sentence, trace.tokens[qi], trace.causal), self.theme, 28,
@@ -114,10 +116,10 @@ class QueriesMeetKeys(AttentionScene):
         self.play(FadeOut(big), panel.animate.shift(LEFT * (small.origin[0] + 3.0)), run_time=1.0)
         self.meet_origin = small.origin + LEFT * (small.origin[0] + 3.0)
         scores = trace.scores[h, qi]                                             # [T_k] Q⃗ᵢ·K⃗ⱼ
-        table, numbers = self.meet_score_list(trace, qi, scores)
+        table, numbers, listed = self.meet_score_list(trace, qi, scores)
         table.next_to(panel, RIGHT, buff=0.6)
         table.set_x(min(table.get_x(), config.frame_width / 2 - 0.3 - table.width / 2))
-        self.record("plane_scores", numbers, scores)
+        self.record("plane_scores", numbers, scores[listed])
         note = VGroup(*(label(line, self.theme, 16, color=self.theme.muted) for line in (
             "drawn: the plane through Q⃗ and the keys' widest",
             "spread off it, so every Q⃗·K⃗ here is exact"))).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
@@ -249,27 +251,33 @@ class QueriesMeetKeys(AttentionScene):
                       max_tip_length_to_length_ratio=0.2, tip_length=0.18)
         return arrow.set_opacity(opacity)
 
-    def meet_score_list(self, trace, qi: int, scores: np.ndarray) -> tuple[VGroup, VGroup]:
-        """K⃗ⱼ·Q⃗ᵢ for every key, largest first, numbers right-aligned; keys the mask hides later are marked."""
+    def meet_score_list(self, trace, qi: int, scores: np.ndarray) -> tuple[VGroup, VGroup, list[int]]:
+        """K⃗ⱼ·Q⃗ᵢ for every key, largest first, numbers right-aligned; keys the mask hides later are marked.
+        A long sentence lists its largest ``LISTED`` and says how many more there are.
+
+        Returns the table, its numbers and the keys they belong to (in the numbers' order)."""
         theme, d = self.theme, self.settings.decimals
         order = sorted(range(len(scores)), key=lambda j: -scores[j])
-        numbers = [number(float(scores[j]), theme, NUMBER_SIZE, d, color=theme.value_color(float(scores[j]),
-                   float(np.abs(scores).max()) or 1.0)) for j in range(len(scores))]
-        names = [label(short(trace.key_tokens[j]) + (" (masked later)" if self.meet_masked(trace, qi, j) else ""),
-                       theme, 16, color=theme.muted if self.meet_masked(trace, qi, j) else theme.key)
-                 for j in range(len(scores))]
-        step = max(0.3, min(0.42, 4.6 / len(scores)))
-        width = max(n.width for n in numbers)
+        listed = order[:LISTED] if len(order) > LISTED + 1 else order
+        numbers = {j: number(float(scores[j]), theme, NUMBER_SIZE, d, color=theme.value_color(float(scores[j]),
+                   float(np.abs(scores).max()) or 1.0)) for j in listed}
+        names = {j: label(short(trace.key_tokens[j]) + (" (masked later)" if self.meet_masked(trace, qi, j) else ""),
+                          theme, 16, color=theme.muted if self.meet_masked(trace, qi, j) else theme.key) for j in listed}
+        step = max(0.3, min(0.42, 4.6 / len(listed)))
+        width = max(n.width for n in numbers.values())
         rows = VGroup()
-        for r, j in enumerate(order):
+        for r, j in enumerate(listed):
             numbers[j].move_to(DOWN * r * step + RIGHT * width, aligned_edge=RIGHT)
             names[j].next_to(numbers[j], RIGHT, buff=0.25)
             names[j].set_y(numbers[j].get_y())
             rows.add(VGroup(numbers[j], names[j]))
+        if len(listed) < len(order):
+            rows.add(label(f"… {len(order) - len(listed)} smaller", theme, 16, color=theme.muted)
+                     .next_to(rows, DOWN, buff=0.12).align_to(rows, LEFT))
         head = label("K⃗·Q⃗", theme, LABEL_SIZE, color=theme.text).next_to(rows, UP, buff=0.25).align_to(rows, LEFT)
         table = VGroup(head, *rows)
         table.move_to(ORIGIN + DOWN * 0.3)
-        return table, VGroup(*numbers)
+        return table, VGroup(*(numbers[j] for j in listed)), listed
 
     def meet_tip_labels(self, trace, qi: int, scores: np.ndarray, k_arrows: VGroup, q_arrow: Arrow,
                       avoid: list) -> VGroup:

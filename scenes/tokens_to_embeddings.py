@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, UP, FadeIn, FadeOut, LaggedStart, SurroundingRectangle, VGroup, config
+import math
+import textwrap
 
-from scenes.kit.base import AttentionScene
-from scenes.kit.mobjects import MONO_CHAR_WIDTH, TokenBoxes, VectorColumn, format_number, label, short
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, SurroundingRectangle, VGroup, config
+
+from scenes.kit.base import CAPTION_TOP, AttentionScene
+from scenes.kit.mobjects import MONO_CHAR_WIDTH, DotMatrix, TokenBoxes, VectorColumn, format_number, label, short
 
 MAX_FONT = 20.0
 BRACE_ROOM = 0.55      # the last column's brace and its dimension label
+DOT_ROWS = 3           # entries drawn per token as dots, for sentences too long for numbers
 
 
 class TokensToEmbeddings(AttentionScene):
@@ -16,13 +20,14 @@ class TokensToEmbeddings(AttentionScene):
 
     def construct(self) -> None:
         trace = self.trace()
+        if self.too_many_for_numbers(trace):
+            self.embeddings_as_dots(trace)
+            return
         qi = self.settings.query_index(trace)
 
         # --- the sentence splits into tokens ----------------------------------------------
         self.beat("tokens")
-        sentence = label(self.settings.sentence, self.theme, 36)
-        if sentence.width > config.frame_width - 1.2:
-            sentence.scale_to_fit_width(config.frame_width - 1.2)
+        sentence = self.sentence_text()
         self.play(FadeIn(sentence))
         self.number_font = self.font_for(trace)
         probe = self.column(trace.token_embeddings[0], 1.0)        # every column is about this wide
@@ -65,13 +70,7 @@ class TokensToEmbeddings(AttentionScene):
         equals = self.row_label("= E" if is_e else "= token + position" + (" + segment" if trace.model == "minilm" else ""),
                                 pos_cols, sums)
         self.play(LaggedStart(*(FadeIn(s, shift=DOWN * 0.3) for s in sums), lag_ratio=0.06), FadeIn(equals), run_time=1.5)
-        if trace.model == "minilm":
-            note = f"token + position + segment, then LayerNorm{' and earlier layers' if trace.layer else ''}, is E"
-        elif is_e:
-            note = "token + position = E"
-        else:
-            note = f"token + position is the first layer's input; layer {trace.layer}'s E comes after {trace.layer} layers"
-        self.caption(f"{note}: one column per token, {trace.d_model} numbers each")
+        self.caption(f"{self.sum_note(trace, is_e)}: one column per token, {trace.d_model} numbers each")
 
         # --- the token the next clips follow ------------------------------------------------
         self.beat("followed token")
@@ -80,6 +79,97 @@ class TokensToEmbeddings(AttentionScene):
         self.play(tokens[qi].animate.set_color(self.theme.query), FadeIn(followed))
         self.caption(f"“{short(trace.tokens[qi])}”: the token whose update the next clips follow")
         self.wait(1.5)
+
+    def embeddings_as_dots(self, trace) -> None:
+        """The same beats for a sentence too long for columns of numbers: each token's vectors as a
+        column of signed dots (area ∝ |value|) under the token written upward, three rows of them."""
+        qi = self.settings.query_index(trace)
+        n = len(trace.tokens)
+
+        # --- the sentence splits into tokens ----------------------------------------------
+        self.beat("tokens")
+        sentence = self.sentence_text()
+        self.play(FadeIn(sentence))
+        arrays = (trace.token_embeddings, trace.positions, trace.input_embeddings)
+        scale = max(float(abs(a[:, :DOT_ROWS]).max()) for a in arrays) or 1.0      # one dot scale for the three rows
+        width = config.frame_width - 1.6 - BRACE_ROOM
+        matrices = [DotMatrix(a, trace.tokens, self.theme, n_shown=DOT_ROWS, width=width, value_scale=scale,
+                              labels_side=UP if i == 0 else None, label_color=self.theme.text)
+                    for i, a in enumerate(arrays)]
+        tokens = matrices[0].get_labels()
+        matrices[0].shift(UP * (config.frame_height / 2 - 0.3 - matrices[0].get_top()[1])
+                          + RIGHT * (config.frame_width / 2 - 0.35 - matrices[0].get_right()[0]))
+        note = self._dots_note(n, aligned_edge=RIGHT)
+        note.align_to(matrices[0], RIGHT).set_y(CAPTION_TOP + 0.1 + note.height / 2)
+        room = matrices[0].get_bottom()[1] - (note.get_top()[1] + 0.2) - sum(m.height for m in matrices[1:])
+        gap = min(1.0, room / 2)                     # the rows spread over the height the frame has
+        for above, below in zip(matrices, matrices[1:]):
+            below.align_to(above, LEFT).shift(UP * (above.get_bottom()[1] - gap - below.get_top()[1]))
+        self.record("tokens", tokens, list(range(n)))
+        self.play(FadeOut(sentence, shift=UP * 0.5), FadeIn(tokens, shift=UP * 0.5), run_time=1.2)
+        self.caption(f"{n} tokens, as {trace.model}'s tokenizer splits the sentence")
+
+        # --- each token becomes a column of numbers, drawn as dots -------------------------
+        self.beat("embeddings")
+        body = [VGroup(*(part for part in m if part is not m.get_labels())) for m in matrices]
+        for name, m, a in zip(("token_embeddings", "positions", "sums"), matrices, arrays):
+            self.record(f"{name}_dots", VGroup(*(dot for column in m.get_entries() for dot in column)), a[:, :DOT_ROWS])
+        self.play(LaggedStart(*(FadeIn(c, shift=DOWN * 0.2) for c in matrices[0].get_entries()), lag_ratio=0.03),
+                  FadeIn(body[0][1:]), FadeIn(note))
+        self.caption(f"each token looks up its own column of {trace.d_model} numbers; the first {DOT_ROWS} as dots (blue +, red −)")
+
+        # --- the same word, the same column -----------------------------------------------
+        repeats = self.repeated(trace.tokens)
+        columns = [m.get_entries() for m in matrices]
+        if repeats:
+            self.beat("same word")
+            boxes = VGroup(*(SurroundingRectangle(VGroup(tokens[i], columns[0][i]), color=self.theme.query, buff=0.05)
+                             for i in repeats))
+            self.play(FadeIn(boxes))
+            self.caption(f"“{short(trace.tokens[repeats[0]])}” appears twice: the same column both times, before position")
+            self.wait(1)
+
+        # --- position is added ------------------------------------------------------------
+        self.beat("positions")
+        if repeats:
+            self.play(FadeOut(boxes))
+        plus = self.row_label("+ position", matrices[0], matrices[1])
+        self.play(LaggedStart(*(FadeIn(c, shift=UP * 0.2) for c in columns[1]), lag_ratio=0.03), FadeIn(body[1][1:]),
+                  FadeIn(plus))
+        self.caption("the position of each token is written into its column too")
+        is_e = trace.layer == 0 and trace.model != "minilm"
+        equals = self.row_label("= E" if is_e else "= token + position" + (" + segment" if trace.model == "minilm" else ""),
+                                matrices[1], matrices[2])
+        self.play(LaggedStart(*(FadeIn(c, shift=DOWN * 0.3) for c in columns[2]), lag_ratio=0.03), FadeIn(body[2][1:]),
+                  FadeIn(equals), run_time=1.5)
+        self.caption(f"{self.sum_note(trace, is_e)}: one column per token, {trace.d_model} numbers each")
+
+        # --- the token the next clips follow ------------------------------------------------
+        self.beat("followed token")
+        followed = SurroundingRectangle(VGroup(tokens[qi], *(c[qi] for c in columns)), color=self.theme.query, buff=0.06)
+        self.play(tokens[qi].animate.set_color(self.theme.query), FadeIn(followed))
+        self.caption(f"“{short(trace.tokens[qi])}”: the token whose update the next clips follow")
+        self.wait(1.5)
+
+    def sentence_text(self):
+        """The sentence as typed, on as many lines as it needs at a readable size."""
+        sentence = label(self.settings.sentence, self.theme, 36)
+        lines = max(1, min(4, math.ceil(sentence.width / (config.frame_width - 1.2))))
+        if lines > 1:
+            sentence = label("\n".join(textwrap.wrap(self.settings.sentence, math.ceil(len(self.settings.sentence) / lines) + 2)),
+                             self.theme, 36)
+        if sentence.width > config.frame_width - 1.2:
+            sentence.scale_to_fit_width(config.frame_width - 1.2)
+        return sentence
+
+    @staticmethod
+    def sum_note(trace, is_e: bool) -> str:
+        """What the sum of the rows is, true to the model."""
+        if trace.model == "minilm":
+            return f"token + position + segment, then LayerNorm{' and earlier layers' if trace.layer else ''}, is E"
+        if is_e:
+            return "token + position = E"
+        return f"token + position is the first layer's input; layer {trace.layer}'s E comes after {trace.layer} layers"
 
     def font_for(self, trace) -> float:
         """The numbers' font: as large as the token count leaves room for (at most ``MAX_FONT``)."""

@@ -11,10 +11,12 @@ from attention_math.params import value_map_counts
 from attention_math.planes import plane_basis, project, spread_plane, tip_to_tail, weighted_values
 from scenes.kit.base import AttentionScene
 from scenes.kit.geometry import plane_to_screen, tip_to_tail_arrows, vector_arrow
-from scenes.kit.mobjects import MONO_CHAR_WIDTH, TokenBoxes, VectorColumn, format_number, label, short
+from scenes.kit.mobjects import MONO_CHAR_WIDTH, DotMatrix, TokenBoxes, VectorColumn, format_number, label, short
 
 FAINT_WEIGHT = 0.1      # terms and arrows with a smaller weight are drawn faint
 FAINT = 0.35
+SUM_TERMS = 8           # the most terms written out in the sum (a longer one: its largest, and how many more)
+VALUE_DOT_ROWS = 4      # a value's entries drawn as dots, for sentences too long for numbers
 
 
 class ValuesUpdateEmbeddings(AttentionScene):
@@ -57,6 +59,8 @@ class ValuesUpdateEmbeddings(AttentionScene):
         self.beat("weighted values")
         self.clear_beat()        # the last beat's picture stays to its end: a still at it shows it
         h, d, qi = self.head, self.settings.decimals, self.value_query
+        if self.too_many_for_numbers(trace):
+            return self.weighted_values_as_dots(trace)
         n = len(trace.key_tokens)
         slot = (config.frame_width - 0.8) / n                 # room per token
         font = min(20.0, (slot - 0.45) / ((d + 3) * MONO_CHAR_WIDTH))
@@ -82,6 +86,46 @@ class ValuesUpdateEmbeddings(AttentionScene):
         self.caption(f"scaled by the weights in “{short(trace.tokens[qi])}”'s column of the pattern (faint = small weight)")
         self.tokens_row = tokens
         return v_cols, w_labels
+
+    def weighted_values_as_dots(self, trace) -> tuple[VGroup, VGroup]:
+        """The same beat for a sentence too long for numbers: the query's weights as a row of dots (area ∝
+        weight) and each token's value as a column of signed dots, faint where its weight is small."""
+        h, qi = self.head, self.value_query
+        n = len(trace.key_tokens)
+        weights = trace.pattern[h, qi]                       # [T_k]: the on-screen column of this query
+        values = trace.values_up[h]                          # [T_k, d]
+        names = VGroup(label(f"weights of “{short(trace.tokens[qi])}”", self.theme, 18, color=self.theme.query),
+                       label("V⃗", self.theme, 22, color=self.theme.value_up))
+        left = -config.frame_width / 2 + 0.3 + names.width + 0.3
+        width = config.frame_width / 2 - 0.3 - left
+        weight_row = DotMatrix(weights[:, None], trace.key_tokens, self.theme, n_shown=1, width=width,   # largest: full size
+                               bracket_color=self.theme.query, labels_side=UP, label_color=self.theme.text,
+                               colors=(self.theme.query, self.theme.query))
+        value_rows = DotMatrix(values, trace.key_tokens, self.theme, n_shown=VALUE_DOT_ROWS, width=width,
+                               bracket_color=self.theme.value_up, labels_side=None)
+        weight_row.shift(RIGHT * (left + 0.1 - weight_row.get_left()[0])
+                         + UP * (config.frame_height / 2 - 0.3 - weight_row.get_top()[1]))
+        value_rows.align_to(weight_row, LEFT).shift(UP * (weight_row.get_bottom()[1] - 0.35 - value_rows.get_top()[1]))
+        for name, row in zip(names, (weight_row, value_rows)):
+            name.set_y(row.get_entries().get_y()).set_x(left - 0.3 - name.width / 2)
+        tokens = weight_row.get_labels()
+        w_dots = VGroup(*(column[0] for column in weight_row.get_entries()))
+        v_cols = value_rows.get_entries()
+        for j, column in enumerate(v_cols):
+            column.set_opacity(FAINT + (1 - FAINT) * float(weights[j] / weights.max()))
+        self.record("weights_dots", w_dots, weights)
+        self.record("values_dots", VGroup(*(dot for column in v_cols for dot in column)), values[:, :VALUE_DOT_ROWS])
+        note = self._dots_note(n, aligned_edge=RIGHT).next_to(value_rows, DOWN, buff=0.2).align_to(value_rows, RIGHT)
+        self.caption(f"each token's value vector V⃗ (value-down, then value-up) · {self.model_note(trace)}")
+        self.play(FadeIn(tokens), FadeIn(names[1]), FadeIn(value_rows.get_brackets()),
+                  *([FadeIn(value_rows.ellipsis)] if hasattr(value_rows, "ellipsis") else []),
+                  LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.02), FadeIn(note))
+        self.play(tokens[qi].animate.set_color(self.theme.query), FadeIn(names[0]), FadeIn(weight_row.get_brackets()),
+                  LaggedStart(*(FadeIn(w) for w in w_dots), lag_ratio=0.02))
+        self.caption(f"scaled by the weights in “{short(trace.tokens[qi])}”'s column of the pattern "
+                     f"(dot area ∝ weight; largest {format_number(float(weights.max()), self.settings.decimals)})")
+        self.tokens_row = tokens
+        return v_cols, w_dots
 
     # --- one head's weighted values summed: ΔE⁽ʰ⁾ -----------------------------------------
     def show_head_sum(self, trace, v_cols: VGroup, w_labels: VGroup) -> None:
@@ -168,8 +212,9 @@ class ValuesUpdateEmbeddings(AttentionScene):
         h, d, qi = self.head, self.settings.decimals, self.value_query
         weights = trace.pattern[h, qi]
         size = 24 if len(keys) <= 8 else 20
+        written = keys if len(keys) <= SUM_TERMS else sorted(sorted(keys, key=lambda j: -weights[j])[:SUM_TERMS - 1])
         terms, numbers = [], VGroup()
-        for n, j in enumerate(keys):
+        for n, j in enumerate(written):
             weight = label(format_number(weights[j], d), self.theme, size, color=self.theme.query)
             rest = label(f"·V⃗({short(trace.key_tokens[j])})" + (" +" if n < len(keys) - 1 else ""), self.theme, size,
                          color=self.theme.value_up)
@@ -178,8 +223,10 @@ class ValuesUpdateEmbeddings(AttentionScene):
                 term.set_opacity(FAINT)
             numbers.add(weight)
             terms.append(term)
+        if len(written) < len(keys):         # a long sentence: its largest terms, and how many smaller ones
+            terms.append(label(f"({len(keys) - len(written)} smaller terms)", self.theme, size, color=self.theme.muted))
         terms.append(label("= ΔE⃗⁽ʰ⁾", self.theme, size + 2, color=self.theme.delta))
-        self.record("sum_weights", numbers, weights[keys])
+        self.record("sum_weights", numbers, weights[written])
         lines, line, used = VGroup(), VGroup(), 0.0
         for term in terms:
             if len(line) and used + 0.18 + term.width > 5.8:
@@ -223,7 +270,8 @@ class ValuesUpdateEmbeddings(AttentionScene):
                         vector_arrow(to_screen(e_tip), to_screen(sum_tip), self.theme.delta),
                         vector_arrow(to_screen(origin), to_screen(updated_2d), self.theme.updated))
         self.update_arrows = arrows
-        arrow_names = VGroup(*(label(n, self.theme, 26, color=a.get_color()).next_to(a.point_from_proportion(0.5), side, buff=0.15)
+        arrow_names = VGroup(*(self.inside_frame(label(n, self.theme, 26, color=a.get_color())
+                                                 .next_to(a.point_from_proportion(0.5), side, buff=0.15))
                                for n, a, side in zip(("E", "ΔE", "E′"), arrows, (DOWN, RIGHT, UP + LEFT))))   # E points right, ΔE up
         self.caption(f"ΔE is every head's ΔE⁽ʰ⁾ added up (all {trace.n_heads}), plus the output bias")
         self.play(FadeIn(token), FadeIn(cols[0]), FadeIn(names[0]), GrowArrow(arrows[0]), FadeIn(arrow_names[0]))
