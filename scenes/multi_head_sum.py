@@ -9,11 +9,18 @@ from manim import (DOWN, LEFT, RIGHT, UP, Brace, FadeIn, FadeOut, LaggedStart, L
 
 from scenes.kit.base import AttentionScene
 from scenes.kit.mobjects import AttentionGrid, VectorColumn, label, short
+from scenes.kit.scene_settings import MAX_TOKENS
 
 SHOWN_HEADS = 4
 ENTRIES = 4           # entries of each vector shown, then ⋮
 PANEL_W, PANEL_H = 2.4, 3.0
+TALL_PANEL_H = 4.0    # beyond MAX_TOKENS rows: taller panels, so more rows keep a label
+PANEL_GAP = 0.45      # between two panels, at least
+NAME_CLEARANCE = 0.15  # from the followed word's label, sticking out of its panel, to the next panel's "head h"
 LABEL_SIZE = 16       # ≥ 12 px capitals and digits at 720p
+KEY_BUFF = 0.12       # from a key's word to its row
+KEY_GAP = 0.04        # between two keys' words, when only some rows are labelled
+LEADER_LEN = 0.14     # the leader from a key's word to its row, when only some rows are labelled
 SUM_SIZE = 20         # the sum into E⃗, the beat's point
 DEPTH = np.array([0.35, 0.28, 0.0])   # the offset from one head to the next in the stack
 
@@ -55,16 +62,23 @@ class MultiHeadSum(AttentionScene):
 
         # --- spread into panels with token labels -------------------------------------------
         self.beat("panels")
-        row = VGroup(*(p.body for p in panels)).arrange(RIGHT, buff=0.45)
-        keys = self.mh_key_labels(trace, panels[0].grid)
-        VGroup(keys, row).next_to(self.title_mobject, DOWN, buff=0.25).set_x(0)
-        if VGroup(keys, row).width > config.frame_width - 0.6:
-            VGroup(keys, row).scale_to_fit_width(config.frame_width - 0.6).set_x(0)
+        first = panels[0]
+        column_x = first.grid.cell_center(0, qi)[0]       # the followed word's label may stick out past its panel
+        overhang = first.query_label.width / 2 - min(first.grid.frame.get_right()[0] - column_x,
+                                                     column_x - first.grid.frame.get_left()[0])
+        row = VGroup(*(p.body for p in panels)).arrange(RIGHT, buff=max(PANEL_GAP, overhang + NAME_CLEARANCE))
         for p in panels:
             p.query_label.next_to(p.grid.cell_center(0, qi) + UP * p.grid.cell_h / 2, UP, buff=0.1)
+        keys = self.mh_key_labels(trace, first.grid, heads, qi)
+        key_marks = VGroup(keys, keys.leaders, keys.note)      # leaders and note empty when every row is labelled
+        layout = VGroup(key_marks, row, *(p.query_label for p in panels))
+        layout.next_to(self.title_mobject, DOWN, buff=0.25).set_x(0)
+        if layout.width > config.frame_width - 0.6:
+            layout.scale_to_fit_width(config.frame_width - 0.6).set_x(0)
         self.panels = panels
         self.play(*(ReplacementTransform(layer, p.body) for layer, p in zip(stack, panels)), FadeOut(links), run_time=1.2)
-        self.play(FadeIn(keys), *(FadeIn(p.query_label) for p in panels))
+        self.mh_keys = keys          # the labelled keys (.rows: which rows)
+        self.play(FadeIn(key_marks), *(FadeIn(p.query_label) for p in panels))
         self.caption(f"the column of “{query}” in each: which words each head lets it look at")
 
         # --- each head proposes a ΔE⁽ʰ⁾ ----------------------------------------------------
@@ -106,7 +120,7 @@ class MultiHeadSum(AttentionScene):
         self.sum_line = line
         self.record("sum", VGroup(*e.get_entries(), *updated.get_entries()),
                     np.concatenate([trace.embeddings[qi, :ENTRIES], trace.updated[qi, :ENTRIES]]))
-        self.play(FadeOut(VGroup(*(p.body for p in panels), keys, *(p.query_label for p in panels))),
+        self.play(FadeOut(VGroup(*(p.body for p in panels), key_marks, *(p.query_label for p in panels))),
                   VGroup(proposals, names).animate.next_to(self.title_mobject, DOWN, buff=0.4), run_time=0.8)
         line.next_to(VGroup(proposals, names), DOWN, buff=0.6).set_x(0)
         e_name.next_to(e, DOWN, buff=0.12)
@@ -159,7 +173,7 @@ class MultiHeadSum(AttentionScene):
     def mh_panel(self, trace, h: int, qi: int) -> VGroup:
         """One head's pattern as dots (area ∝ weight), the followed column outlined, its index above."""
         grid = AttentionGrid([""] * len(trace.key_tokens), [""] * len(trace.tokens), self.theme,
-                             width=PANEL_W, height=PANEL_H)
+                             width=PANEL_W, height=PANEL_H if len(trace.key_tokens) <= MAX_TOKENS else TALL_PANEL_H)
         grid.remove(grid.query_labels, grid.key_labels)
         dots = grid.dots(trace.on_screen("pattern", h), max_abs=1.0)
         mark = grid.column_highlight(qi, self.theme.query)
@@ -174,9 +188,43 @@ class MultiHeadSum(AttentionScene):
         panel.body, panel.grid, panel.dots, panel.query_label, panel.name = body, grid, dots, query_label, name
         return panel
 
-    def mh_key_labels(self, trace, grid: AttentionGrid) -> VGroup:
-        """The keys' words, one per row, to the left of the first panel."""
-        words = VGroup(*(label(short(t), self.theme, LABEL_SIZE, color=self.theme.key) for t in trace.key_tokens))
-        for r, word in enumerate(words):
-            word.next_to(grid.cell_center(r, 0) + LEFT * grid.cell_w / 2, LEFT, buff=0.12)
+    def mh_key_labels(self, trace, grid: AttentionGrid, heads: list[int], qi: int) -> VGroup:
+        """The keys' words at their rows' heights, left of the first panel.
+
+        Every row is labelled when the rows are at least a line of text apart. With more rows than
+        that, only some are: first the keys the shown heads weigh most in the followed column
+        ``qi``, then any other row whose label stays clear of those placed, each with a short
+        leader to its row and a note that only some keys are labelled. ``.rows`` lists the labelled
+        rows, ``.leaders`` and ``.note`` are empty when every row is labelled.
+        """
+        line_h = label("Ag", self.theme, LABEL_SIZE).height                 # a line of text at LABEL_SIZE
+        every_row = grid.cell_h >= line_h
+        buff = KEY_BUFF if every_row else KEY_BUFF + LEADER_LEN
+        if every_row:
+            order = list(range(grid.n_rows))
+        else:                                       # by the largest weight the shown heads give the key in column qi
+            weight = np.stack([trace.on_screen("pattern", h)[:, qi] for h in heads]).max(axis=0)
+            order = sorted(range(grid.n_rows), key=lambda r: (-float(weight[r]), r))
+        placed: list[tuple[int, object]] = []
+        for r in order:
+            word = label(short(trace.key_tokens[r]), self.theme, LABEL_SIZE, color=self.theme.key)
+            word.next_to(grid.cell_center(r, 0) + LEFT * grid.cell_w / 2, LEFT, buff=buff)
+            if every_row or all(word.get_bottom()[1] > w.get_top()[1] + KEY_GAP
+                                or word.get_top()[1] < w.get_bottom()[1] - KEY_GAP for _, w in placed):
+                placed.append((r, word))
+        placed.sort(key=lambda pair: pair[0])
+        words = VGroup(*(w for _, w in placed))
+        words.rows = [r for r, _ in placed]
+        words.leaders = VGroup()
+        words.note = VGroup()
+        if len(placed) < grid.n_rows:
+            edge = grid.frame.get_left()[0]
+            for r, word in placed:
+                y = grid.cell_center(r, 0)[1]
+                words.leaders.add(Line([word.get_right()[0] + 0.04, y, 0], [edge, y, 0], stroke_width=1.5,
+                                       color=self.theme.key))
+            words.note = VGroup(label("only some keys", self.theme, 16, color=self.theme.muted),
+                                label("are labelled", self.theme, 16, color=self.theme.muted))
+            words.note.arrange(DOWN, buff=0.08, aligned_edge=RIGHT)
+            words.note.next_to(grid.frame, DOWN, buff=0.15).align_to(words, RIGHT)
         return words

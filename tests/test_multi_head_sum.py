@@ -61,3 +61,24 @@ def test_multi_head_sum_layout_from_two_to_fourteen_tokens(sentence, tiny, tmp_p
     assert not checks, checks.report()
     assert len(checks.section_names) >= 5
     assert all(len(p.grid.frame.get_left()) and p.grid.n_cols == len(sentence.split()) for p in scene.panels)
+
+
+def test_multi_head_sum_labels_the_keys_that_matter_at_32_tokens(tiny, tmp_path):
+    from scenes.kit.mobjects import MIN_TEXT_POINTS, UNITS_PER_POINT
+    from tests.frame_checks import checked_sections
+
+    sentence = " ".join(["the", "lighthouse", "keeper", "watched"] * 8)
+    with checked_sections() as checks:       # every section's end: inside the frame, no overlaps, ≥ 12 px
+        _, scene = tiny("MultiHeadSum", tmp_path, fmt="png", model="toy", sentence=sentence)
+    assert not checks, checks.report()
+    trace = scene.trace()
+    qi = scene.settings.query_index(trace)
+    keys = scene.mh_keys
+    assert 1 < len(keys) < len(trace.key_tokens) and len(keys.note), "only some keys labelled, and a note says so"
+    assert [w.text for w in keys] == [trace.key_tokens[r].replace(" ", "") for r in keys.rows]
+    weights = np.stack([trace.on_screen("pattern", h)[:, qi] for h in scene.shown_heads]).max(axis=0)
+    assert int(np.argmax(weights)) in keys.rows, "the key the heads weigh most is labelled"
+    grid = scene.panels[0].grid
+    for r, word in zip(keys.rows, keys):      # each word at its row's height, no smaller than the floor
+        assert abs(word.get_y() - grid.cell_center(r, 0)[1]) < 1e-6
+        assert word.height >= MIN_TEXT_POINTS * UNITS_PER_POINT * 0.9
