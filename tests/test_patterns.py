@@ -201,8 +201,12 @@ def test_token_limits_name_themselves():
     long.check_token_count(trace, "ScaledSoftmax")           # dots: fine
     with pytest.raises(InputError, match=f"at most {MAX_TOKENS} with cells"):
         long.replace(cells="numbers").check_token_count(trace, "ScaledSoftmax")
-    with pytest.raises(InputError, match=f"QueriesAndKeys shows at most {MAX_TOKENS}"):
-        long.check_token_count(trace, "QueriesAndKeys")
+    long.check_token_count(trace, "QueriesAndKeys")          # every story scene and the block draw dots: fine
+    long.check_token_count(trace, "AttentionBlock")
+    with pytest.raises(InputError, match=f"QueriesAndKeys shows at most {MAX_TOKENS} with cells"):
+        long.replace(cells="numbers").check_token_count(trace, "QueriesAndKeys")
+    with pytest.raises(InputError, match=f"MyOwnScene shows at most {MAX_TOKENS}: shorten it"):
+        long.check_token_count(trace, "MyOwnScene")           # a scene of one's own: the numbers' limit
     with pytest.raises(InputError, match=f"at most {MAX_DOT_TOKENS}"):
         SceneSettings(model="toy", sentence=words(MAX_DOT_TOKENS + 1)).trace()
 

@@ -147,7 +147,7 @@ def test_long_input_is_refused_naming_the_limit():
     words = " ".join(["word"] * (MAX_TOKENS + 1))
     settings = SceneSettings(model="toy", sentence=words)
     with pytest.raises(InputError, match=f"at most {MAX_TOKENS}"):
-        settings.check_token_count(settings.trace(), "TokensToEmbeddings")
+        settings.check_token_count(settings.trace(), "MyOwnScene")
     with pytest.raises(InputError, match="one token"):
         SceneSettings(model="toy", sentence="alone").trace()
 

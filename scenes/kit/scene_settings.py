@@ -29,7 +29,8 @@ DEFAULT_CONTEXT = "le chat était assis sur le tapis"
 MAX_TOKENS = 14       # numbers in a grid's cells stay readable at 480p up to this many tokens
 MAX_DOT_TOKENS = 32   # a grid of dots stays readable at 1080p up to this many
 CELLS = ("dots", "numbers", "both")   # how the attention pattern's cells are drawn
-DOT_SCENES = ("ScaledSoftmax", "CausalMask", "AttentionFormula")   # the pattern scenes that draw dots beyond MAX_TOKENS
+DOT_SCENES = ("TokensToEmbeddings", "QueriesAndKeys", "QueriesMeetKeys", "ScaledSoftmax", "CausalMask",
+              "ValuesUpdateEmbeddings", "MultiHeadSum", "AttentionFormula", "AttentionBlock")   # dots where numbers do not fit
 
 
 @dataclass(frozen=True)
