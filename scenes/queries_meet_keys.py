@@ -10,14 +10,14 @@ from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Arrow, Brace, Circle, DashedLi
 from attention_math.query_plane import embedding_plane, matrix_vector_product, projection_bias, query_plane
 from scenes.kit.base import AttentionScene
 from scenes.kit.mobjects import TokenBoxes, format_number, label, number, short
-from scenes.kit.scene_settings import DEFAULT_QUERY_TOKEN, DEFAULT_SENTENCE
+from scenes.kit.scene_settings import DEFAULT_QUERY_TOKEN, DEFAULT_SENTENCE, MAX_TOKENS
 
 SHOWN_ROWS = 4        # rows of W_Q (entries of the product) shown one by one, then ⋮
 SHOWN_COLUMNS = 5     # columns of W_Q (entries of E⃗) shown, then ⋯
 ROW_BY_ROW = 3        # rows multiplied one at a time before the rest appear at once
 NUMBER_SIZE = 18      # ≥ 12 px digits at 720p
 LABEL_SIZE = 20
-LISTED = 12           # the most dot products listed by name (a longer sentence: its largest, and how many more)
+LISTED = MAX_TOKENS   # the most dot products listed by name (a longer sentence: its largest, and how many more)
 
 
 def question_for(sentence: str, token: str, causal: bool) -> str:
@@ -255,7 +255,7 @@ class QueriesMeetKeys(AttentionScene):
         """K⃗ⱼ·Q⃗ᵢ for every key, largest first, numbers right-aligned; keys the mask hides later are marked.
         A long sentence lists its largest ``LISTED`` and says how many more there are.
 
-        Returns the table, its numbers and the keys they belong to (in the numbers' order)."""
+        Returns the table, its numbers and the keys they belong to, both in the keys' order."""
         theme, d = self.theme, self.settings.decimals
         order = sorted(range(len(scores)), key=lambda j: -scores[j])
         listed = order[:LISTED] if len(order) > LISTED + 1 else order
@@ -277,6 +277,7 @@ class QueriesMeetKeys(AttentionScene):
         head = label("K⃗·Q⃗", theme, LABEL_SIZE, color=theme.text).next_to(rows, UP, buff=0.25).align_to(rows, LEFT)
         table = VGroup(head, *rows)
         table.move_to(ORIGIN + DOWN * 0.3)
+        listed = sorted(listed)             # recorded in the keys' order
         return table, VGroup(*(numbers[j] for j in listed)), listed
 
     def meet_tip_labels(self, trace, qi: int, scores: np.ndarray, k_arrows: VGroup, q_arrow: Arrow,

@@ -83,7 +83,8 @@ def test_queries_meet_keys_lists_the_largest_dot_products(long_renders):
     drawn, values = scene.shown["plane_scores"]
     scores = trace.scores[scene.head, qi]
     assert MAX_TOKENS - 2 <= len(drawn) < len(scores)
-    np.testing.assert_array_equal(values, np.sort(scores)[::-1][:len(drawn)], "the largest, largest first")
+    largest = np.sort(np.argsort(-scores, kind="stable")[:len(drawn)])
+    np.testing.assert_array_equal(values, scores[largest], "the largest dot products, in the keys' order")
     shown = {t.text for t in texts_of(scene)}      # the text as drawn (without spaces)
     assert f"…{len(scores) - len(drawn)}smaller" in shown, "the list says how many dot products it leaves out"
 
