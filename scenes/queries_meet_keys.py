@@ -77,8 +77,9 @@ class QueriesMeetKeys(AttentionScene):
             previous = row_box
         self.play(FadeOut(previous), FadeOut(vector_box), run_time=0.3)
         self.play(FadeIn(eq.product_entries[ROW_BY_ROW:]), run_time=0.6)
-        rest = trace.d_head - ROW_BY_ROW
-        self.caption(f"the other {rest} row{'s' if rest != 1 else ''} at once: W_Q·E⃗ has {trace.d_head} entries")
+        rest = max(0, trace.d_head - ROW_BY_ROW)
+        self.caption((f"the other {rest} row{'s' if rest != 1 else ''} at once: " if rest else "")
+                     + f"W_Q·E⃗ has {trace.d_head} entries")
         self.play(FadeIn(eq.signs[2:]), FadeIn(eq.bias), FadeIn(eq.result), FadeIn(eq.names[3:]))
         self.caption(f"plus the learned bias b⃗: the query Q⃗ of “{word}”, {trace.d_head} numbers")
         self.wait(1)
