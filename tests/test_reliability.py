@@ -226,7 +226,7 @@ def test_two_renders_into_one_folder_at_once(tmp_path):
 
 @pytest.mark.render
 def test_a_crashing_scene_is_reported_and_the_others_finish(tmp_path):
-    """--all --jobs 2 with one scene made to crash (patched in the worker processes through sitecustomize)."""
+    """--jobs 2 with one of three scenes made to crash (patched in the worker processes through sitecustomize)."""
     hook = tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(
@@ -240,16 +240,16 @@ def test_a_crashing_scene_is_reported_and_the_others_finish(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     env = {**os.environ, "PYTHONPATH": f"{hook}{os.pathsep}{ROOT}"}
-    result = subprocess.run([sys.executable, str(ROOT / "render.py"), "render", "--all", "--jobs", "2", *TINY,
+    names = ["ParameterCount", "CausalMask", "ScaledSoftmax"]      # the crash in the middle: those after it still run
+    result = subprocess.run([sys.executable, str(ROOT / "render.py"), "render", *names, "--jobs", "2", *TINY,
                              "--format", "png", "-o", str(out), "--quiet"], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=600)
-    from scenes import SCENES
 
     assert result.returncode == 1, result.stderr
     assert result.stderr.strip().splitlines() == [
-        f"Error: 1 of {len(SCENES)} scenes failed; CausalMask: RuntimeError: boom in CausalMask"]
+        f"Error: 1 of {len(names)} scenes failed; CausalMask: RuntimeError: boom in CausalMask"]
     written = sorted(p.name.split("_toy-")[0] for p in out.glob("*.png"))     # the toy model is named in a tag
-    assert written == sorted(f"{name}_dark_256x144p5" for name in SCENES if name != "CausalMask")
+    assert written == sorted(f"{name}_dark_256x144p5" for name in names if name != "CausalMask")
 
 
 # --- determinism and safety -------------------------------------------------------------------
