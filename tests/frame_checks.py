@@ -75,7 +75,13 @@ def text_size(text) -> float:
 
 
 def box(mobject) -> np.ndarray:
-    return np.array([mobject.get_left()[0], mobject.get_bottom()[1], mobject.get_right()[0], mobject.get_top()[1]])
+    """(left, bottom, right, top) of everything the mobject draws, in one pass over its points."""
+    points = mobject.get_all_points()
+    if not len(points):
+        x, y = mobject.get_center()[:2]
+        return np.array([x, y, x, y])
+    low, high = points.min(axis=0), points.max(axis=0)
+    return np.array([low[0], low[1], high[0], high[1]])
 
 
 def frame_problems(scene, section: str = "") -> list[Problem]:
@@ -98,13 +104,12 @@ def frame_problems(scene, section: str = "") -> list[Problem]:
             px = text_size(text) / config.frame_height * REFERENCE_HEIGHT_PX
             problems.append(Problem(section, "small", f"{text.text!r} is {px:.1f} px tall at 720p"))
     boxes = np.array([box(t) for t in texts]).reshape(-1, 4)
-    for i in range(len(texts)):
-        for j in range(i + 1, len(texts)):
-            a, b = boxes[i], boxes[j]
-            dx = min(a[2], b[2]) - max(a[0], b[0])
-            dy = min(a[3], b[3]) - max(a[1], b[1])
-            if dx > OVERLAP_TOLERANCE and dy > OVERLAP_TOLERANCE and glyphs_overlap(texts[i], texts[j]):
-                problems.append(Problem(section, "overlap", f"{texts[i].text!r} and {texts[j].text!r}"))
+    dx = np.minimum(boxes[:, None, 2], boxes[None, :, 2]) - np.maximum(boxes[:, None, 0], boxes[None, :, 0])
+    dy = np.minimum(boxes[:, None, 3], boxes[None, :, 3]) - np.maximum(boxes[:, None, 1], boxes[None, :, 1])
+    meeting = np.triu((dx > OVERLAP_TOLERANCE) & (dy > OVERLAP_TOLERANCE), k=1)     # boxes that meet: look closer
+    for i, j in zip(*np.nonzero(meeting)):
+        if glyphs_overlap(texts[i], texts[j]):
+            problems.append(Problem(section, "overlap", f"{texts[i].text!r} and {texts[j].text!r}"))
     return problems
 
 
