@@ -21,6 +21,7 @@ GRID_SCALE = 0.62       # the grid, moved aside for the weighted sum
 WORD_POINTS = 20.0      # upright words (long sentences): at most this size, never under MIN_TEXT_POINTS
 WORD_FILL = 0.8         # an upright word's thickness takes at most this share of its slot
 LINES_MIN_GAP = 2.2     # scene units kept between the two rows of upright words for the weight lines
+SUM_POINTS = 22.0       # the weighted sum's terms, at most
 
 
 class UprightWords(VGroup):
@@ -97,7 +98,9 @@ class CrossAttention(GridScene):
         if translator:
             self.caption("adjectives come after their noun in the translation: where the order changes, lines cross")
         else:
-            self.caption("MiniLM is an encoder reading a second sentence here, not a translator: no trained alignment")
+            self.caption("MiniLM is an encoder reading a second sentence here, not a translator: no trained alignment"
+                         if trace.model.startswith("minilm") else
+                         f"{trace.description}: random weights, so no trained alignment")
         self.wait(2)
 
         # --- the grid between them ----------------------------------------------------------
@@ -278,10 +281,11 @@ class CrossAttention(GridScene):
         self.caption("the weighted sum is this head's change to the query word's embedding (faint terms weigh little)")
         self.wait(2)
 
-    def sum_parts(self, trace, q: int, column: np.ndarray, size: float) -> tuple[VGroup, VGroup, VGroup, VectorColumn]:
+    def sum_parts(self, trace, q: int, column: np.ndarray, size: float,
+                  name_size: float | None = None) -> tuple[VGroup, VGroup, VGroup, VectorColumn]:
         """Σ, the terms "weight × V↑ word" (one per key, faint for small weights) and "= ΔE" with its
-        column, at ``size`` points (Σ and = larger, the head's name smaller, never under MIN_TEXT_POINTS);
-        the right part arranged, the terms not yet."""
+        column, at ``size`` points (Σ and = larger, the head's name at ``name_size``, by default smaller but
+        never under MIN_TEXT_POINTS); the right part arranged, the terms not yet."""
         h, d = self.head, self.settings.decimals
         terms = VGroup()
         for j, token in enumerate(trace.key_tokens):
@@ -299,41 +303,42 @@ class CrossAttention(GridScene):
                               bracket_color=self.theme.delta)
         equals = label("=", self.theme, big)
         name = label(f"ΔE of “{short(trace.tokens[q])}”", self.theme, size, color=self.theme.delta)
-        head_name = label(f"head {h}", self.theme, max(MIN_TEXT_POINTS, size * 18 / 22), color=self.theme.muted)
+        head_name = label(f"head {h}", self.theme, name_size or max(MIN_TEXT_POINTS, size * 18 / 22), color=self.theme.muted)
         right = VGroup(equals, VGroup(name, head_name, result).arrange(DOWN, buff=0.15)).arrange(RIGHT, buff=0.3)
         return plus, terms, right, result
 
     def sum_beside(self, trace, q: int, column: np.ndarray, left: float,
                    shrink: bool = False) -> tuple[VGroup, VGroup, VGroup, VectorColumn] | None:
-        """The sum in the room right of ``left`` (the title and notes gone): the largest size, from 22 points
-        down to MIN_TEXT_POINTS, at which the terms fit in 1 to 3 columns with "= ΔE" beside them, else
-        under them. None when nothing fits, unless ``shrink`` (the room is the frame's, the sum centred in it):
-        then the smallest, shrunk to the room."""
+        """The sum in the room right of ``left`` (the title and notes gone): its terms in 1 to 3 columns with
+        "= ΔE" beside them or under them, whichever layout fits at the largest size (at most
+        ``SUM_POINTS``). None when none fits at ``MIN_TEXT_POINTS`` or more, unless ``shrink`` (the room is
+        the frame's, the sum centred in it): then the largest, shrunk to the room."""
         room_w = config.frame_width / 2 - 0.3 - left
         top, bottom = config.frame_height / 2 - 0.25, CAPTION_TOP + 0.1
         room_h = top - bottom
         n = len(trace.key_tokens)
-        sizes = [22.0 - step for step in range(int(22.0 - MIN_TEXT_POINTS) + 1)] + [MIN_TEXT_POINTS]
-        for size in sizes:
-            for columns in (1, 2, 3):
-                for beside in (True, False):
-                    plus, terms, right, result = self.sum_parts(trace, q, column, size)
-                    per_column = math.ceil(n / columns)
-                    chunks = VGroup(*(VGroup(*terms[i:i + per_column]).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
-                                      for i in range(0, n, per_column)))
-                    chunks.arrange(RIGHT, buff=0.35, aligned_edge=UP)
-                    plus.next_to(chunks, LEFT, buff=0.2)
-                    if beside:
-                        right.next_to(chunks, RIGHT, buff=0.4)
-                    else:
-                        right.next_to(chunks, DOWN, buff=0.3).align_to(chunks, LEFT)
-                    side = VGroup(plus, chunks, right)
-                    fits = side.width <= room_w and side.height <= room_h
-                    last = size == sizes[-1] and columns == 3 and not beside
-                    if fits or last and shrink:
-                        if not fits:           # past every size: the smallest, shrunk to the room
-                            side.scale(min(room_w / side.width, room_h / side.height))
-                        x = left + (room_w if shrink else side.width) / 2     # the whole frame's: centred
-                        side.move_to([x, (top + bottom) / 2, 0])
-                        return plus, terms, right, result
-        return None
+        best = None
+        for columns in (1, 2, 3):
+            for beside in (True, False):          # built once at SUM_POINTS: text scales with its layout
+                parts = self.sum_parts(trace, q, column, SUM_POINTS, name_size=SUM_POINTS)
+                plus, terms, right, _ = parts
+                per_column = math.ceil(n / columns)
+                chunks = VGroup(*(VGroup(*terms[i:i + per_column]).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
+                                  for i in range(0, n, per_column)))
+                chunks.arrange(RIGHT, buff=0.35, aligned_edge=UP)
+                plus.next_to(chunks, LEFT, buff=0.2)
+                if beside:
+                    right.next_to(chunks, RIGHT, buff=0.4)
+                else:
+                    right.next_to(chunks, DOWN, buff=0.3).align_to(chunks, LEFT)
+                side = VGroup(plus, chunks, right)
+                scale = min(1.0, room_w / side.width, room_h / side.height)
+                if best is None or scale > best[0]:
+                    best = (scale, side, parts)
+        scale, side, parts = best
+        if scale * SUM_POINTS < MIN_TEXT_POINTS and not shrink:
+            return None
+        side.scale(scale)
+        x = left + (room_w if shrink else side.width) / 2     # the whole frame's: centred
+        side.move_to([x, (top + bottom) / 2, 0])
+        return parts

@@ -37,10 +37,10 @@ def long_renders(tmp_path_factory):
     from scenes.output.rendering import RenderRequest, render_scene
     done = {}
 
-    def _render(name: str):
+    def _render(name: str, **settings):
         if name not in done:
             with checked_sections() as checks:
-                result = render_scene(RenderRequest(name, SceneSettings(model="toy", sentence=LONG), fmt="png",
+                result = render_scene(RenderRequest(name, SceneSettings(model="toy", sentence=LONG, **settings), fmt="png",
                                                     output_dir=tmp_path_factory.mktemp(name), resolution=(256, 144),
                                                     fps=5), force=True)
             done[name] = result.scene, checks
@@ -98,3 +98,18 @@ def test_values_draw_the_weights_and_values_as_dots_and_the_largest_terms(long_r
     dots_drawn(scene, "values_dots", trace.values_up[h][:, :4])
     _, written = scene.shown["sum_weights"]
     assert len(written) == 7 and sorted(written) == sorted(np.sort(weights)[::-1][:7]), "the seven largest terms"
+
+
+def test_cross_attention_joins_two_long_sentences_with_lines_and_dots(long_renders):
+    """32 queries reading a 20-word second sentence: upright words joined by the weight lines, the
+    pattern as dots (area = weight), every section readable."""
+    scene, checks = long_renders("CrossAttention", context=" ".join(LONG.split()[:20]))
+    assert not checks, checks.report()
+    trace, h = scene.trace(cross=True), scene.head
+    pattern = trace.on_screen("pattern", h)                       # [20 keys, 32 queries]
+    assert pattern.shape == (20, MAX_DOT_TOKENS)
+    lines, weights = scene.shown["lines"]
+    assert len(lines) == pattern.size
+    np.testing.assert_array_equal(np.asarray(weights, dtype=float).ravel(), pattern.ravel())
+    dots_drawn(scene, "pattern_dots", pattern)
+    assert "pattern" not in scene.shown, "no numbers in 640 small cells"

@@ -30,7 +30,8 @@ MAX_TOKENS = 14       # numbers in a grid's cells stay readable at 480p up to th
 MAX_DOT_TOKENS = 32   # a grid of dots stays readable at 1080p up to this many
 CELLS = ("dots", "numbers", "both")   # how the attention pattern's cells are drawn
 DOT_SCENES = ("TokensToEmbeddings", "QueriesAndKeys", "QueriesMeetKeys", "ScaledSoftmax", "CausalMask",
-              "ValuesUpdateEmbeddings", "MultiHeadSum", "AttentionFormula", "AttentionBlock")   # dots where numbers do not fit
+              "ValuesUpdateEmbeddings", "MultiHeadSum", "AttentionFormula", "AttentionBlock",
+              "CrossAttention")                                                   # dots where numbers do not fit
 
 
 @dataclass(frozen=True)
