@@ -78,6 +78,7 @@ class QueriesAndKeys(GridScene):
         numbers = self.record("scores", grid.numbers(scores, d, color_scale=self.color_scale(scores)), scores)
         self.cross_fade(dots, numbers)
         self.wait(1.5)
+        self.say_later_keys_are_masked(trace)
 
     def queries_keys_as_dots(self, trace) -> None:
         """The same beats for a sentence too long for numbers: E, Q and K as rows of signed dots (area ∝
@@ -134,6 +135,16 @@ class QueriesAndKeys(GridScene):
         self.caption("each dot's area follows the score's size: blue positive, red negative")
         dots = self.record("score_dots", grid.dots(scores), scores)
         self.play(LaggedStart(*(FadeIn(dot) for dot in dots), lag_ratio=min(0.01, 2 / len(dots)), run_time=1.5))
+        self.wait(1.5)
+        self.say_later_keys_are_masked(trace)
+
+    def say_later_keys_are_masked(self, trace) -> None:
+        """A causal trace's grid shows every score, the later keys' too: say that the mask comes next."""
+        if not trace.causal:
+            return
+        self.caption(f"{trace.model} is a decoder: the later keys (below the diagonal) are masked before the softmax"
+                     if self.is_decoder(trace) else
+                     "the later keys (below the diagonal) are masked before the softmax, here for illustration")
         self.wait(1.5)
 
     def project(self, values, sources: VGroup, above: VGroup, row_e, row, color) -> tuple[VGroup, VGroup]:

@@ -157,3 +157,14 @@ def test_a_faint_column_keeps_its_brackets_as_strokes():
     assert column.brace.get_fill_opacity() == pytest.approx(0.3)
     filled = VectorColumn(np.arange(8.0), THEMES["dark"]).set_opacity(0.3)     # the cause, kept visible here
     assert all(b.get_fill_opacity() > 0 for b in filled.get_brackets())
+
+
+@pytest.mark.render
+def test_queries_and_keys_says_a_decoders_later_keys_are_masked_next(rendered):
+    """The grid of scores shows the later keys' scores too; over a decoder the clip says they are masked
+    next (the later clips mask them), over an unmasked encoder it says nothing of a mask."""
+    _, decoder = rendered("QueriesAndKeys", fmt="png")
+    assert decoder.trace().causal
+    assert "tiny-gpt" in decoder._caption.text and "maskedbeforethesoftmax" in decoder._caption.text
+    _, encoder = rendered("QueriesAndKeys", fmt="png", model="toy")
+    assert not encoder.trace().causal and "masked" not in encoder._caption.text
