@@ -47,9 +47,8 @@ class AttentionFormula(GridScene):
         self.show_term(formula, "K", self.term_columns(trace.key_tokens, trace.k[h], self.theme.key, "k"),
                        f"K: one key per token; KᵀQ is the grid of dot products, keys as rows")
         self.beat("scale")
-        scale = label(f"√{trace.d_head} ≈ {format_number(trace.scale_factor, 2)}", self.theme, 40,
-                      color=self.theme.query)
-        self.show_term(formula, "sqrt", VGroup(scale), "every score is divided by the square root of the key size")
+        self.show_term(formula, "sqrt", self.scaled_picture(trace),
+                       f"KᵀQ: every key against every query; each score divided by √{trace.d_head} (the key size)")
         self.beat("softmax")
         self.show_term(formula, "softmax", self.pattern_picture(trace),
                        f"softmax down each column: the attention pattern (layer {trace.layer}, head {h})")
@@ -65,10 +64,26 @@ class AttentionFormula(GridScene):
                        f"ΔE: the pattern-weighted sum of values, this head's change to “{trace.tokens[qi]}”")
         self.wait(1.5)
 
-    def pattern_picture(self, trace) -> VGroup:
-        """The attention pattern as the ``cells`` setting draws it (dots by default), the followed query's
-        column marked, and a causal trace's masked cells kept marked. A long sentence's grid takes the
-        frame's height right of the shrunk formula."""
+    def scaled_picture(self, trace) -> VGroup:
+        """KᵀQ/√d_k: the grid of scaled scores (numbers, or signed dots for a long sentence) and, beside it,
+        the divisor."""
+        grid = self.formula_grid(trace)
+        scaled = trace.on_screen("scaled", self.head)          # [T_k, T_q], the scores ÷ √d_k
+        if grid.font_size >= MIN_TEXT_POINTS:                  # numbers, or dots where they would be too small
+            cells = self.number_cells(grid, "scaled", scaled)
+        else:
+            cells = self.record("scaled_dots", grid.dots(scaled), scaled)
+        divisor = label(f"÷ √{trace.d_head} = ÷ {format_number(trace.scale_factor, 2)}", self.theme, 26,
+                        color=self.theme.query)
+        if self.big:       # the formula is in the corner: the divisor under it
+            divisor.to_edge(LEFT, buff=0.4).set_y(0.6)
+        else:
+            divisor.next_to(grid.frame, RIGHT, buff=0.4)
+        return VGroup(grid, cells, divisor)
+
+    def formula_grid(self, trace) -> AttentionGrid:
+        """The grid under the formula (placed by ``show_term``); a long sentence's takes the frame's height
+        right of the shrunk formula."""
         if self.big:
             size = config.frame_height - 1.6
             for _ in range(3):               # shrink until the query labels clear the top and the caption the bottom
@@ -81,6 +96,12 @@ class AttentionFormula(GridScene):
                 size -= overflow
         else:
             grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme, width=8.0, height=3.3)   # clear of the caption
+        return grid
+
+    def pattern_picture(self, trace) -> VGroup:
+        """The attention pattern as the ``cells`` setting draws it (dots by default), the followed query's
+        column marked, and a causal trace's masked cells kept marked."""
+        grid = self.formula_grid(trace)
         self.grid = grid
         masks = VGroup(*(grid.cell_fill(r, c, self.theme.masked, opacity=0.22) for r, c in grid.future_cells()))
         if trace.causal:
@@ -105,8 +126,8 @@ class AttentionFormula(GridScene):
                                bracket_color=color, color_by_value=True, value_scale=scale, show_dimension=False)
             group.add(VGroup(col, label(short(token), self.theme, MIN_TEXT_POINTS, color=self.theme.muted).next_to(col, DOWN, buff=0.1)))
         group.arrange(RIGHT, buff=0.12, aligned_edge=UP)
-        if group.width > 13:
-            group.scale_to_fit_width(13)
+        if group.width > config.frame_width - 0.5:
+            group.scale_to_fit_width(config.frame_width - 0.5)
         self.record(name, VGroup(*(entry for column in group for entry in column[0].get_entries())), values[:, :3])
         return group
 
@@ -120,7 +141,7 @@ class AttentionFormula(GridScene):
     def show_term(self, formula: MathTex, part: str, visual: VGroup, text: str) -> None:
         """Box the term in the formula and show its numbers below, replacing the previous term's. A long
         sentence's pattern has the formula shrink into the top-left corner while it is shown."""
-        compact = self.big and part == "softmax"
+        compact = self.big and part in ("sqrt", "softmax")
         moves = []
         if compact != self.compact:
             if compact:

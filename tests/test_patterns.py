@@ -138,6 +138,8 @@ def test_attention_formula_takes_32_tokens_as_dots(rendered):
         np.testing.assert_allclose(ratio, ratio[0], rtol=1e-6, err_msg="dot area must be proportional to |value|")
     areas, values = dot_areas(scene, "pattern_dots")
     np.testing.assert_array_equal(values, trace.on_screen("pattern", scene.head).ravel())
+    _, scaled = dot_areas(scene, "scaled_dots")                  # KᵀQ/√d_k under the fraction, as dots
+    np.testing.assert_array_equal(scaled, trace.on_screen("scaled", scene.head).ravel())
     assert_apart(scene.grid.key_labels, axis=1)
     assert min(lab.height for lab in scene.grid.key_labels) >= 0.133 - 1e-3, "key labels ≥ 12 px tall at 720p"
     assert scene.dots_note in scene.mobjects, "the frame says dots replace numbers"
@@ -230,3 +232,13 @@ def test_queries_and_keys_with_13_minilm_tokens_stays_in_the_frame(tiny, render_
     for name, columns in scene.vector_rows:
         assert name.get_right()[0] < columns.get_left()[0] - 0.1, f"{name.text} touches its first column"
         assert columns.get_right()[0] <= 7.11, "the last column's brace is cut"
+
+
+def test_attention_formula_shows_the_scaled_scores_under_the_fraction(rendered):
+    """Between K and the softmax: the grid KᵀQ/√d_k itself, keys as rows, the divisor beside it."""
+    _, scene = rendered("AttentionFormula", fmt="png", model="toy")
+    trace = scene.trace()
+    drawn, values = scene.shown["scaled"]
+    scaled = trace.on_screen("scaled", scene.head)               # [keys, queries]
+    np.testing.assert_array_equal(np.asarray(values), scaled)
+    assert [d.text for d in drawn] == [format_number(v) for v in scaled.ravel()]
