@@ -117,7 +117,7 @@ class QueriesAndKeys(GridScene):
                 ("keys", rows[2], names[2], f"W_k ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")):
             self.beat(beat)
             self.caption(text)
-            self.play(FadeIn(name), FadeIn(row.get_brackets()), *([FadeIn(row.ellipsis)] if hasattr(row, "ellipsis") else []),
+            self.play(FadeIn(name), FadeIn(row.get_brackets()), FadeIn(row.get_ellipsis()),
                       LaggedStart(*(FadeTransform(e.copy(), c, stretch=False)
                                     for e, c in zip(rows[0].get_entries(), row.get_entries())), lag_ratio=0.03, run_time=1.5))
         self.wait(1)

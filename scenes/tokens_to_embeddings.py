@@ -111,11 +111,11 @@ class TokensToEmbeddings(AttentionScene):
 
         # --- each token becomes a column of numbers, drawn as dots -------------------------
         self.beat("embeddings")
-        body = [VGroup(*(part for part in m if part is not m.get_labels())) for m in matrices]
+        frames = [VGroup(m.get_brackets(), m.get_ellipsis()) for m in matrices]     # all but the dots and words
         for name, m, a in zip(("token_embeddings", "positions", "sums"), matrices, arrays):
             self.record(f"{name}_dots", VGroup(*(dot for column in m.get_entries() for dot in column)), a[:, :DOT_ROWS])
         self.play(LaggedStart(*(FadeIn(c, shift=DOWN * 0.2) for c in matrices[0].get_entries()), lag_ratio=0.03),
-                  FadeIn(body[0][1:]), FadeIn(note))
+                  FadeIn(frames[0]), FadeIn(note))
         self.caption(f"each token looks up its own column of {trace.d_model} numbers; the first {DOT_ROWS} as dots (blue +, red −)")
 
         # --- the same word, the same column -----------------------------------------------
@@ -134,13 +134,13 @@ class TokensToEmbeddings(AttentionScene):
         if repeats:
             self.play(FadeOut(boxes))
         plus = self.row_label("+ position", matrices[0], matrices[1])
-        self.play(LaggedStart(*(FadeIn(c, shift=UP * 0.2) for c in columns[1]), lag_ratio=0.03), FadeIn(body[1][1:]),
+        self.play(LaggedStart(*(FadeIn(c, shift=UP * 0.2) for c in columns[1]), lag_ratio=0.03), FadeIn(frames[1]),
                   FadeIn(plus))
         self.caption("the position of each token is written into its column too")
         is_e = trace.layer == 0 and trace.model != "minilm"
         equals = self.row_label("= E" if is_e else "= token + position" + (" + segment" if trace.model == "minilm" else ""),
                                 matrices[1], matrices[2])
-        self.play(LaggedStart(*(FadeIn(c, shift=DOWN * 0.3) for c in columns[2]), lag_ratio=0.03), FadeIn(body[2][1:]),
+        self.play(LaggedStart(*(FadeIn(c, shift=DOWN * 0.3) for c in columns[2]), lag_ratio=0.03), FadeIn(frames[2]),
                   FadeIn(equals), run_time=1.5)
         self.caption(f"{self.sum_note(trace, is_e)}: one column per token, {trace.d_model} numbers each")
 

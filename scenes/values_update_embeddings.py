@@ -117,8 +117,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
         self.record("values_dots", VGroup(*(dot for column in v_cols for dot in column)), values[:, :VALUE_DOT_ROWS])
         note = self._dots_note(n, aligned_edge=RIGHT).next_to(value_rows, DOWN, buff=0.2).align_to(value_rows, RIGHT)
         self.caption(f"each token's value vector V⃗ (value-down, then value-up) · {self.model_note(trace)}")
-        self.play(FadeIn(tokens), FadeIn(names[1]), FadeIn(value_rows.get_brackets()),
-                  *([FadeIn(value_rows.ellipsis)] if hasattr(value_rows, "ellipsis") else []),
+        self.play(FadeIn(tokens), FadeIn(names[1]), FadeIn(value_rows.get_brackets()), FadeIn(value_rows.get_ellipsis()),
                   LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.02), FadeIn(note))
         self.play(tokens[qi].animate.set_color(self.theme.query), FadeIn(names[0]), FadeIn(weight_row.get_brackets()),
                   LaggedStart(*(FadeIn(w) for w in w_dots), lag_ratio=0.02))

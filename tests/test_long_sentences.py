@@ -64,6 +64,7 @@ def test_tokens_to_embeddings_draws_three_rows_of_dots(long_renders):
                          ("sums", trace.input_embeddings)):
         assert name not in scene.shown, f"{name}: numbers for {MAX_DOT_TOKENS} tokens"
         dots_drawn(scene, f"{name}_dots", tensor[:, :3])
+    assert [t.text for t in texts_of(scene)].count("⋮") == 3, "each row of dots says it shows only the first entries"
 
 
 def test_queries_and_keys_draws_e_q_k_and_the_scores_as_dots(long_renders):

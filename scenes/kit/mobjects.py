@@ -499,8 +499,9 @@ class DotMatrix(VGroup):
                 dots.add(dot.set_fill(opacity=1.0 if magnitude > 0 else 0))
             self.entries.add(dots)
         body = VGroup(self.entries)
+        self.ellipsis = VGroup()
         if vectors.shape[1] > n_shown:
-            self.ellipsis = label("⋮", theme, MIN_TEXT_POINTS, color=theme.muted)
+            self.ellipsis.add(label("⋮", theme, MIN_TEXT_POINTS, color=theme.muted))
             self.ellipsis.move_to(self.entries.get_center() * RIGHT + DOWN * (n_shown - 0.35) * pitch)
             body.add(self.ellipsis)
         height = n_shown * pitch + (0.3 if vectors.shape[1] > n_shown else 0)
@@ -542,6 +543,19 @@ class DotMatrix(VGroup):
         ['a', 'cat']
         """
         return self.labels
+
+    def get_ellipsis(self) -> VGroup:
+        """The ⋮ under the dots when the vectors have more entries than shown (else empty).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> from scenes.kit import DotMatrix
+        >>> len(DotMatrix([[1.0, 2.0], [3.0, 4.0]], ["a", "b"], theme, n_shown=1).get_ellipsis())
+        1
+        """
+        return self.ellipsis
 
     def get_brackets(self) -> VGroup:
         """The matrix's two brackets, left and right.
