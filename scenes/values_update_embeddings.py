@@ -10,12 +10,13 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, Cross, Dot, FadeIn, Fad
 from attention_math.params import value_map_counts
 from attention_math.planes import plane_basis, project, spread_plane, tip_to_tail, weighted_values
 from scenes.kit.base import AttentionScene
+from scenes.kit.scene_settings import MAX_TOKENS
 from scenes.kit.geometry import plane_to_screen, tip_to_tail_arrows, vector_arrow
 from scenes.kit.mobjects import MONO_CHAR_WIDTH, DotMatrix, TokenBoxes, VectorColumn, format_number, label, short
 
 FAINT_WEIGHT = 0.1      # terms and arrows with a smaller weight are drawn faint
 FAINT = 0.35
-SUM_TERMS = 8           # the most terms written out in the sum (a longer one: its largest, and how many more)
+SUM_TERMS = MAX_TOKENS  # the most terms written out in the sum (a longer one: its largest, and how many more)
 VALUE_DOT_ROWS = 4      # a value's entries drawn as dots, for sentences too long for numbers
 
 

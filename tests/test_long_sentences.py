@@ -98,7 +98,8 @@ def test_values_draw_the_weights_and_values_as_dots_and_the_largest_terms(long_r
     dots_drawn(scene, "weights_dots", weights, colors=(scene.theme.query, scene.theme.query))
     dots_drawn(scene, "values_dots", trace.values_up[h][:, :4])
     _, written = scene.shown["sum_weights"]
-    assert len(written) == 7 and sorted(written) == sorted(np.sort(weights)[::-1][:7]), "the seven largest terms"
+    n = MAX_TOKENS - 1                  # the largest terms, then "(k smaller terms)"
+    assert len(written) == n and sorted(written) == sorted(np.sort(weights)[::-1][:n]), "the largest terms"
 
 
 def test_cross_attention_joins_two_long_sentences_with_lines_and_dots(long_renders):
