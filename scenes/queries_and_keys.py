@@ -91,8 +91,9 @@ class QueriesAndKeys(GridScene):
         names = [label(name, self.theme, 18, color=c) for name, c in
                  zip(ROW_NAMES, (self.theme.embedding, self.theme.query, self.theme.key))]
         left = -config.frame_width / 2 + 0.3 + max(m.width for m in names) + 0.3
-        rows = [DotMatrix(values, trace.tokens, self.theme, n_shown=DOT_ROWS, width=config.frame_width / 2 - 0.3 - left,
-                          bracket_color=color, labels_side=UP if i == 0 else None, label_color=self.theme.text)
+        rows = [DotMatrix(values, trace.tokens, self.theme, n_shown=DOT_ROWS, width=config.frame_width / 2 - 1.1 - left,
+                          bracket_color=color, labels_side=UP if i == 0 else None, label_color=self.theme.text,
+                          show_dimension=True)       # E's size against Q's and K's smaller one
                 for i, (values, color) in enumerate(((trace.embeddings, self.theme.embedding), (trace.q[h], self.theme.query),
                                                      (trace.k[h], self.theme.key)))]
         note = self._dots_note(n, aligned_edge=RIGHT)
@@ -106,6 +107,7 @@ class QueriesAndKeys(GridScene):
         for key, row, values in zip(("embeddings", "q", "k"), rows, (trace.embeddings, trace.q[h], trace.k[h])):
             self.record(f"{key}_dots", VGroup(*(dot for column in row.get_entries() for dot in column)), values[:, :DOT_ROWS])
         tokens = rows[0].get_labels()
+        self.qk_rows = rows
         self.play(FadeIn(tokens))
         self.play(FadeIn(names[0]), FadeIn(VGroup(*(part for part in rows[0] if part is not tokens))),
                   FadeIn(note))
@@ -117,7 +119,7 @@ class QueriesAndKeys(GridScene):
                 ("keys", rows[2], names[2], f"W_k ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")):
             self.beat(beat)
             self.caption(text)
-            self.play(FadeIn(name), FadeIn(row.get_brackets()), FadeIn(row.get_ellipsis()),
+            self.play(FadeIn(name), FadeIn(row.get_brackets()), FadeIn(row.get_ellipsis()), FadeIn(row.get_dimension()),
                       LaggedStart(*(FadeTransform(e.copy(), c, stretch=False)
                                     for e, c in zip(rows[0].get_entries(), row.get_entries())), lag_ratio=0.03, run_time=1.5))
         self.wait(1)

@@ -94,7 +94,7 @@ class TokensToEmbeddings(AttentionScene):
         scale = max(float(abs(a[:, :DOT_ROWS]).max()) for a in arrays) or 1.0      # one dot scale for the three rows
         width = config.frame_width - 1.6 - BRACE_ROOM
         matrices = [DotMatrix(a, trace.tokens, self.theme, n_shown=DOT_ROWS, width=width, value_scale=scale,
-                              labels_side=UP if i == 0 else None, label_color=self.theme.text)
+                              labels_side=UP if i == 0 else None, label_color=self.theme.text, show_dimension=True)
                     for i, a in enumerate(arrays)]
         tokens = matrices[0].get_labels()
         matrices[0].shift(UP * (config.frame_height / 2 - 0.3 - matrices[0].get_top()[1])
@@ -111,7 +111,7 @@ class TokensToEmbeddings(AttentionScene):
 
         # --- each token becomes a column of numbers, drawn as dots -------------------------
         self.beat("embeddings")
-        frames = [VGroup(m.get_brackets(), m.get_ellipsis()) for m in matrices]     # all but the dots and words
+        frames = [VGroup(m.get_brackets(), m.get_ellipsis(), m.get_dimension()) for m in matrices]   # but dots, words
         for name, m, a in zip(("token_embeddings", "positions", "sums"), matrices, arrays):
             self.record(f"{name}_dots", VGroup(*(dot for column in m.get_entries() for dot in column)), a[:, :DOT_ROWS])
         self.play(LaggedStart(*(FadeIn(c, shift=DOWN * 0.2) for c in matrices[0].get_entries()), lag_ratio=0.03),

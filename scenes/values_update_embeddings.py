@@ -98,12 +98,12 @@ class ValuesUpdateEmbeddings(AttentionScene):
         names = VGroup(label(f"weights of “{short(trace.tokens[qi])}”", self.theme, 18, color=self.theme.query),
                        label("V⃗", self.theme, 22, color=self.theme.value_up))
         left = -config.frame_width / 2 + 0.3 + names.width + 0.3
-        width = config.frame_width / 2 - 0.3 - left
+        width = config.frame_width / 2 - 1.1 - left          # room for the values' size brace
         weight_row = DotMatrix(weights[:, None], trace.key_tokens, self.theme, n_shown=1, width=width,   # largest: full size
                                bracket_color=self.theme.query, labels_side=UP, label_color=self.theme.text,
                                colors=(self.theme.query, self.theme.query))
         value_rows = DotMatrix(values, trace.key_tokens, self.theme, n_shown=VALUE_DOT_ROWS, width=width,
-                               bracket_color=self.theme.value_up, labels_side=None)
+                               bracket_color=self.theme.value_up, labels_side=None, show_dimension=True)
         weight_row.shift(RIGHT * (left + 0.1 - weight_row.get_left()[0])
                          + UP * (config.frame_height / 2 - 0.3 - weight_row.get_top()[1]))
         value_rows.align_to(weight_row, LEFT).shift(UP * (weight_row.get_bottom()[1] - 0.35 - value_rows.get_top()[1]))
@@ -119,6 +119,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
         note = self._dots_note(n, aligned_edge=RIGHT).next_to(value_rows, DOWN, buff=0.2).align_to(value_rows, RIGHT)
         self.caption(f"each token's value vector V⃗ (value-down, then value-up) · {self.model_note(trace)}")
         self.play(FadeIn(tokens), FadeIn(names[1]), FadeIn(value_rows.get_brackets()), FadeIn(value_rows.get_ellipsis()),
+                  FadeIn(value_rows.get_dimension()),
                   LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.02), FadeIn(note))
         self.play(tokens[qi].animate.set_color(self.theme.query), FadeIn(names[0]), FadeIn(weight_row.get_brackets()),
                   LaggedStart(*(FadeIn(w) for w in w_dots), lag_ratio=0.02))

@@ -73,6 +73,8 @@ def test_queries_and_keys_draws_e_q_k_and_the_scores_as_dots(long_renders):
     for name, tensor in (("embeddings", trace.embeddings), ("q", trace.q[h]), ("k", trace.k[h])):
         dots_drawn(scene, f"{name}_dots", tensor[:, :3])
     dots_drawn(scene, "score_dots", trace.on_screen("scores", h))
+    sizes = [row.get_dimension()[1].text for row in scene.qk_rows]      # E's size beside Q's and K's smaller one
+    assert sizes == [str(trace.d_model), str(trace.d_head), str(trace.d_head)]
     assert "scores" not in scene.shown and "symbols" not in scene.shown, "no numbers or symbols in 1,024 small cells"
     assert scene.dots_note in scene.mobjects
 

@@ -460,6 +460,8 @@ class DotMatrix(VGroup):
         so matrices stacked under one row of labels line up), or ``None`` (no labels).
     colors
         The dots' colours for positive and negative values (default: ``theme.positive``, ``theme.negative``).
+    show_dimension
+        A brace right of the matrix with the vectors' real length, when entries are hidden.
 
     Examples
     --------
@@ -481,7 +483,8 @@ class DotMatrix(VGroup):
     def __init__(self, vectors: np.ndarray, tokens: Sequence[str], theme: Theme, n_shown: int = 3,
                  width: float = 12.5, bracket_color: ManimColor | None = None, label_color: ManimColor | None = None,
                  value_scale: float | None = None, labels_side: np.ndarray | None = DOWN,
-                 colors: tuple[ManimColor, ManimColor] | None = None, **kwargs) -> None:
+                 colors: tuple[ManimColor, ManimColor] | None = None, show_dimension: bool = False,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         vectors = np.asarray(vectors, dtype=float)
         shown = vectors[:, :n_shown]
@@ -517,6 +520,12 @@ class DotMatrix(VGroup):
             edge = self.brackets.get_bottom() if labels_side[1] < 0 else self.brackets.get_top()
             self.labels.add(tag.next_to(RIGHT * i * pitch + UP * edge[1], labels_side, buff=0.12))
         self.add(body, self.brackets, self.labels)
+        self.dimension = VGroup()
+        if show_dimension and vectors.shape[1] > n_shown:      # as VectorColumn's: the size the dots stand for
+            brace = Brace(self.brackets[1], RIGHT, buff=0.05, color=theme.muted)
+            count = label(f"{vectors.shape[1]}", theme, MIN_TEXT_POINTS + 2, color=theme.muted)     # upright: short
+            self.dimension.add(brace, count.next_to(brace, RIGHT, buff=0.05))
+            self.add(self.dimension)
 
     def get_entries(self) -> VGroup:
         """The dots, one VGroup per token (column), top to bottom within it.
@@ -543,6 +552,19 @@ class DotMatrix(VGroup):
         ['a', 'cat']
         """
         return self.labels
+
+    def get_dimension(self) -> VGroup:
+        """The brace with the vectors' real length (empty unless ``show_dimension`` and entries are hidden).
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> from scenes.kit import DotMatrix
+        >>> DotMatrix([[1.0] * 12, [2.0] * 12], ["a", "b"], theme, show_dimension=True).get_dimension()[1].text
+        '12'
+        """
+        return self.dimension
 
     def get_ellipsis(self) -> VGroup:
         """The ⋮ under the dots when the vectors have more entries than shown (else empty).
