@@ -14,7 +14,9 @@ from scenes.kit.scene_settings import MAX_TOKENS
 SHOWN_HEADS = 4
 ENTRIES = 4           # entries of each vector shown, then ⋮
 PANEL_W, PANEL_H = 2.4, 3.0
-TALL_PANEL_H = 4.0    # beyond MAX_TOKENS rows: taller panels, so more rows keep a label
+TALL_PANEL_H = 4.0    # beyond MAX_TOKENS rows: taller panels, so more rows keep a label,
+LONG_PANEL_W = 4.4    # and wider ones,
+LONG_SHOWN_HEADS = 2  # fewer of them
 PANEL_GAP = 0.45      # between two panels, at least
 NAME_CLEARANCE = 0.15  # from the followed word's label, sticking out of its panel, to the next panel's "head h"
 LABEL_SIZE = 16       # ≥ 12 px capitals and digits at 720p
@@ -33,7 +35,9 @@ class MultiHeadSum(AttentionScene):
         d = self.settings.decimals
         qi = self.settings.query_index(trace)
         query = short(trace.tokens[qi])
-        heads = [(self.head + i) % trace.n_heads for i in range(min(SHOWN_HEADS, trace.n_heads))]
+        long = self.too_many_for_numbers(trace)    # fewer, larger panels: their dots stay visible
+        heads = [(self.head + i) % trace.n_heads for i in range(min(LONG_SHOWN_HEADS if long else SHOWN_HEADS,
+                                                                    trace.n_heads))]
         more = trace.n_heads - len(heads)
         self.shown_heads = heads
 
@@ -171,17 +175,21 @@ class MultiHeadSum(AttentionScene):
 
     # --- helpers (prefixed: AttentionBlock inherits every chapter's helpers) ----------------
     def mh_panel(self, trace, h: int, qi: int) -> VGroup:
-        """One head's pattern as dots (area ∝ weight), the followed column outlined, its index above."""
+        """One head's pattern as dots (area ∝ weight), the followed column outlined (a long sentence's: a band
+        behind it), its index above."""
+        long = self.too_many_for_numbers(trace)
         grid = AttentionGrid([""] * len(trace.key_tokens), [""] * len(trace.tokens), self.theme,
-                             width=PANEL_W, height=PANEL_H if len(trace.key_tokens) <= MAX_TOKENS else TALL_PANEL_H)
+                             width=LONG_PANEL_W if long else PANEL_W, height=TALL_PANEL_H if long else PANEL_H)
         grid.remove(grid.query_labels, grid.key_labels)
         dots = grid.dots(trace.on_screen("pattern", h), max_abs=1.0)
-        mark = grid.column_highlight(qi, self.theme.query)
+        # a narrow column's outline would cover its own dots: a band behind them instead (in the background)
+        band = grid.column_fill(qi, self.theme.query, opacity=0.3) if long else VGroup()
+        mark = VGroup() if long else grid.column_highlight(qi, self.theme.query)
         name = label(f"head {h}", self.theme, 18, color=self.theme.text)
         far_side = LEFT if qi >= grid.n_cols / 2 else RIGHT      # away from the followed column's label
         name.next_to(grid.frame, UP, buff=0.12).align_to(grid.frame, far_side)
-        back = Rectangle(width=grid.frame.width, height=grid.frame.height, stroke_width=0,
-                         fill_color=self.theme.background, fill_opacity=1).move_to(grid.frame)
+        back = VGroup(Rectangle(width=grid.frame.width, height=grid.frame.height, stroke_width=0,
+                                fill_color=self.theme.background, fill_opacity=1).move_to(grid.frame), band)
         body = VGroup(back, grid, dots, mark, name)
         query_label = label(short(trace.tokens[qi]), self.theme, LABEL_SIZE, color=self.theme.query)
         panel = VGroup(body, query_label)

@@ -82,3 +82,5 @@ def test_multi_head_sum_labels_the_keys_that_matter_at_32_tokens(tiny, tmp_path)
     for r, word in zip(keys.rows, keys):      # each word at its row's height, no smaller than the floor
         assert abs(word.get_y() - grid.cell_center(r, 0)[1]) < 1e-6
         assert word.height >= MIN_TEXT_POINTS * UNITS_PER_POINT * 0.9
+    assert len(scene.shown_heads) == 2, "fewer, larger panels for a long sentence"
+    assert grid.cell_w >= 12 / 90, "cells at least 12 px wide at 720p (90 px per unit), so their dots are seen"
