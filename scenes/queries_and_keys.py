@@ -137,6 +137,7 @@ class QueriesAndKeys(GridScene):
         self.caption("each dot's area follows the score's size: blue positive, red negative")
         dots = self.record("score_dots", grid.dots(scores), scores)
         self.play(LaggedStart(*(FadeIn(dot) for dot in dots), lag_ratio=min(0.01, 2 / len(dots)), run_time=1.5))
+        self.show_dot_legend(grid, scores=scores)
         self.wait(1.5)
         self.say_later_keys_are_masked(trace)
 

@@ -76,6 +76,11 @@ def test_queries_and_keys_draws_e_q_k_and_the_scores_as_dots(long_renders):
     sizes = [row.get_dimension()[1].text for row in scene.qk_rows]      # E's size beside Q's and K's smaller one
     assert sizes == [str(trace.d_model), str(trace.d_head), str(trace.d_head)]
     assert "scores" not in scene.shown and "symbols" not in scene.shown, "no numbers or symbols in 1,024 small cells"
+    largest = float(np.abs(trace.on_screen("scores", h)).max())       # the legend beside: at the grid's own scale
+    legend, samples = scene.shown["legend"]
+    np.testing.assert_allclose(samples, [largest, largest / 2, -largest / 2])
+    cell_dot = (scene.grid.max_radius * 2)
+    np.testing.assert_allclose([d.width for d in legend], [cell_dot, cell_dot / 2 ** 0.5, cell_dot / 2 ** 0.5], rtol=1e-6)
     assert scene.dots_note in scene.mobjects
 
 

@@ -742,10 +742,11 @@ class GridScene(AttentionScene):
             self.record("softmax_numbers", VGroup(*(m for group, _ in shown for m in group)),
                         np.concatenate([values for _, values in shown]))
 
-    def show_dot_legend(self, grid: AttentionGrid, masked: bool = False) -> VGroup | None:
+    def show_dot_legend(self, grid: AttentionGrid, masked: bool = False, scores: np.ndarray | None = None) -> VGroup | None:
         """Beside the grid, in the strip the softmax used: how to read a dot, drawn at the pattern's own
         scale (``pattern_cells``: a weight of 1 fills its cell) for 1, 0.5 and 0.1, and the masked
-        cells' shade when ``masked``.
+        cells' shade when ``masked``. Given signed ``scores`` (drawn by ``grid.dots(scores)``: the largest
+        |score| fills its cell), dots for the largest |score|, half of it and minus half of it instead.
         Nothing when the cells are numbers only or the strip is too narrow; recorded as ``legend``.
 
         Examples
@@ -758,10 +759,14 @@ class GridScene(AttentionScene):
         ...         grid, _ = self.show_grid(trace, pattern)
         ...         self.show_dot_legend(grid)
         """
-        if self.pattern_mode(grid) == "numbers":
+        if self.pattern_mode(grid) == "numbers" and scores is None:
             return None
         scale = 1.0                                               # as pattern_cells draws weights (max_abs=1)
         weights = [1.0, 0.5, 0.1]
+        heading = "dot area = weight"
+        if scores is not None:                                    # as grid.dots draws scores: the largest is full
+            scale = float(np.abs(scores[np.isfinite(scores)]).max()) or 1.0
+            weights, heading = [scale, scale / 2, -scale / 2], "dot area = |score|: blue +, red −"
         d = self.settings.decimals
         dots = VGroup(*(grid.dot(w, scale, np.zeros(3)) for w in weights))
         rows, y = VGroup(), 0.0
@@ -771,7 +776,7 @@ class GridScene(AttentionScene):
             number.move_to([grid.max_radius + 0.2 + number.width / 2, y, 0])
             rows.add(VGroup(dot, number))
             y -= max(2 * grid.max_radius, number.height) + 0.25
-        legend = VGroup(label("dot area = weight", self.theme, 18, color=self.theme.muted), rows)
+        legend = VGroup(label(heading, self.theme, 18, color=self.theme.muted), rows)
         if masked:
             shade = Rectangle(width=grid.cell_w, height=grid.cell_h, stroke_width=0, fill_color=self.theme.masked,
                               fill_opacity=0.22)
