@@ -51,7 +51,8 @@ class AttentionFormula(GridScene):
                        f"KᵀQ: every key against every query; each score divided by √{trace.d_head} (the key size)")
         self.beat("softmax")
         self.show_term(formula, "softmax", self.pattern_picture(trace),
-                       f"softmax down each column: the attention pattern (layer {trace.layer}, head {h})")
+                       f"softmax down each column: the attention pattern (layer {trace.layer}, head {h})"
+                       + ("; shaded: later keys, masked to 0" if trace.causal else ""))
         self.beat("values")
         self.show_term(formula, "V", self.term_columns(trace.key_tokens, trace.values_up[h], self.theme.value_up,
                                                        "values_up"),
