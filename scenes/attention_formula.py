@@ -42,7 +42,7 @@ class AttentionFormula(GridScene):
         if self.big:
             self.say_too_many_for_numbers(trace)
         self.show_term(formula, "Q", self.term_columns(trace.tokens, trace.q[h], self.theme.query, "q"),
-                       f"Q: one query per token, {trace.d_head} numbers each (W_q·E)")
+                       f"Q: one query per token, {trace.d_head} numbers each (W_Q·E)")
         self.beat("keys")
         self.show_term(formula, "K", self.term_columns(trace.key_tokens, trace.k[h], self.theme.key, "k"),
                        f"K: one key per token; KᵀQ is the grid of dot products, keys as rows")

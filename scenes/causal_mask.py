@@ -51,7 +51,7 @@ class CausalMask(GridScene):
         if trace.model == "tiny-gpt":
             self.caption("each position predicts the next token from earlier ones only: all trained at once, in parallel")
         else:
-            self.caption(f"{trace.model} is an encoder: masked here for illustration; a decoder is trained this way")
+            self.caption(f"{self.model_name(trace)} is an encoder: masked here for illustration; a decoder is trained this way")
         self.show_column_sums(grid, trace)
         self.show_dot_legend(grid, masked=True)
         self.wait(1.5)

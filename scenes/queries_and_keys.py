@@ -1,4 +1,4 @@
-"""Queries and keys: W_q·E and W_k·E take each embedding into a smaller space; their dot products fill the grid."""
+"""Queries and keys: W_Q·E and W_K·E take each embedding into a smaller space; their dot products fill the grid."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, FadeTransform, LaggedS
 from scenes.kit.base import CAPTION_TOP, GridScene
 from scenes.kit.mobjects import MIN_TEXT_POINTS, DotMatrix, TokenBoxes, VectorColumn, label
 
-ROW_NAMES = ("E", "Q = W_q·E", "K = W_k·E")
+ROW_NAMES = ("E", "Q = W_Q·E", "K = W_K·E")
 RIGHT_ROOM = 1.05       # the last column's brace and its dimension, beyond its token box
 SHOWN = 5               # entries shown of each vector: three rows of them fill the frame
 DOT_ROWS = 3            # entries drawn as dots per vector, for sentences too long for numbers
 
 
 class QueriesAndKeys(GridScene):
-    description = "W_q·E → queries (yellow), W_k·E → keys (teal), then the grid of their dot products."
+    description = "W_Q·E → queries (yellow), W_K·E → keys (teal), then the grid of their dot products."
 
     def construct(self) -> None:
         trace = self.trace()
@@ -45,14 +45,14 @@ class QueriesAndKeys(GridScene):
         self.play(FadeIn(tokens))
         self.play(FadeIn(row_e), LaggedStart(*(FadeIn(c) for c in e_cols), lag_ratio=0.05))
 
-        # --- queries: W_q · E -------------------------------------------------------------
+        # --- queries: W_Q · E -------------------------------------------------------------
         self.beat("queries")
-        self.caption(f"W_q ({trace.d_head} × {trace.d_model}) takes each E into a smaller space: the query, {trace.d_head} numbers")
+        self.caption(f"W_Q ({trace.d_head} × {trace.d_model}) takes each E into a smaller space: the query, {trace.d_head} numbers")
         q_cols, row_q = self.project(trace.q[h], e_cols, e_cols, row_e, names[1], self.theme.query)
 
-        # --- keys: W_k · E ----------------------------------------------------------------
+        # --- keys: W_K · E ----------------------------------------------------------------
         self.beat("keys")
-        self.caption(f"W_k ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")
+        self.caption(f"W_K ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")
         k_cols, row_k = self.project(trace.k[h], e_cols, q_cols, row_e, names[2], self.theme.key)
         self.vector_rows = ((row_e, e_cols), (row_q, q_cols), (row_k, k_cols))
         self.wait(1)
@@ -62,7 +62,7 @@ class QueriesAndKeys(GridScene):
         self.play(FadeOut(VGroup(tokens, e_cols, q_cols, k_cols, row_e, row_q, row_k)), FadeOut(self._caption))
         self._caption = None
         scores = trace.on_screen("scores", h)      # [T_k, T_q]
-        grid = self.place_grid(trace, "Every key against every query: K·Q", width=11.3, strip=0)   # nothing is lifted here
+        grid = self.place_grid(trace, "Every key against every query: KᵀQ", width=11.3, strip=0)   # nothing is lifted here
         band = self.mark_query_column(grid, trace)
         self.caption("each cell is the dot product of key j (its row) and query i (its column)")
         symbols = self.record("symbols", grid.symbols(self.theme.key, self.theme.query),
@@ -112,11 +112,11 @@ class QueriesAndKeys(GridScene):
         self.play(FadeIn(names[0]), FadeIn(VGroup(*(part for part in rows[0] if part is not tokens))),
                   FadeIn(note))
 
-        # --- queries and keys: W_q · E, W_k · E ----------------------------------------------
+        # --- queries and keys: W_Q · E, W_K · E ----------------------------------------------
         for beat, row, name, text in (
                 ("queries", rows[1], names[1],
-                 f"W_q ({trace.d_head} × {trace.d_model}) takes each E into a smaller space: the query, {trace.d_head} numbers"),
-                ("keys", rows[2], names[2], f"W_k ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")):
+                 f"W_Q ({trace.d_head} × {trace.d_model}) takes each E into a smaller space: the query, {trace.d_head} numbers"),
+                ("keys", rows[2], names[2], f"W_K ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")):
             self.beat(beat)
             self.caption(text)
             self.play(FadeIn(name), FadeIn(row.get_brackets()), FadeIn(row.get_ellipsis()), FadeIn(row.get_dimension()),
@@ -129,7 +129,7 @@ class QueriesAndKeys(GridScene):
         self.play(FadeOut(VGroup(*rows, *names, note)), FadeOut(self._caption))
         self._caption = None
         scores = trace.on_screen("scores", h)      # [T_k, T_q]
-        grid = self.place_grid(trace, "Every key against every query: K·Q")      # at the left, the note beside it
+        grid = self.place_grid(trace, "Every key against every query: KᵀQ")      # at the left, the note beside it
         band = self.mark_query_column(grid, trace)
         self.caption("each cell is the dot product of key j (its row) and query i (its column)")
         self.play(FadeIn(grid.lines), FadeIn(grid.query_labels), FadeIn(grid.key_labels), FadeIn(band), run_time=1.5)
@@ -145,7 +145,7 @@ class QueriesAndKeys(GridScene):
         """A causal trace's grid shows every score, the later keys' too: say that the mask comes next."""
         if not trace.causal:
             return
-        self.caption(f"{trace.model} is a decoder: the later keys (below the diagonal) are masked before the softmax"
+        self.caption(f"{self.model_name(trace)} is a decoder: the later keys (below the diagonal) are masked before the softmax"
                      if self.is_decoder(trace) else
                      "the later keys (below the diagonal) are masked before the softmax, here for illustration")
         self.wait(1.5)

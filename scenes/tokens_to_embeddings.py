@@ -36,7 +36,7 @@ class TokensToEmbeddings(AttentionScene):
         self.record("tokens", tokens.get_labels(), list(range(len(trace.tokens))))
         rise = UP * (tokens.get_y() - sentence.get_y())
         self.play(FadeOut(sentence, shift=rise), FadeIn(tokens, shift=rise), run_time=1.2)   # a cross-fade, no smear
-        self.caption(f"{len(trace.tokens)} tokens, as {trace.model}'s tokenizer splits the sentence")
+        self.caption(f"{len(trace.tokens)} tokens, as {self.model_name(trace)}'s tokenizer splits the sentence")
 
         # --- each token becomes a column of numbers ---------------------------------------
         self.beat("embeddings")
@@ -107,7 +107,7 @@ class TokensToEmbeddings(AttentionScene):
             below.align_to(above, LEFT).shift(UP * (above.get_bottom()[1] - gap - below.get_top()[1]))
         self.record("tokens", tokens, list(range(n)))
         self.play(FadeOut(sentence, shift=UP * 0.5), FadeIn(tokens, shift=UP * 0.5), run_time=1.2)
-        self.caption(f"{n} tokens, as {trace.model}'s tokenizer splits the sentence")
+        self.caption(f"{n} tokens, as {self.model_name(trace)}'s tokenizer splits the sentence")
 
         # --- each token becomes a column of numbers, drawn as dots -------------------------
         self.beat("embeddings")

@@ -45,9 +45,9 @@ def test_final_pattern_dot_areas_are_proportional_to_the_weights(name, settings,
     assert np.argmax(column_areas) == np.argmax(column_values)
 
 
-@pytest.mark.parametrize("name", ["ScaledSoftmax", "CausalMask"])
-def test_the_legend_beside_the_pattern_draws_its_weights_at_the_patterns_scale(name, rendered):
-    _, scene = rendered(name, fmt="png", model="toy")
+@pytest.mark.parametrize("name,model", [("ScaledSoftmax", "toy"), ("CausalMask", "toy"), ("CausalMask", "minilm")])
+def test_the_legend_beside_the_pattern_draws_its_weights_at_the_patterns_scale(name, model, rendered):
+    _, scene = rendered(name, fmt="png", model=model)       # minilm: 13 tokens, the narrowest strip
     legend_areas, legend_weights = dot_areas(scene, "legend")
     areas, values = dot_areas(scene, "pattern_dots")
     visible = values > 1e-4

@@ -331,6 +331,18 @@ class AttentionScene(Scene):
 
     # --- one story: what a caption may claim depends on the model -----------------------------
     @staticmethod
+    def model_name(trace: AttentionTrace) -> str:
+        """The model as a caption names it: "MiniLM", "tiny-gpt", "the toy model", "the translator".
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene, SceneSettings
+        >>> AttentionScene.model_name(SceneSettings(sentence="the cat sat", model="toy").trace())
+        'the toy model'
+        """
+        return MODEL_NAMES.get(trace.model, trace.model)
+
+    @staticmethod
     def is_decoder(trace: AttentionTrace) -> bool:
         """A decoder (trained to predict the next token, causal by training), not an encoder.
 
@@ -354,10 +366,10 @@ class AttentionScene(Scene):
         ...         self.caption(self.mask_note(trace))     # "… is an encoder, masked here for illustration"
         """
         if self.is_decoder(trace):
-            return f"{trace.model} is a decoder: each token attends only to itself and earlier tokens"
+            return f"{self.model_name(trace)} is a decoder: each token attends only to itself and earlier tokens"
         if trace.causal:
-            return f"{trace.model} is an encoder (it reads both ways), masked here for illustration"
-        return f"{trace.model} is an encoder: every token attends to every token, before and after it"
+            return f"{self.model_name(trace)} is an encoder (it reads both ways), masked here for illustration"
+        return f"{self.model_name(trace)} is an encoder: every token attends to every token, before and after it"
 
     def next_token_note(self, trace: AttentionTrace) -> str:
         """The caption about next-token prediction: a claim only a decoder supports.
@@ -371,10 +383,11 @@ class AttentionScene(Scene):
         """
         if self.is_decoder(trace):
             return "each position predicts the next token from earlier ones only: all trained at once, in parallel"
-        return (f"a decoder (GPT) masks like this to predict each next token; {trace.model} is an encoder, "
+        return (f"a decoder (GPT) masks like this to predict each next token; {self.model_name(trace)} is an encoder, "
                 "masked here for illustration")
 
 
+MODEL_NAMES = {"minilm": "MiniLM", "toy": "the toy model", "translator": "the translator"}   # others: as typed
 GRID_WIDTH = 9.0        # the grid's cells; the strip to their right holds what is lifted out of the grid
 CAPTION_TOP = -3.45     # the caption's band starts under this line
 LIFT_GAP = 0.55         # between the grid and a column lifted out of it
@@ -778,8 +791,8 @@ class GridScene(AttentionScene):
             y -= max(2 * grid.max_radius, number.height) + 0.25
         legend = VGroup(label(heading, self.theme, 18, color=self.theme.muted), rows)
         if masked:
-            shade = Rectangle(width=grid.cell_w, height=grid.cell_h, stroke_width=0, fill_color=self.theme.masked,
-                              fill_opacity=0.22)
+            side = min(grid.cell_w, grid.cell_h, 0.45)           # a swatch of the cells' shade, small enough to fit
+            shade = Rectangle(width=side, height=side, stroke_width=0, fill_color=self.theme.masked, fill_opacity=0.22)
             legend.add(VGroup(shade, label("masked: −∞ → 0", self.theme, 18, color=self.theme.muted))
                        .arrange(RIGHT, buff=0.2))
         legend.arrange(DOWN, buff=0.3, aligned_edge=LEFT)
