@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import textwrap
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, SurroundingRectangle, VGroup, config
+from manim import DOWN, LEFT, RIGHT, SMALL_BUFF, UP, FadeIn, FadeOut, LaggedStart, SurroundingRectangle, VGroup, config
 
 from scenes.kit.base import CAPTION_TOP, AttentionScene
 from scenes.kit.mobjects import MONO_CHAR_WIDTH, DotMatrix, TokenBoxes, VectorColumn, format_number, label, short
@@ -23,7 +23,6 @@ class TokensToEmbeddings(AttentionScene):
         if self.too_many_for_numbers(trace):
             self.embeddings_as_dots(trace)
             return
-        qi = self.settings.query_index(trace)
 
         # --- the sentence splits into tokens ----------------------------------------------
         self.beat("tokens")
@@ -47,17 +46,11 @@ class TokensToEmbeddings(AttentionScene):
         self.caption(f"each token looks up its own column of {trace.d_model} numbers (the first few shown)")
 
         # --- the same word, the same column -----------------------------------------------
-        repeats = self.repeated(trace.tokens)
-        if repeats:
-            self.beat("same word")
-            boxes = VGroup(*(SurroundingRectangle(VGroup(tokens[i], token_cols[i]), color=self.theme.query) for i in repeats))
-            self.play(FadeIn(boxes))
-            self.caption(f"“{short(trace.tokens[repeats[0]])}” appears twice: the same column both times, before position")
-            self.wait(1)
+        boxes = self.same_word_beat(trace, tokens, token_cols)
 
         # --- position is added ------------------------------------------------------------
         self.beat("positions")
-        if repeats:
+        if boxes:
             self.play(FadeOut(boxes))
         pos_cols = self.below(self.embedding_columns(trace.positions, tokens, scale), token_cols, 0.5)
         self.record("positions", self.entries(pos_cols), trace.positions[:, :4])
@@ -66,24 +59,16 @@ class TokensToEmbeddings(AttentionScene):
         self.caption("the position of each token is written into its column too")
         sums = self.below(self.embedding_columns(trace.input_embeddings, tokens, scale), pos_cols, 0.5)
         self.record("sums", self.entries(sums), trace.input_embeddings[:, :4])
-        is_e = trace.layer == 0 and trace.model != "minilm"            # then the sum is the layer's input E itself
-        equals = self.row_label("= E" if is_e else "= token + position" + (" + segment" if trace.model == "minilm" else ""),
-                                pos_cols, sums)
+        equals = self.row_label(self.sum_name(trace), pos_cols, sums)
         self.play(LaggedStart(*(FadeIn(s, shift=DOWN * 0.3) for s in sums), lag_ratio=0.06), FadeIn(equals), run_time=1.5)
-        self.caption(f"{self.sum_note(trace, is_e)}: one column per token, {trace.d_model} numbers each")
+        self.caption(f"{self.sum_note(trace)}: one column per token, {trace.d_model} numbers each")
 
         # --- the token the next clips follow ------------------------------------------------
-        self.beat("followed token")
-        followed = SurroundingRectangle(VGroup(tokens[qi], token_cols[qi], pos_cols[qi], sums[qi]),
-                                        color=self.theme.query, buff=0.06)
-        self.play(tokens[qi].animate.set_color(self.theme.query), FadeIn(followed))
-        self.caption(f"“{short(trace.tokens[qi])}”: the token whose update the next clips follow")
-        self.wait(1.5)
+        self.followed_token_beat(trace, tokens, (token_cols, pos_cols, sums))
 
     def embeddings_as_dots(self, trace) -> None:
         """The same beats for a sentence too long for columns of numbers: each token's vectors as a
         column of signed dots (area ∝ |value|) under the token written upward, three rows of them."""
-        qi = self.settings.query_index(trace)
         n = len(trace.tokens)
 
         # --- the sentence splits into tokens ----------------------------------------------
@@ -119,37 +104,24 @@ class TokensToEmbeddings(AttentionScene):
         self.caption(f"each token looks up its own column of {trace.d_model} numbers; the first {DOT_ROWS} as dots (blue +, red −)")
 
         # --- the same word, the same column -----------------------------------------------
-        repeats = self.repeated(trace.tokens)
         columns = [m.get_entries() for m in matrices]
-        if repeats:
-            self.beat("same word")
-            boxes = VGroup(*(SurroundingRectangle(VGroup(tokens[i], columns[0][i]), color=self.theme.query, buff=0.05)
-                             for i in repeats))
-            self.play(FadeIn(boxes))
-            self.caption(f"“{short(trace.tokens[repeats[0]])}” appears twice: the same column both times, before position")
-            self.wait(1)
+        boxes = self.same_word_beat(trace, tokens, columns[0], buff=0.05)
 
         # --- position is added ------------------------------------------------------------
         self.beat("positions")
-        if repeats:
+        if boxes:
             self.play(FadeOut(boxes))
         plus = self.row_label("+ position", matrices[0], matrices[1])
         self.play(LaggedStart(*(FadeIn(c, shift=UP * 0.2) for c in columns[1]), lag_ratio=0.03), FadeIn(frames[1]),
                   FadeIn(plus))
         self.caption("the position of each token is written into its column too")
-        is_e = trace.layer == 0 and trace.model != "minilm"
-        equals = self.row_label("= E" if is_e else "= token + position" + (" + segment" if trace.model == "minilm" else ""),
-                                matrices[1], matrices[2])
+        equals = self.row_label(self.sum_name(trace), matrices[1], matrices[2])
         self.play(LaggedStart(*(FadeIn(c, shift=DOWN * 0.3) for c in columns[2]), lag_ratio=0.03), FadeIn(frames[2]),
                   FadeIn(equals), run_time=1.5)
-        self.caption(f"{self.sum_note(trace, is_e)}: one column per token, {trace.d_model} numbers each")
+        self.caption(f"{self.sum_note(trace)}: one column per token, {trace.d_model} numbers each")
 
         # --- the token the next clips follow ------------------------------------------------
-        self.beat("followed token")
-        followed = SurroundingRectangle(VGroup(tokens[qi], *(c[qi] for c in columns)), color=self.theme.query, buff=0.06)
-        self.play(tokens[qi].animate.set_color(self.theme.query), FadeIn(followed))
-        self.caption(f"“{short(trace.tokens[qi])}”: the token whose update the next clips follow")
-        self.wait(1.5)
+        self.followed_token_beat(trace, tokens, columns)
 
     def sentence_text(self):
         """The sentence as typed, on as many lines as it needs at a readable size."""
@@ -162,12 +134,46 @@ class TokensToEmbeddings(AttentionScene):
             sentence.scale_to_fit_width(config.frame_width - 1.2)
         return sentence
 
+    # --- the beats both layouts share (columns of numbers, rows of dots) --------------------
+    def same_word_beat(self, trace, tokens: VGroup, first_row: VGroup, buff: float = SMALL_BUFF) -> VGroup | None:
+        """A word that appears twice: both its columns boxed (the same numbers, before position); None
+        when every word is different (no beat)."""
+        repeats = self.repeated(trace.tokens)
+        if not repeats:
+            return None
+        self.beat("same word")
+        boxes = VGroup(*(SurroundingRectangle(VGroup(tokens[i], first_row[i]), color=self.theme.query, buff=buff)
+                         for i in repeats))
+        self.play(FadeIn(boxes))
+        self.caption(f"“{short(trace.tokens[repeats[0]])}” appears twice: the same column both times, before position")
+        self.wait(1)
+        return boxes
+
+    def followed_token_beat(self, trace, tokens: VGroup, rows) -> None:
+        """The token the next clips follow: its word and its column in every row boxed."""
+        qi = self.settings.query_index(trace)
+        self.beat("followed token")
+        followed = SurroundingRectangle(VGroup(tokens[qi], *(row[qi] for row in rows)), color=self.theme.query, buff=0.06)
+        self.play(tokens[qi].animate.set_color(self.theme.query), FadeIn(followed))
+        self.caption(f"“{short(trace.tokens[qi])}”: the token whose update the next clips follow")
+        self.wait(1.5)
+
     @staticmethod
-    def sum_note(trace, is_e: bool) -> str:
+    def sum_is_e(trace) -> bool:
+        """Token + position is the traced layer's input E itself (layer 0 of a model without LayerNorm first)."""
+        return trace.layer == 0 and trace.model != "minilm"
+
+    def sum_name(self, trace) -> str:
+        """The sum row's name."""
+        if self.sum_is_e(trace):
+            return "= E"
+        return "= token + position" + (" + segment" if trace.model == "minilm" else "")
+
+    def sum_note(self, trace) -> str:
         """What the sum of the rows is, true to the model."""
         if trace.model == "minilm":
             return f"token + position + segment, then LayerNorm{' and earlier layers' if trace.layer else ''}, is E"
-        if is_e:
+        if self.sum_is_e(trace):
             return "token + position = E"
         return f"token + position is the first layer's input; layer {trace.layer}'s E comes after {trace.layer} layers"
 
