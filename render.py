@@ -221,19 +221,36 @@ def heads(sentence: str, focus: str, model: str, top: int, device: str) -> None:
 # --- scenes ----------------------------------------------------------------------------------
 
 @cli.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {name, description}.")
+@click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {name, description}, or one scene's beats.")
 @click.option("--vocab", is_flag=True, help="Print tiny-gpt's vocabulary instead.")
-def list_scenes(as_json: bool, vocab: bool) -> None:
-    """Name every scene, with a line on what it shows."""
-    from scenes import SCENES, scene_class
+@one_line_errors
+def list_scenes(name: str | None, as_json: bool, vocab: bool) -> None:
+    """Name every scene, with a line on what it shows; with NAME, that scene's beats (the names --at takes).
+
+    NAME is a built-in scene or a scene file of your own (path/to/file.py[:SceneName])."""
+    from scenes.catalog import CATALOG
 
     if vocab:
         from attention_math.synthetic import VOCAB
 
         click.echo(" ".join(w for w in VOCAB if w != "<pad>"))
         return
+    if name is not None:
+        from scenes.output.beats import scene_beats
 
-    rows = [{"name": name, "description": scene_class(name).description} for name in SCENES]
+        info = scene_beats(name)
+        if as_json:
+            click.echo(json.dumps(info, indent=2, ensure_ascii=False))
+            return
+        click.echo(f"{info['name']}: {info['description']}" if info["description"] else info["name"])
+        for beat in info["beats"]:
+            when = info["when"].get(beat)
+            click.echo(f"  {beat}" + (f"    (only with {when})" if when else ""))
+        first = info["beats"][0] if info["beats"] else "SECTION"
+        click.echo(f'a still at the end of a beat: attention-render render {info["spec"]} --at "{first}"')
+        return
+    rows = [{"name": scene, "description": entry.description} for scene, entry in CATALOG.items()]
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
@@ -383,8 +400,9 @@ def slides(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: i
     from scenes.kit.palette import THEMES
     from scenes.output.slides import write_deck
 
-    requests, jobs = plan_renders(list(names), all_scenes, {**options, "jobs": jobs, "quality": quality or "high",
-                                                            "sections": True, "format": "mp4"}, config)
+    requests, jobs = plan_renders(list(names), all_scenes, {**options, "jobs": jobs, "quality": quality,
+                                                            "sections": True, "format": "mp4"}, config,
+                                  defaults={"quality": "high"})
     results = _render_requests(requests, jobs, force, quiet)
     _fail_if_any(results)
     folder = Path(deck) if deck else requests[0].output_dir / "slides"
@@ -407,8 +425,9 @@ def sheet(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: in
     from scenes.output.contact_sheet import contact_sheet
     from scenes.output.settings_file import plan_renders
 
-    requests, jobs = plan_renders(list(names), all_scenes, {**options, "jobs": jobs, "quality": quality or "medium",
-                                                            "sections": True, "format": "mp4"}, config)
+    requests, jobs = plan_renders(list(names), all_scenes, {**options, "jobs": jobs, "quality": quality,
+                                                            "sections": True, "format": "mp4"}, config,
+                                  defaults={"quality": "medium"})
     results = _render_requests(requests, jobs, force, quiet)
     _fail_if_any(results)
     for result in results:

@@ -8,22 +8,10 @@ from __future__ import annotations
 
 import importlib
 
-# name → module, in the order of the story
-SCENES: dict[str, str] = {
-    "TokensToEmbeddings": "scenes.tokens_to_embeddings",
-    "QueriesAndKeys": "scenes.queries_and_keys",
-    "QueriesMeetKeys": "scenes.queries_meet_keys",
-    "ScaledSoftmax": "scenes.scaled_softmax",
-    "CausalMask": "scenes.causal_mask",
-    "ValuesUpdateEmbeddings": "scenes.values_update_embeddings",
-    "MultiHeadSum": "scenes.multi_head_sum",
-    "AttentionFormula": "scenes.attention_formula",
-    "ParameterCount": "scenes.parameter_count",
-    "CrossAttention": "scenes.cross_attention",
-    "ContextShiftsMeaning": "scenes.context_shifts_meaning",
-    "QuadraticScaling": "scenes.quadratic_scaling",
-    "AttentionBlock": "scenes.attention_block",
-}
+from scenes.catalog import CATALOG
+
+# name → module, in the order of the story (the catalog, scenes/catalog.py, describes each)
+SCENES: dict[str, str] = {name: entry.module for name, entry in CATALOG.items()}
 
 
 def scene_class(name: str):

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 from manim import FadeOut
 
-from scenes.attention_formula import AttentionFormula
-from scenes.causal_mask import CausalMask
-from scenes.multi_head_sum import MultiHeadSum
-from scenes.queries_and_keys import QueriesAndKeys
-from scenes.queries_meet_keys import QueriesMeetKeys
-from scenes.scaled_softmax import ScaledSoftmax
-from scenes.tokens_to_embeddings import TokensToEmbeddings
-from scenes.values_update_embeddings import ValuesUpdateEmbeddings
+from scenes import scene_class
+from scenes.catalog import CHAPTERS as CHAPTER_NAMES, about
 
-CHAPTERS = (TokensToEmbeddings, QueriesAndKeys, QueriesMeetKeys, ScaledSoftmax, CausalMask, ValuesUpdateEmbeddings,
-            MultiHeadSum, AttentionFormula)
+CHAPTERS = tuple(scene_class(name) for name in CHAPTER_NAMES)     # the story's order, from the catalog
 
 
 class AttentionBlock(*CHAPTERS):
     """Inherits every chapter, so each chapter's ``construct`` and helpers run unchanged on this scene."""
 
-    description = "The story's chapters in one video, one section per chapter."
-    CHAPTER_COUNT = len(CHAPTERS)      # the renderer starts the longest scene first
+    description = about("AttentionBlock").description
     in_chapters = True
 
     def construct(self) -> None:

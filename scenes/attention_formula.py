@@ -5,6 +5,7 @@ from __future__ import annotations
 from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, MathTex, MoveToTarget, ReplacementTransform, SurroundingRectangle,
                    VGroup, Write, config)
 
+from scenes.catalog import about
 from scenes.kit.base import CAPTION_TOP, GridScene
 from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, DotMatrix, VectorColumn, format_number, label, short
 from scenes.kit.scene_settings import MAX_TOKENS
@@ -17,7 +18,7 @@ PART = {"delta": 0, "V": 2, "softmax": 3, "K": 5, "Q": 6, "sqrt": 8}
 
 
 class AttentionFormula(GridScene):
-    description = "ΔE = V·softmax(KᵀQ/√d_k), each term highlighted with its real numbers."
+    description = about("AttentionFormula").description
 
     def construct(self) -> None:
         trace = self.trace()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from manim import FadeIn, LaggedStart, VGroup
 
+from scenes.catalog import about
 from scenes.kit.base import GridScene
 
 
 class CausalMask(GridScene):
-    description = "Future keys set to −∞ before the softmax, so they get weight 0; columns still sum to 1."
+    description = about("CausalMask").description
 
     def construct(self) -> None:
         trace = self.trace(causal=True)

@@ -6,13 +6,13 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, DashedLine, Dot, FadeIn, FadeOut, Line, Rectangle,
                    ReplacementTransform, SurroundingRectangle, VGroup, config)
 
+from scenes.catalog import about
 from scenes.kit.base import AttentionScene
 from scenes.kit.mobjects import VectorColumn, format_number, label
 
 
 class ContextShiftsMeaning(AttentionScene):
-    description = ("“mole” in three sentences: one state at first, moved layer by layer toward the "
-                   "reference “mole” of its own meaning (cosine, measured).")
+    description = about("ContextShiftsMeaning").description
     needs = ("meaning_shift",)
 
     def construct(self) -> None:

@@ -12,6 +12,7 @@ import math
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, Line, ReplacementTransform, VGroup, config
 
+from scenes.catalog import about
 from scenes.kit.base import CAPTION_TOP, GRID_WIDTH, LIFT_GAP, GridScene
 from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, TokenBoxes, VectorColumn, label, number, short
 from scenes.kit.scene_settings import MAX_TOKENS
@@ -59,7 +60,7 @@ class UprightWords(VGroup):
 
 
 class CrossAttention(GridScene):
-    description = "A translation's queries read the English sentence's keys and values: the learned alignment."
+    description = about("CrossAttention").description
     cross = True
 
     def construct(self) -> None:

@@ -7,6 +7,7 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Brace, FadeIn, FadeOut, LaggedStart, Line, Rectangle, ReplacementTransform,
                    SurroundingRectangle, VGroup, config)
 
+from scenes.catalog import about
 from scenes.kit.base import AttentionScene
 from scenes.kit.mobjects import AttentionGrid, VectorColumn, label, short
 from scenes.kit.scene_settings import MAX_TOKENS
@@ -28,7 +29,7 @@ DEPTH = np.array([0.35, 0.28, 0.0])   # the offset from one head to the next in 
 
 
 class MultiHeadSum(AttentionScene):
-    description = "A stack of heads spread into panels, each its own pattern and ΔE⁽ʰ⁾ added into E⃗; W_O staples the value-ups."
+    description = about("MultiHeadSum").description
 
     def construct(self) -> None:
         trace = self.trace()

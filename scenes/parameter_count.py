@@ -7,6 +7,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Brace, Cross, FadeIn, FadeOut, 
                    VGroup, config)
 
 from attention_math.params import value_map_counts
+from scenes.catalog import about
 from scenes.kit.base import AttentionScene
 from scenes.kit.mobjects import MONO, approx, cached_text, grouped, label
 
@@ -15,7 +16,7 @@ FIGURE_SIZE = 30     # the tally's figures: monospaced, right-aligned on their l
 
 
 class ParameterCount(AttentionScene):
-    description = "GPT-3's attention parameters from the counter: the matrices as blocks, the value map factored, ~58B of 175B."
+    description = about("ParameterCount").description
     needs = ("parameter_count",)
 
     def construct(self) -> None:

@@ -9,6 +9,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, DashedVMobject, Dot, Fad
                    VGroup, VMobject, config)
 
 from attention_math.scaling import axis_ticks, full_cell_weight
+from scenes.catalog import about
 from scenes.kit.base import AttentionScene
 from scenes.kit.mobjects import grouped, label, short
 
@@ -30,8 +31,7 @@ def dot_cloud(centres: np.ndarray, radii: np.ndarray, color) -> VMobject:
 
 
 class QuadraticScaling(AttentionScene):
-    description = ("T tokens make T² pattern cells: grids at one cell size, a real paragraph's masked pattern, "
-                   "and the measured time and memory against c·T².")
+    description = about("QuadraticScaling").description
     needs = ("scaling", "long_context")
 
     def construct(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, FadeTransform, LaggedStart, VGroup, config
 
+from scenes.catalog import about
 from scenes.kit.base import CAPTION_TOP, GridScene
 from scenes.kit.mobjects import MIN_TEXT_POINTS, DotMatrix, TokenBoxes, VectorColumn, label
 
@@ -14,7 +15,7 @@ DOT_ROWS = 3            # entries drawn as dots per vector, for sentences too lo
 
 
 class QueriesAndKeys(GridScene):
-    description = "W_Q·E → queries (yellow), W_K·E → keys (teal), then the grid of their dot products."
+    description = about("QueriesAndKeys").description
 
     def construct(self) -> None:
         trace = self.trace()

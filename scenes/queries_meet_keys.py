@@ -8,6 +8,7 @@ from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Arrow, Brace, Circle, DashedLi
                    ReplacementTransform, Square, SurroundingRectangle, VGroup, VMobject, config)
 
 from attention_math.query_plane import embedding_plane, matrix_vector_product, projection_bias, query_plane
+from scenes.catalog import about
 from scenes.kit.base import AttentionScene
 from scenes.kit.mobjects import TokenBoxes, format_number, label, number, short
 from scenes.kit.scene_settings import DEFAULT_QUERY_TOKEN, DEFAULT_SENTENCE, MAX_TOKENS
@@ -28,8 +29,7 @@ def question_for(sentence: str, token: str, causal: bool) -> str:
 
 
 class QueriesMeetKeys(AttentionScene):
-    description = ("One token's question as a query: W_Q·E⃗ row by row, then query and keys as arrows in a plane "
-                   "through the query, every drawn dot product exact.")
+    description = about("QueriesMeetKeys").description
 
     def construct(self) -> None:
         trace = self.trace()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from manim import DOWN, FadeIn, FadeOut, MathTex, VGroup, Write
 
+from scenes.catalog import about
 from scenes.kit.base import GridScene
 from scenes.kit.mobjects import AttentionGrid, format_number, label
 
 
 class ScaledSoftmax(GridScene):
-    description = "Scores ÷ √d_head, then softmax down each column: every column sums to 1."
+    description = about("ScaledSoftmax").description
 
     def construct(self) -> None:
         trace = self.trace()

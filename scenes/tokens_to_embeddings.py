@@ -7,6 +7,7 @@ import textwrap
 
 from manim import DOWN, LEFT, RIGHT, SMALL_BUFF, UP, FadeIn, FadeOut, LaggedStart, SurroundingRectangle, VGroup, config
 
+from scenes.catalog import about
 from scenes.kit.base import CAPTION_TOP, AttentionScene
 from scenes.kit.mobjects import MONO_CHAR_WIDTH, DotMatrix, TokenBoxes, VectorColumn, format_number, label, short
 
@@ -16,7 +17,7 @@ DOT_ROWS = 3           # entries drawn per token as dots, for sentences too long
 
 
 class TokensToEmbeddings(AttentionScene):
-    description = "The sentence becomes tokens; each token a column of numbers; the position is added."
+    description = about("TokensToEmbeddings").description
 
     def construct(self) -> None:
         trace = self.trace()

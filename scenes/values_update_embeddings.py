@@ -9,6 +9,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, Cross, Dot, FadeIn, Fad
 
 from attention_math.params import value_map_counts
 from attention_math.planes import plane_basis, project, spread_plane, tip_to_tail, weighted_values
+from scenes.catalog import about
 from scenes.kit.base import AttentionScene
 from scenes.kit.scene_settings import MAX_TOKENS
 from scenes.kit.geometry import plane_to_screen, tip_to_tail_arrows, vector_arrow
@@ -21,7 +22,7 @@ VALUE_DOT_ROWS = 4      # a value's entries drawn as dots, for sentences too lon
 
 
 class ValuesUpdateEmbeddings(AttentionScene):
-    description = "Value-down and value-up; one head's weighted values sum to ΔE⁽ʰ⁾ (arrows tip to tail); E + ΔE = E′."
+    description = about("ValuesUpdateEmbeddings").description
 
     def construct(self) -> None:
         trace = self.trace()

@@ -118,6 +118,33 @@ def _line_of(cls: type) -> int:
         return 0
 
 
+def drawn_classes(path: Path) -> list[str] | None:
+    """The top-level classes of the file that define ``construct``, in file order, read from its source
+    without running it; None when it does not parse (importing it gives the error)."""
+    import ast
+
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (SyntaxError, UnicodeDecodeError, ValueError, OSError):
+        return None
+    return [node.name for node in tree.body if isinstance(node, ast.ClassDef)
+            and any(isinstance(item, ast.FunctionDef) and item.name == "construct" for item in node.body)]
+
+
+def resolve_quickly(name: str) -> list[str]:
+    """Like ``resolve`` but without importing the file (so without manim) where its source decides:
+    a named class, or the one class that defines ``construct``. The class is checked when the
+    scene renders; an unchanged output is answered from its stamp without importing anything."""
+    path_text, cls = split_spec(name)
+    path = _check_path(path_text)
+    if cls is None:
+        drawn = drawn_classes(path)
+        if not drawn or len(drawn) > 1:
+            return resolve(name)            # importing it names the problem (or the scenes to choose from)
+        cls = drawn[0]
+    return [f"{path}:{cls}"]
+
+
 def resolve(name: str) -> list[str]:
     """The specs a scene-file name stands for: 'x.py:Dots' → [abs spec]; 'x.py' → its one scene."""
     path_text, cls = split_spec(name)

@@ -118,9 +118,13 @@ def load_settings_file(path: str | Path, own_scenes: tuple[str, ...] = ()) -> Se
     return SettingsFile(str(path), options, scenes)
 
 
-def merged_options(scene: str, settings_file: SettingsFile | None, command_line: Mapping[str, Any]) -> dict[str, Any]:
-    """Defaults < file < file's [scenes.<scene>] < command line (only options the user gave)."""
-    merged: dict[str, Any] = {}
+def merged_options(scene: str, settings_file: SettingsFile | None, command_line: Mapping[str, Any],
+                   defaults: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults < file < file's [scenes.<scene>] < command line (only options the user gave).
+
+    ``defaults``: a command's own defaults (``slides`` renders at high quality, ``sheet`` at medium),
+    below everything the user set."""
+    merged: dict[str, Any] = dict(defaults or {})
     if settings_file is not None:
         merged.update(settings_file.options)
         merged.update(settings_file.scenes.get(scene, {}))
@@ -153,9 +157,11 @@ def build_request(scene: str, options: Mapping[str, Any]) -> RenderRequest:
 
 
 def plan_renders(names: list[str], all_scenes: bool, command_line: Mapping[str, Any],
-                 config: str | Path | None = None) -> tuple[list[RenderRequest], int]:
-    """The requests to render and the number of parallel jobs, from names, options and a settings file."""
-    from scenes.output.scene_file import class_name, is_scene_file, resolve
+                 config: str | Path | None = None,
+                 defaults: Mapping[str, Any] | None = None) -> tuple[list[RenderRequest], int]:
+    """The requests to render and the number of parallel jobs, from names, options and a settings file
+    (precedence: ``defaults`` < the file < its scene's table < ``command_line``)."""
+    from scenes.output.scene_file import class_name, is_scene_file, resolve_quickly
 
     if all_scenes and names:
         raise InputError("name scenes or pass --all, not both")
@@ -165,13 +171,13 @@ def plan_renders(names: list[str], all_scenes: bool, command_line: Mapping[str, 
     specs: list[str] = []
     for name in names:
         if is_scene_file(name):            # a scene file of your own: path/to/file.py[:SceneName]
-            specs.extend(resolve(name))
+            specs.extend(resolve_quickly(name))
         else:
             specs.append(match_scene(name))   # built-in, any case; a typo gets "did you mean …"
     specs = list(dict.fromkeys(specs))
     own = tuple(class_name(s) for s in specs if s not in SCENES)
     settings_file = load_settings_file(config, own) if config else None
-    merged = [merged_options(class_name(spec), settings_file, command_line) for spec in specs]
+    merged = [merged_options(class_name(spec), settings_file, command_line, defaults) for spec in specs]
     requests = [build_request(spec, options) for spec, options in zip(specs, merged)]
     if any(options.get("transparent") and "format" not in options for options in merged):
         logging.getLogger("attention_animated").warning(ALPHA_DEFAULT_NOTE)
