@@ -44,6 +44,22 @@ def check_output_dir(folder: str | Path, create: bool = False) -> Path:
     return folder
 
 
+def missing_folders(folder: str | Path) -> list[Path]:
+    """The folders that making ``folder`` would create, outermost first (none when it exists)."""
+    folder = Path(folder).absolute()
+    base = _nearest_existing(folder)
+    return [p for p in (folder, *folder.parents) if p != base and base in p.parents][::-1]
+
+
+def remove_if_empty(folders: list[Path]) -> None:
+    """Remove those of ``folders`` that are (or become) empty, innermost first: what a failed run made."""
+    for folder in reversed(folders):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+
+
 def no_space_error(folder: str | Path) -> InputError:
     """The one-line error for a full disk: names the output folder and the fix (not a temporary's path)."""
     return InputError(f"no space left on the device of output directory {str(folder)!r}: "

@@ -110,6 +110,42 @@ class SceneSettings:
                 raise InputError(f"the sentence is {len(tokens)} tokens long; {scene} shows at most {limit}{how}: "
                                  f"shorten it{hide}")
 
+    def check_input(self, scene: str, name: str | None = None) -> None:
+        """The checks that need no model, so a bad sentence or device fails at once: an empty sentence,
+        a control character, more words than ``scene`` shows (every model makes at least one token of
+        each word), a device that cannot exist here. ``check_token_count`` counts the real tokens later.
+
+        Parameters
+        ----------
+        scene
+            The scene (a built-in name, or a scene file's spec) whose token limit applies.
+        name
+            How the error names the scene [default: ``scene``].
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> SceneSettings(sentence="the cat sat").check_input("ScaledSoftmax")     # fine: nothing raised
+        >>> SceneSettings(sentence=" ").check_input("ScaledSoftmax")
+        Traceback (most recent call last):
+        ...
+        attention_math.errors.InputError: the sentence is empty: pass some words, e.g. --sentence 'a fluffy blue creature'
+        """
+        from attention_math.device import check_device_name
+        from attention_math.tokenize import clean_sentence
+
+        words = len(clean_sentence(self.sentence).split())
+        limit = self.token_limit(scene)
+        if words > limit:
+            if limit == MAX_DOT_TOKENS:
+                raise InputError(f"the sentence has {words} words, so at least {words} tokens; scenes show at most "
+                                 f"{MAX_DOT_TOKENS}: shorten it")
+            how = (f' with cells = "numbers" (up to {MAX_DOT_TOKENS} as dots: --cells dots)'
+                   if scene in DOT_SCENES else "")
+            raise InputError(f"the sentence has {words} words, so at least {words} tokens; {name or scene} shows at "
+                             f"most {limit}{how}: shorten it")
+        check_device_name(self.device)
+
     def replace(self, **changes: object) -> SceneSettings:
         """A copy with some fields changed.
 

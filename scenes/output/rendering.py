@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from attention_math.errors import InputError
-from attention_math.files import check_output_dir, is_no_space, no_space_error
+from attention_math.files import check_output_dir, is_no_space, missing_folders, no_space_error, remove_if_empty
 
 from scenes import SCENES, scene_class
+from scenes.catalog import CATALOG
 from scenes.kit.scene_settings import SceneSettings, set_active
 from scenes.output.formats import (Cue, cues_from, manim_format_options, subtitle_texts, vtt_text,
                                    webm_encoder_options, write_gif)
-from scenes.output.stills import jump_to_the_end
 
 QUALITIES: dict[str, tuple[int, int, int]] = {
     "low": (854, 480, 15),
@@ -139,7 +139,8 @@ class RenderRequest:
         return path.with_name(path.stem + "_sections")
 
     def check(self) -> None:
-        """The usage errors visible in the request itself (cheap: imports neither manim nor torch)."""
+        """The usage errors visible in the request itself and in the sentence's words (cheap: imports
+        neither manim nor torch)."""
         if self.scene not in SCENES:
             from scenes.output.naming import match_scene
             from scenes.output.scene_file import _check_path, is_scene_file, split_spec
@@ -170,6 +171,7 @@ class RenderRequest:
             check_name(self.name)
         if not 0.05 <= self.settings.run_time <= 20 or not 0 <= self.settings.wait <= 20:
             raise InputError("pacing out of range: run_time must be 0.05–20 and wait 0–20 (multipliers)")
+        self.settings.check_input(self.scene, self.scene_name)
 
     def resolved(self) -> RenderRequest:
         """The request with its model chosen (the settings' default rule applied for this scene);
@@ -364,8 +366,6 @@ def render(request: RenderRequest, verbose: bool = False, force: bool = False) -
 def render_scene(request: RenderRequest, verbose: bool = False, force: bool = False,
                  on_frame: FrameCallback | None = None) -> RenderResult:
     """Render one scene into place. Raises InputError for bad settings; the result holds the scene."""
-    from manim import tempconfig
-
     started = time.perf_counter()
     request.check()
     out_dir = check_output_dir(request.output_dir, create=True)
@@ -375,6 +375,8 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
         return cached
     stamp_request, request = request, request.resolved()    # the stamp is keyed by what the user asked
     request.check_content()                      # bad sentences and settings fail here, before manim starts
+    from manim import tempconfig
+
     w, h, fps = request.size()
     cls = scene_class(request.scene)
     target = request.output_path()
@@ -404,6 +406,8 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
             counter = FrameCounter(writer, on_frame)
             starts = SectionStarts(scene, stop_after=request.at)
             if request.fmt == "png":
+                from scenes.output.stills import jump_to_the_end
+
                 jump_to_the_end(scene)
             scene.render()
             frames = counter.frames
@@ -629,14 +633,18 @@ def render_many(requests: list[RenderRequest], jobs: int = 1, verbose: bool = Fa
     A scene that fails is reported in its result and the others still render. Ctrl-C or
     SIGTERM stops every render (their temporary files removed) and raises KeyboardInterrupt.
     """
+    made: list[Path] = []          # output folders this call creates: removed again if nothing lands in them
     for request in requests:       # usage errors surface before anything renders
         request.check()
-        check_output_dir(request.output_dir)
-    for request in requests:
-        if force or _cached_result(request) is None:
-            request.check_content()
-    report = progress or (lambda index, state, frames: None)
-    if jobs <= 1 or len(requests) <= 1:
+        made += [p for p in missing_folders(request.output_dir) if p not in made]
+        check_output_dir(request.output_dir, create=True)
+    try:
+        for request in requests:
+            if force or _cached_result(request) is None:
+                request.check_content()
+        report = progress or (lambda index, state, frames: None)
+        if jobs > 1 and len(requests) > 1:
+            return _render_in_pool(requests, jobs, verbose, force, report)
         results = []
         for i, request in enumerate(requests):
             report(i, "rendering", 0)
@@ -644,17 +652,18 @@ def render_many(requests: list[RenderRequest], jobs: int = 1, verbose: bool = Fa
             report(i, "done" if result.ok else "failed", result.frames)
             results.append(result)
         return results
-    return _render_in_pool(requests, jobs, verbose, force, report)
+    finally:
+        remove_if_empty(made)
 
 
 def _expected_frames(request: RenderRequest) -> float:
     """A guess of a render's length, so the pool starts the longest first: the last render's
-    frame count from its stamp, else the number of chapters (AttentionBlock has seven)."""
+    frame count from its stamp, else its number of beats in the catalog (AttentionBlock: its chapters)."""
     try:
         return float(json.loads(_stamp_path(request).read_text())["frames"])
     except (OSError, ValueError, KeyError):
-        chapters = getattr(scene_class(request.scene), "CHAPTER_COUNT", 1)
-        return 1e6 * chapters      # unknown: more chapters first, ahead of any known length
+        beats = len(CATALOG[request.scene].beats) if request.scene in CATALOG else 1
+        return 1e6 * beats      # unknown: more beats first, ahead of any known length
 
 
 def _render_in_pool(requests: list[RenderRequest], jobs: int, verbose: bool, force: bool,
