@@ -1,6 +1,6 @@
 # attention-animated: two commands from a fresh clone.
 #   make demo   renders the demo into media/
-#   make test   runs the test suite
+#   make test   runs the fast test suite (a few minutes); make test-all runs every test (what CI runs)
 # Both install what they need first (apt packages, .venv, the project); a second run does nothing extra.
 
 PYTHON ?= python3
@@ -11,12 +11,13 @@ APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config \
 	texlive-fonts-recommended dvisvgm
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup system-deps demo test test-fast golden bench clean
+.PHONY: setup system-deps demo test test-all golden bench clean
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make demo    render the demo into media/ (installs what it needs first)"
-	@echo "make test    run the test suite (installs what it needs first)"
+	@echo "make test    run the fast test suite, a few minutes (installs what it needs first)"
+	@echo "make test-all  run every test, the slow renders too (what CI runs)"
 	@echo "make golden  regenerate the golden frames after an intended visual change"
 	@echo "make bench   run the benchmarks (prints a table, writes benchmarks/results/)"
 
@@ -38,8 +39,13 @@ setup: system-deps $(STAMP)
 
 demo: setup
 	$(VENV)/bin/attention-render demo
+	@echo "attention-render is in .venv/bin: run '. .venv/bin/activate' to put it on your PATH"
 
+# The fast suite: everything not marked slow (see tests/conftest.py). test-all: every test.
 test: setup
+	$(PY) -m pytest -m "not slow"
+
+test-all: setup
 	$(PY) -m pytest
 
 golden: setup

@@ -94,6 +94,7 @@ def test_write_gif_keeps_still_frames_identical_and_opens_on_the_last_picture(tm
     assert np.abs(gif[-1] - frames[-1]).max() <= 8
 
 
+@pytest.mark.slow
 def test_rendered_gif_is_small_stores_changed_rectangles_and_holds_still_frames(out):
     gif = render(out, "CausalMask", "--format", "gif", "--theme", "light")
     mp4 = render(out, "CausalMask", "--theme", "light")
@@ -149,6 +150,7 @@ def test_png_still_is_the_videos_last_frame(out, sections):
 
 @pytest.mark.parametrize("scene", ["ScaledSoftmax", "QueriesAndKeys", "MultiHeadSum", "QueriesMeetKeys",
                                    "ContextShiftsMeaning", "QuadraticScaling"])
+@pytest.mark.slow
 def test_still_shortcuts_draw_the_same_pixels_as_manims_skipping(tmp_path, monkeypatch, scene):
     """Stills jump every animation to its end state without drawing: pixel for pixel what manim's
     own last-frame mode draws (between them, these scenes use every kind of animation the
@@ -201,6 +203,7 @@ def test_webm_encoder_runs_at_realtime_speed_with_row_threads():
     assert "deadline" not in encoder_settings(854, 480, "mp4")["video_encoder_options"]
 
 
+@pytest.mark.slow
 def test_transparent_webm_keeps_its_alpha(out):
     path = render(out, "CausalMask", "--format", "webm", "--transparent")
     with av.open(str(path)) as container:
@@ -247,6 +250,7 @@ def test_srt_and_vtt_hold_the_captions_the_scene_showed_with_their_times(out, mo
     assert srt == vtt
 
 
+@pytest.mark.slow
 def test_subtitles_are_part_of_the_cached_output(out):
     path = render(out, "CausalMask")
     srt = path.with_suffix(".srt")
@@ -262,6 +266,7 @@ def test_stills_and_gifs_have_no_subtitles(tmp_path):
         assert not path.with_suffix(".srt").exists() and not path.with_suffix(".vtt").exists()
 
 
+@pytest.mark.slow
 def test_slide_deck_shows_each_clips_captions(tmp_path):
     result = run("slides", "CausalMask", *TINY, "-o", str(tmp_path), "--quiet")
     assert result.exit_code == 0, result.output

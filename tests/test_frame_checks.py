@@ -9,7 +9,7 @@ from scenes import SCENES
 from scenes.kit.scene_settings import MAX_DOT_TOKENS
 from tests.frame_checks import checked_sections, frame_problems, shows_nothing
 
-pytestmark = pytest.mark.render
+pytestmark = [pytest.mark.render, pytest.mark.slow]   # frame checks after every animation: make test-all
 
 KNOWN: dict[str, str] = {}   # scenes not yet held to every check, and why (strict: the test says when one is fixed)
 CHECKED = set(SCENES) - set(KNOWN)

@@ -9,7 +9,7 @@ import pytest
 from scenes.kit.scene_settings import MAX_DOT_TOKENS, MAX_TOKENS, SceneSettings
 from tests.frame_checks import checked_sections, texts_of
 
-pytestmark = pytest.mark.render
+pytestmark = [pytest.mark.render, pytest.mark.slow]   # 32-token renders: make test-all
 
 LONG = " ".join(["the", "lighthouse", "keeper", "watched"] * (MAX_DOT_TOKENS // 4))   # "the" repeats: the same-word beat
 

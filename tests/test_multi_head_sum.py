@@ -63,6 +63,7 @@ def test_multi_head_sum_layout_from_two_to_fourteen_tokens(sentence, tiny, tmp_p
     assert all(len(p.grid.frame.get_left()) and p.grid.n_cols == len(sentence.split()) for p in scene.panels)
 
 
+@pytest.mark.slow
 def test_multi_head_sum_labels_the_keys_that_matter_at_32_tokens(tiny, tmp_path):
     from scenes.kit.mobjects import MIN_TEXT_POINTS, UNITS_PER_POINT
     from tests.frame_checks import checked_sections

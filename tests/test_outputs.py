@@ -441,6 +441,7 @@ def no_space(*args, **kwargs):
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/somewhere/.render-123/x.part")
 
 
+@pytest.mark.slow
 @pytest.mark.render
 def test_no_space_left_names_the_output_folder_and_keeps_the_previous_video(tmp_path, monkeypatch):
     import os

@@ -71,6 +71,7 @@ def test_a_scene_file_renders_is_cached_and_renders_again_after_an_edit(scene_fi
     assert not list(scene_file.parent.glob("__pycache__")), "importing the scene file left bytecode beside it"
 
 
+@pytest.mark.slow
 @pytest.mark.render
 def test_a_scene_file_renders_with_sections_slides_a_sheet_and_as_a_gif(scene_file, tmp_path):
     (video,) = render(tmp_path, str(scene_file), "--sections")
@@ -93,6 +94,7 @@ def test_a_scene_file_renders_with_sections_slides_a_sheet_and_as_a_gif(scene_fi
         assert gif.suffix == ".gif" and image.format == "GIF" and image.size == (256, 144) and image.n_frames > 5
 
 
+@pytest.mark.slow
 @pytest.mark.render
 def test_jobs_render_a_file_of_two_scenes_in_worker_processes(scene_file, tmp_path):
     scene_file.write_text(DOTS + textwrap.dedent('''
@@ -272,6 +274,7 @@ def test_the_example_notebook_is_stored_without_outputs():
     assert sum(c.source.startswith("%%manim") for c in code) >= 2
 
 
+@pytest.mark.slow
 @pytest.mark.render
 def test_the_example_notebook_runs_in_a_real_kernel_quietly(tmp_path):
     """Every cell runs in an IPython kernel; each %%manim cell shows its video, manim's one-line

@@ -106,6 +106,7 @@ def test_masked_cells_stay_marked_to_the_end(rendered):
     assert np.all(values[masked] == 0) and np.all(areas[masked] < 1e-5)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n", [2, 14, MAX_DOT_TOKENS])
 def test_grid_layout_from_2_to_32_tokens(n, rendered):
     _, scene = rendered("ScaledSoftmax", fmt="png", model="toy", sentence=words(n))
@@ -125,6 +126,7 @@ def test_grid_layout_from_2_to_32_tokens(n, rendered):
         assert min(d.width for d in scene.shown["scores"][0]) > 0
 
 
+@pytest.mark.slow
 def test_attention_formula_takes_32_tokens_as_dots(rendered):
     _, scene = rendered("AttentionFormula", fmt="png", model="toy", sentence=words(MAX_DOT_TOKENS))
     trace = scene.trace()
@@ -213,6 +215,7 @@ def test_token_limits_name_themselves():
         SceneSettings(model="toy", sentence=words(MAX_DOT_TOKENS + 1)).trace()
 
 
+@pytest.mark.slow
 def test_queries_and_keys_with_13_minilm_tokens_stays_in_the_frame(tiny, render_dir, monkeypatch):
     """At the end of every beat nothing is cut at the frame's edge, and the row names clear their columns."""
     from scenes.kit.base import AttentionScene

@@ -165,6 +165,7 @@ def wait_for_temporary(out: Path, process: subprocess.Popen, timeout: float = 60
     time.sleep(1.5)       # well into the render
 
 
+@pytest.mark.slow
 @pytest.mark.render
 @pytest.mark.parametrize("sig,jobs", [(signal.SIGINT, "1"), (signal.SIGTERM, "1"), (signal.SIGTERM, "2")])
 def test_interrupt_keeps_the_previous_video_and_leaves_no_temporary(tmp_path, sig, jobs):
@@ -194,6 +195,7 @@ def test_interrupt_keeps_the_previous_video_and_leaves_no_temporary(tmp_path, si
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".part")]
 
 
+@pytest.mark.slow
 @pytest.mark.render
 def test_stale_temporary_of_a_killed_render_is_swept(tmp_path):
     process = start_render(tmp_path, "AttentionBlock")
@@ -208,6 +210,7 @@ def test_stale_temporary_of_a_killed_render_is_swept(tmp_path):
 
 # --- concurrency ------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.render
 def test_two_renders_into_one_folder_at_once(tmp_path):
     from PIL import Image
@@ -224,6 +227,7 @@ def test_two_renders_into_one_folder_at_once(tmp_path):
     assert not [p for p in (tmp_path / ".cache").rglob("*.part")]
 
 
+@pytest.mark.slow
 @pytest.mark.render
 def test_a_crashing_scene_is_reported_and_the_others_finish(tmp_path):
     """--jobs 2 with one of three scenes made to crash (patched in the worker processes through sitecustomize)."""
@@ -254,6 +258,7 @@ def test_a_crashing_scene_is_reported_and_the_others_finish(tmp_path):
 
 # --- determinism and safety -------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.render
 def test_same_inputs_same_last_frame(rendered, tiny, tmp_path):
     first, _ = rendered("CausalMask", fmt="png", model="toy", theme="light")

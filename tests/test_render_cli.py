@@ -62,6 +62,7 @@ def test_mp4_codec_size_rate_and_duration(out):
     assert frames > 20
 
 
+@pytest.mark.slow
 def test_gif_opens_with_pillow(out):
     (path,) = render(out, "CausalMask", "--format", "gif")
     with Image.open(path) as image:
@@ -86,6 +87,7 @@ def alpha_values(path: Path) -> np.ndarray:
         return frame.to_ndarray(format="rgba")[..., 3]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt,codec", [("webm", "vp9"), ("mov", "qtrle")])
 def test_transparent_video_has_an_alpha_channel(out, fmt, codec):
     (path,) = render(out, "CausalMask", "--format", fmt, "--transparent")
@@ -111,6 +113,7 @@ def test_transparency_without_alpha_format_is_a_usage_error(out, fmt):
         f"Error: {fmt} cannot hold transparency: use --format webm, mov or png with --transparent"]
 
 
+@pytest.mark.slow
 def test_sections_are_clips_with_an_index(out):
     (path,) = render(out, "ScaledSoftmax", "--sections")
     folder = path.with_name(path.stem + "_sections")
@@ -141,6 +144,7 @@ def test_a_changed_setting_is_not_answered_from_the_cache(out):
     assert second != first and second.read_bytes() != before and first.read_bytes() == before   # no overwrite
 
 
+@pytest.mark.slow
 def test_jobs_use_several_processes_and_equal_one_job(tmp_path):
     from scenes.output.settings_file import plan_renders
     from scenes.output.rendering import render_many
@@ -228,6 +232,7 @@ def test_focus_picks_the_head_finders_best_head():
 
 # --- slides -----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_slide_deck_references_only_local_files(tmp_path):
     result = run("slides", "ScaledSoftmax", "CausalMask", *TINY, "-o", str(tmp_path), "--quiet")
     assert result.exit_code == 0, result.output

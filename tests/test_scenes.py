@@ -57,6 +57,7 @@ MATRIX = ([(n, m, t) for n in STORY for m, t in [("minilm", "dark"), ("toy", "li
           + [(n, m, t) for n in MORE for m, t in [("minilm", "dark"), ("toy", "light")]])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,model,theme", MATRIX)
 def test_scene_renders_a_video(name, model, theme, rendered, render_dir):
     path, scene = rendered(name, model=model, theme=theme)
@@ -256,6 +257,7 @@ def test_quadratic_scaling_long_pattern_dots_are_the_weights(rendered):
     assert masked.sum() == t * (t - 1) // 2
 
 
+@pytest.mark.slow
 def test_attention_block_is_the_seven_chapters_one_section_each(rendered):
     from scenes.attention_block import CHAPTERS
 

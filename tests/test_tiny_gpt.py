@@ -45,6 +45,7 @@ def test_the_committed_figures_are_the_committed_models(source):
         assert getattr(again, key) == pytest.approx(value if not isinstance(value, list) else tuple(value), abs=1e-6)
 
 
+@pytest.mark.slow
 def test_a_short_training_run_lowers_the_loss():
     _, report = train(TrainConfig(steps=150, train_sentences=2000, held_out_sentences=200), log=None)
     assert report["last_loss"] < report["first_loss"] - 1.0
@@ -96,6 +97,7 @@ def test_causal_mask_renders_with_tiny_gpt_by_default(rendered):
     np.testing.assert_array_equal(values, trace.on_screen("pattern", scene.head))
 
 
+@pytest.mark.slow
 def test_train_command_writes_loadable_weights(tmp_path):
     from click.testing import CliRunner
 

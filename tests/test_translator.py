@@ -123,6 +123,7 @@ def test_the_committed_figures_are_the_committed_models(source):
             assert got == pytest.approx(value, abs=1e-6), key
 
 
+@pytest.mark.slow
 def test_a_short_training_run_lowers_the_loss():
     _, report = train(TrainConfig(steps=40, train_sentences=500, held_out_sentences=30), log=None)
     assert report["last_loss"] < report["first_loss"] - 1.0
@@ -186,6 +187,7 @@ def test_cross_attention_defaults_to_the_translator_and_its_alignment_head(sourc
         SceneSettings(model="translator").trace()
 
 
+@pytest.mark.slow
 def test_train_command_writes_loadable_weights(tmp_path):
     from click.testing import CliRunner
 
