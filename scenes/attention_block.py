@@ -18,6 +18,7 @@ class AttentionBlock(*CHAPTERS):
 
     def construct(self) -> None:
         for i, chapter in enumerate(CHAPTERS):
+            self.hold_caption()           # the chapter ends once its last caption has been read
             self.next_section(chapter.__name__)
             if i:
                 self.clear_chapter()      # in the new chapter's section: each section ends on its chapter's picture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,25 @@ class Drawn:
     @classmethod
     def of(cls, mobject) -> Drawn:
         return cls(getattr(mobject, "text", None), float(mobject.width), mobject.get_color().to_hex())
+
+
+CAPTION_MIN_SECONDS = 1.5      # no caption is on screen for less
+CAPTION_WORDS_PER_SECOND = 3.0  # … nor read faster than this
+
+
+def caption_seconds(text: str) -> float:
+    """The seconds a caption needs on screen: at least 1.5, and 1/3 s for every word (a word has a letter
+    or digit in it; "·" and "→" are not words).
+
+    Examples
+    --------
+    >>> caption_seconds("every column sums to 1")
+    1.6666666666666667
+    >>> caption_seconds("K·Q")
+    1.5
+    """
+    words = sum(1 for part in text.split() if any(ch.isalnum() for ch in part))
+    return max(CAPTION_MIN_SECONDS, words / CAPTION_WORDS_PER_SECOND)
 
 
 class AttentionScene(Scene):
@@ -97,6 +117,7 @@ class AttentionScene(Scene):
         self.head = head_of(self.settings)
         self._caption: Text | None = None
         self._pending_caption: Text | None = None      # a first caption waits for the next play's content
+        self._caption_said: tuple[float, float] | None = None    # (when the caption was said, the seconds it needs)
         self.title_mobject: Text | None = None
         self.shown: dict[str, tuple[VGroup, np.ndarray]] = {}   # what was drawn, and from which values
 
@@ -217,6 +238,7 @@ class AttentionScene(Scene):
         ...         self.beat("end")
         ...         self.wait(1)
         """
+        self.hold_caption()           # the last beat ends once its caption has been read
         if not self.in_chapters:
             self.next_section(name)
 
@@ -271,7 +293,12 @@ class AttentionScene(Scene):
         new = label(text, self.theme, 20, color=self.theme.muted).to_edge(DOWN, buff=0.12)
         if new.width > config.frame_width - 0.6:
             new.scale_to_fit_width(config.frame_width - 0.6)
+        if self._pending_caption is not None and self.renderer.file_writer.subcaptions:
+            self.renderer.file_writer.subcaptions.pop()      # said but never shown: replaced before any play
+        else:
+            self.hold_caption()
         self.add_subcaption(text)    # for the .srt/.vtt beside the video; it lasts until the next caption
+        self._caption_said = (float(self.time), caption_seconds(text))
         if self._caption is not None and self._pending_caption is None:
             # Out, then in: two captions half-visible on top of each other read as neither. Speed: manim
             # redraws every mobject above the first one animated; on top, only the caption is redrawn.
@@ -282,6 +309,33 @@ class AttentionScene(Scene):
             self._pending_caption = new
         self._caption = new
         return new
+
+    def hold_caption(self) -> None:
+        """Pause until the caption on screen has been shown for the time it needs to be read
+        (``caption_seconds``: at least 1.5 s, at most 3 words a second); nothing when it has.
+
+        Called before a caption changes, a beat begins, the scene ends, or a scene clears its
+        caption itself.
+
+        Examples
+        --------
+        >>> from manim import FadeOut
+        >>> from scenes.kit import AttentionScene
+        >>> class Cleared(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         self.caption("read this before it goes")
+        ...         self.wait(0.2)
+        ...         self.hold_caption()                 # the caption has had its 1.5 s
+        ...         self.play(FadeOut(self._caption))
+        """
+        if self._caption_said is None:
+            return
+        said, needs = self._caption_said
+        remaining = said + needs - float(self.time)
+        if remaining > 1e-3:      # whole frames, rounded up (manim writes int(duration × fps) frames of a pause)
+            frames = math.ceil(remaining * config.frame_rate - 1e-6)
+            super().wait((frames + 1e-6) / config.frame_rate)     # the reader's time, not the pacing's: no multiplier
+        self._caption_said = None
 
     def tear_down(self) -> None:
         """After ``construct``: a caption said after the last play still reaches the last frame.
@@ -296,6 +350,7 @@ class AttentionScene(Scene):
         if self._pending_caption is not None:       # a caption said after the last play is in the last frame
             self.add(self._pending_caption)
             self._pending_caption = None
+        self.hold_caption()                          # the last caption stays until it has been read
         super().tear_down()
 
     def model_note(self, trace: AttentionTrace) -> str:
