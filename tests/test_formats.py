@@ -201,6 +201,7 @@ def test_webm_encoder_runs_at_realtime_speed_with_row_threads():
     options = encoder_settings(854, 480, "webm")["video_encoder_options"]
     assert options["deadline"] == "realtime" and options["row-mt"] == "1" and int(options["cpu-used"]) >= 5
     assert "deadline" not in encoder_settings(854, 480, "mp4")["video_encoder_options"]
+    assert encoder_settings(1920, 1080, "mp4")["video_encoder_options"]["rc-lookahead"] == "10"   # memory at 1080p
 
 
 @pytest.mark.slow
@@ -225,14 +226,14 @@ def test_srt_and_vtt_hold_the_captions_the_scene_showed_with_their_times(out, mo
     from scenes.output.rendering import RenderRequest, render_scene
     from scenes.kit.scene_settings import SceneSettings
 
-    shown: list[tuple[float, str]] = []
-    caption = AttentionScene.caption
+    shown: list[tuple[float, str]] = []      # when each caption was said (after the last one had been read)
+    add_subcaption = AttentionScene.add_subcaption
 
     def spy(self, text, *args, **kwargs):
         shown.append((self.time, text))
-        return caption(self, text, *args, **kwargs)
+        return add_subcaption(self, text, *args, **kwargs)
 
-    monkeypatch.setattr(AttentionScene, "caption", spy)
+    monkeypatch.setattr(AttentionScene, "add_subcaption", spy)
     folder = out / "subtitles"
     folder.mkdir()
     request = RenderRequest("CausalMask", SceneSettings(model="toy"), output_dir=folder, resolution=(256, 144), fps=FPS)

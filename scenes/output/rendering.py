@@ -55,6 +55,9 @@ TEMP_PREFIX = ".render-"
 ENCODER_BYTES_1080P = 370 << 20
 ENCODER_MEMORY = 800 << 20            # for encoders in flight: two at 1080p, four at 480p, one at 4K
 MAX_ENCODERS_IN_FLIGHT = 4
+# x264 keeps rc-lookahead frames in memory (40 at its default preset): QuadraticScaling at 1080p60
+# peaked at 1,549 MB with 40 and 1,072 MB with 10, and its MP4 was 11% smaller (3.67 → 3.26 MB).
+X264_LOOKAHEAD = "10"
 MAX_PIXELS = 3840 * 2160
 
 FrameCallback = Callable[[int], None]
@@ -452,7 +455,7 @@ def encoder_settings(width: int, height: int, fmt: str = "mp4") -> dict:
     per_encoder = ENCODER_BYTES_1080P * width * height / (1920 * 1080)
     in_flight = max(1, min(MAX_ENCODERS_IN_FLIGHT, int(ENCODER_MEMORY // per_encoder)))
     threads = max(1, (os.cpu_count() or 2) // in_flight)     # share the cores, do not oversubscribe them
-    options = webm_encoder_options(threads) if fmt == "webm" else {"threads": str(threads)}
+    options = webm_encoder_options(threads) if fmt == "webm" else {"threads": str(threads), "rc-lookahead": X264_LOOKAHEAD}
     return {"max_inflight_encoders": in_flight, "video_encoder_options": options}
 
 
