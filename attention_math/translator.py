@@ -24,8 +24,7 @@ from pathlib import Path
 import torch
 from torch import Tensor, nn
 
-from .attention import (HeadWeights, add_residual, attend, causal_mask, project, scale, scores,
-                        softmax_over_keys, sum_heads, value_up, weighted_sum)
+from .attention import HeadWeights, attend
 from .errors import InputError
 from .parallel import (END, PAD, SOURCE_LENGTH, SOURCE_VOCAB, START, TARGET_LENGTH, TARGET_VOCAB, Pair,
                        encode, make_pairs, word_by_word)
@@ -56,26 +55,6 @@ def _attention_parameters(d: int, h: int) -> list[nn.Parameter]:
     c = d // h
     shapes = ((h, d, c), (h, c), (h, d, c), (h, c), (h, d, c), (h, c), (h, c, d), (d,))
     return [nn.Parameter(torch.randn(s) / math.sqrt(s[-2]) if len(s) == 3 else torch.zeros(s)) for s in shapes]
-
-
-def attend_padded(x_query: Tensor, x_context: Tensor, w: HeadWeights, causal: bool,
-                  key_padding: Tensor | None) -> dict[str, Tensor]:
-    """``attend``, with padded keys (``key_padding`` [B, T_k], True at <pad>) set to −∞ before the softmax.
-
-    Training batches sentences of different lengths; a single sentence has no padding and goes
-    through ``attend`` itself (the two agree: tests/test_translator.py).
-    """
-    if key_padding is None:
-        return attend(x_query, x_context, w, causal)
-    q = project(x_query, w.w_q, w.b_q)                              # [B, h, T_q, c]
-    k = project(x_context, w.w_k, w.b_k)                            # [B, h, T_k, c]
-    v = project(x_context, w.w_v_down, w.b_v)                       # [B, h, T_k, c]
-    scaled = scale(scores(q, k), w.d_head)                          # [B, h, T_q, T_k]
-    masked = causal_mask(scaled) if causal else scaled              # [B, h, T_q, T_k]
-    masked = masked.masked_fill(key_padding[:, None, None, :], float("-inf"))   # [B, h, T_q, T_k]
-    pattern = softmax_over_keys(masked)                             # [B, h, T_q, T_k]
-    delta = sum_heads(weighted_sum(pattern, value_up(v, w.w_v_up)), w.b_o)      # [B, T_q, d]
-    return {"pattern": pattern, "updated": add_residual(x_query, delta)}
 
 
 class Translator(nn.Module):
@@ -117,7 +96,7 @@ class Translator(nn.Module):
         out = {"tok": tok, "pos": pos.expand_as(tok), "input": x}
         patterns = []
         for layer in range(self.cfg.n_layers):
-            steps = attend_padded(x, x, self._weights(self.enc_attn, layer), False, padding)
+            steps = attend(x, x, self._weights(self.enc_attn, layer), False, key_padding=padding)
             x = self.enc_ln[2 * layer](steps["updated"])                          # [B, S, d]
             x = self.enc_ln[2 * layer + 1](x + self.enc_mlp[layer](x))            # [B, S, d]
             patterns.append(steps["pattern"])
@@ -131,10 +110,10 @@ class Translator(nn.Module):
         out = {"tok": tok, "pos": pos.expand_as(tok), "input": y}
         cross_inputs, patterns = [], []
         for layer in range(self.cfg.n_layers):
-            steps = attend_padded(y, y, self._weights(self.dec_self, layer), True, None)
+            steps = attend(y, y, self._weights(self.dec_self, layer), True)
             y = self.dec_ln[3 * layer](steps["updated"])                          # [B, T, d]
             cross_inputs.append(y)
-            steps = attend_padded(y, memory, self.cross_weights(layer), False, padding)
+            steps = attend(y, memory, self.cross_weights(layer), False, key_padding=padding)
             y = self.dec_ln[3 * layer + 1](steps["updated"])                      # [B, T, d]
             y = self.dec_ln[3 * layer + 2](y + self.dec_mlp[layer](y))            # [B, T, d]
             patterns.append(steps["pattern"])
