@@ -73,6 +73,30 @@ def causal_mask(s: Tensor) -> Tensor:
     return s.masked_fill(future, float("-inf"))  # [h, T_q, T_k]
 
 
+def padding_mask(s: Tensor, key_padding: Tensor) -> Tensor:
+    """Set the entries of padded keys to −∞, for every query: the softmax gives them weight 0.
+
+    Parameters
+    ----------
+    s : Tensor
+        Scores, [B, h, T_q, T_k] (or [h, T_q, T_k] for one sequence).
+    key_padding : Tensor
+        bool, [B, T_k] (or [T_k]): True at each key that is <pad>.
+
+    Returns
+    -------
+    Tensor
+        ``s`` with the padded keys' columns at −∞, [B, h, T_q, T_k].
+
+    Examples
+    --------
+    >>> padding_mask(torch.zeros(1, 1, 2, 3), torch.tensor([[False, False, True]]))[0, 0]
+    tensor([[0., 0., -inf],
+            [0., 0., -inf]])
+    """
+    return s.masked_fill(key_padding[..., None, None, :], float("-inf"))  # [B, h, T_q, T_k]
+
+
 def softmax_over_keys(s: Tensor) -> Tensor:
     """A[h, i, :] = softmax(S[h, i, :]): each query's weights over the keys sum to 1."""
     return torch.softmax(s, dim=-1)  # [h, T_q, T_k]
@@ -105,14 +129,50 @@ def add_residual(e: Tensor, delta: Tensor) -> Tensor:
     return e + delta  # [T_q, d]
 
 
-def attend(x_query: Tensor, x_context: Tensor, w: HeadWeights, causal: bool) -> dict[str, Tensor]:
-    """Every intermediate of multi-head attention, named; self-attention when x_context is x_query."""
+def attend(x_query: Tensor, x_context: Tensor, w: HeadWeights, causal: bool,
+           key_padding: Tensor | None = None) -> dict[str, Tensor]:
+    """Every intermediate of multi-head attention, named; self-attention when x_context is x_query.
+
+    Parameters
+    ----------
+    x_query : Tensor
+        The queries' hidden states, [T_q, d] (or [B, T_q, d]).
+    x_context : Tensor
+        The keys' and values' hidden states, [T_k, d] (or [B, T_k, d]); ``x_query`` itself for self-attention.
+    w : HeadWeights
+        One layer's attention weights.
+    causal : bool
+        Set the scores of keys after their query to −∞ (``causal_mask``).
+    key_padding : Tensor, optional
+        bool, [B, T_k]: True at each padded key, whose scores are set to −∞ (``padding_mask``), so a
+        batch of sentences of different lengths gives each sentence its own attention. None: no padding.
+
+    Returns
+    -------
+    dict[str, Tensor]
+        q, k, v, scores, scaled, masked (after the causal and padding masks), pattern, values_up,
+        delta_per_head, delta, updated.
+
+    Examples
+    --------
+    >>> from attention_math.sources import ToyModel
+    >>> w = ToyModel(d_model=12, n_heads=3).layer_weights(0)
+    >>> x = torch.randn(2, 5, 12)                                            # two sequences of 5
+    >>> pads = torch.tensor([[False] * 5, [False] * 3 + [True] * 2])         # the second: 3 words, 2 <pad>
+    >>> out = attend(x, x, w, causal=False, key_padding=pads)
+    >>> out["pattern"].shape
+    torch.Size([2, 3, 5, 5])
+    >>> bool((out["pattern"][1, :, :, 3:] == 0).all())                     # no weight on a <pad>
+    True
+    """
     q = project(x_query, w.w_q, w.b_q)                 # [h, T_q, c]
     k = project(x_context, w.w_k, w.b_k)               # [h, T_k, c]
     v = project(x_context, w.w_v_down, w.b_v)          # [h, T_k, c]   value-down
     s = scores(q, k)                                   # [h, T_q, T_k]
     scaled = scale(s, w.d_head)                        # [h, T_q, T_k]
     masked = causal_mask(scaled) if causal else scaled # [h, T_q, T_k]
+    if key_padding is not None:
+        masked = padding_mask(masked, key_padding)     # [B, h, T_q, T_k]
     pattern = softmax_over_keys(masked)                # [h, T_q, T_k]
     values_up = value_up(v, w.w_v_up)                  # [h, T_k, d]
     delta_per_head = weighted_sum(pattern, values_up)  # [h, T_q, d]

@@ -7,18 +7,16 @@ attention weights. The trace does not care which source it got.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import torch
 from torch import Tensor
 
 from .attention import HeadWeights, attend
 from .errors import InputError
-from .tokenize import clean_sentence, word_tokenize
+from .tokenize import word_tokenize
 
 
 @dataclass(frozen=True)
@@ -61,29 +59,6 @@ def check_head(source: WeightSource, head: int) -> None:
 
 
 # --- toy -------------------------------------------------------------------------------------
-
-class TrainedSource:
-    """A weight source trained in this project: its weights, and the report (config, figures) beside them."""
-
-    def load_trained(self, weights: Path, report: Path, model_class: Any, config_class: Any, device: torch.device,
-                     who: str, fix: str) -> Any:
-        """Load the model onto ``device`` and name its sizes and teaching head; InputError naming ``fix`` when
-        the weights are missing. Returns the training config."""
-        from safetensors.torch import load_file
-
-        if not weights.exists():
-            raise InputError(f"{who}'s weights are missing ({weights}): run `{fix}`")
-        self.report = json.loads(report.read_text(encoding="utf-8"))
-        cfg = config_class(**self.report["config"])
-        self.model = model_class(cfg)
-        self.model.load_state_dict(load_file(str(weights)))
-        self.model.eval().to(device)
-        self.device = device
-        self.n_layers, self.n_heads, self.d_model = cfg.n_layers, cfg.n_heads, cfg.d_model
-        self.d_head = cfg.d_model // cfg.n_heads
-        self.head = tuple(self.report["evaluation"]["head"])
-        return cfg
-
 
 def sinusoidal_positions(n_positions: int, d_model: int) -> Tensor:
     """PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(pos / 10000^(2i/d))."""

@@ -9,23 +9,21 @@ hidden state itself: x → LN(x + ΔE) → LN(· + MLP(·)).
 
 from __future__ import annotations
 
-import json
 import math
-import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from torch import Tensor, nn
 
 from .attention import HeadWeights, attend
-from .errors import InputError
-from .sources import Encoding, TrainedSource
+from .sources import Encoding
 from .synthetic import COLOURS, CONTEXT, VOCAB, Example, encode_words, make_dataset
-from .tokenize import clean_sentence, word_tokenize
+from .training import (WEIGHTS_DIR, TrainedSource, known_words, seeded_model, train_loop, training_report, untrained,
+                       save as save_files)
 
-WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 NAME = "tiny-gpt"
+FILES = ("tiny_gpt.safetensors", "tiny_gpt.json")
 
 
 @dataclass(frozen=True)
@@ -122,11 +120,8 @@ def evaluate(model: TinyGPT, examples: list[Example], seed: int = 0) -> Evaluati
     layer, head = divmod(int(weights.argmax()), weights.shape[1])
     gen = torch.Generator().manual_seed(seed)
     control = _noun_weights(patterns, examples, random_keys=gen)[layer, head]
-    with torch.random.fork_rng(devices=[]):                       # leave the caller's random state alone
-        torch.manual_seed(model.cfg.seed)
-        untrained = TinyGPT(model.cfg).eval()                     # the same initialisation, before training
     with torch.no_grad():
-        _, _, fresh = untrained(ids, keep=True)
+        _, _, fresh = untrained(model)(ids, keep=True)            # the same initialisation, before training
     return Evaluation(accuracy, float(correct[~two].mean()), float(correct[two].mean()), 1 / len(COLOURS), (layer, head), float(weights[layer, head]), float(control),
                       float(_noun_weights(fresh, examples)[layer, head]))
 
@@ -152,44 +147,18 @@ def _noun_weights(patterns: Tensor, examples: list[Example], random_keys: torch.
 
 def train(cfg: TrainConfig = TrainConfig(), log=print) -> tuple[TinyGPT, dict]:
     """Train from the seed; returns the model and a report (losses, evaluation, seconds)."""
-    torch.manual_seed(cfg.seed)
-    model = TinyGPT(cfg)
-    data = _batch(make_dataset(cfg.train_sentences, seed=cfg.seed))
+    model = seeded_model(TinyGPT, cfg)
+    data = _batch(make_dataset(cfg.train_sentences, seed=cfg.seed))             # [N, CONTEXT]
     held_out = make_dataset(cfg.held_out_sentences, seed=cfg.seed + 1)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=cfg.lr, total_steps=cfg.steps)
-    gen = torch.Generator().manual_seed(cfg.seed)
-    losses, start = [], time.perf_counter()
-    for step in range(cfg.steps):
-        model.train()
-        rows = torch.randint(0, len(data), (cfg.batch,), generator=gen)
-        loss = next_token_loss(model, data[rows])
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        schedule.step()
-        losses.append(loss.item())
-        if log and (step % 500 == 0 or step == cfg.steps - 1):
-            log(f"step {step:5d}  loss {loss.item():.3f}")
-    seconds = time.perf_counter() - start
+    losses, seconds = train_loop(model, lambda rows: next_token_loss(model, data[rows]), len(data), cfg, log,
+                                 log_every=500)
     evaluation = evaluate(model, held_out, seed=cfg.seed)
-    report = {"config": asdict(cfg), "seconds": seconds, "first_loss": losses[0],
-              "last_loss": sum(losses[-50:]) / len(losses[-50:]), "evaluation": asdict(evaluation),
-              "vocab": list(VOCAB), "context": CONTEXT}
-    return model, report
+    return model, training_report(cfg, losses, seconds, evaluation, vocab=list(VOCAB), context=CONTEXT)
 
 
 def save(model: TinyGPT, report: dict, folder: Path = WEIGHTS_DIR) -> Path:
     """weights/tiny_gpt.safetensors and tiny_gpt.json (vocabulary, config, figures), each written atomically."""
-    from safetensors.torch import save as save_bytes
-
-    from .files import atomic_write_bytes
-
-    folder.mkdir(parents=True, exist_ok=True)
-    tensors = {name: p.detach().contiguous() for name, p in model.state_dict().items()}
-    atomic_write_bytes(folder / "tiny_gpt.safetensors", save_bytes(tensors))
-    atomic_write_bytes(folder / "tiny_gpt.json", (json.dumps(report, indent=2) + "\n").encode())
-    return folder / "tiny_gpt.safetensors"
+    return save_files(model, report, folder, FILES)
 
 
 class TinyGPTSource(TrainedSource):
@@ -198,30 +167,19 @@ class TinyGPTSource(TrainedSource):
     name = NAME
 
     def __init__(self, device: torch.device, folder: Path = WEIGHTS_DIR) -> None:
-        cfg = self.load_trained(folder / "tiny_gpt.safetensors", folder / "tiny_gpt.json", TinyGPT, TrainConfig, device,
+        cfg = self.load_trained(folder / FILES[0], folder / FILES[1], TinyGPT, TrainConfig, device,
                                 "tiny-gpt", "attention-render train")
         self.description = (f"tiny-gpt, a {cfg.n_layers}-layer decoder trained here "
                             f"({self.report['evaluation']['accuracy']:.0%} on its task)")
 
-    def tokenize(self, sentence: str) -> list[str]:
-        words = [w.casefold() for w in word_tokenize(sentence)]
-        unknown = sorted({w for w in words if w not in VOCAB or w == "<pad>"})
-        if unknown:
-            raise InputError(f"tiny-gpt does not know {', '.join(map(repr, unknown[:5]))}: use its words "
-                             f"(`attention-render list --vocab`) or --model minilm")
-        if len(words) > CONTEXT:
-            raise InputError(f"tiny-gpt reads at most {CONTEXT} tokens, got {len(words)}: shorten the sentence")
-        return words
-
-    def fits(self, sentence: str) -> bool:
-        try:
-            self.tokenize(clean_sentence(sentence))
-        except InputError:
-            return False
-        return True
+    def sentence_words(self, sentence: str) -> list[str]:
+        return known_words(sentence, VOCAB, ("<pad>",), CONTEXT,
+                           "tiny-gpt does not know {words}: use its words (`attention-render list --vocab`) "
+                           "or --model minilm",
+                           "tiny-gpt reads at most {most} tokens, got {count}: shorten the sentence")
 
     def encode(self, sentence: str, causal: bool = True, special_tokens: bool = True) -> Encoding:
-        words = self.tokenize(sentence)
+        words = self.sentence_words(sentence)
         ids = torch.tensor([encode_words(words)], device=self.device)                 # [1, T]
         with torch.no_grad():
             _, states, patterns = self.model(ids, keep=True)

@@ -15,24 +15,21 @@ reads "<s> y₁ … yₙ" and predicts "y₁ … yₙ </s>".
 
 from __future__ import annotations
 
-import json
 import math
-import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from torch import Tensor, nn
 
-from .attention import (HeadWeights, add_residual, attend, causal_mask, project, scale, scores,
-                        softmax_over_keys, sum_heads, value_up, weighted_sum)
+from .attention import HeadWeights, attend
 from .errors import InputError
 from .parallel import (END, PAD, SOURCE_LENGTH, SOURCE_VOCAB, START, TARGET_LENGTH, TARGET_VOCAB, Pair,
                        encode, make_pairs, word_by_word)
-from .sources import Encoding, TrainedSource
-from .tokenize import clean_sentence, word_tokenize
+from .sources import Encoding
+from .training import (WEIGHTS_DIR, TrainedSource, known_words, seeded_model, train_loop, training_report, untrained,
+                       save as save_files)
 
-WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 NAME = "translator"
 FILES = ("translator.safetensors", "translator.json")
 
@@ -56,26 +53,6 @@ def _attention_parameters(d: int, h: int) -> list[nn.Parameter]:
     c = d // h
     shapes = ((h, d, c), (h, c), (h, d, c), (h, c), (h, d, c), (h, c), (h, c, d), (d,))
     return [nn.Parameter(torch.randn(s) / math.sqrt(s[-2]) if len(s) == 3 else torch.zeros(s)) for s in shapes]
-
-
-def attend_padded(x_query: Tensor, x_context: Tensor, w: HeadWeights, causal: bool,
-                  key_padding: Tensor | None) -> dict[str, Tensor]:
-    """``attend``, with padded keys (``key_padding`` [B, T_k], True at <pad>) set to −∞ before the softmax.
-
-    Training batches sentences of different lengths; a single sentence has no padding and goes
-    through ``attend`` itself (the two agree: tests/test_translator.py).
-    """
-    if key_padding is None:
-        return attend(x_query, x_context, w, causal)
-    q = project(x_query, w.w_q, w.b_q)                              # [B, h, T_q, c]
-    k = project(x_context, w.w_k, w.b_k)                            # [B, h, T_k, c]
-    v = project(x_context, w.w_v_down, w.b_v)                       # [B, h, T_k, c]
-    scaled = scale(scores(q, k), w.d_head)                          # [B, h, T_q, T_k]
-    masked = causal_mask(scaled) if causal else scaled              # [B, h, T_q, T_k]
-    masked = masked.masked_fill(key_padding[:, None, None, :], float("-inf"))   # [B, h, T_q, T_k]
-    pattern = softmax_over_keys(masked)                             # [B, h, T_q, T_k]
-    delta = sum_heads(weighted_sum(pattern, value_up(v, w.w_v_up)), w.b_o)      # [B, T_q, d]
-    return {"pattern": pattern, "updated": add_residual(x_query, delta)}
 
 
 class Translator(nn.Module):
@@ -117,7 +94,7 @@ class Translator(nn.Module):
         out = {"tok": tok, "pos": pos.expand_as(tok), "input": x}
         patterns = []
         for layer in range(self.cfg.n_layers):
-            steps = attend_padded(x, x, self._weights(self.enc_attn, layer), False, padding)
+            steps = attend(x, x, self._weights(self.enc_attn, layer), False, key_padding=padding)
             x = self.enc_ln[2 * layer](steps["updated"])                          # [B, S, d]
             x = self.enc_ln[2 * layer + 1](x + self.enc_mlp[layer](x))            # [B, S, d]
             patterns.append(steps["pattern"])
@@ -131,10 +108,10 @@ class Translator(nn.Module):
         out = {"tok": tok, "pos": pos.expand_as(tok), "input": y}
         cross_inputs, patterns = [], []
         for layer in range(self.cfg.n_layers):
-            steps = attend_padded(y, y, self._weights(self.dec_self, layer), True, None)
+            steps = attend(y, y, self._weights(self.dec_self, layer), True)
             y = self.dec_ln[3 * layer](steps["updated"])                          # [B, T, d]
             cross_inputs.append(y)
-            steps = attend_padded(y, memory, self.cross_weights(layer), False, padding)
+            steps = attend(y, memory, self.cross_weights(layer), False, key_padding=padding)
             y = self.dec_ln[3 * layer + 1](steps["updated"])                      # [B, T, d]
             y = self.dec_ln[3 * layer + 2](y + self.dec_mlp[layer](y))            # [B, T, d]
             patterns.append(steps["pattern"])
@@ -249,11 +226,8 @@ def evaluate(model: Translator, pairs: list[Pair]) -> Evaluation:
     layer, head, rate = rank_alignment_heads(patterns, pairs)[0]
     hits = alignment_hits(patterns, pairs)[:, layer, head]                        # [N_words]
     adjectives = _adjective_mask(pairs)
-    with torch.random.fork_rng(devices=[]):                                       # leave the caller's random state alone
-        torch.manual_seed(model.cfg.seed)
-        untrained = Translator(model.cfg).eval()                                  # the same initialisation, before training
-    with torch.no_grad():
-        fresh = alignment_hits(untrained(src, tgt_in)["cross_patterns"], pairs)[:, layer, head]
+    with torch.no_grad():                                                         # the same initialisation, before training
+        fresh = alignment_hits(untrained(model)(src, tgt_in)["cross_patterns"], pairs)[:, layer, head]
     by_head = alignment_hits(patterns, pairs).float().mean(0)
     reading = alignment_hits(patterns, pairs, reading=True).float().mean(0)
     return Evaluation(
@@ -287,47 +261,20 @@ def datasets(cfg: TrainConfig) -> tuple[list[Pair], list[Pair]]:
 
 def train(cfg: TrainConfig = TrainConfig(), log=print) -> tuple[Translator, dict]:
     """Train from the seed; returns the model and a report (losses, evaluation, seconds)."""
-    torch.manual_seed(cfg.seed)
-    model = Translator(cfg)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)        # small ops: one thread is faster, and the same on every machine
+    model = seeded_model(Translator, cfg)
     training, held_out = datasets(cfg)
-    src, tgt_in, tgt_out = _batch(training)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=cfg.lr, total_steps=cfg.steps)
-    gen = torch.Generator().manual_seed(cfg.seed)
-    losses, start = [], time.perf_counter()
-    for step in range(cfg.steps):
-        model.train()
-        rows = torch.randint(0, len(training), (cfg.batch,), generator=gen)
-        loss = translation_loss(model, src[rows], tgt_in[rows], tgt_out[rows])
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        schedule.step()
-        losses.append(loss.item())
-        if log and (step % 250 == 0 or step == cfg.steps - 1):
-            log(f"step {step:5d}  loss {loss.item():.3f}")
-    seconds = time.perf_counter() - start
-    torch.set_num_threads(threads)
+    src, tgt_in, tgt_out = _batch(training)                                       # [N, S], [N, T], [N, T]
+    losses, seconds = train_loop(model, lambda rows: translation_loss(model, src[rows], tgt_in[rows], tgt_out[rows]),
+                                 len(training), cfg, log, log_every=250,
+                                 threads=1)     # small ops: one thread is faster, and the same on every machine
     evaluation = evaluate(model, held_out)
-    tail = losses[-min(50, len(losses)):]
-    report = {"config": asdict(cfg), "seconds": seconds, "first_loss": losses[0], "last_loss": sum(tail) / len(tail),
-              "evaluation": asdict(evaluation), "source_vocab": list(SOURCE_VOCAB), "target_vocab": list(TARGET_VOCAB)}
-    return model, report
+    return model, training_report(cfg, losses, seconds, evaluation,
+                                  source_vocab=list(SOURCE_VOCAB), target_vocab=list(TARGET_VOCAB))
 
 
 def save(model: Translator, report: dict, folder: Path = WEIGHTS_DIR) -> Path:
     """weights/translator.safetensors and translator.json (vocabularies, config, figures), each written atomically."""
-    from safetensors.torch import save as save_bytes
-
-    from .files import atomic_write_bytes
-
-    folder.mkdir(parents=True, exist_ok=True)
-    tensors = {name: p.detach().contiguous() for name, p in model.state_dict().items()}
-    atomic_write_bytes(folder / FILES[0], save_bytes(tensors))
-    atomic_write_bytes(folder / FILES[1], (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode())
-    return folder / FILES[0]
+    return save_files(model, report, folder, FILES)
 
 
 # --- the weight source ---------------------------------------------------------------------
@@ -343,39 +290,24 @@ class TranslatorSource(TrainedSource):
         self.description = (f"the translator, a {cfg.n_layers}+{cfg.n_layers}-layer encoder–decoder trained here "
                             f"({self.report['evaluation']['exact_match']:.0%} of held-out sentences exact)")
 
-    def source_words(self, sentence: str) -> list[str]:
+    def sentence_words(self, sentence: str) -> list[str]:
         """The English sentence as the translator's words; InputError naming any word it does not know."""
-        words = [w.casefold() for w in word_tokenize(sentence)]
-        unknown = sorted({w for w in words if w not in SOURCE_VOCAB or w == PAD})
-        if unknown:
-            raise InputError(f"the translator does not know {', '.join(map(repr, unknown[:5]))}: use tiny-gpt's "
-                             f"words without 'was' and '.' (`attention-render list --vocab`)")
-        if len(words) > SOURCE_LENGTH:
-            raise InputError(f"the translator reads at most {SOURCE_LENGTH} words, got {len(words)}: shorten the sentence")
-        return words
+        return known_words(sentence, SOURCE_VOCAB, (PAD,), SOURCE_LENGTH,
+                           "the translator does not know {words}: use tiny-gpt's words without 'was' and '.' "
+                           "(`attention-render list --vocab`)",
+                           "the translator reads at most {most} words, got {count}: shorten the sentence")
 
     def target_words(self, target: str) -> list[str]:
         """A given translation as the target language's words; InputError naming any word it lacks."""
-        words = [w.casefold() for w in word_tokenize(target)]
-        unknown = sorted({w for w in words if w not in TARGET_VOCAB or w in (PAD, START, END)})
-        if unknown:
-            known = " ".join(w for w in TARGET_VOCAB[3:13])
-            raise InputError(f"the translator's target language has no word {', '.join(map(repr, unknown[:5]))}: "
-                             f"use its words (e.g. {known} …) or drop --target for its own translation")
-        if len(words) > SOURCE_LENGTH:
-            raise InputError(f"the translation may have at most {SOURCE_LENGTH} words, got {len(words)}: shorten it")
-        return words
-
-    def fits(self, sentence: str) -> bool:
-        try:
-            self.source_words(clean_sentence(sentence))
-        except InputError:
-            return False
-        return True
+        known = " ".join(w for w in TARGET_VOCAB[3:13])
+        return known_words(target, TARGET_VOCAB, (PAD, START, END), SOURCE_LENGTH,
+                           "the translator's target language has no word {words}: use its words (e.g. " + known
+                           + " …) or drop --target for its own translation",
+                           "the translation may have at most {most} words, got {count}: shorten it")
 
     def translate(self, sentence: str) -> list[str]:
         """The greedy translation of an English sentence."""
-        src = torch.tensor([encode(self.source_words(sentence), SOURCE_VOCAB)], device=self.device)   # [1, S]
+        src = torch.tensor([encode(self.sentence_words(sentence), SOURCE_VOCAB)], device=self.device)   # [1, S]
         ids = self.model.greedy(src)[0]
         return [TARGET_VOCAB[i] for i in ids if TARGET_VOCAB[i] not in (PAD, START, END)]
 
@@ -387,7 +319,7 @@ class TranslatorSource(TrainedSource):
         causal self-attention), its ``patterns`` the cross-attention [L, h, T_target, T_source]; the source's
         ``hidden_states`` is the memory (the encoder's output) that every cross-attention layer reads.
         """
-        src_words = self.source_words(sentence)
+        src_words = self.sentence_words(sentence)
         tgt_words = self.target_words(target) if target is not None else self.translate(sentence)
         if not tgt_words:
             raise InputError("the translation is empty: give at least one word with --target")

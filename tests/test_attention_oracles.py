@@ -75,3 +75,21 @@ def test_cross_attention_matches_sdpa():
         torch.from_numpy(trace.q.copy()), torch.from_numpy(trace.k.copy()), torch.from_numpy(trace.values_up.copy()))
     np.testing.assert_allclose(trace.delta_per_head, expected.numpy(), atol=2e-5)
     np.testing.assert_allclose(trace.pattern.sum(-1), 1.0, atol=1e-5)
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_key_padding_matches_sdpa_with_a_key_mask(causal):
+    """attend's key_padding: PyTorch's attention with the padded keys left out of every query's softmax."""
+    from attention_math.attention import attend
+    from attention_math.sources import ToyModel
+
+    w = ToyModel(d_model=12, n_heads=3, seed=2).layer_weights(0)
+    x = torch.randn(2, 5, 12, generator=torch.Generator().manual_seed(0))          # [B, T, d]
+    key_padding = torch.tensor([[False] * 5, [False] * 3 + [True] * 2])           # [B, T]: the second has 2 pads
+    out = attend(x, x, w, causal=causal, key_padding=key_padding)
+    keep = ~key_padding[:, None, None, :]                                           # [B, 1, 1, T]
+    if causal:
+        keep = keep & torch.ones(5, 5, dtype=torch.bool).tril()
+    expected = F.scaled_dot_product_attention(out["q"], out["k"], out["values_up"], attn_mask=keep)   # [B, h, T, d]
+    np.testing.assert_allclose(out["delta_per_head"].numpy(), expected.numpy(), atol=2e-5)
+    assert torch.all(out["pattern"][1, ..., 3:] == 0)

@@ -13,9 +13,9 @@ import torch
 from attention_math import InputError, build_trace
 from attention_math.parallel import (ADJECTIVE_WORDS, NOUN_WORDS, SOURCE_VOCAB, TARGET_VOCAB, make_pairs, make_source,
                                      translate_words, word_by_word)
-from attention_math.translator import (WEIGHTS_DIR, TrainConfig, Translator, TranslatorSource, attend_padded, datasets,
-                                       evaluate, train)
-from attention_math.attention import attend
+from attention_math.translator import WEIGHTS_DIR, TrainConfig, Translator, TranslatorSource, datasets, evaluate, train
+from attention_math.attention import (add_residual, attend, causal_mask, project, scale, scores, softmax_over_keys,
+                                      sum_heads, value_up, weighted_sum)
 from scenes.kit.scene_settings import SceneSettings
 
 DEFAULT = "a fluffy blue creature roamed the verdant forest"
@@ -84,8 +84,30 @@ def test_padding_is_masked_so_a_batch_gives_each_sentence_its_own_attention():
     x, ctx = torch.randn(1, 3, 64), torch.randn(1, 5, 64)
     with torch.no_grad():
         full = attend(x, ctx, w, causal=False)
-        none_padded = attend_padded(x, ctx, w, False, torch.zeros(1, 5, dtype=torch.bool))
-    np.testing.assert_allclose(full["updated"].numpy(), none_padded["updated"].numpy(), atol=1e-6)
+        none_padded = attend(x, ctx, w, causal=False, key_padding=torch.zeros(1, 5, dtype=torch.bool))
+    for name in ("pattern", "updated"):
+        assert torch.equal(full[name], none_padded[name]), name
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_attend_with_key_padding_is_the_masked_computation_step_by_step(causal):
+    """attend(..., key_padding) gives exactly (bit for bit) the steps written out with the padded keys' scores at −∞."""
+    torch.manual_seed(1)
+    model = Translator(TrainConfig()).eval()
+    w = model.cross_weights(1)
+    x, ctx = torch.randn(3, 6, 64), torch.randn(3, 6, 64)
+    key_padding = torch.tensor([[False] * 6, [False] * 4 + [True] * 2, [False, True, False, False, True, True]])
+    with torch.no_grad():
+        got = attend(x, ctx, w, causal=causal, key_padding=key_padding)
+        q, k, v = project(x, w.w_q, w.b_q), project(ctx, w.w_k, w.b_k), project(ctx, w.w_v_down, w.b_v)
+        scaled = scale(scores(q, k), w.d_head)
+        masked = causal_mask(scaled) if causal else scaled
+        masked = masked.masked_fill(key_padding[:, None, None, :], float("-inf"))
+        pattern = softmax_over_keys(masked)
+        updated = add_residual(x, sum_heads(weighted_sum(pattern, value_up(v, w.w_v_up)), w.b_o))
+    assert torch.equal(got["masked"], masked) and torch.equal(got["pattern"], pattern)
+    assert torch.equal(got["updated"], updated)
+    assert torch.all(got["pattern"][1, ..., 4:] == 0) and torch.all(got["pattern"][2, ..., [1, 4, 5]] == 0)
 
 
 def test_committed_files_are_small_and_complete(source):
