@@ -1,4 +1,5 @@
-"""The built-in scenes as data: module, one-line description and beats, in the story's order.
+"""The built-in scenes as data: module, one-line description and beats, in the story's order
+(as the original video tells it: one token's question, then the grid of every query and key).
 
 This module imports neither manim nor torch, so ``attention-render list`` (and ``list NAME``,
 the beats that ``--at`` takes) answer at once. Each scene class reads its description from
@@ -9,7 +10,7 @@ Examples
 --------
 >>> from scenes.catalog import CATALOG, about
 >>> list(CATALOG)[:2]
-['TokensToEmbeddings', 'QueriesAndKeys']
+['TokensToEmbeddings', 'QueriesMeetKeys']
 >>> about("CausalMask").beats
 ('scaled', 'mask', 'softmax', 'why')
 """
@@ -38,15 +39,15 @@ CATALOG: dict[str, SceneEntry] = {
         "The sentence becomes tokens; each token a column of numbers; the position is added.",
         ("tokens", "embeddings", "positions", "same word", "followed token"),
         (("same word", "a word that appears twice"),)),
-    "QueriesAndKeys": SceneEntry(
-        "scenes.queries_and_keys",
-        "W_Q·E → queries (yellow), W_K·E → keys (teal), then the grid of their dot products.",
-        ("embeddings", "queries", "keys", "grid")),
     "QueriesMeetKeys": SceneEntry(
         "scenes.queries_meet_keys",
         "One token's question as a query: W_Q·E⃗ row by row, then query and keys as arrows in a plane "
         "through the query, every drawn dot product exact.",
         ("question", "W_Q·E row by row", "keys", "mapped to query/key space", "dot products")),
+    "QueriesAndKeys": SceneEntry(
+        "scenes.queries_and_keys",
+        "W_Q·E → queries (yellow), W_K·E → keys (teal), then the grid of their dot products.",
+        ("embeddings", "queries", "keys", "grid")),
     "ScaledSoftmax": SceneEntry(
         "scenes.scaled_softmax",
         "Scores ÷ √d_head, then softmax down each column: every column sums to 1.",
@@ -89,7 +90,7 @@ CATALOG: dict[str, SceneEntry] = {
 }
 
 # AttentionBlock: the story's chapters, one section each (the chapters' own beats are not sections there).
-CHAPTERS: tuple[str, ...] = ("TokensToEmbeddings", "QueriesAndKeys", "QueriesMeetKeys", "ScaledSoftmax",
+CHAPTERS: tuple[str, ...] = ("TokensToEmbeddings", "QueriesMeetKeys", "QueriesAndKeys", "ScaledSoftmax",
                              "CausalMask", "ValuesUpdateEmbeddings", "MultiHeadSum", "AttentionFormula")
 CATALOG["AttentionBlock"] = SceneEntry(
     "scenes.attention_block", "The story's chapters in one video, one section per chapter.", CHAPTERS)
