@@ -25,27 +25,28 @@ class CausalMask(GridScene):
 
         # --- the future is masked ---------------------------------------------------------
         self.beat("mask")
-        self.caption("a key after its query (below the diagonal) would let a later word inform an earlier one")
+        why = "a key after its query (below the diagonal) would let a later word inform an earlier one"
+        self.caption(why)
         shades = VGroup(*(grid.cell_fill(r, c, self.theme.masked, opacity=0.22) for r, c in grid.future_cells()))
         self.record("mask_marks", shades, grid.future_cells())
         self.bring_to_back(self.query_band)
         self.play(LaggedStart(*(FadeIn(s) for s in shades), lag_ratio=min(0.01, 1 / max(1, len(shades))), run_time=1))
         self.bring_to_back(shades)
+        self.wait(max(1.5, len(why.split()) / 3) - 1.6)        # read at ≤ 3 words a second (1.6 s went by)
         self.caption("those entries become −∞ …", run_time=0.4)
         masked_cells = self.number_cells(grid, "masked", masked)
         self.cross_fade(numbers, masked_cells)
 
-        # --- softmax: −∞ becomes 0 --------------------------------------------------------
+        # --- softmax: −∞ becomes 0, every column at once (ScaledSoftmax went column by column) ---
         self.beat("softmax")
-        self.caption("… so after the softmax they are exactly 0: the red cells stay empty, marked as masked")
+        self.caption("the softmax again, all columns at once: each −∞ becomes exactly 0")
         before = self.pattern_cells(grid, "masked_pattern", masked, max_abs=None)
         if self.pattern_mode(grid) != "numbers" and self.numbers_fit(grid):
             self.cross_fade(masked_cells, before, run_time=0.8)
         else:
             before = masked_cells
-        dots_only = self.pattern_mode(grid) == "dots"     # then the first lifted columns show their numbers beside
-        self.softmax_by_column(grid, before, self.pattern_cells(grid, "pattern", pattern),
-                               numbered=(masked, pattern) if dots_only else None)
+        self.softmax_by_column(grid, before, self.pattern_cells(grid, "pattern", pattern), slow_columns=0)
+        self.wait(1)                # the zeros, still marked as masked
 
         # --- columns still sum to one -----------------------------------------------------
         self.beat("why")

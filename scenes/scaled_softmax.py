@@ -36,10 +36,14 @@ class ScaledSoftmax(GridScene):
         # --- softmax down each column -----------------------------------------------------
         self.beat("softmax")
         if trace.causal:        # a decoder's pattern (or --causal): later keys are masked before the softmax
-            self.caption(self.mask_note(trace))
+            note = self.masked_here(trace)      # the shades come in with it, and stay marked to the end
+            self.caption(note)
             shades = VGroup(*(grid.cell_fill(r, c, self.theme.masked, opacity=0.22) for r, c in grid.future_cells()))
             self.record("mask_marks", shades, grid.future_cells())
+            self.bring_to_back(self.query_band)
             self.play(FadeIn(shades), run_time=0.6)
+            self.bring_to_back(shades)
+            self.wait(max(1.5, len(note.split()) / 3) - 1.2)       # read at ≤ 3 words a second (1.2 s went by)
         self.caption("softmax down each column: " + ("the weights are positive and sum to 1"
                      if self.pattern_mode(grid) == "numbers" else "each dot's area is a weight; a column's weights sum to 1"))
         self.play(FadeOut(fraction), run_time=0.4)
@@ -50,7 +54,8 @@ class ScaledSoftmax(GridScene):
             before = scaled_cells
         after = self.pattern_cells(grid, "pattern", pattern)
         dots_only = self.pattern_mode(grid) == "dots"     # then the first lifted columns show their numbers beside
-        self.softmax_by_column(grid, before, after, numbered=(scaled, pattern) if dots_only else None)
+        self.softmax_by_column(grid, before, after, numbered=(scaled, pattern) if dots_only else None,
+                               slow_columns=2, rest_caption="the other columns, all at once")
 
         # --- every column sums to one -----------------------------------------------------
         self.beat("sums")
@@ -58,6 +63,12 @@ class ScaledSoftmax(GridScene):
         self.show_column_sums(grid, trace)
         self.show_dot_legend(grid, masked=trace.causal)
         self.wait(1.5)
+
+    def masked_here(self, trace) -> str:
+        """The caption that first shows masked cells here: which cells, why, and that CausalMask explains how."""
+        if self.is_decoder(trace):
+            return f"{self.model_name(trace)} is a decoder: shaded keys come after their query and are masked (next clip)"
+        return f"{self.model_name(trace)} is an encoder, masked for illustration: shaded keys come after their query (next clip)"
 
     def scale_fraction(self, trace, grid: AttentionGrid) -> VGroup:
         """The scores' symbol over √d_k, in the strip beside the grid: the scaling as a fraction."""

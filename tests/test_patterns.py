@@ -77,7 +77,7 @@ def test_the_followed_query_column_stays_highlighted(name, settings, rendered):
 @pytest.mark.parametrize("name,settings,records", [
     ("ScaledSoftmax", {"model": "minilm"}, ("scores", "scaled", "softmax_numbers", "sums")),
     ("ScaledSoftmax", {"model": "toy", "cells": "numbers"}, ("scores", "scaled", "pattern", "sums")),
-    ("CausalMask", {"model": "tiny-gpt"}, ("scaled", "masked", "softmax_numbers", "sums")),
+    ("CausalMask", {"model": "tiny-gpt"}, ("scaled", "masked", "sums")),      # its softmax lifts no column
     ("QueriesAndKeys", {"model": "tiny-gpt"}, ("scores",)),
 ])
 def test_no_number_is_wider_than_85_percent_of_its_cell(name, settings, records, rendered):

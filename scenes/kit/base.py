@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, Rectangle, Scene, Text, VGroup, config
 from manim.animation.animation import Animation, prepare_animation
+from manim.utils.rate_functions import smooth, squish_rate_func
 
 from attention_math import AttentionTrace
 
@@ -448,6 +449,9 @@ CAPTION_TOP = -3.45     # the caption's band starts under this line
 LIFT_GAP = 0.55         # between the grid and a column lifted out of it
 
 
+OUT_FIRST = squish_rate_func(smooth, 0.0, 0.5)    # a cross-fade in one animation: the old fade out first,
+IN_SECOND = squish_rate_func(smooth, 0.5, 1.0)    # then the new fade in, never both half-drawn at once
+
 RGBA_ARRAYS = ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")   # the colour arrays a fade scales
 
 
@@ -716,7 +720,9 @@ class GridScene(AttentionScene):
         return grid.paired(dots, numbers)
 
     def cross_fade(self, old: VGroup, new: VGroup, run_time: float = 1.2) -> None:
-        """Old cells out, new cells in, in place: numbers never morph into other numbers' glyphs.
+        """Old cells out, then new cells in, in place, in one animation: numbers never morph into other
+        numbers' glyphs, and old and new are never drawn over each other (the old are gone before the new
+        appear).
 
         Examples
         --------
@@ -727,7 +733,9 @@ class GridScene(AttentionScene):
         ...         grid, scores = self.show_grid(trace, trace.on_screen("scores", self.head))
         ...         self.cross_fade(scores, grid.numbers(trace.on_screen("scaled", self.head)), run_time=1)
         """
-        self.play(_OpacityFade(old, fade_in=False), _OpacityFade(new, fade_in=True), run_time=run_time)
+        # out, then in: half-faded numbers on top of each other read as neither
+        self.play(_OpacityFade(old, fade_in=False, rate_func=OUT_FIRST),
+                  _OpacityFade(new, fade_in=True, rate_func=IN_SECOND), run_time=run_time)
         self.remove(*old)        # the faded cells, wherever they were added
 
     @staticmethod
@@ -746,12 +754,18 @@ class GridScene(AttentionScene):
 
     # --- the softmax, column by column ------------------------------------------------------
     def softmax_by_column(self, grid: AttentionGrid, old: VGroup, new: VGroup,
-                          numbered: tuple[np.ndarray, np.ndarray] | None = None, slow_columns: int = 2) -> None:
-        """Lift each column out of the grid into the strip beside it, labelled "softmax", replace it by its
-        softmax there and put it back: slowly for the first ``slow_columns``, then briskly. The column is
-        marked in the grid and in the strip and cross-fades between them, so no cell passes over another.
+                          numbered: tuple[np.ndarray, np.ndarray] | None = None, slow_columns: int = 2,
+                          rest_caption: str | None = None) -> None:
+        """The softmax down each column, labelled "softmax" beside the grid: the first ``slow_columns`` one by
+        one, each lifted out of the grid into the strip beside it, replaced by its softmax there and put
+        back; then all the other columns together, in place, in one step (``slow_columns=0``: every column
+        at once, for a viewer who has already seen it column by column).
 
-        ``numbered`` (the values before and after) shows the first columns' numbers beside the lifted
+        Nothing moves across the grid: a lifted column cross-fades between the grid and the strip, so no
+        cell passes over another's digits; and old cells fade out before new ones fade in, in the strip
+        and in the grid, so old and new numbers are never drawn over each other.
+
+        ``numbered`` (the values before and after) shows the slow columns' numbers beside the lifted
         cells when the cells themselves are dots and numbers fit.
 
         Parameters
@@ -763,7 +777,9 @@ class GridScene(AttentionScene):
         numbered
             The values before and after, to write beside the lifted dots.
         slow_columns
-            How many columns go slowly.
+            How many columns go one by one before the rest go together.
+        rest_caption
+            A caption for the step where the other columns go together (none when None).
 
         Examples
         --------
@@ -773,7 +789,7 @@ class GridScene(AttentionScene):
         ...         trace = self.trace()
         ...         grid, scaled = self.show_grid(trace, trace.on_screen("scaled", self.head))
         ...         pattern = self.pattern_cells(grid, "pattern", trace.on_screen("pattern", self.head))
-        ...         self.softmax_by_column(grid, scaled, pattern)
+        ...         self.softmax_by_column(grid, scaled, pattern, rest_caption="the other columns, at once")
         """
         x = self.lift_x(grid)
         name = label("softmax", self.theme, 20, color=self.theme.query)
@@ -784,28 +800,39 @@ class GridScene(AttentionScene):
             d = self.settings.decimals
             before_numbers = grid.numbers(numbered[0], d, color_scale=self.color_scale(numbered[0]))
             after_numbers = grid.numbers(numbered[1], d, color_scale=1.0)
-        brisk = min(0.45, 12 / max(1, grid.n_cols - slow_columns) / 2.1)
+        slow = min(max(0, slow_columns), grid.n_cols)
         shown = []
-        for col in range(grid.n_cols):
-            pace = 1.0 if col < slow_columns else brisk
+        for col in range(slow):
             highlight = grid.column_highlight(col, self.theme.query)
             offset = grid.lift_offset(col, x)
             before, after = grid.column(old, col), grid.column(new, col)
             lifted, lifted_after = before.copy().shift(offset), after.copy().shift(offset)
             slot = highlight.copy().shift(offset)
             extra_in, extra_out = [], []
-            if before_numbers is not None and col < slow_columns:
+            if before_numbers is not None:
                 beside = offset + RIGHT * (grid.cell_w / 2 + 0.15 + grid.column(before_numbers, col).width / 2)
                 b, a = grid.column(before_numbers, col).shift(beside), grid.column(after_numbers, col).shift(beside)
-                extra_in, extra_out = [FadeIn(b)], [FadeOut(b), FadeIn(a)]
+                extra_in, extra_out = [FadeIn(b)], [FadeOut(b, rate_func=OUT_FIRST), FadeIn(a, rate_func=IN_SECOND)]
                 shown.append((a, numbered[1][:, col]))
             # lifted by a cross-fade into the strip (moving cells would pass over their neighbours' numbers)
-            self.play(FadeIn(highlight), FadeIn(slot), FadeOut(before), FadeIn(lifted), *extra_in, run_time=0.7 * pace)
-            self.play(FadeOut(lifted), FadeIn(lifted_after), *extra_out, run_time=0.9 * pace)
+            self.play(FadeIn(highlight), FadeIn(slot), FadeOut(before), FadeIn(lifted), *extra_in, run_time=0.7)
+            self.play(FadeOut(lifted, rate_func=OUT_FIRST), FadeIn(lifted_after, rate_func=IN_SECOND), *extra_out,
+                      run_time=0.9)
             back = [FadeOut(shown[-1][0])] if extra_out else []
-            self.play(FadeOut(lifted_after), FadeIn(after), FadeOut(highlight), FadeOut(slot), *back, run_time=0.6 * pace)
+            self.play(FadeOut(lifted_after), FadeIn(after), FadeOut(highlight), FadeOut(slot), *back, run_time=0.6)
             self.remove(*before, *lifted, *lifted_after)
-        self.play(FadeOut(name), run_time=0.3)
+        if slow < grid.n_cols:           # the other columns: the same softmax, all in one step, in place
+            if rest_caption:
+                self.caption(rest_caption)
+            outline = grid.columns_highlight(slow, grid.n_cols, self.theme.query)
+            rest = range(slow, grid.n_cols)
+            before = VGroup(*(cell for col in rest for cell in grid.column(old, col)))
+            after = VGroup(*(cell for col in rest for cell in grid.column(new, col)))
+            self.play(FadeIn(outline), run_time=0.4)
+            self.cross_fade(before, after, run_time=1.2)
+            self.play(FadeOut(outline), FadeOut(name), run_time=0.4)
+        else:
+            self.play(FadeOut(name), run_time=0.3)
         if shown:
             self.record("softmax_numbers", VGroup(*(m for group, _ in shown for m in group)),
                         np.concatenate([values for _, values in shown]))

@@ -924,9 +924,25 @@ class AttentionGrid(VGroup):
         >>> round(float(grid.column_highlight(0, theme.query).height / grid.cell_h), 6)
         3.0
         """
-        top = self.cell_center(0, col) + UP * self.cell_h / 2
-        return Rectangle(width=self.cell_w, height=self.cell_h * self.n_rows, stroke_color=color,
-                         stroke_width=3).move_to(top + DOWN * self.cell_h * self.n_rows / 2)
+        return self.columns_highlight(col, col + 1, color)
+
+    def columns_highlight(self, first: int, stop: int, color: ManimColor) -> Rectangle:
+        """One outline around the whole columns ``first`` to ``stop - 1``, e.g. while they change together.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c", "d"], theme)
+        >>> outline = grid.columns_highlight(2, 4, theme.query)
+        >>> round(float(outline.width / grid.cell_w), 6), round(float(outline.height / grid.cell_h), 6)
+        (2.0, 3.0)
+        """
+        top_left = self.cell_center(0, first) + (UP * self.cell_h + LEFT * self.cell_w) / 2
+        width, height = self.cell_w * (stop - first), self.cell_h * self.n_rows
+        return Rectangle(width=width, height=height, stroke_color=color,
+                         stroke_width=3).move_to(top_left + (RIGHT * width + DOWN * height) / 2)
 
     def column_fill(self, col: int, color: ManimColor, opacity: float = 0.12) -> Rectangle:
         """A faint band behind one column, label included (the followed query), drawn behind the cells.
