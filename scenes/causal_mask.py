@@ -25,14 +25,12 @@ class CausalMask(GridScene):
 
         # --- the future is masked ---------------------------------------------------------
         self.beat("mask")
-        why = "a key after its query (below the diagonal) would let a later word inform an earlier one"
-        self.caption(why)
+        self.caption("a key after its query (below the diagonal) would let a later word inform an earlier one")
         shades = VGroup(*(grid.cell_fill(r, c, self.theme.masked, opacity=0.22) for r, c in grid.future_cells()))
         self.record("mask_marks", shades, grid.future_cells())
         self.bring_to_back(self.query_band)
         self.play(LaggedStart(*(FadeIn(s) for s in shades), lag_ratio=min(0.01, 1 / max(1, len(shades))), run_time=1))
         self.bring_to_back(shades)
-        self.wait(max(1.5, len(why.split()) / 3) - 1.6)        # read at ≤ 3 words a second (1.6 s went by)
         self.caption("those entries become −∞ …", run_time=0.4)
         masked_cells = self.number_cells(grid, "masked", masked)
         self.cross_fade(numbers, masked_cells)

@@ -36,14 +36,12 @@ class ScaledSoftmax(GridScene):
         # --- softmax down each column -----------------------------------------------------
         self.beat("softmax")
         if trace.causal:        # a decoder's pattern (or --causal): later keys are masked before the softmax
-            note = self.masked_here(trace)      # the shades come in with it, and stay marked to the end
-            self.caption(note)
+            self.caption(self.masked_here(trace))      # the shades come in with it, and stay marked to the end
             shades = VGroup(*(grid.cell_fill(r, c, self.theme.masked, opacity=0.22) for r, c in grid.future_cells()))
             self.record("mask_marks", shades, grid.future_cells())
             self.bring_to_back(self.query_band)
             self.play(FadeIn(shades), run_time=0.6)
             self.bring_to_back(shades)
-            self.wait(max(1.5, len(note.split()) / 3) - 1.2)       # read at ≤ 3 words a second (1.2 s went by)
         self.caption("softmax down each column: " + ("the weights are positive and sum to 1"
                      if self.pattern_mode(grid) == "numbers" else "each dot's area is a weight; a column's weights sum to 1"))
         self.play(FadeOut(fraction), run_time=0.4)

@@ -103,12 +103,12 @@ def test_scaled_softmax_explains_masked_cells_when_it_first_shades_them(tiny, tm
     """tiny-gpt is a decoder: the shades come in with a caption about masking, read at ≤ 3 words a second."""
     from scenes.kit.base import AttentionScene
 
-    said, plays = [], []
-    original_caption, original_play = AttentionScene.caption, Scene.play
+    said, plays = [], []        # (when a caption was said, after the one before had been read; its text)
+    original_say, original_play = AttentionScene.add_subcaption, Scene.play
 
-    def caption(self, text, *args, **kwargs):
+    def say(self, text, *args, **kwargs):
         said.append((float(self.time), text))
-        return original_caption(self, text, *args, **kwargs)
+        return original_say(self, text, *args, **kwargs)
 
     def play(self, *animations, **kwargs):
         result = original_play(self, *animations, **kwargs)
@@ -118,7 +118,7 @@ def test_scaled_softmax_explains_masked_cells_when_it_first_shades_them(tiny, tm
         plays.append((float(self.time), len(shades)))
         return result
 
-    monkeypatch.setattr(AttentionScene, "caption", caption)
+    monkeypatch.setattr(AttentionScene, "add_subcaption", say)
     monkeypatch.setattr(Scene, "play", play)
     _, scene = tiny("ScaledSoftmax", tmp_path, fmt="png", model="tiny-gpt")
     assert scene.trace().causal
