@@ -25,8 +25,7 @@ class AttentionBlock(*CHAPTERS):
             chapter.construct(self)
 
     def clear_chapter(self) -> None:
-        """Fade everything out and forget the chapter's title and caption."""
-        if self.mobjects:
-            self.play(*(FadeOut(m) for m in self.mobjects), run_time=0.6)
-        self._caption = None
+        """Clear the frame for the next chapter (quickly: a chapter change is a cut, not a dip to black)
+        and forget the chapter's title."""
+        self.clear_frame()
         self.title_mobject = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, MathTex, MoveToTarget, ReplacementTransform, SurroundingRectangle,
                    VGroup, Write, config)
+from manim.utils.rate_functions import rush_from, rush_into, smooth
 
 from scenes.catalog import about
 from scenes.kit.base import CAPTION_TOP, GridScene
@@ -158,7 +159,9 @@ class AttentionFormula(GridScene):
         if not compact:
             visual.next_to(where, DOWN, buff=0.6)
         self.caption(text)
+        if self.current:           # out, then in: two terms' numbers and labels never on top of each other
+            self.play(FadeOut(self.current, rate_func=rush_into), run_time=0.4)
         self.play(*moves, ReplacementTransform(self.mark, mark) if self.mark else FadeIn(mark),
-                  FadeOut(self.current) if self.current else FadeIn(VGroup()), FadeIn(visual, shift=UP * 0.2))
+                  FadeIn(visual, shift=UP * 0.2, rate_func=rush_from if self.current else smooth))
         self.mark, self.current = mark, visual
         self.wait(1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, FadeTransform, LaggedStart, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, VGroup, config
 
 from scenes.catalog import about
 from scenes.kit.base import CAPTION_TOP, GridScene
@@ -49,19 +49,18 @@ class QueriesAndKeys(GridScene):
         # --- queries: W_Q · E -------------------------------------------------------------
         self.beat("queries")
         self.caption(f"W_Q ({trace.d_head} × {trace.d_model}) takes each E into a smaller space: the query, {trace.d_head} numbers")
-        q_cols, row_q = self.project(trace.q[h], e_cols, e_cols, row_e, names[1], self.theme.query)
+        q_cols, row_q = self.project(trace.q[h], e_cols, row_e, names[1], self.theme.query)
 
         # --- keys: W_K · E ----------------------------------------------------------------
         self.beat("keys")
         self.caption(f"W_K ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")
-        k_cols, row_k = self.project(trace.k[h], e_cols, q_cols, row_e, names[2], self.theme.key)
+        k_cols, row_k = self.project(trace.k[h], q_cols, row_e, names[2], self.theme.key)
         self.vector_rows = ((row_e, e_cols), (row_q, q_cols), (row_k, k_cols))
         self.wait(1)
 
         # --- the grid of dot products -----------------------------------------------------
         self.beat("grid")
-        self.play(FadeOut(VGroup(tokens, e_cols, q_cols, k_cols, row_e, row_q, row_k)), FadeOut(self._caption))
-        self._caption = None
+        self.clear_frame()
         scores = trace.on_screen("scores", h)      # [T_k, T_q]
         grid = self.place_grid(trace, "Every key against every query: KᵀQ", width=11.3, strip=0)   # nothing is lifted here
         band = self.mark_query_column(grid, trace)
@@ -121,14 +120,13 @@ class QueriesAndKeys(GridScene):
             self.beat(beat)
             self.caption(text)
             self.play(FadeIn(name), FadeIn(row.get_brackets()), FadeIn(row.get_ellipsis()), FadeIn(row.get_dimension()),
-                      LaggedStart(*(FadeTransform(e.copy(), c, stretch=False)
-                                    for e, c in zip(rows[0].get_entries(), row.get_entries())), lag_ratio=0.03, run_time=1.5))
+                      LaggedStart(*(FadeIn(c, shift=DOWN * 0.25) for c in row.get_entries()), lag_ratio=0.03,
+                                  run_time=1.5))        # down into the row: no copy passes over another row's dots
         self.wait(1)
 
         # --- the grid of dot products -----------------------------------------------------
         self.beat("grid")
-        self.play(FadeOut(VGroup(*rows, *names, note)), FadeOut(self._caption))
-        self._caption = None
+        self.clear_frame()
         scores = trace.on_screen("scores", h)      # [T_k, T_q]
         grid = self.place_grid(trace, "Every key against every query: KᵀQ")      # at the left, the note beside it
         band = self.mark_query_column(grid, trace)
@@ -151,13 +149,13 @@ class QueriesAndKeys(GridScene):
                      "the later keys (below the diagonal) are masked before the softmax, here for illustration")
         self.wait(1.5)
 
-    def project(self, values, sources: VGroup, above: VGroup, row_e, row, color) -> tuple[VGroup, VGroup]:
+    def project(self, values, above: VGroup, row_e, row, color) -> tuple[VGroup, VGroup]:
         """Each E column turns into its projection (Q or K), drawn in a new row under ``above``."""
         cols = self.projected_columns(values, above, color, buff=0.3 * self.fit, scale=self.fit)
         row.set_y(cols.get_center()[1]).align_to(row_e, LEFT)
-        # a cross-fade on the move: the E numbers never morph into the new numbers' glyphs
-        self.play(FadeIn(row), LaggedStart(*(FadeTransform(e.copy(), c, stretch=False) for e, c in zip(sources, cols)),
-                                           lag_ratio=0.05, run_time=1.5))
+        # each column comes down into its row under its token (copies of E sliding down would pass over
+        # E's own digits, and the keys' over the queries')
+        self.play(FadeIn(row), LaggedStart(*(FadeIn(c, shift=DOWN * 0.25) for c in cols), lag_ratio=0.05, run_time=1.5))
         return cols, row
 
     def key_query_column(self, values, color, last: bool, value_scale: float) -> VectorColumn:

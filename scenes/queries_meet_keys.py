@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Arrow, Brace, Circle, DashedLine, FadeIn, FadeOut, LaggedStart,
                    ReplacementTransform, Square, SurroundingRectangle, VGroup, VMobject, config)
+from manim.utils.rate_functions import rush_from, rush_into
 
 from attention_math.query_plane import embedding_plane, matrix_vector_product, projection_bias, query_plane
 from scenes.catalog import about
@@ -91,7 +92,8 @@ class QueriesMeetKeys(AttentionScene):
         self.meet_equations.append(eq_k)
         self.record("w_k", eq_k.matrix_entries, trace.w_k[h][:SHOWN_COLUMNS, :SHOWN_ROWS].T)
         self.record("qk_key", eq_k.result_entries, k[qi][:SHOWN_ROWS])
-        self.play(FadeOut(eq), FadeIn(eq_k), run_time=1.0)
+        self.play(FadeOut(eq, rate_func=rush_into), run_time=0.4)       # out, then in: never two equations at once
+        self.play(FadeIn(eq_k, rate_func=rush_from), run_time=0.6)
         self.caption(f"W_K gives every token a key K⃗, what it offers · {self.model_note(trace)}")
         self.wait(1)
 

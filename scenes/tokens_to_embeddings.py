@@ -6,6 +6,7 @@ import math
 import textwrap
 
 from manim import DOWN, LEFT, RIGHT, SMALL_BUFF, UP, FadeIn, FadeOut, LaggedStart, SurroundingRectangle, VGroup, config
+from manim.utils.rate_functions import rush_from, rush_into
 
 from scenes.catalog import about
 from scenes.kit.base import CAPTION_TOP, AttentionScene
@@ -35,7 +36,9 @@ class TokensToEmbeddings(AttentionScene):
                             min_box_width=probe.width + 0.1).to_edge(UP, buff=0.3).shift(LEFT * BRACE_ROOM / 2)
         self.record("tokens", tokens.get_labels(), list(range(len(trace.tokens))))
         rise = UP * (tokens.get_y() - sentence.get_y())
-        self.play(FadeOut(sentence, shift=rise), FadeIn(tokens, shift=rise), run_time=1.2)   # a cross-fade, no smear
+        # the sentence rises and goes, then the tokens come in where it went: never both words on top of each other
+        self.play(FadeOut(sentence, shift=rise / 2, rate_func=rush_into), run_time=0.5)
+        self.play(FadeIn(tokens, shift=rise / 2, rate_func=rush_from), run_time=0.6)
         self.caption(f"{len(trace.tokens)} tokens, as {self.model_name(trace)}'s tokenizer splits the sentence")
 
         # --- each token becomes a column of numbers ---------------------------------------
@@ -92,7 +95,8 @@ class TokensToEmbeddings(AttentionScene):
         for above, below in zip(matrices, matrices[1:]):
             below.align_to(above, LEFT).shift(UP * (above.get_bottom()[1] - gap - below.get_top()[1]))
         self.record("tokens", tokens, list(range(n)))
-        self.play(FadeOut(sentence, shift=UP * 0.5), FadeIn(tokens, shift=UP * 0.5), run_time=1.2)
+        self.play(FadeOut(sentence, shift=UP * 0.25, rate_func=rush_into), run_time=0.5)      # out, then in
+        self.play(FadeIn(tokens, shift=UP * 0.25, rate_func=rush_from), run_time=0.6)
         self.caption(f"{n} tokens, as {self.model_name(trace)}'s tokenizer splits the sentence")
 
         # --- each token becomes a column of numbers, drawn as dots -------------------------

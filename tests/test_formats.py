@@ -165,7 +165,9 @@ def test_still_shortcuts_draw_the_same_pixels_as_manims_skipping(tmp_path, monke
         return np.asarray(Image.open(rendering.render_scene(request, force=True).path))
 
     fast = still(tmp_path / "fast")
-    monkeypatch.setattr(rendering, "jump_to_the_end", lambda scene: None)
+    from scenes.output import stills
+
+    monkeypatch.setattr(stills, "jump_to_the_end", lambda scene: None)     # render_scene imports it when it needs it
     slow = still(tmp_path / "manim")
     assert np.abs(fast.astype(int) - slow.astype(int)).max() <= 1   # float rounding at most, never a shape
 

@@ -6,7 +6,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, Rectangle, Scene, Text, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, Rectangle, Scene, Text, VGroup, Write, config
+from manim.utils.rate_functions import rush_from, rush_into, smooth
 from manim.animation.animation import Animation, prepare_animation
 from manim.utils.rate_functions import smooth, squish_rate_func
 
@@ -118,6 +119,8 @@ class AttentionScene(Scene):
         self.head = head_of(self.settings)
         self._caption: Text | None = None
         self._pending_caption: Text | None = None      # a first caption waits for the next play's content
+        self._pending_title: Text | None = None        # … and so does a title
+        self._entering = False                         # the next play follows a clear (see ``clear_frame``)
         self._caption_said: tuple[float, float] | None = None    # (when the caption was said, the seconds it needs)
         self.title_mobject: Text | None = None
         self.shown: dict[str, tuple[VGroup, np.ndarray]] = {}   # what was drawn, and from which values
@@ -191,6 +194,17 @@ class AttentionScene(Scene):
         ...     def construct(self) -> None:
         ...         self.play(Create(Circle(color=self.theme.query)), run_time=1)  # × pacing.run_time
         """
+        entering = self._entering
+        if self._entering:             # the frame was just cleared: what comes in comes in fast, no dim frames
+            for animation in animations:
+                for part in getattr(animation, "animations", [animation]):     # a LaggedStart's parts too
+                    if isinstance(part, (FadeIn, Create, Write)):
+                        part.rate_func = rush_from
+            self._entering = False
+        if self._pending_title is not None:
+            animations = (FadeIn(self._pending_title, shift=DOWN * 0.2, rate_func=rush_from if entering else smooth),
+                          *animations)
+            self._pending_title = None
         if self._pending_caption is not None:
             animations = (*animations, FadeIn(self._pending_caption))
             self._pending_caption = None
@@ -244,7 +258,8 @@ class AttentionScene(Scene):
             self.next_section(name)
 
     def title(self, text: str) -> Text:
-        """Fade in a title at the top of the frame.
+        """Fade in a title at the top of the frame, with the next animation's content (a title alone
+        on an empty frame reads as a gap).
 
         Parameters
         ----------
@@ -264,7 +279,7 @@ class AttentionScene(Scene):
         ...         self.title("Queries meet keys")
         """
         title = label(text, self.theme, 26).to_edge(UP, buff=0.2)
-        self.play(FadeIn(title, shift=DOWN * 0.2), run_time=0.6)
+        self._pending_title = title      # it comes in with the next play's content: never a title alone on the frame
         self.title_mobject = title
         return title
 
@@ -311,6 +326,35 @@ class AttentionScene(Scene):
         self._caption = new
         return new
 
+    def clear_frame(self, *keep, run_time: float = 0.4) -> None:
+        """Fade out everything on screen but ``keep``, quickly and fastest at the end, so the frame is
+        never dim for long; the next play's fade-ins start fast. A cleared caption is forgotten.
+
+        Parameters
+        ----------
+        *keep
+            Mobjects that stay (e.g. the title).
+        run_time
+            Seconds of the fade-out.
+
+        Examples
+        --------
+        >>> from manim import Circle, FadeIn, Square
+        >>> from scenes.kit import AttentionScene
+        >>> class TwoPictures(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         self.play(FadeIn(Circle()))
+        ...         self.clear_frame()
+        ...         self.play(FadeIn(Square()))        # comes in fast: no dim frames between the two
+        """
+        self.hold_caption()
+        leaving = [m for m in self.mobjects if m not in keep]
+        if leaving:
+            self.play(*(FadeOut(m, rate_func=rush_into) for m in leaving), run_time=run_time)
+            self._entering = True
+        if self._caption is not None and self._caption not in keep:
+            self._caption = None
+
     def hold_caption(self) -> None:
         """Pause until the caption on screen has been shown for the time it needs to be read
         (``caption_seconds``: at least 1.5 s, at most 3 words a second); nothing when it has.
@@ -348,9 +392,10 @@ class AttentionScene(Scene):
         ...     def construct(self) -> None:
         ...         self.caption("said last, shown in the final frame")
         """
-        if self._pending_caption is not None:       # a caption said after the last play is in the last frame
-            self.add(self._pending_caption)
-            self._pending_caption = None
+        for pending in (self._pending_title, self._pending_caption):   # said after the last play: in the last frame
+            if pending is not None:
+                self.add(pending)
+        self._pending_title = self._pending_caption = None
         self.hold_caption()                          # the last caption stays until it has been read
         super().tear_down()
 
