@@ -210,6 +210,27 @@ def test_context_shifts_meaning_shows_the_measured_similarities(rendered):
     assert own.all() and claim[0].startswith("each")
 
 
+def test_context_shifts_meaning_notes_are_read_and_paths_seen(rendered):
+    """The panel's notes: capitals at least 12 px at 720p (as tall as the same words at MIN_TEXT_POINTS), in
+    the text colour; the paths the words took stay plainly visible to the end."""
+    from manim import config
+
+    from scenes.kit.mobjects import MIN_TEXT_POINTS, label
+
+    _, scene = rendered("ContextShiftsMeaning", model="minilm", theme="dark")
+    notes = list(scene.plane_note)
+    assert notes and len(notes) <= 2
+    for line in notes:
+        floor = label(line.text, scene.theme, MIN_TEXT_POINTS)         # capitals 12 px at 720p
+        assert line.height >= floor.height - 1e-9, f"{line.text!r}: {line.height / 8 * 720:.1f} px at 720p"
+        assert line.get_fill_color().to_hex() == scene.theme.text.to_hex()
+    assert scene.plane_note.width <= config.frame_width / 2, "over the panel, in the right half"
+    assert len(scene.trails) == 3 * (scene.settings.meaning_shift().states.shape[0] - 1)
+    for path in scene.trails:
+        assert path.get_stroke_opacity() >= 0.7, "the paths stay plainly visible"
+        assert path.get_stroke_width() >= 4
+
+
 def test_quadratic_scaling_plots_the_probe(rendered):
     from attention_math.scaling import axis_ticks
 
