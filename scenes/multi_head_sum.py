@@ -195,7 +195,7 @@ class MultiHeadSum(AttentionScene):
         near = name.get_left()[0] - (column_x + query_label.width / 2) if far_side is RIGHT else \
             (column_x - query_label.width / 2) - name.get_right()[0]
         if near < NAME_GAP:                                # no room beside the word: the name goes above it
-            name.next_to(grid.frame, UP, buff=0.1 + query_label.height + 0.1)
+            name.next_to(grid.frame, UP, buff=0.1 + query_label.height + 0.1).align_to(grid.frame, far_side)
         back = VGroup(Rectangle(width=grid.frame.width, height=grid.frame.height, stroke_width=0,
                                 fill_color=self.theme.background, fill_opacity=1).move_to(grid.frame), band)
         body = VGroup(back, grid, dots, mark, name)
