@@ -121,7 +121,7 @@ class QuadraticScaling(AttentionScene):
                             color=self.theme.positive))
         note.arrange(DOWN, buff=0.15, aligned_edge=LEFT).next_to(frame, RIGHT, buff=0.8).align_to(frame, UP)
         dot_legend = VGroup(*note[-2:])       # the last two lines say how to read a dot, until the pixels come
-        pixel_legend = VGroup(label("a pixel per cell: brightness ∝ √weight;", self.theme, 16, color=self.theme.positive),
+        pixel_legend = VGroup(label("a pixel per cell: shade ∝ √weight;", self.theme, 16, color=self.theme.positive),
                               label(f"a weight of {self.full_weight:.2f} or more: full", self.theme, 16,
                                     color=self.theme.positive)).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
         pixel_legend.move_to(dot_legend, aligned_edge=UP + LEFT)
