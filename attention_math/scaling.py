@@ -152,3 +152,48 @@ def full_cell_weight(pattern: np.ndarray, masked: np.ndarray, quantile: float = 
     against the largest weight, 1, would vanish; one constant for every dot keeps area ∝ weight.
     """
     return float(np.quantile(pattern[~masked], quantile))
+
+
+DOT_FILL = 0.9   # a dot of the full-cell weight spans this share of its cell (radius 0.45 of a cell)
+
+
+def median_dot_pixels(pattern: np.ndarray, masked: np.ndarray, full_weight: float, cell_pixels: float) -> float:
+    """The diameter in pixels of the median unmasked cell's dot, dots drawn with area ∝ weight.
+
+    A dot of ``full_weight`` spans ``DOT_FILL`` of a cell ``cell_pixels`` wide; a lighter one has
+    ``√(weight / full_weight)`` of that diameter (area ∝ weight). Below about 2 px the typical dot
+    is no longer a dot on screen, and the pattern is better drawn a pixel per cell.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pattern = np.array([[1.0, 0.25], [0.0, 0.75]])
+    >>> masked = np.array([[False, False], [True, False]])
+    >>> round(median_dot_pixels(pattern, masked, 1.0, 10.0), 6)     # median weight 0.75: 0.9 · 10 · √0.75
+    7.794229
+    """
+    weights = pattern[~masked]
+    if weights.size == 0:
+        return 0.0
+    return float(DOT_FILL * cell_pixels * math.sqrt(max(float(np.median(weights)), 0.0) / full_weight))
+
+
+def pattern_intensity(pattern: np.ndarray, masked: np.ndarray, full_weight: float) -> np.ndarray:
+    """A pattern as one brightness per cell: ``√(weight / full_weight)``, at most 1; NaN where masked.
+
+    The square root is the dot's diameter relative to a full dot (area ∝ weight), so a pixel as
+    bright as a dot is wide; it is monotone in the weight and lifts the many small weights of a
+    long context into view. A masked cell has no weight to show: NaN, drawn as the mask's shade.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pattern = np.array([[1.0, 0.25], [0.0, 0.04]])
+    >>> masked = np.array([[False, False], [True, False]])
+    >>> pattern_intensity(pattern, masked, 0.25)
+    array([[1. , 1. ],
+           [nan, 0.4]])
+    """
+    intensity = np.sqrt(np.clip(np.asarray(pattern, dtype=float) / full_weight, 0.0, 1.0))
+    intensity[np.asarray(masked, dtype=bool)] = np.nan
+    return intensity

@@ -11,6 +11,11 @@ from scenes.kit.base import AttentionScene
 from scenes.kit.mobjects import VectorColumn, format_number, label
 
 
+NOTE_SIZE = 16        # the panel's notes: capitals ≥ 12 px at 720p (MIN_TEXT_POINTS is 13.5), never scaled down
+PATH_WIDTH = 5        # each layer's step
+TRAIL_OPACITY = 0.8   # earlier steps, a little behind the newest, still plain to see
+
+
 class ContextShiftsMeaning(AttentionScene):
     description = about("ContextShiftsMeaning").description
     needs = ("meaning_shift",)
@@ -47,22 +52,26 @@ class ContextShiftsMeaning(AttentionScene):
         legend = self.meaning_legend(shift, colors).next_to(sentences, DOWN, buff=0.35).align_to(sentences, LEFT)
         left_width = max(sentences.width, legend.width)
         panel_width = min(config.frame_width - left_width - 1.3, 6.4)
-        top = self.title_mobject.get_bottom()[1] - 0.5
+        plane_note = self.panel_note("plane through the landmarks (unit vectors): nearest = highest cosine"
+                                     if shift.exact else
+                                     "plane of the landmarks' two main axes (unit vectors): approximate, "
+                                     "the table is exact", panel_width)
+        plane_note.next_to(self.title_mobject, DOWN, buff=0.15)
+        top = plane_note.get_bottom()[1] - 0.1
         bottom = -config.frame_height / 2 + 1.05
         panel = Rectangle(width=panel_width, height=top - bottom, stroke_color=self.theme.muted, stroke_width=1)
         panel.to_edge(RIGHT, buff=0.35).set_y((top + bottom) / 2)
-        plane_note = label("plane through the landmarks (unit vectors): nearest = highest cosine" if shift.exact else
-                           "plane of the landmarks' two main axes (unit vectors): approximate, the table is exact",
-                           self.theme, 14, color=self.theme.muted)
-        plane_note.scale_to_fit_width(min(plane_note.width, panel.width)).next_to(panel, UP, buff=0.08)
+        plane_note.set_x(panel.get_x())
+        self.plane_note = plane_note
         place = self.plane_mapping(np.concatenate([shift.projected, shift.landmarks_projected], axis=1), panel)
         rings = VGroup(*(self.landmark(place(shift.landmarks_projected[0, k]), shift.meanings[k], c, place(np.zeros(2)),
                                        named=not self.coincide(shift.landmarks_projected[0]))
                          for k, c in enumerate(colors)))
         start = Circle(radius=0.2, stroke_color=self.theme.text, stroke_width=2).move_to(place(shift.projected[0, 0]))
-        start_name = label("layer 0: one point", self.theme, 14, color=self.theme.text).next_to(start, DOWN, buff=0.12)
+        start_name = label("layer 0: one point", self.theme, NOTE_SIZE, color=self.theme.text).next_to(start, DOWN,
+                                                                                                     buff=0.12)
         dots = VGroup(*(Dot(place(shift.projected[0, s]), radius=0.08, color=c) for s, c in enumerate(colors)))
-        layer_name = label("layer 0 input (the embedding)", self.theme, 16, color=self.theme.muted)
+        layer_name = label("layer 0 input (the embedding)", self.theme, NOTE_SIZE, color=self.theme.text)
         layer_name.next_to(panel, DOWN, buff=0.1)
         self.play(FadeOut(columns), FadeIn(legend, shift=RIGHT * 0.2))
         self.play(Create(panel), FadeIn(plane_note), FadeIn(layer_name))
@@ -79,16 +88,16 @@ class ContextShiftsMeaning(AttentionScene):
         trails = VGroup()
         for layer in range(1, n_layers):
             steps = VGroup(*(Line(place(shift.projected[layer - 1, s]), place(shift.projected[layer, s]),
-                                  color=c, stroke_width=4) for s, c in enumerate(colors)))
+                                  color=c, stroke_width=PATH_WIDTH) for s, c in enumerate(colors)))
             new_dots = VGroup(*(Dot(place(shift.projected[layer, s]), radius=0.08, color=c)
                                 for s, c in enumerate(colors)))
             new_rings = VGroup(*(self.landmark(place(shift.landmarks_projected[layer, k]), shift.meanings[k], c,
                                                place(np.zeros(2))) for k, c in enumerate(colors)))
-            new_name = label(f"after layer {layer}", self.theme, 16, color=self.theme.muted).move_to(layer_name)
+            new_name = label(f"after layer {layer}", self.theme, NOTE_SIZE, color=self.theme.text).move_to(layer_name)
             new_table = self.similarity_table(shift, layer, colors, decimals).move_to(table, aligned_edge=LEFT)
             self.bring_to_front(dots)
             self.play(Create(steps), ReplacementTransform(dots, new_dots), ReplacementTransform(rings, new_rings),
-                      trails.animate.set_stroke(opacity=0.3), FadeOut(layer_name), FadeIn(new_name),
+                      trails.animate.set_stroke(opacity=TRAIL_OPACITY), FadeOut(layer_name), FadeIn(new_name),
                       FadeOut(table), FadeIn(new_table), run_time=0.9)
             trails.add(*steps)
             dots, rings, layer_name, table = new_dots, new_rings, new_name, new_table
@@ -103,10 +112,21 @@ class ContextShiftsMeaning(AttentionScene):
         nearest = shift.nearest[-1]
         links = VGroup(*(DashedLine(dots[s].get_center(), rings[int(k)][0].get_center(), color=colors[s],
                                     stroke_width=2) for s, k in enumerate(nearest)))
-        self.play(Create(links), trails.animate.set_stroke(opacity=0.3))
+        self.play(Create(links))
+        self.trails = trails
         self.caption(self.claim(shift))
         self.record("claim", VGroup(self._caption), shift.own_meaning_nearest())
         self.wait(2)
+
+    def panel_note(self, text: str, width: float) -> VGroup:
+        """The note over the panel at ``NOTE_SIZE`` in the text colour: one line, or two split after the
+        colon when one would be wider than the panel (smaller type would not be read)."""
+        line = label(text, self.theme, NOTE_SIZE, color=self.theme.text)
+        if line.width <= width or ": " not in text:
+            return VGroup(line)
+        first, rest = text.split(": ", 1)
+        return VGroup(label(first + ":", self.theme, NOTE_SIZE, color=self.theme.text),
+                      label(rest, self.theme, NOTE_SIZE, color=self.theme.text)).arrange(DOWN, buff=0.08)
 
     def claim(self, shift) -> str:
         """The closing caption: what the final layer's numbers show, nothing more."""

@@ -19,6 +19,7 @@ TALL_PANEL_H = 4.0    # beyond MAX_TOKENS rows: taller panels, so more rows keep
 LONG_PANEL_W = 4.4    # and wider ones,
 LONG_SHOWN_HEADS = 2  # fewer of them
 PANEL_GAP = 0.45      # between two panels, at least
+NAME_GAP = 0.25       # from the followed word's label to its own panel's "head h" beside it, at least
 NAME_CLEARANCE = 0.15  # from the followed word's label, sticking out of its panel, to the next panel's "head h"
 LABEL_SIZE = 16       # ≥ 12 px capitals and digits at 720p
 KEY_BUFF = 0.12       # from a key's word to its row
@@ -189,10 +190,15 @@ class MultiHeadSum(AttentionScene):
         name = label(f"head {h}", self.theme, 18, color=self.theme.text)
         far_side = LEFT if qi >= grid.n_cols / 2 else RIGHT      # away from the followed column's label
         name.next_to(grid.frame, UP, buff=0.12).align_to(grid.frame, far_side)
+        query_label = label(short(trace.tokens[qi]), self.theme, LABEL_SIZE, color=self.theme.query)
+        column_x = grid.cell_center(0, qi)[0]             # the label goes over this column (see "panels")
+        near = name.get_left()[0] - (column_x + query_label.width / 2) if far_side is RIGHT else \
+            (column_x - query_label.width / 2) - name.get_right()[0]
+        if near < NAME_GAP:                                # no room beside the word: the name goes above it
+            name.next_to(grid.frame, UP, buff=0.1 + query_label.height + 0.1).align_to(grid.frame, far_side)
         back = VGroup(Rectangle(width=grid.frame.width, height=grid.frame.height, stroke_width=0,
                                 fill_color=self.theme.background, fill_opacity=1).move_to(grid.frame), band)
         body = VGroup(back, grid, dots, mark, name)
-        query_label = label(short(trace.tokens[qi]), self.theme, LABEL_SIZE, color=self.theme.query)
         panel = VGroup(body, query_label)
         panel.body, panel.grid, panel.dots, panel.query_label, panel.name = body, grid, dots, query_label, name
         return panel

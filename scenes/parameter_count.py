@@ -47,13 +47,14 @@ class ParameterCount(AttentionScene):
         self.beat("value map factored")
         self.play(FadeOut(VGroup(blocks, each)))
         side = 3.2 / cfg.d_model                        # one scale for the full map and its two factors
-        full = self.pc_block(cfg.d_model, cfg.d_model, side, self.theme.value_down, "value map")
+        full = self.pc_block(cfg.d_model, cfg.d_model, side, self.theme.value_down, "value map", name_inside=False)
         full.move_to(LEFT * 3.9 + UP * 0.2)
-        full_count = label(f"{grouped(values.full)}", self.theme, 24).next_to(full, DOWN, buff=0.25)
+        full_count = label(f"{grouped(values.full)}", self.theme, 24).next_to(full, DOWN, buff=0.2)
         self.play(FadeIn(full), FadeIn(full_count))
         self.caption(f"a full value map would be {grouped(cfg.d_model)} × {grouped(cfg.d_model)}: "
                      f"{approx(values.full)} numbers per head")
-        cross = Cross(full.rect, stroke_color=self.theme.negative, stroke_width=6)
+        cross = Cross(full.rect, stroke_color=self.theme.negative, stroke_width=6)   # the block, not its name below
+        self.value_cross = cross
         self.play(FadeIn(cross))
         up = self.pc_block(cfg.d_model, cfg.d_head, side, self.theme.value_up, "value-up")
         down = self.pc_block(cfg.d_head, cfg.d_model, side, self.theme.value_down, "value-down")
@@ -119,8 +120,9 @@ class ParameterCount(AttentionScene):
                      "the rest: embeddings, MLPs, layer norms, biases")
         self.wait(2)
 
-    def pc_block(self, rows: int, cols: int, unit: float, color, name: str) -> VGroup:
-        """A matrix as a block ``cols`` wide and ``rows`` tall at ``unit`` per entry, braces counting both."""
+    def pc_block(self, rows: int, cols: int, unit: float, color, name: str, name_inside: bool = True) -> VGroup:
+        """A matrix as a block ``cols`` wide and ``rows`` tall at ``unit`` per entry, braces counting both; its
+        name inside when it fits and ``name_inside`` (a block to be crossed out keeps it clear, below)."""
         width, height = cols * unit, rows * unit
         rect = Rectangle(width=max(width, THINNEST), height=max(height, THINNEST), stroke_color=color,
                          stroke_width=2, fill_color=color, fill_opacity=0.35)
@@ -129,12 +131,12 @@ class ParameterCount(AttentionScene):
         side = Brace(rect, LEFT, buff=0.08, color=self.theme.muted)
         rows_label = label(grouped(rows), self.theme, 20, color=self.theme.muted).next_to(side, LEFT, buff=0.08)
         name_label = label(name, self.theme, 22, color=color)
-        if rect.height > 0.6 and rect.width > name_label.width + 0.3:
+        if name_inside and rect.height > 0.6 and rect.width > name_label.width + 0.3:
             name_label.move_to(rect)
         else:
             name_label.next_to(rect, DOWN, buff=0.15)
         block = VGroup(rect, top, cols_label, side, rows_label, name_label)
-        block.rect, block.cols_label, block.rows_label = rect, cols_label, rows_label
+        block.rect, block.cols_label, block.rows_label, block.name_label = rect, cols_label, rows_label, name_label
         block.to_scale = width >= THINNEST and height >= THINNEST
         return block
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, DashedVMobject, Dot, FadeIn, FadeOut, Polygon, Square,
+from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, DashedVMobject, Dot, FadeIn, FadeOut, Group, Polygon, Square,
                    VGroup, VMobject, config)
 
-from attention_math.scaling import axis_ticks, full_cell_weight
+from attention_math.scaling import DOT_FILL, axis_ticks, full_cell_weight, median_dot_pixels, pattern_intensity
 from scenes.catalog import about
 from scenes.kit.base import AttentionScene
-from scenes.kit.mobjects import grouped, label, short
+from scenes.kit.mobjects import grouped, label, pattern_image, short
 
 GRID_SIZES = (2, 4, 8, 16)   # the small patterns drawn cell by cell, at one cell size
 STAGES = (16, 32, 64, 128)   # the long pattern zooms out through these context lengths, then to all of it
+MIN_DOT_PIXELS = 2.0         # a typical dot narrower than this on screen is no dot: the pattern goes a pixel per cell
+MASK_SHADE = 0.18            # the masked cells' shade: this much of the mask colour over the background
 KAPPA = 0.5523               # a cubic Bézier's handle for a quarter circle
 
 
@@ -118,35 +120,71 @@ class QuadraticScaling(AttentionScene):
                       label(f"a weight of {self.full_weight:.2f} fills a cell", self.theme, 16,
                             color=self.theme.positive))
         note.arrange(DOWN, buff=0.15, aligned_edge=LEFT).next_to(frame, RIGHT, buff=0.8).align_to(frame, UP)
-        self.play(FadeIn(note))
+        dot_legend = VGroup(*note[-2:])       # the last two lines say how to read a dot, until the pixels come
+        pixel_legend = VGroup(label("a pixel per cell: shade ∝ √weight;", self.theme, 16, color=self.theme.positive),
+                              label(f"a weight of {self.full_weight:.2f} or more: full", self.theme, 16,
+                                    color=self.theme.positive)).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
+        pixel_legend.move_to(dot_legend, aligned_edge=UP + LEFT)
+        self.long_legends = (dot_legend, pixel_legend)
+        note.remove(*dot_legend)
+        pixels_per_unit = config.pixel_width / config.frame_width     # this render's resolution
+        typical = [median_dot_pixels(weights[:n, :n], masked[:n, :n], self.full_weight,
+                                     side / n * pixels_per_unit) for n in stages]     # the typical dot, on screen
+        self.play(FadeIn(note), FadeIn(dot_legend if typical[0] >= MIN_DOT_PIXELS else pixel_legend))
 
-        content = VGroup()                       # everything inside the frame; scaled about its corner to zoom
+        content = Group()                        # everything inside the frame; scaled about its corner to zoom
         self.long_dots: list[VMobject] = []
-        mask_shape, counter, shown = None, None, 0
-        for stage in stages:
-            if shown:                            # zoom out: the same frame now holds `stage` tokens
-                factor = shown / stage
-                self.play(content.animate.scale(factor, about_point=corner), run_time=1.2)
+        self.long_stages: list[dict] = []        # what each stage drew, for the tests
+        mask_shape, counter, shown, as_image = None, None, 0, False
+        for stage, dot_pixels in zip(stages, typical):
             size = side / stage                  # one cell at this stage
-            new = self.dots_between(weights, masked, shown, stage, corner, size)
-            new_mask = self.mask_polygon(stage, corner, size)
+            part = (slice(0, stage), slice(0, stage))
+            switch = dot_pixels < MIN_DOT_PIXELS and not as_image      # the first stage drawn a pixel per cell
+            if shown:                            # zoom out: the same frame now holds `stage` tokens; the text
+                factor = shown / stage           # that changes goes out first, then the new comes in (never both)
+                self.play(content.animate.scale(factor, about_point=corner), FadeOut(counter),
+                          *([FadeOut(dot_legend)] if switch else []), run_time=1.2)
             new_counter = VGroup(label(f"T = {stage}: {grouped(stage * stage)} cells", self.theme, 20,
                                        color=self.theme.text),
                                  label(f"up to “{short(trace.tokens[stage - 1])}”", self.theme, 16,
                                        color=self.theme.muted)).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
-            new_counter.next_to(note, DOWN, buff=0.6).align_to(note, LEFT)
-            animations = [FadeIn(new), FadeIn(new_mask)]
-            if mask_shape is not None:
-                animations.append(FadeOut(mask_shape))
-                content.remove(mask_shape)
-            animations += [FadeOut(counter), FadeIn(new_counter)] if counter is not None else [FadeIn(new_counter)]
-            self.play(*animations, run_time=0.8)
-            content.add(new_mask, new)
-            self.long_dots.append(new)
-            mask_shape, counter, shown = new_mask, new_counter, stage
+            new_counter.next_to(dot_legend, DOWN, buff=0.6).align_to(note, LEFT)
+            animations = [FadeIn(new_counter)]
+            if dot_pixels >= MIN_DOT_PIXELS:     # dots, area ∝ weight: the new cells' dots, the mask redrawn
+                new = self.dots_between(weights, masked, shown, stage, corner, size)
+                new_mask = self.mask_polygon(stage, corner, size)
+                animations += [FadeIn(new), FadeIn(new_mask)]
+                if mask_shape is not None:
+                    animations.append(FadeOut(mask_shape))
+                    content.remove(mask_shape)
+                self.play(*animations, run_time=0.8)
+                content.add(new_mask, new)
+                self.long_dots.append(new)
+                mask_shape = new_mask
+                self.long_stages.append({"T": stage, "kind": "dots", "dot_pixels": dot_pixels, "cell": size,
+                                         "dots": np.concatenate([d.points for d in self.long_dots])})
+            else:                                # under MIN_DOT_PIXELS a dot is no dot: one pixel per cell
+                intensity = pattern_intensity(weights[part], masked[part], self.full_weight)
+                image = pattern_image(intensity, self.theme, MASK_SHADE, side, side)
+                image.move_to(corner, aligned_edge=UP + LEFT)
+                if switch and shown:             # the legend says how to read the pixels
+                    animations.append(FadeIn(pixel_legend))
+                # the opaque image fades in over what it replaces (the cells it shares show the same weights,
+                # the mask the same shade), which then goes: nothing doubled, nothing left under it
+                self.play(*animations, FadeIn(image), run_time=0.8)
+                self.remove(*content)
+                content = Group(image)
+                mask_shape, as_image = None, True
+                self.long_stages.append({"T": stage, "kind": "image", "dot_pixels": dot_pixels, "cell": size,
+                                         "intensity": intensity, "pixels": image.pixels, "image": image,
+                                         "box": (image.get_corner(UP + LEFT), image.width, image.height)})
+            counter, shown = new_counter, stage
             self.wait(0.4)
         self.long_pattern = {"corner": np.asarray(corner), "cell": side / t, "weights": weights, "masked": masked,
-                             "mask": mask_shape, "full_radius": 0.45 * side / t, "full_weight": self.full_weight}
+                             "mask": mask_shape, "full_radius": DOT_FILL / 2 * side / t, "full_weight": self.full_weight,
+                             "side": side, "pixels_per_unit": pixels_per_unit,
+                             "legend": pixel_legend if as_image else dot_legend}
+        self.long_content = list(content)         # what the frame holds at the end: one stage's drawing
         self.record("long_counter", VGroup(counter[0]), [t * t])
         self.caption(f"{t} tokens: {grouped(t * t)} cells, {grouped(int((~masked).sum()))} of them unmasked")
         self.wait(1.5)
@@ -158,14 +196,14 @@ class QuadraticScaling(AttentionScene):
         new = (rows >= low) | (cols >= low)
         rows, cols = rows[new], cols[new]
         centres = np.column_stack([corner[0] + (cols + 0.5) * size, corner[1] - (rows + 0.5) * size])
-        radii = 0.45 * size * np.sqrt(weights[rows, cols] / self.full_weight)
+        radii = DOT_FILL / 2 * size * np.sqrt(weights[rows, cols] / self.full_weight)
         return dot_cloud(centres, radii, self.theme.positive)
 
     def mask_polygon(self, n: int, corner: np.ndarray, size: float) -> Polygon:
         """The masked cells (key after query: below the diagonal) as one staircase, kept marked after the 0s."""
         steps = [(0, 1)] + [p for k in range(1, n) for p in ((k, k), (k, k + 1))] + [(0, n)]
         vertices = [corner + RIGHT * x * size + DOWN * y * size for x, y in steps]
-        return Polygon(*vertices, stroke_width=0, fill_color=self.theme.masked, fill_opacity=0.18)
+        return Polygon(*vertices, stroke_width=0, fill_color=self.theme.masked, fill_opacity=MASK_SHADE)
 
     # --- pieces -------------------------------------------------------------------------------
     def cells(self, n: int, side: float) -> VGroup:

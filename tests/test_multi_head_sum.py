@@ -85,3 +85,15 @@ def test_multi_head_sum_labels_the_keys_that_matter_at_32_tokens(tiny, tmp_path)
         assert word.height >= MIN_TEXT_POINTS * UNITS_PER_POINT * 0.9
     assert len(scene.shown_heads) == 2, "fewer, larger panels for a long sentence"
     assert grid.cell_w >= 12 / 90, "cells at least 12 px wide at 720p (90 px per unit), so their dots are seen"
+
+
+@pytest.mark.parametrize("settings", [{}, {"model": "minilm"}])
+def test_multi_head_sum_keeps_each_head_name_clear_of_the_followed_word(settings, rendered):
+    _, scene = rendered("MultiHeadSum", fmt="png", **settings)
+    for panel in scene.panels:
+        word, name = panel.query_label, panel.name
+        apart_x = max(name.get_left()[0] - word.get_right()[0], word.get_left()[0] - name.get_right()[0])
+        apart_y = max(name.get_bottom()[1] - word.get_top()[1], word.get_bottom()[1] - name.get_top()[1])
+        assert apart_x > 0 or apart_y > 0, f"“{word.text}” and “{name.text}” overlap"
+        assert apart_x >= 0.15 or apart_y >= 0.05, \
+            f"“{word.text}” runs into “{name.text}”: {apart_x / 8 * 720:.0f} px apart at 720p"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from manim import DL, UR
 
 from attention_math import count_parameters
 from attention_math import preset as get_preset
@@ -45,3 +46,14 @@ def test_blocks_and_figures_come_from_the_counter(preset, rendered):
     assert np.ptp(widths) < 0.02, "a monospaced font: every character one advance"
     assert min(f.height for f in figures) >= 12 * PX_720
     assert_inside_frame(scene)
+
+
+@pytest.mark.parametrize("preset", ["gpt3-175b", "gpt2-small"])
+def test_the_cross_strikes_the_value_map_not_its_name(preset, rendered):
+    _, scene = rendered("ParameterCount", fmt="png", model="toy", preset=preset)
+    full, cross = scene.blocks["value map"], scene.value_cross
+    low, high = cross.get_corner(DL)[:2], cross.get_corner(UR)[:2]
+    name_low, name_high = full.name_label.get_corner(DL)[:2], full.name_label.get_corner(UR)[:2]
+    assert (high < name_low).any() or (name_high < low).any(), "the X's box meets the “value map” label's"
+    np.testing.assert_allclose([cross.width, cross.height], [full.rect.width, full.rect.height], rtol=1e-6)
+    np.testing.assert_allclose(cross.get_center(), full.rect.get_center(), atol=1e-6)   # across the whole block

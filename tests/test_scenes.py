@@ -210,6 +210,27 @@ def test_context_shifts_meaning_shows_the_measured_similarities(rendered):
     assert own.all() and claim[0].startswith("each")
 
 
+def test_context_shifts_meaning_notes_are_read_and_paths_seen(rendered):
+    """The panel's notes: capitals at least 12 px at 720p (as tall as the same words at MIN_TEXT_POINTS), in
+    the text colour; the paths the words took stay plainly visible to the end."""
+    from manim import config
+
+    from scenes.kit.mobjects import MIN_TEXT_POINTS, label
+
+    _, scene = rendered("ContextShiftsMeaning", model="minilm", theme="dark")
+    notes = list(scene.plane_note)
+    assert notes and len(notes) <= 2
+    for line in notes:
+        floor = label(line.text, scene.theme, MIN_TEXT_POINTS)         # capitals 12 px at 720p
+        assert line.height >= floor.height - 1e-9, f"{line.text!r}: {line.height / 8 * 720:.1f} px at 720p"
+        assert line.get_fill_color().to_hex() == scene.theme.text.to_hex()
+    assert scene.plane_note.width <= config.frame_width / 2, "over the panel, in the right half"
+    assert len(scene.trails) == 3 * (scene.settings.meaning_shift().states.shape[0] - 1)
+    for path in scene.trails:
+        assert path.get_stroke_opacity() >= 0.7, "the paths stay plainly visible"
+        assert path.get_stroke_width() >= 4
+
+
 def test_quadratic_scaling_plots_the_probe(rendered):
     from attention_math.scaling import axis_ticks
 
@@ -233,28 +254,93 @@ def test_quadratic_scaling_grids_share_one_cell_size(rendered):
 
 
 def test_quadratic_scaling_long_pattern_dots_are_the_weights(rendered):
+    from scenes.quadratic_scaling import MIN_DOT_PIXELS
+
     _, scene = rendered("QuadraticScaling", model="minilm", theme="dark")
     info = scene.long_pattern
-    weights, masked, cell, corner = info["weights"], info["masked"], info["cell"], info["corner"]
+    weights, masked, corner = info["weights"], info["masked"], info["corner"]
     trace = scene.settings.long_context()
     t = len(trace.tokens)
     assert t >= 128 and weights.shape == (t, t)
     np.testing.assert_array_equal(weights, trace.on_screen("pattern", scene.head))
-    circles = np.concatenate([d.points.reshape(-1, 16, 3) for d in scene.long_dots])       # [dots, 16, 3]
+    assert masked.sum() == t * (t - 1) // 2
+    stages = scene.long_stages
+    assert [s["T"] for s in stages] == [16, 32, 64, 128, t]
+    kinds = [s["kind"] for s in stages]
+    assert "dots" in kinds, "256×144: the first stage's dots are 2 px wide"
+    # dots while the typical dot is at least MIN_DOT_PIXELS on screen at this resolution, then pixels
+    assert kinds == ["dots" if s["dot_pixels"] >= MIN_DOT_PIXELS else "image" for s in stages]
+    assert kinds == sorted(kinds, key=["dots", "image"].index), "dots, then pixels: never back"
+    stage = [s for s in stages if s["kind"] == "dots"][-1]
+    n, cell = stage["T"], stage["cell"]
+    circles = stage["dots"].reshape(-1, 16, 3)                                             # [dots, 16, 3]
     anchors = circles[:, ::4, :2]                                                          # [dots, 4, 2]
     centres, radii = anchors.mean(axis=1), (anchors[:, :, 0].max(axis=1) - anchors[:, :, 0].min(axis=1)) / 2
     cols = np.floor((centres[:, 0] - corner[0]) / cell + 1e-6).astype(int)
     rows = np.floor((corner[1] - centres[:, 1]) / cell + 1e-6).astype(int)
     cells = set(zip(rows.tolist(), cols.tolist()))
     assert len(cells) == len(centres), "one dot per cell"
-    assert cells == set(zip(*map(lambda a: a.tolist(), np.nonzero(~masked)))), "a dot in every unmasked cell, none masked"
-    np.testing.assert_allclose((radii / info["full_radius"]) ** 2, weights[rows, cols] / info["full_weight"],
+    assert cells == set(zip(*map(lambda a: a.tolist(), np.nonzero(~masked[:n, :n])))), \
+        "a dot in every unmasked cell, none masked"
+    full_radius = 0.45 * cell
+    np.testing.assert_allclose((radii / full_radius) ** 2, weights[rows, cols] / info["full_weight"],
                                rtol=1e-6, atol=1e-9)                                       # area ∝ weight
-    # the masked cells stay marked: the staircase covers exactly them
-    xy = info["mask"].get_vertices()[:, :2]
-    area = 0.5 * abs(np.dot(xy[:, 0], np.roll(xy[:, 1], 1)) - np.dot(xy[:, 1], np.roll(xy[:, 0], 1)))
-    assert area == pytest.approx(masked.sum() * cell ** 2, rel=1e-6)
-    assert masked.sum() == t * (t - 1) // 2
+
+
+def test_quadratic_scaling_long_pattern_pixels_are_the_weights(rendered):
+    """Where dots would be under 2 px, the pattern is an image, a pixel per cell: its pixels are the
+    pattern's √weight map at the stage's T (masked cells shaded), and it alone fills the frame."""
+    from manim.constants import RESAMPLING_ALGORITHMS
+
+    from attention_math.scaling import pattern_intensity
+    from scenes.quadratic_scaling import MASK_SHADE
+
+    _, scene = rendered("QuadraticScaling", model="minilm", theme="dark")
+    info, theme = scene.long_pattern, scene.theme
+    weights, masked, full = info["weights"], info["masked"], info["full_weight"]
+    images = [s for s in scene.long_stages if s["kind"] == "image"]
+    assert images, "256×144: the later stages are drawn a pixel per cell"
+    background, ink = np.array(theme.background.to_rgb()), np.array(theme.positive.to_rgb())
+    shade = np.round(255 * (background + MASK_SHADE * (np.array(theme.masked.to_rgb()) - background)))
+    for stage in images:
+        n = stage["T"]
+        expected = pattern_intensity(weights[:n, :n], masked[:n, :n], full)
+        np.testing.assert_array_equal(stage["intensity"], expected)                        # NaN where masked
+        assert np.isnan(expected).sum() == n * (n - 1) // 2
+        pixels = stage["pixels"]
+        assert pixels.shape == (n, n, 4), "one pixel per cell, rows keys, columns queries"
+        np.testing.assert_array_equal(pixels[masked[:n, :n], :3], np.broadcast_to(shade, (n * (n - 1) // 2, 3)))
+        level = np.sqrt(np.clip(weights[:n, :n] / full, 0, 1))[..., None]
+        drawn = np.round(255 * (background + level * (ink - background)))
+        np.testing.assert_array_equal(pixels[~masked[:n, :n], :3], drawn[~masked[:n, :n]])
+        assert (pixels[..., 3] == 255).all()
+        image = stage["image"]
+        assert image.resampling_algorithm == RESAMPLING_ALGORITHMS["nearest"], "crisp cells"
+        top_left, width, height = stage["box"]            # as it came in: the frame's square (zoomed out later)
+        np.testing.assert_allclose([width, height], [info["side"]] * 2, rtol=1e-6)
+        np.testing.assert_allclose(top_left[:2], info["corner"][:2], atol=1e-6)
+    # no doubled content: at the end the frame holds the last image alone, the legend reads pixels
+    assert scene.long_content == [images[-1]["image"]]
+    dots_legend, pixel_legend = scene.long_legends
+    assert "dotarea" in dots_legend[0].text and "√weight" in pixel_legend[0].text     # Text drops spaces
+    assert info["legend"] is pixel_legend
+
+
+def test_quadratic_scaling_long_pattern_switches_to_pixels_at_720p(rendered):
+    """At 720p the typical dot is under 2 px from T = 64 on (under a pixel by 128): those stages are pixels."""
+    from manim import config
+
+    from attention_math.scaling import median_dot_pixels
+    from scenes.quadratic_scaling import MIN_DOT_PIXELS
+
+    _, scene = rendered("QuadraticScaling", model="minilm", theme="dark")
+    info = scene.long_pattern                 # the layout is in scene units: the same at every resolution
+    weights, masked, full, side = info["weights"], info["masked"], info["full_weight"], info["side"]
+    assert info["pixels_per_unit"] == pytest.approx(256 / config.frame_width)
+    per_unit = 1280 / config.frame_width
+    sizes = {s["T"]: median_dot_pixels(weights[:s["T"], :s["T"]], masked[:s["T"], :s["T"]], full, s["cell"] * per_unit)
+             for s in scene.long_stages}
+    assert [n for n, px in sizes.items() if px < MIN_DOT_PIXELS] == [64, 128, len(weights)], sizes
 
 
 @pytest.mark.slow

@@ -9,13 +9,16 @@ way the pixels are manim's own (tests compare them), and a mobject faded out ent
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict, deque
+from collections.abc import Iterator
 from itertools import starmap
 from typing import Any
 
 import cairo
 import numpy as np
 from manim import Camera, VMobject
+from PIL import Image
 
 CURVE = 4   # points per cubic Bézier curve in manim's Cairo renderer
 
@@ -35,6 +38,11 @@ class PathCachingCamera(Camera):
         if self.is_invisible(vmobject):
             return self
         return super().display_vectorized(vmobject, ctx)
+
+    def display_image_mobject(self, image_mobject, pixel_array: np.ndarray) -> None:
+        """Manim's own, on a Pillow that refuses its blank canvas (see ``blank_rgba_canvas``)."""
+        with blank_rgba_canvas():
+            super().display_image_mobject(image_mobject, pixel_array)
 
     def is_invisible(self, vmobject: VMobject) -> bool:
         if self.get_fill_rgbas(vmobject)[:, 3].any():
@@ -79,3 +87,24 @@ def build_path(ctx: cairo.Context, vmobject: VMobject, points: np.ndarray) -> No
         deque(starmap(ctx.curve_to, handles_and_ends.reshape(n_curves, 6).tolist()), maxlen=0)
         if vmobject.consider_points_equals_2d(points[start], points[end - 1]):
             ctx.close_path()
+
+
+@contextlib.contextmanager
+def blank_rgba_canvas() -> Iterator[None]:
+    """While manim pastes an image: ``Image.fromarray(zeros 2-D, mode="RGBA")`` gives a blank RGBA canvas.
+
+    Manim's ``display_image_mobject`` makes its transparent full-frame canvas that way, which
+    Pillow 13 refuses ("Invalid mode for data type"); ``Image.new`` makes the same canvas.
+    """
+    original = Image.fromarray
+
+    def fromarray(obj, mode=None):
+        if mode == "RGBA" and getattr(obj, "ndim", 0) == 2:
+            return Image.new("RGBA", (obj.shape[1], obj.shape[0]))
+        return original(obj) if mode is None else original(obj, mode=mode)
+
+    Image.fromarray = fromarray
+    try:
+        yield
+    finally:
+        Image.fromarray = original

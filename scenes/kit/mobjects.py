@@ -10,8 +10,9 @@ import math
 from typing import Sequence
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Brace, Dot, Line, ManimColor, Rectangle, RoundedRectangle, Text,
-                   VGroup, VMobject)
+from manim import (DOWN, LEFT, RIGHT, UP, Brace, Dot, ImageMobject, Line, ManimColor, Rectangle, RoundedRectangle,
+                   Text, VGroup, VMobject)
+from manim.constants import RESAMPLING_ALGORITHMS
 
 from scenes.kit.palette import FONT, MONO, Theme
 from scenes.kit.text import OutlineText
@@ -38,6 +39,37 @@ def format_number(value: float, decimals: int = 2) -> str:
     if text.startswith("-"):
         text = "−" + text[1:] if float(text) != 0 else text[1:]
     return text
+
+
+def pattern_image(intensity: np.ndarray, theme: Theme, mask_shade: float, width: float, height: float) -> ImageMobject:
+    """A pattern drawn one pixel per cell, ``width`` × ``height`` scene units, resampled nearest (crisp cells).
+
+    Each cell's colour runs from the background (0) to ``theme.positive`` (1) by its ``intensity``
+    (``attention_math.scaling.pattern_intensity``); a NaN cell is masked: the background with
+    ``mask_shade`` of ``theme.masked`` over it, as a masked cell's shade is drawn elsewhere. The
+    RGBA pixels drawn are kept as ``.pixels`` (rows as the pattern's rows: keys down).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scenes.kit import SceneSettings, themed
+    >>> theme = themed(SceneSettings())
+    >>> image = pattern_image(np.array([[1.0, 0.0], [np.nan, 0.5]]), theme, 0.18, 2.0, 2.0)
+    >>> image.pixels.shape, bool((image.pixels[0, 0, :3] == theme.positive.to_int_rgb()).all())
+    ((2, 2, 4), True)
+    """
+    intensity = np.asarray(intensity, dtype=float)
+    masked = np.isnan(intensity)
+    background, ink = np.array(theme.background.to_rgb()), np.array(theme.positive.to_rgb())
+    shade = background + mask_shade * (np.array(theme.masked.to_rgb()) - background)
+    level = np.where(masked, 0.0, intensity)[..., None]
+    rgb = np.where(masked[..., None], shade, background + level * (ink - background))
+    pixels = np.concatenate([np.round(rgb * 255), np.full(masked.shape + (1,), 255.0)], axis=-1).astype(np.uint8)
+    image = ImageMobject(pixels)
+    image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
+    image.stretch_to_fit_width(width).stretch_to_fit_height(height)
+    image.pixels = pixels
+    return image
 
 
 MAX_TOKEN_CHARS = 12
