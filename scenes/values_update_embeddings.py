@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, Cross, Dot, FadeIn, FadeOut, FadeTransform, GrowArrow, LaggedStart, Rectangle,
-                   SurroundingRectangle, VGroup, config)
+                   SurroundingRectangle, VGroup, config, rush_from, rush_into)
 
 from attention_math.params import value_map_counts
 from attention_math.planes import plane_basis, project, spread_plane, tip_to_tail, weighted_values
@@ -19,6 +19,8 @@ FAINT_WEIGHT = 0.1      # terms and arrows with a smaller weight are drawn faint
 FAINT = 0.35
 SUM_TERMS = MAX_TOKENS  # the most terms written out in the sum (a longer one: its largest, and how many more)
 VALUE_DOT_ROWS = 4      # a value's entries drawn as dots, for sentences too long for numbers
+CLEAR_SECONDS = 0.3     # a beat's fade-out before the next beat's picture: short, so no empty frames between
+ENTER = {"rate_func": rush_from}   # the first play after a clear: the new picture is visible from its first frames
 
 
 class ValuesUpdateEmbeddings(AttentionScene):
@@ -83,7 +85,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
             v_cols.add(col.fade_to(FAINT + (1 - FAINT) * float(weights[j] / weights.max())))
         self.record("values", VGroup(*(e for c in v_cols for e in c.get_entries())), values[:, :4])
         self.caption(f"each token's value vector V⃗ (value-down, then value-up) · {self.model_note(trace)}")
-        self.play(FadeIn(tokens), LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.04))
+        self.play(FadeIn(tokens), LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.04), **ENTER)
         self.play(tokens[qi].animate.set_color(self.theme.query), LaggedStart(*(FadeIn(w) for w in w_labels), lag_ratio=0.04))
         self.caption(f"scaled by the weights in “{short(trace.tokens[qi])}”'s column of the pattern (faint = small weight)")
         self.tokens_row = tokens
@@ -121,7 +123,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
         self.caption(f"each token's value vector V⃗ (value-down, then value-up) · {self.model_note(trace)}")
         self.play(FadeIn(tokens), FadeIn(names[1]), FadeIn(value_rows.get_brackets()), FadeIn(value_rows.get_ellipsis()),
                   FadeIn(value_rows.get_dimension()),
-                  LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.02), FadeIn(note))
+                  LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.02), FadeIn(note), **ENTER)
         self.play(tokens[qi].animate.set_color(self.theme.query), FadeIn(names[0]), FadeIn(weight_row.get_brackets()),
                   LaggedStart(*(FadeIn(w) for w in w_dots), lag_ratio=0.02))
         self.caption(f"scaled by the weights in “{short(trace.tokens[qi])}”'s column of the pattern "
@@ -171,7 +173,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
         sum_box = self.written_sum(trace, keys).move_to(RIGHT * 3.7 + DOWN * 0.2)
         self.caption(f"a projection of {trace.d_model} dimensions onto the plane of ΔE⁽ʰ⁾ and the values' widest spread: "
                      "sums stay exact")
-        self.play(FadeIn(title), FadeIn(origin))
+        self.play(FadeIn(title), FadeIn(origin), **ENTER)
         self.play(LaggedStart(*(GrowArrow(a) for a in arrows), lag_ratio=0.5, run_time=2), FadeIn(names))
         self.play(GrowArrow(delta_arrow), FadeIn(delta_name))
         self.bring_to_front(arrows)                       # the chain on top of the sum it lands on
@@ -276,7 +278,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
                                                  .next_to(a.point_from_proportion(0.5), side, buff=0.15))
                                for n, a, side in zip(("E", "ΔE", "E′"), arrows, (DOWN, RIGHT, UP + LEFT))))   # E points right, ΔE up
         self.caption(f"ΔE is every head's ΔE⁽ʰ⁾ added up (all {trace.n_heads}), plus the output bias")
-        self.play(FadeIn(token), FadeIn(cols[0]), FadeIn(names[0]), GrowArrow(arrows[0]), FadeIn(arrow_names[0]))
+        self.play(FadeIn(token), FadeIn(cols[0]), FadeIn(names[0]), GrowArrow(arrows[0]), FadeIn(arrow_names[0]), **ENTER)
         self.play(FadeIn(symbols[0]), FadeIn(cols[1]), FadeIn(names[1]), GrowArrow(arrows[1]), FadeIn(arrow_names[1]))
         self.play(FadeIn(symbols[1]), FadeIn(cols[2]), FadeIn(names[2]), GrowArrow(arrows[2]), FadeIn(arrow_names[2]))
         self.caption(f"E + ΔE = E′, in numbers and as arrows (the plane of E and ΔE: a projection, exact for this sum)")
@@ -292,8 +294,11 @@ class ValuesUpdateEmbeddings(AttentionScene):
 
     def clear_beat(self) -> None:
         """Fade everything out, the caption too, at the start of the next beat (so each beat ends on its
-        picture, which is what ``--at`` stills and contact sheets show); nothing if the frame is empty."""
+        picture, which is what ``--at`` stills and contact sheets show); nothing if the frame is empty.
+
+        Quickly, and gone fastest at the end (``rush_into``): the next beat's first play (``**ENTER``)
+        brings its picture in at once, so the frame is never empty for more than a frame or two."""
         if not self.mobjects:
             return
-        self.play(*(FadeOut(m) for m in self.mobjects))
+        self.play(*(FadeOut(m) for m in self.mobjects), run_time=CLEAR_SECONDS, rate_func=rush_into)
         self._caption = None
