@@ -63,3 +63,76 @@ def spread_plane(first: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     v = np.linalg.svd(off, full_matrices=False)[2][0]                            # [d]
     v = v - (v @ u) * u
     return np.stack([u, v / np.linalg.norm(v)])                                  # [2, d]
+
+
+SPREAD_WEIGHT = 0.15     # a query "spreads" its attention when two keys get at least this much each
+
+
+def spreading_query(pattern: np.ndarray, followed: int, least: float = SPREAD_WEIGHT) -> int:
+    """The query whose attention spreads the most: the one whose second-largest weight is largest.
+
+    The followed query itself when it already gives ``least`` or more to two keys; otherwise the
+    largest second weight wins, a tie going to the followed query, then to the query nearest it,
+    then to the earlier one. A picture of weighted values tip to tail shows a sum only for such a
+    query: one that puts 0.99 on one key draws a single arrow.
+
+    Parameters
+    ----------
+    pattern
+        ``[T_q, T_k]`` one head's attention weights, rows = queries (``trace.pattern[h]``).
+    followed
+        The query the story follows (``settings.query_index``).
+    least
+        The weight two keys must reach for the followed query to be kept.
+
+    Returns
+    -------
+    int
+        The chosen query's row.
+
+    Examples
+    --------
+    >>> pattern = np.array([[1.0, 0.0, 0.0], [0.01, 0.99, 0.0], [0.5, 0.3, 0.2]])
+    >>> spreading_query(pattern, followed=1), spreading_query(pattern, followed=2)
+    (2, 2)
+    """
+    pattern = np.asarray(pattern, dtype=np.float64)                              # [T_q, T_k]
+    if pattern.shape[1] < 2:
+        return int(followed)
+    second = np.sort(pattern, axis=1)[:, -2]                                     # [T_q] each query's second weight
+    if second[followed] >= least:
+        return int(followed)
+    best = np.flatnonzero(second == second.max())                                # [n] the queries that tie
+    distance = np.abs(best - followed)                                           # [n] how far from the followed one
+    return int(best[np.argmin(distance)])                                        # argmin: the earlier of two as near
+
+
+def largest_weights(weights: np.ndarray, least: float = SPREAD_WEIGHT, most: int = 3) -> list[int]:
+    """The keys worth naming in one query's weights: largest first, every one of at least ``least``
+    (never fewer than two when there are two keys, never more than ``most``).
+
+    Parameters
+    ----------
+    weights
+        ``[T_k]`` one query's attention weights.
+    least
+        The smallest weight named beyond the first two.
+    most
+        The most keys named.
+
+    Returns
+    -------
+    list of int
+        Key indices, the largest weight first (ties: the earlier key first).
+
+    Examples
+    --------
+    >>> largest_weights(np.array([0.04, 0.46, 0.34, 0.03, 0.13]))
+    [1, 2]
+    >>> largest_weights(np.array([0.2, 0.3, 0.5]))
+    [2, 1, 0]
+    """
+    weights = np.asarray(weights, dtype=np.float64)                              # [T_k]
+    order = np.argsort(-weights, kind="stable")                                  # [T_k] largest first
+    count = max(min(2, len(order)), int(np.sum(weights >= least)))
+    return [int(j) for j in order[:min(count, most)]]

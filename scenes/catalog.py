@@ -58,7 +58,8 @@ CATALOG: dict[str, SceneEntry] = {
         ("scaled", "mask", "softmax", "why")),
     "ValuesUpdateEmbeddings": SceneEntry(
         "scenes.values_update_embeddings",
-        "Value-down and value-up; one head's weighted values sum to ΔE⁽ʰ⁾ (arrows tip to tail); E + ΔE = E′.",
+        "Value-down and value-up; one head's weighted values sum to ΔE⁽ʰ⁾; a query whose attention spreads: its wⱼ·V⃗ⱼ "
+        "as arrows, then tip to tail onto its ΔE⁽ʰ⁾; E + ΔE = E′.",
         ("value map", "weighted values", "sum", "values in space", "update")),
     "MultiHeadSum": SceneEntry(
         "scenes.multi_head_sum",

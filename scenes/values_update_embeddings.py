@@ -1,14 +1,16 @@
 """Values: value-down then value-up, each scaled by its weight in the query's column, summed into one
-head's ΔE⁽ʰ⁾; the weighted values as arrows tip to tail; all heads' ΔE, and E + ΔE = E′."""
+head's ΔE⁽ʰ⁾; the weighted values of a query whose attention spreads, as arrows from one point, then tip
+to tail onto its ΔE⁽ʰ⁾; all heads' ΔE, and E + ΔE = E′."""
 
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, Cross, Dot, FadeIn, FadeOut, FadeTransform, GrowArrow, LaggedStart, Rectangle,
-                   SurroundingRectangle, VGroup, config)
+from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, Cross, Dot, FadeIn, FadeOut, GrowArrow, GrowFromCenter, LaggedStart,
+                   Rectangle, SurroundingRectangle, VGroup, config, rush_from, rush_into)
 
 from attention_math.params import value_map_counts
-from attention_math.planes import plane_basis, project, spread_plane, tip_to_tail, weighted_values
+from attention_math.planes import (largest_weights, plane_basis, project, spread_plane, spreading_query, tip_to_tail,
+                                   weighted_values)
 from scenes.catalog import about
 from scenes.kit.base import AttentionScene
 from scenes.kit.scene_settings import MAX_TOKENS
@@ -19,6 +21,9 @@ FAINT_WEIGHT = 0.1      # terms and arrows with a smaller weight are drawn faint
 FAINT = 0.35
 SUM_TERMS = MAX_TOKENS  # the most terms written out in the sum (a longer one: its largest, and how many more)
 VALUE_DOT_ROWS = 4      # a value's entries drawn as dots, for sentences too long for numbers
+CLEAR_SECONDS = 0.3     # a beat's fade-out before the next beat's picture: short, so no empty frames between
+ENTER = {"rate_func": rush_from}   # the first play after a clear: the new picture is visible from its first frames
+PICTURE_RIGHT = 0.3     # the arrows' picture ends here, left of the written sum
 
 
 class ValuesUpdateEmbeddings(AttentionScene):
@@ -28,8 +33,8 @@ class ValuesUpdateEmbeddings(AttentionScene):
         trace = self.trace()
         self.value_query = self.settings.query_index(trace)
         self.show_value_map(trace)
-        v_cols, w_labels = self.show_weighted_values(trace)
-        self.show_head_sum(trace, v_cols, w_labels)
+        v_cols, _ = self.show_weighted_values(trace)
+        self.show_head_sum(trace, v_cols)
         self.show_values_in_space(trace)
         self.show_update(trace)
 
@@ -83,7 +88,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
             v_cols.add(col.fade_to(FAINT + (1 - FAINT) * float(weights[j] / weights.max())))
         self.record("values", VGroup(*(e for c in v_cols for e in c.get_entries())), values[:, :4])
         self.caption(f"each token's value vector V⃗ (value-down, then value-up) · {self.model_note(trace)}")
-        self.play(FadeIn(tokens), LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.04))
+        self.play(FadeIn(tokens), LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.04), **ENTER)
         self.play(tokens[qi].animate.set_color(self.theme.query), LaggedStart(*(FadeIn(w) for w in w_labels), lag_ratio=0.04))
         self.caption(f"scaled by the weights in “{short(trace.tokens[qi])}”'s column of the pattern (faint = small weight)")
         self.tokens_row = tokens
@@ -121,7 +126,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
         self.caption(f"each token's value vector V⃗ (value-down, then value-up) · {self.model_note(trace)}")
         self.play(FadeIn(tokens), FadeIn(names[1]), FadeIn(value_rows.get_brackets()), FadeIn(value_rows.get_ellipsis()),
                   FadeIn(value_rows.get_dimension()),
-                  LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.02), FadeIn(note))
+                  LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.02), FadeIn(note), **ENTER)
         self.play(tokens[qi].animate.set_color(self.theme.query), FadeIn(names[0]), FadeIn(weight_row.get_brackets()),
                   LaggedStart(*(FadeIn(w) for w in w_dots), lag_ratio=0.02))
         self.caption(f"scaled by the weights in “{short(trace.tokens[qi])}”'s column of the pattern "
@@ -130,16 +135,19 @@ class ValuesUpdateEmbeddings(AttentionScene):
         return v_cols, w_dots
 
     # --- one head's weighted values summed: ΔE⁽ʰ⁾ -----------------------------------------
-    def show_head_sum(self, trace, v_cols: VGroup, w_labels: VGroup) -> None:
+    def show_head_sum(self, trace, v_cols: VGroup) -> None:
         self.beat("sum")
         h, d, qi = self.head, self.settings.decimals, self.value_query
         delta_h = VectorColumn(trace.delta_per_head[h, qi], self.theme, n_shown=4, decimals=d, font_size=24,
                                bracket_color=self.theme.delta, show_dimension=True)
-        delta_h.next_to(v_cols, DOWN, buff=0.45).set_x(0.9)
+        brace = Brace(v_cols, DOWN, buff=0.12, color=self.theme.delta)         # the whole row of weighted values, summed
+        delta_h.next_to(brace, DOWN, buff=0.2).set_x(0.9)
         self.record("delta_head", delta_h.get_entries(), trace.delta_per_head[h, qi, :4])
-        delta_label = label(f"ΔE⁽ʰ⁾ of head {h} =", self.theme, 28, color=self.theme.delta).next_to(delta_h, LEFT, buff=0.3)
-        self.play(FadeTransform(VGroup(*(c.copy() for c in v_cols), w_labels.copy()), delta_h),   # no garbled digits
-                  FadeIn(delta_label), run_time=1.5)
+        delta_label = label(f"ΔE⁽ʰ⁾ of head {h} = Σ wⱼ·V⃗ⱼ =", self.theme, 28, color=self.theme.delta)
+        delta_label.next_to(delta_h, LEFT, buff=0.3)
+        # the sum comes in beside its terms, never morphed out of them (digits morphing into digits garble)
+        self.play(GrowFromCenter(brace), FadeIn(delta_label), run_time=0.8)
+        self.play(FadeIn(delta_h, shift=DOWN * 0.15), run_time=0.8)
         self.play(FadeIn(SurroundingRectangle(delta_h, color=self.theme.delta)))
         self.caption(f"their sum ΔE⁽ʰ⁾ is one head's proposed change to “{short(trace.tokens[qi])}” (head {h} of {trace.n_heads})")
         self.wait(1)
@@ -148,42 +156,68 @@ class ValuesUpdateEmbeddings(AttentionScene):
     def show_values_in_space(self, trace) -> None:
         self.beat("values in space")
         self.clear_beat()        # the last beat's picture stays to its end: a still at it shows it
-        h, qi = self.head, self.value_query
+        h, d, followed = self.head, self.settings.decimals, self.value_query
+        qi = self.spread_query = spreading_query(trace.pattern[h], followed)  # a query whose weights spread over keys
         query = short(trace.tokens[qi])
-        keys = self.shown_keys(trace)
+        keys = self.shown_keys(trace, qi)
         weights = trace.pattern[h, qi]                                        # [T_k]
         steps = weighted_values(weights, trace.values_up[h])[keys]            # [n, d] wⱼ·V⃗ⱼ
         basis = spread_plane(trace.delta_per_head[h, qi], steps)             # ΔE⁽ʰ⁾, and where the values spread
-        chain = tip_to_tail(project(steps, basis))                            # [n+1, 2]
+        fan = project(steps, basis)                                           # [n, 2] each wⱼ·V⃗ⱼ in the plane
+        chain = tip_to_tail(fan)                                              # [n+1, 2] the same, tip to tail
         delta_2d = project(trace.delta_per_head[h, qi], basis)                # [2]
-        title = label(f"“{query}”: one head's weighted values, tip to tail", self.theme, 26).to_edge(UP, buff=0.3)
-        region = (LEFT * 3.6 + DOWN * 0.15, 6.2, 5.0)     # ΔE⁽ʰ⁾ is the plane's first axis: it points right
-        to_screen = plane_to_screen(np.vstack([chain, [delta_2d]]), *region)
+        named = largest_weights(weights)
+        spread = ", ".join(f"{format_number(weights[j], d)} on “{short(trace.key_tokens[j])}”" for j in named)
+        title = label(f"“{query}” spreads its attention: {spread}", self.theme, 26).to_edge(UP, buff=0.3)
+        if title.width > config.frame_width - 0.6:
+            title.scale_to_fit_width(config.frame_width - 0.6)
+        self.record("spread_title", VGroup(title), [qi, *weights[named]])
+        points = np.vstack([chain, fan, [delta_2d]])                          # [2n+2, 2] all that is drawn
+        region = (LEFT * 3.4 + DOWN * 0.2, 6.4, 5.4)      # ΔE⁽ʰ⁾ is the plane's first axis: it points right
+        drawn = np.array([plane_to_screen(points, *region)(p) for p in [*points, np.zeros(2)]])    # as large as fits …
+        width = float(np.ptp(drawn[:, 0]))
+        to_screen = plane_to_screen(points, [PICTURE_RIGHT - width / 2, region[0][1], 0], width, region[2])  # … near the sum
         origin = Dot(to_screen(np.zeros(2)), radius=0.06, color=self.theme.muted)
-        arrows = tip_to_tail_arrows(chain, to_screen, self.theme.value_up,
-                                    opacities=np.where(weights[keys] >= FAINT_WEIGHT, 1.0, FAINT))
+        faint = np.where(weights[keys] >= FAINT_WEIGHT, 1.0, FAINT)            # [n] small weights drawn faint
+        arrows = VGroup(*(vector_arrow(to_screen(np.zeros(2)), to_screen(step), self.theme.value_up, opacity=float(o))
+                          for step, o in zip(fan, faint)))
+        self.record("fan", arrows, fan)
+        self.fan_tails = np.array([a.get_start() for a in arrows])
+        placed = tip_to_tail_arrows(chain, to_screen, self.theme.value_up, opacities=faint)   # where they go
         delta_arrow = vector_arrow(to_screen(np.zeros(2)), to_screen(delta_2d), self.theme.delta, width=16, opacity=0.45)
         delta_arrow.tip.set_fill(opacity=0.8)    # a broad band under the chain, so both show where they coincide
-        delta_name = label("ΔE⁽ʰ⁾", self.theme, 26, color=self.theme.delta).next_to(delta_arrow, DOWN, buff=0.15)
-        names = self.arrow_names(trace, keys, arrows, avoid=[delta_name])
+        delta_name = self.name_beside(label("ΔE⁽ʰ⁾", self.theme, 26, color=self.theme.delta), delta_arrow, (UP, DOWN),
+                                      placed)     # on the side the chain leaves free
+        sum_box = self.written_sum(trace, qi, keys).move_to(RIGHT * 3.7 + UP * 0.5)
+        plane = label(f"the plane: ΔE⁽ʰ⁾ and the values' widest spread\n(a projection of {trace.d_model} dimensions: "
+                      "sums stay exact)", self.theme, 18, color=self.theme.muted)
+        self.inside_frame(plane.next_to(sum_box, DOWN, buff=0.35).align_to(sum_box, LEFT))
+        fan_names = self.arrow_names(trace, qi, keys, arrows, avoid=[title, sum_box, plane])
+        chain_names = self.arrow_names(trace, qi, keys, placed, avoid=[title, delta_name, sum_box, plane])
         self.value_chain, self.delta_head_arrow = arrows, delta_arrow
-        self.record("chain", arrows, chain)
-        sum_box = self.written_sum(trace, keys).move_to(RIGHT * 3.7 + DOWN * 0.2)
-        self.caption(f"a projection of {trace.d_model} dimensions onto the plane of ΔE⁽ʰ⁾ and the values' widest spread: "
-                     "sums stay exact")
-        self.play(FadeIn(title), FadeIn(origin))
-        self.play(LaggedStart(*(GrowArrow(a) for a in arrows), lag_ratio=0.5, run_time=2), FadeIn(names))
-        self.play(GrowArrow(delta_arrow), FadeIn(delta_name))
+        self.record("chain", placed, chain)
+        if followed == qi:
+            self.caption(f"“{query}”'s weighted values wⱼ·V⃗ⱼ as arrows from one point (faint: small weights)")
+        else:
+            top = largest_weights(trace.pattern[h, followed])[0]             # the key it gave its largest weight
+            self.caption(f"“{short(trace.tokens[followed])}” gave {format_number(trace.pattern[h, followed, top], d)} to "
+                         f"“{short(trace.key_tokens[top])}” alone; “{query}”'s weighted values wⱼ·V⃗ⱼ point several ways")
+        self.play(FadeIn(title), FadeIn(origin), FadeIn(plane), **ENTER)
+        self.play(LaggedStart(*(GrowArrow(a) for a in arrows), lag_ratio=0.3, run_time=1.5), FadeIn(fan_names))
+        self.caption("placed tip to tail, the weighted values land exactly on ΔE⁽ʰ⁾, their sum")
+        self.play(FadeOut(fan_names), run_time=0.4)
+        self.play(*(arrow.animate.shift(to.get_start() - arrow.get_start()) for arrow, to in zip(arrows, placed)),
+                  run_time=1.5)
+        self.play(GrowArrow(delta_arrow), FadeIn(delta_name), FadeIn(chain_names))
         self.bring_to_front(arrows)                       # the chain on top of the sum it lands on
-        self.caption("the weighted values wⱼ·V⃗ⱼ, placed tip to tail, land exactly on ΔE⁽ʰ⁾")
-        self.play(FadeIn(sum_box))
         self.caption("the same sum, written out with the pattern's weights (faint: small weights)")
+        self.play(FadeIn(sum_box))
         self.wait(1.5)
 
-    def arrow_names(self, trace, keys: list[int], arrows: VGroup, avoid: list, most: int = 3) -> VGroup:
-        """“V⃗(blue)” beside the arrows of the largest weights: above the arrow, else below, else left out
-        (never over another name or anything in ``avoid``)."""
-        weights = trace.pattern[self.head, self.value_query]
+    def arrow_names(self, trace, qi: int, keys: list[int], arrows: VGroup, avoid: list, most: int = 3) -> VGroup:
+        """“V⃗(blue)” beside the arrows of query ``qi``'s largest weights: above the arrow, else below, else
+        left out (never over another name or anything in ``avoid``)."""
+        weights = trace.pattern[self.head, qi]
         ranked = sorted((j for j in keys if weights[j] >= FAINT_WEIGHT), key=lambda j: -weights[j])[:most]
         names = VGroup()
         for n, j in enumerate(keys):
@@ -191,27 +225,54 @@ class ValuesUpdateEmbeddings(AttentionScene):
                 along = arrows[n].get_end() - arrows[n].get_start()
                 side = np.array([-along[1], along[0], 0.0]) / np.linalg.norm(along)     # a normal to the arrow
                 side = side if side[1] >= 0 else -side
+                candidates = []
                 for direction in (side, -side):
                     name = label(f"V⃗({short(trace.key_tokens[j])})", self.theme, 20, color=self.theme.value_up)
                     name.next_to(arrows[n].point_from_proportion(0.5), direction, buff=0.12)
-                    if not any(self.overlaps(name, other) for other in [*avoid, *names]):
-                        names.add(name)
-                        break
+                    if self.in_frame(name) and not any(self.overlaps(name, other) for other in [*avoid, *names]):
+                        candidates.append(name)
+                clear = [c for c in candidates if not any(self.crosses(c, a) for a in arrows if a is not arrows[n])]
+                if clear or candidates:
+                    names.add((clear or candidates)[0])       # a side that no other arrow crosses, if there is one
         return names
+
+    def name_beside(self, name, arrow, sides, others: VGroup):
+        """``name`` next to the middle of ``arrow``, on the first of ``sides`` where it crosses none of ``others``
+        (the first side if it crosses on every side)."""
+        for side in sides:
+            name.next_to(arrow, side, buff=0.15)
+            if not any(self.crosses(name, other) for other in others):
+                return name
+        return name.next_to(arrow, sides[0], buff=0.15)
+
+    @staticmethod
+    def in_frame(mobject, margin: float = 0.1) -> bool:
+        """Whether ``mobject`` lies inside the frame, ``margin`` from its edges."""
+        half = np.array([config.frame_width / 2 - margin, config.frame_height / 2 - margin])
+        return bool(np.all(np.abs(mobject.get_corner(UP + RIGHT)[:2]) <= half)
+                    and np.all(np.abs(mobject.get_corner(DOWN + LEFT)[:2]) <= half))
+
+    @staticmethod
+    def crosses(name, arrow, margin: float = 0.05) -> bool:
+        """Whether ``arrow``'s line passes through ``name``'s box."""
+        points = np.array([arrow.get_start() + t * (arrow.get_end() - arrow.get_start()) for t in np.linspace(0, 1, 41)])
+        return bool(np.any((points[:, 0] > name.get_left()[0] - margin) & (points[:, 0] < name.get_right()[0] + margin)
+                           & (points[:, 1] > name.get_bottom()[1] - margin) & (points[:, 1] < name.get_top()[1] + margin)))
 
     @staticmethod
     def overlaps(a, b, margin: float = 0.05) -> bool:
         return (a.get_left()[0] < b.get_right()[0] + margin and b.get_left()[0] < a.get_right()[0] + margin
                 and a.get_bottom()[1] < b.get_top()[1] + margin and b.get_bottom()[1] < a.get_top()[1] + margin)
 
-    def shown_keys(self, trace) -> list[int]:
-        """The keys the query can see: all of them, or up to itself when the pattern is causal."""
+    @staticmethod
+    def shown_keys(trace, qi: int) -> list[int]:
+        """The keys query ``qi`` can see: all of them, or up to itself when the pattern is causal."""
         keys = range(len(trace.key_tokens))
-        return [j for j in keys if not (trace.causal and j > self.value_query)]
+        return [j for j in keys if not (trace.causal and j > qi)]
 
-    def written_sum(self, trace, keys: list[int]) -> VGroup:
-        """"0.99·V⃗(blue) + 0.01·V⃗(fluffy) + … = ΔE⃗⁽ʰ⁾", wrapped to the right half, boxed."""
-        h, d, qi = self.head, self.settings.decimals, self.value_query
+    def written_sum(self, trace, qi: int, keys: list[int]) -> VGroup:
+        """"0.46·V⃗(fluffy) + 0.34·V⃗(blue) + … = ΔE⃗⁽ʰ⁾" for query ``qi``, wrapped to the right half, boxed."""
+        h, d = self.head, self.settings.decimals
         weights = trace.pattern[h, qi]
         size = 24 if len(keys) <= 8 else 20
         written = keys if len(keys) <= SUM_TERMS else sorted(sorted(keys, key=lambda j: -weights[j])[:SUM_TERMS - 1])
@@ -276,7 +337,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
                                                  .next_to(a.point_from_proportion(0.5), side, buff=0.15))
                                for n, a, side in zip(("E", "ΔE", "E′"), arrows, (DOWN, RIGHT, UP + LEFT))))   # E points right, ΔE up
         self.caption(f"ΔE is every head's ΔE⁽ʰ⁾ added up (all {trace.n_heads}), plus the output bias")
-        self.play(FadeIn(token), FadeIn(cols[0]), FadeIn(names[0]), GrowArrow(arrows[0]), FadeIn(arrow_names[0]))
+        self.play(FadeIn(token), FadeIn(cols[0]), FadeIn(names[0]), GrowArrow(arrows[0]), FadeIn(arrow_names[0]), **ENTER)
         self.play(FadeIn(symbols[0]), FadeIn(cols[1]), FadeIn(names[1]), GrowArrow(arrows[1]), FadeIn(arrow_names[1]))
         self.play(FadeIn(symbols[1]), FadeIn(cols[2]), FadeIn(names[2]), GrowArrow(arrows[2]), FadeIn(arrow_names[2]))
         self.caption(f"E + ΔE = E′, in numbers and as arrows (the plane of E and ΔE: a projection, exact for this sum)")
@@ -292,8 +353,11 @@ class ValuesUpdateEmbeddings(AttentionScene):
 
     def clear_beat(self) -> None:
         """Fade everything out, the caption too, at the start of the next beat (so each beat ends on its
-        picture, which is what ``--at`` stills and contact sheets show); nothing if the frame is empty."""
+        picture, which is what ``--at`` stills and contact sheets show); nothing if the frame is empty.
+
+        Quickly, and gone fastest at the end (``rush_into``): the next beat's first play (``**ENTER``)
+        brings its picture in at once, so the frame is never empty for more than a frame or two."""
         if not self.mobjects:
             return
-        self.play(*(FadeOut(m) for m in self.mobjects))
+        self.play(*(FadeOut(m) for m in self.mobjects), run_time=CLEAR_SECONDS, rate_func=rush_into)
         self._caption = None

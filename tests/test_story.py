@@ -54,7 +54,6 @@ def texts(scene, name):
 @pytest.mark.parametrize("settings", [{}, {"sentence": UNKNOWN_WORD, "query_token": "forest", "theme": "light"}],
                          ids=["tiny-gpt", "minilm-forest"])
 def test_values_scene_draws_the_followed_tokens_weights_values_and_sums(settings, rendered):
-    from attention_math.planes import project, spread_plane, tip_to_tail, weighted_values
     from scenes.kit.mobjects import format_number
 
     _, scene = rendered("ValuesUpdateEmbeddings", fmt="png", **settings)
@@ -72,25 +71,84 @@ def test_values_scene_draws_the_followed_tokens_weights_values_and_sums(settings
     for name, tensor in (("E", trace.embeddings), ("delta", trace.delta), ("updated", trace.updated)):
         assert texts(scene, name)[0] == [format_number(v) for v in tensor[qi, :6]]
 
-    keys = [j for j in range(len(trace.tokens)) if not (trace.causal and j > qi)]
-    shown, values = texts(scene, "sum_weights")
-    np.testing.assert_array_equal(values, column[keys])
-    assert shown == [format_number(w) for w in column[keys]]
-
-    arrows, tip = scene.value_chain, scene.delta_head_arrow.get_end()
-    assert len(arrows) == len(keys)
-    for before, after in zip(arrows[:-1], arrows[1:]):
-        np.testing.assert_allclose(after.get_start(), before.get_end(), atol=1e-6)
-    np.testing.assert_allclose(arrows[-1].get_end(), tip, atol=1e-6)     # tip to tail lands on ΔE⁽ʰ⁾
-    np.testing.assert_allclose(arrows[0].get_start(), scene.delta_head_arrow.get_start(), atol=1e-6)
-    steps = weighted_values(column, trace.values_up[h])[keys]
-    expected = tip_to_tail(project(steps, spread_plane(trace.delta_per_head[h, qi], steps)))
-    np.testing.assert_allclose(scene.shown["chain"][1], expected)
-    steps = np.array([a.get_end() - a.get_start() for a in arrows])[:, :2]
-    unit = np.linalg.norm(tip - scene.delta_head_arrow.get_start()) / np.linalg.norm(expected[-1])
-    np.testing.assert_allclose(steps, np.diff(expected, axis=0) * unit, atol=1e-6)
+    assert "sum_weights" in scene.shown and "chain" in scene.shown      # the values in space: tested below
     e, delta, updated = scene.update_arrows
     np.testing.assert_allclose(delta.get_end(), updated.get_end(), atol=1e-6)   # E + ΔE = E′ as arrows
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("settings", [{}, {"sentence": UNKNOWN_WORD, "query_token": "forest", "theme": "light"}],
+                         ids=["tiny-gpt", "minilm-forest"])
+def test_values_in_space_follow_a_query_whose_attention_spreads(settings, rendered):
+    """The tip-to-tail picture is a sum only if two weights are large: the scene picks the query whose
+    second weight is largest (spreading_query), names it, draws each wⱼ·V⃗ⱼ from one point, then tip to
+    tail onto the projected ΔE⁽ʰ⁾ of that query."""
+    from attention_math.planes import SPREAD_WEIGHT, largest_weights, project, spread_plane, spreading_query
+    from scenes.kit.mobjects import format_number, short
+
+    _, scene = rendered("ValuesUpdateEmbeddings", fmt="png", **settings)
+    trace, h = scene.trace(), scene.head
+    followed = trace.token_index(settings.get("query_token", "creature"))
+    qi = scene.spread_query
+    assert qi == spreading_query(trace.pattern[h], followed)
+    weights = trace.pattern[h, qi].astype(np.float64)                     # [T_k] the chosen query's row
+    assert np.sum(weights >= SPREAD_WEIGHT) >= 2, "its weight spreads over at least two keys"
+    if np.sort(trace.pattern[h, followed])[-2] >= SPREAD_WEIGHT:
+        assert qi == followed
+
+    (title,), recorded = texts(scene, "spread_title")
+    title = title.replace(" ", "")
+    named = largest_weights(weights)
+    assert recorded[0] == qi and len(named) >= 2
+    assert title.startswith(f"“{short(trace.tokens[qi])}”".replace(" ", "")), "the chosen token is named on screen"
+    for j in named:
+        assert f"{format_number(weights[j])}on“{short(trace.key_tokens[j])}”".replace(" ", "") in title
+
+    keys = [j for j in range(len(trace.key_tokens)) if not (trace.causal and j > qi)]
+    shown, values = texts(scene, "sum_weights")
+    np.testing.assert_array_equal(values, weights[keys])
+    assert shown == [format_number(w) for w in weights[keys]]
+
+    products = weights[keys, None] * trace.values_up[h][keys].astype(np.float64)    # [n, d] each wⱼ·V⃗ⱼ
+    delta = trace.delta_per_head[h, qi].astype(np.float64)                           # [d] ΔE⁽ʰ⁾ of the query
+    basis = spread_plane(delta, products)
+    np.testing.assert_allclose(basis @ basis.T, np.eye(2), atol=1e-12)
+    fan = scene.shown["fan"][1]
+    np.testing.assert_allclose(fan, products @ basis.T, rtol=1e-5, atol=1e-9)        # weight × value, projected
+    chain = scene.shown["chain"][1]
+    np.testing.assert_allclose(chain[0], [0, 0])
+    end = project(delta, basis)                                                       # [2] ΔE⁽ʰ⁾ in the plane
+    np.testing.assert_allclose(chain[-1], end, rtol=1e-5, atol=1e-5 * np.linalg.norm(end))   # tip to tail ends at ΔE⁽ʰ⁾
+    np.testing.assert_allclose(np.diff(chain, axis=0), fan, rtol=1e-5, atol=1e-9)
+
+    arrows, band = scene.value_chain, scene.delta_head_arrow
+    start, tip = band.get_start(), band.get_end()
+    unit = np.linalg.norm(tip - start) / np.linalg.norm(project(delta, basis))       # scene units per plane unit
+    assert len(arrows) == len(keys) >= 2
+    np.testing.assert_allclose(scene.fan_tails, np.tile(start, (len(keys), 1)), atol=1e-6)   # first: all from one point
+    drawn = np.array([a.get_end() - a.get_start() for a in arrows])[:, :2]
+    np.testing.assert_allclose(drawn, fan * unit, atol=1e-6)
+    np.testing.assert_allclose(arrows[0].get_start(), start, atol=1e-6)               # then tip to tail …
+    for before, after in zip(arrows[:-1], arrows[1:]):
+        np.testing.assert_allclose(after.get_start(), before.get_end(), atol=1e-6)
+    np.testing.assert_allclose(arrows[-1].get_end(), tip, atol=1e-6)                 # … onto ΔE⁽ʰ⁾
+
+
+def test_spreading_query_keeps_a_followed_query_that_spreads_and_breaks_ties_toward_it():
+    from attention_math.planes import largest_weights, spreading_query
+
+    pattern = np.array([[1.0, 0.0, 0.0, 0.0],
+                        [0.5, 0.5, 0.0, 0.0],
+                        [0.01, 0.99, 0.0, 0.0],
+                        [0.2, 0.3, 0.3, 0.2],
+                        [0.5, 0.5, 0.0, 0.0]])
+    assert spreading_query(pattern, followed=2) == 1, "second weight 0.5: rows 1 and 4 tie, 1 is nearer"
+    assert spreading_query(pattern, followed=3) == 3, "0.3 and 0.3: it spreads, so it stays"
+    assert spreading_query(pattern, followed=4) == 4
+    assert spreading_query(pattern, followed=0) == 1
+    assert spreading_query(np.ones((3, 1)), followed=2) == 2, "one key: nothing to spread over"
+    assert largest_weights(pattern[3]) == [1, 2, 0]
+    assert largest_weights(pattern[2]) == [1, 0], "two keys are named even when one is small"
 
 
 def test_a_sum_of_projections_is_the_projection_of_the_sum():
@@ -168,3 +226,32 @@ def test_queries_and_keys_says_a_decoders_later_keys_are_masked_next(rendered):
     assert "tiny-gpt" in decoder._caption.text and "maskedbeforethesoftmax" in decoder._caption.text
     _, encoder = rendered("QueriesAndKeys", fmt="png", model="toy")
     assert not encoder.trace().causal and "masked" not in encoder._caption.text
+
+
+@pytest.mark.render
+@pytest.mark.slow
+def test_values_scene_never_morphs_digits_into_other_digits(tiny, tmp_path, monkeypatch):
+    """The sum ΔE⁽ʰ⁾ once came out of a FadeTransform of every weighted column: stretched digits, eight
+    shrunken copies of the row over one another. Numbers come in by fading, and nothing with text in it
+    is transformed into something else."""
+    from manim import Scene
+    from manim.animation.fading import _Fade
+    from manim.animation.transform import Transform, _MethodAnimation
+
+    from scenes.kit.mobjects import FlatText
+
+    morphed = []
+    played = Scene.play
+
+    def play(self, *animations, **kwargs):
+        for animation in animations:
+            for part in [animation, *getattr(animation, "animations", [])]:
+                if isinstance(part, Transform) and not isinstance(part, (_Fade, _MethodAnimation)):  # fades, recolours
+                    texts = [m for m in part.mobject.get_family() if isinstance(m, FlatText)]
+                    if texts:
+                        morphed.append(f"{type(part).__name__}: {[t.text for t in texts][:4]}")
+        return played(self, *animations, **kwargs)
+
+    monkeypatch.setattr(Scene, "play", play)
+    tiny("ValuesUpdateEmbeddings", tmp_path, fmt="png")
+    assert not morphed, morphed
