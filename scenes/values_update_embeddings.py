@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, Cross, Dot, FadeIn, FadeOut, GrowArrow, GrowFromCenter, LaggedStart,
-                   Rectangle, SurroundingRectangle, VGroup, config, rush_from, rush_into)
+                   Rectangle, SurroundingRectangle, VGroup, config)
 
 from attention_math.params import value_map_counts
 from attention_math.planes import (largest_weights, plane_basis, project, spread_plane, spreading_query, tip_to_tail,
@@ -21,8 +21,6 @@ FAINT_WEIGHT = 0.1      # terms and arrows with a smaller weight are drawn faint
 FAINT = 0.35
 SUM_TERMS = MAX_TOKENS  # the most terms written out in the sum (a longer one: its largest, and how many more)
 VALUE_DOT_ROWS = 4      # a value's entries drawn as dots, for sentences too long for numbers
-CLEAR_SECONDS = 0.3     # a beat's fade-out before the next beat's picture: short, so no empty frames between
-ENTER = {"rate_func": rush_from}   # the first play after a clear: the new picture is visible from its first frames
 PICTURE_RIGHT = 0.3     # the arrows' picture ends here, left of the written sum
 
 
@@ -64,7 +62,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
     # --- the query's column of weights, and the values ------------------------------------
     def show_weighted_values(self, trace) -> tuple[VGroup, VGroup]:
         self.beat("weighted values")
-        self.clear_beat()        # the last beat's picture stays to its end: a still at it shows it
+        self.clear_frame()       # at the next beat's start: the last beat's picture stays to its end (its still)
         h, d, qi = self.head, self.settings.decimals, self.value_query
         if self.too_many_for_numbers(trace):
             return self.weighted_values_as_dots(trace)
@@ -88,7 +86,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
             v_cols.add(col.fade_to(FAINT + (1 - FAINT) * float(weights[j] / weights.max())))
         self.record("values", VGroup(*(e for c in v_cols for e in c.get_entries())), values[:, :4])
         self.caption(f"each token's value vector V⃗ (value-down, then value-up) · {self.model_note(trace)}")
-        self.play(FadeIn(tokens), LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.04), **ENTER)
+        self.play(FadeIn(tokens), LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.04))
         self.play(tokens[qi].animate.set_color(self.theme.query), LaggedStart(*(FadeIn(w) for w in w_labels), lag_ratio=0.04))
         self.caption(f"scaled by the weights in “{short(trace.tokens[qi])}”'s column of the pattern (faint = small weight)")
         self.tokens_row = tokens
@@ -126,7 +124,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
         self.caption(f"each token's value vector V⃗ (value-down, then value-up) · {self.model_note(trace)}")
         self.play(FadeIn(tokens), FadeIn(names[1]), FadeIn(value_rows.get_brackets()), FadeIn(value_rows.get_ellipsis()),
                   FadeIn(value_rows.get_dimension()),
-                  LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.02), FadeIn(note), **ENTER)
+                  LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.02), FadeIn(note))
         self.play(tokens[qi].animate.set_color(self.theme.query), FadeIn(names[0]), FadeIn(weight_row.get_brackets()),
                   LaggedStart(*(FadeIn(w) for w in w_dots), lag_ratio=0.02))
         self.caption(f"scaled by the weights in “{short(trace.tokens[qi])}”'s column of the pattern "
@@ -155,7 +153,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
     # --- the weighted values as arrows, tip to tail ---------------------------------------
     def show_values_in_space(self, trace) -> None:
         self.beat("values in space")
-        self.clear_beat()        # the last beat's picture stays to its end: a still at it shows it
+        self.clear_frame()       # at the next beat's start: the last beat's picture stays to its end (its still)
         h, d, followed = self.head, self.settings.decimals, self.value_query
         qi = self.spread_query = spreading_query(trace.pattern[h], followed)  # a query whose weights spread over keys
         query = short(trace.tokens[qi])
@@ -202,7 +200,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
             top = largest_weights(trace.pattern[h, followed])[0]             # the key it gave its largest weight
             self.caption(f"“{short(trace.tokens[followed])}” gave {format_number(trace.pattern[h, followed, top], d)} to "
                          f"“{short(trace.key_tokens[top])}” alone; “{query}”'s weighted values wⱼ·V⃗ⱼ point several ways")
-        self.play(FadeIn(title), FadeIn(origin), FadeIn(plane), **ENTER)
+        self.play(FadeIn(title), FadeIn(origin), FadeIn(plane))
         self.play(LaggedStart(*(GrowArrow(a) for a in arrows), lag_ratio=0.3, run_time=1.5), FadeIn(fan_names))
         self.caption("placed tip to tail, the weighted values land exactly on ΔE⁽ʰ⁾, their sum")
         self.play(FadeOut(fan_names), run_time=0.4)
@@ -309,7 +307,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
     # --- E + ΔE = E′ ------------------------------------------------------------------------
     def show_update(self, trace) -> None:
         self.beat("update")
-        self.clear_beat()        # the last beat's picture stays to its end: a still at it shows it
+        self.clear_frame()       # at the next beat's start: the last beat's picture stays to its end (its still)
         d, qi = self.settings.decimals, self.value_query
         query = short(trace.tokens[qi])
         vectors = ((trace.embeddings[qi], self.theme.embedding), (trace.delta[qi], self.theme.delta),
@@ -337,7 +335,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
                                                  .next_to(a.point_from_proportion(0.5), side, buff=0.15))
                                for n, a, side in zip(("E", "ΔE", "E′"), arrows, (DOWN, RIGHT, UP + LEFT))))   # E points right, ΔE up
         self.caption(f"ΔE is every head's ΔE⁽ʰ⁾ added up (all {trace.n_heads}), plus the output bias")
-        self.play(FadeIn(token), FadeIn(cols[0]), FadeIn(names[0]), GrowArrow(arrows[0]), FadeIn(arrow_names[0]), **ENTER)
+        self.play(FadeIn(token), FadeIn(cols[0]), FadeIn(names[0]), GrowArrow(arrows[0]), FadeIn(arrow_names[0]))
         self.play(FadeIn(symbols[0]), FadeIn(cols[1]), FadeIn(names[1]), GrowArrow(arrows[1]), FadeIn(arrow_names[1]))
         self.play(FadeIn(symbols[1]), FadeIn(cols[2]), FadeIn(names[2]), GrowArrow(arrows[2]), FadeIn(arrow_names[2]))
         self.caption(f"E + ΔE = E′, in numbers and as arrows (the plane of E and ΔE: a projection, exact for this sum)")
@@ -351,13 +349,3 @@ class ValuesUpdateEmbeddings(AttentionScene):
         mobject.shift(RIGHT * max(0.0, -half - mobject.get_left()[0]) + LEFT * max(0.0, mobject.get_right()[0] - half))
         return mobject
 
-    def clear_beat(self) -> None:
-        """Fade everything out, the caption too, at the start of the next beat (so each beat ends on its
-        picture, which is what ``--at`` stills and contact sheets show); nothing if the frame is empty.
-
-        Quickly, and gone fastest at the end (``rush_into``): the next beat's first play (``**ENTER``)
-        brings its picture in at once, so the frame is never empty for more than a frame or two."""
-        if not self.mobjects:
-            return
-        self.play(*(FadeOut(m) for m in self.mobjects), run_time=CLEAR_SECONDS, rate_func=rush_into)
-        self._caption = None

@@ -68,3 +68,25 @@ def empty_runs(path: str | Path, background: str, share: float = EMPTY_SHARE, th
             runs.append(EmptyRun(start / rate, (i - start) / rate, i - start))
             start = None
     return runs
+
+
+def main() -> None:
+    """``python -m tests.video_checks CLIP.mp4 ... [--theme light]``: each clip's empty stretches."""
+    import sys
+
+    from scenes.kit.palette import THEMES
+
+    args = sys.argv[1:]
+    theme = "dark"
+    if "--theme" in args:
+        at = args.index("--theme")
+        theme = args[at + 1]
+        del args[at:at + 2]
+    for path in args:
+        runs = empty_runs(path, THEMES[theme].background.to_hex())
+        print(f"{Path(path).name}: {len(runs)} empty stretches, {sum(r.seconds > 0.2 for r in runs)} over 0.2 s"
+              + "".join(f"\n  {run}" for run in runs))
+
+
+if __name__ == "__main__":
+    main()
