@@ -112,7 +112,7 @@ class QuadraticScaling(AttentionScene):
         self.play(FadeOut(start_grid), FadeIn(frame), FadeIn(queries), FadeIn(keys))
         note = VGroup(label(f"a real paragraph of {t} tokens", self.theme, 18),
                       label(f"MiniLM, layer {trace.layer}, head {head}", self.theme, 16, color=self.theme.muted),
-                      label("causal mask: a later key is −∞, then 0", self.theme, 16, color=self.theme.masked),
+                      label("grey: a later key, masked (−∞, then 0)", self.theme, 16, color=self.theme.muted),
                       label("(MiniLM is an encoder: masked for illustration)", self.theme, 16, color=self.theme.muted),
                       label("dot area ∝ attention weight;", self.theme, 16, color=self.theme.positive),
                       label(f"a weight of {self.full_weight:.2f} fills a cell", self.theme, 16,
@@ -165,7 +165,7 @@ class QuadraticScaling(AttentionScene):
         """The masked cells (key after query: below the diagonal) as one staircase, kept marked after the 0s."""
         steps = [(0, 1)] + [p for k in range(1, n) for p in ((k, k), (k, k + 1))] + [(0, n)]
         vertices = [corner + RIGHT * x * size + DOWN * y * size for x, y in steps]
-        return Polygon(*vertices, stroke_width=0, fill_color=self.theme.masked, fill_opacity=0.18)
+        return Polygon(*vertices, stroke_width=0, fill_color=self.theme.of("masked"), fill_opacity=1)
 
     # --- pieces -------------------------------------------------------------------------------
     def cells(self, n: int, side: float) -> VGroup:
