@@ -671,8 +671,10 @@ class GridScene(AttentionScene):
         self.record("mask_marks", marks, grid.future_cells())
         self.add(marks)
         self.bring_to_back(marks)       # under the grid lines, the outline and the numbers: they fade in there
-        self.play(LaggedStart(*(_OpacityFade(m, fade_in=True, introducer=False) for m in marks), lag_ratio=lag_ratio),
-                  run_time=run_time)
+        span = 1 + (len(marks) - 1) * lag_ratio        # lagged by hand: a LaggedStart's group would be added on top
+        self.play(*(_OpacityFade(m, fade_in=True, introducer=False,
+                                 rate_func=squish_rate_func(smooth, i * lag_ratio / span, (i * lag_ratio + 1) / span))
+                    for i, m in enumerate(marks)), run_time=run_time)
         return marks
 
     def say_dots_not_numbers(self, grid: AttentionGrid) -> VGroup:
