@@ -77,7 +77,7 @@ class AttentionFormula(GridScene):
         else:
             cells = self.record("scaled_dots", grid.dots(scaled), scaled)
         divisor = label(f"÷ √{trace.d_head} = ÷ {format_number(trace.scale_factor, 2)}", self.theme, 26,
-                        color=self.theme.query)
+                        color=self.theme.text)
         if self.big:       # the formula is in the corner: the divisor under it
             divisor.to_edge(LEFT, buff=0.4).set_y(0.6)
         else:
@@ -106,12 +106,12 @@ class AttentionFormula(GridScene):
         column marked, and a causal trace's masked cells kept marked."""
         grid = self.formula_grid(trace)
         self.grid = grid
-        masks = VGroup(*(grid.cell_fill(r, c, self.theme.masked, opacity=0.22) for r, c in grid.future_cells()))
+        masks = grid.mask_marks()      # opaque grey, behind the outline and the cells
         if trace.causal:
             self.record("mask_marks", masks, grid.future_cells())
         band = self.mark_query_column(grid, trace)
         cells = self.pattern_cells(grid, "pattern", trace.on_screen("pattern", self.head))
-        return VGroup(band, *([masks] if trace.causal else []), grid, cells)
+        return VGroup(*([masks] if trace.causal else []), grid, band, cells)
 
     def term_columns(self, tokens, values, color, name: str) -> VGroup:
         """A short column per token (the first three entries), tokens underneath; recorded as ``name``.
@@ -155,7 +155,7 @@ class AttentionFormula(GridScene):
             moves = [MoveToTarget(formula)]
             self.compact = compact
         where = formula.target if moves else formula
-        mark = SurroundingRectangle(where[PART[part]], color=self.theme.query, buff=0.08 * (0.5 if compact else 1))
+        mark = SurroundingRectangle(where[PART[part]], color=self.theme.of("selected"), buff=0.08 * (0.5 if compact else 1))
         if not compact:
             visual.next_to(where, DOWN, buff=0.6)
         self.caption(text)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from manim import FadeIn, LaggedStart, VGroup
-
 from scenes.catalog import about
 from scenes.kit.base import GridScene
 
@@ -26,11 +24,8 @@ class CausalMask(GridScene):
         # --- the future is masked ---------------------------------------------------------
         self.beat("mask")
         self.caption("a key after its query (below the diagonal) would let a later word inform an earlier one")
-        shades = VGroup(*(grid.cell_fill(r, c, self.theme.masked, opacity=0.22) for r, c in grid.future_cells()))
-        self.record("mask_marks", shades, grid.future_cells())
-        self.bring_to_back(self.query_band)
-        self.play(LaggedStart(*(FadeIn(s) for s in shades), lag_ratio=min(0.01, 1 / max(1, len(shades))), run_time=1))
-        self.bring_to_back(shades)
+        shades = len(grid.future_cells())
+        self.show_mask_marks(grid, lag_ratio=min(0.01, 1 / max(1, shades)), run_time=1)
         self.caption("those entries become −∞ …", run_time=0.4)
         masked_cells = self.number_cells(grid, "masked", masked)
         self.cross_fade(numbers, masked_cells)

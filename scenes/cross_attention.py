@@ -179,7 +179,7 @@ class CrossAttention(GridScene):
                 w = float(pattern[k, q])
                 group.add(Line(source.get_box(k).get_bottom() + DOWN * getattr(source, "line_gap", 0.0),
                                target.get_box(q).get_top() + UP * getattr(target, "line_gap", 0.0),
-                               stroke_color=self.theme.query, stroke_width=max(MAX_LINE_WIDTH * w, 0.01),
+                               stroke_color=self.theme.of("weight"), stroke_width=max(MAX_LINE_WIDTH * w, 0.01),
                                stroke_opacity=w))
         return group
 
@@ -239,7 +239,7 @@ class CrossAttention(GridScene):
         q = self.settings.query_index(trace)
         column = trace.on_screen("pattern", h)[:, q]     # [T_source]
         beside_grid = True
-        highlight = grid.column_highlight(q, self.theme.query)
+        highlight = grid.column_highlight(q, self.theme.of("selected"))
         self.play(Create(highlight), run_time=0.6)
         everything = VGroup(grid, dots, highlight)
         if getattr(self, "query_band", None) is not None:

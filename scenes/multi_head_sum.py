@@ -49,6 +49,9 @@ class MultiHeadSum(AttentionScene):
         panels = VGroup(*(self.mh_panel(trace, h, qi) for h in heads))
         self.record("patterns", VGroup(*(dot for p in panels for dot in p.dots)),
                     np.stack([trace.on_screen("pattern", h) for h in heads]))
+        if trace.causal:
+            self.record("mask_marks", VGroup(*(m for p in panels for m in p.masks)),
+                        [cell for p in panels for cell in p.grid.future_cells()])
         stack = VGroup(*(p.body.copy() for p in panels))
         for depth, layer in enumerate(stack):
             layer.move_to(DEPTH * depth + DOWN * 0.3 + LEFT * 0.5)
@@ -184,9 +187,11 @@ class MultiHeadSum(AttentionScene):
                              width=LONG_PANEL_W if long else PANEL_W, height=TALL_PANEL_H if long else PANEL_H)
         grid.remove(grid.query_labels, grid.key_labels)
         dots = grid.dots(trace.on_screen("pattern", h), max_abs=1.0)
-        # a narrow column's outline would cover its own dots: a band behind them instead (in the background)
-        band = grid.column_fill(qi, self.theme.query, opacity=0.3) if long else VGroup()
-        mark = VGroup() if long else grid.column_highlight(qi, self.theme.query)
+        # the followed column outlined (thinner round a long sentence's narrow column, to leave its dots seen);
+        # a causal pattern's masked cells in opaque grey behind the dots, as in every grid
+        mark = grid.column_highlight(qi, self.theme.of("selected")).set_stroke(width=1.5 if long else 3)
+        masks = grid.mask_marks() if trace.causal else VGroup()
+        panel_masks = masks
         name = label(f"head {h}", self.theme, 18, color=self.theme.text)
         far_side = LEFT if qi >= grid.n_cols / 2 else RIGHT      # away from the followed column's label
         name.next_to(grid.frame, UP, buff=0.12).align_to(grid.frame, far_side)
@@ -197,10 +202,11 @@ class MultiHeadSum(AttentionScene):
         if near < NAME_GAP:                                # no room beside the word: the name goes above it
             name.next_to(grid.frame, UP, buff=0.1 + query_label.height + 0.1).align_to(grid.frame, far_side)
         back = VGroup(Rectangle(width=grid.frame.width, height=grid.frame.height, stroke_width=0,
-                                fill_color=self.theme.background, fill_opacity=1).move_to(grid.frame), band)
+                                fill_color=self.theme.background, fill_opacity=1).move_to(grid.frame), masks)
         body = VGroup(back, grid, dots, mark, name)
         panel = VGroup(body, query_label)
         panel.body, panel.grid, panel.dots, panel.query_label, panel.name = body, grid, dots, query_label, name
+        panel.masks = panel_masks
         return panel
 
     def mh_key_labels(self, trace, grid: AttentionGrid, heads: list[int], qi: int) -> VGroup:

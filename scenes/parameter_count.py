@@ -53,7 +53,7 @@ class ParameterCount(AttentionScene):
         self.play(FadeIn(full), FadeIn(full_count))
         self.caption(f"a full value map would be {grouped(cfg.d_model)} × {grouped(cfg.d_model)}: "
                      f"{approx(values.full)} numbers per head")
-        cross = Cross(full.rect, stroke_color=self.theme.negative, stroke_width=6)   # the block, not its name below
+        cross = Cross(full.rect, stroke_color=self.theme.of("selected"), stroke_width=6)   # the block, not its name below
         self.value_cross = cross
         self.play(FadeIn(cross))
         up = self.pc_block(cfg.d_model, cfg.d_head, side, self.theme.value_up, "value-up")

@@ -16,7 +16,7 @@ from scenes.kit.mobjects import grouped, label, pattern_image, short
 GRID_SIZES = (2, 4, 8, 16)   # the small patterns drawn cell by cell, at one cell size
 STAGES = (16, 32, 64, 128)   # the long pattern zooms out through these context lengths, then to all of it
 MIN_DOT_PIXELS = 2.0         # a typical dot narrower than this on screen is no dot: the pattern goes a pixel per cell
-MASK_SHADE = 0.18            # the masked cells' shade: this much of the mask colour over the background
+MASK_SHADE = 1.0             # the masked cells: the palette's solid masked grey, as in every grid
 KAPPA = 0.5523               # a cubic Bézier's handle for a quarter circle
 
 
@@ -114,7 +114,7 @@ class QuadraticScaling(AttentionScene):
         self.play(FadeOut(start_grid), FadeIn(frame), FadeIn(queries), FadeIn(keys))
         note = VGroup(label(f"a real paragraph of {t} tokens", self.theme, 18),
                       label(f"MiniLM, layer {trace.layer}, head {head}", self.theme, 16, color=self.theme.muted),
-                      label("causal mask: a later key is −∞, then 0", self.theme, 16, color=self.theme.masked),
+                      label("grey: a later key, masked (−∞, then 0)", self.theme, 16, color=self.theme.muted),
                       label("(MiniLM is an encoder: masked for illustration)", self.theme, 16, color=self.theme.muted),
                       label("dot area ∝ attention weight;", self.theme, 16, color=self.theme.positive),
                       label(f"a weight of {self.full_weight:.2f} fills a cell", self.theme, 16,
@@ -203,7 +203,7 @@ class QuadraticScaling(AttentionScene):
         """The masked cells (key after query: below the diagonal) as one staircase, kept marked after the 0s."""
         steps = [(0, 1)] + [p for k in range(1, n) for p in ((k, k), (k, k + 1))] + [(0, n)]
         vertices = [corner + RIGHT * x * size + DOWN * y * size for x, y in steps]
-        return Polygon(*vertices, stroke_width=0, fill_color=self.theme.masked, fill_opacity=MASK_SHADE)
+        return Polygon(*vertices, stroke_width=0, fill_color=self.theme.of("masked"), fill_opacity=MASK_SHADE)
 
     # --- pieces -------------------------------------------------------------------------------
     def cells(self, n: int, side: float) -> VGroup:

@@ -66,9 +66,9 @@ class QueriesMeetKeys(AttentionScene):
         self.record("qk_query", eq.result_entries, q[:SHOWN_ROWS])
         self.play(FadeIn(eq.matrix), FadeIn(eq.vector), FadeIn(eq.signs[0]), FadeIn(eq.names[:2]))
         self.caption(f"W_Q: {trace.d_head} rows of {trace.d_model} learned numbers; E⃗: the {trace.d_model} numbers of “{word}”")
-        vector_box = SurroundingRectangle(eq.vector_entries, color=self.theme.query, buff=0.06)
+        vector_box = SurroundingRectangle(eq.vector_entries, color=self.theme.of("selected"), buff=0.06)
         for r in range(min(ROW_BY_ROW, len(eq.rows))):
-            row_box = SurroundingRectangle(eq.rows[r], color=self.theme.query, buff=0.06)
+            row_box = SurroundingRectangle(eq.rows[r], color=self.theme.of("selected"), buff=0.06)
             shown = [FadeIn(row_box), FadeIn(vector_box)] if r == 0 else [ReplacementTransform(previous, row_box)]
             self.play(*shown, run_time=0.5)
             if r == 0:

@@ -37,11 +37,7 @@ class ScaledSoftmax(GridScene):
         self.beat("softmax")
         if trace.causal:        # a decoder's pattern (or --causal): later keys are masked before the softmax
             self.caption(self.masked_here(trace))      # the shades come in with it, and stay marked to the end
-            shades = VGroup(*(grid.cell_fill(r, c, self.theme.masked, opacity=0.22) for r, c in grid.future_cells()))
-            self.record("mask_marks", shades, grid.future_cells())
-            self.bring_to_back(self.query_band)
-            self.play(FadeIn(shades), run_time=0.6)
-            self.bring_to_back(shades)
+            self.show_mask_marks(grid)
         self.caption("softmax down each column: " + ("the weights are positive and sum to 1"
                      if self.pattern_mode(grid) == "numbers" else "each dot's area is a weight; a column's weights sum to 1"))
         self.play(FadeOut(fraction), run_time=0.4)
@@ -73,7 +69,7 @@ class ScaledSoftmax(GridScene):
         fraction = MathTex(r"\vec{K}_j \cdot \vec{Q}_i", r"\over", r"\sqrt{d_k}", font_size=44, color=self.theme.text)
         fraction[0].set_color(self.theme.text)
         value = label(f"d_k = {trace.d_head}: ÷ {format_number(trace.scale_factor)}", self.theme, 18,
-                      color=self.theme.query)
+                      color=self.theme.text)
         group = VGroup(fraction, value).arrange(DOWN, buff=0.25)
         strip_left = grid.frame.get_right()[0] + 0.3
         room = 7.1 - 0.25 - strip_left

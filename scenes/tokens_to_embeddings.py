@@ -106,7 +106,7 @@ class TokensToEmbeddings(AttentionScene):
             self.record(f"{name}_dots", VGroup(*(dot for column in m.get_entries() for dot in column)), a[:, :DOT_ROWS])
         self.play(LaggedStart(*(FadeIn(c, shift=DOWN * 0.2) for c in matrices[0].get_entries()), lag_ratio=0.03),
                   FadeIn(frames[0]), FadeIn(note))
-        self.caption(f"each token looks up its own column of {trace.d_model} numbers; the first {DOT_ROWS} as dots (blue +, red −)")
+        self.caption(f"each token looks up its own column of {trace.d_model} numbers; the first {DOT_ROWS} as dots (colour: the sign)")
 
         # --- the same word, the same column -----------------------------------------------
         columns = [m.get_entries() for m in matrices]
@@ -147,7 +147,7 @@ class TokensToEmbeddings(AttentionScene):
         if not repeats:
             return None
         self.beat("same word")
-        boxes = VGroup(*(SurroundingRectangle(VGroup(tokens[i], first_row[i]), color=self.theme.query, buff=buff)
+        boxes = VGroup(*(SurroundingRectangle(VGroup(tokens[i], first_row[i]), color=self.theme.of("selected"), buff=buff)
                          for i in repeats))
         self.play(FadeIn(boxes))
         self.caption(f"“{short(trace.tokens[repeats[0]])}” appears twice: the same column both times, before position")
@@ -158,7 +158,7 @@ class TokensToEmbeddings(AttentionScene):
         """The token the next clips follow: its word and its column in every row boxed."""
         qi = self.settings.query_index(trace)
         self.beat("followed token")
-        followed = SurroundingRectangle(VGroup(tokens[qi], *(row[qi] for row in rows)), color=self.theme.query, buff=0.06)
+        followed = SurroundingRectangle(VGroup(tokens[qi], *(row[qi] for row in rows)), color=self.theme.of("selected"), buff=0.06)
         self.play(tokens[qi].animate.set_color(self.theme.query), FadeIn(followed))
         self.caption(f"“{short(trace.tokens[qi])}”: the token whose update the next clips follow")
         self.wait(1.5)

@@ -54,7 +54,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
                            color=self.theme.value_down).next_to(down, DOWN, buff=0.25)
         up_label = label(f"value-up\n{trace.d_model} × {trace.d_head}\n= {counts.up:,}", self.theme, 22,
                          color=self.theme.value_up).next_to(up, LEFT, buff=0.25)
-        self.play(Create(Cross(big, stroke_color=self.theme.masked)), FadeIn(pair), FadeIn(down_label),
+        self.play(Create(Cross(big, stroke_color=self.theme.of("selected"))), FadeIn(pair), FadeIn(down_label),
                   FadeIn(up_label))
         self.caption(f"instead: down to {trace.d_head} numbers, then back up: {counts.factored:,} parameters (low rank)")
         self.wait(1)
@@ -72,7 +72,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
         tokens = TokenBoxes(trace.key_tokens, self.theme, font_size=min(22.0, font * 1.15), max_width=config.frame_width - 0.8,
                             min_box_width=min(slot - 0.12, 1.3)).to_edge(UP, buff=0.35)
         weights = trace.pattern[h, qi]                       # [T_k]: the on-screen column of this query
-        w_labels = VGroup(*(label(format_number(w, d) + "×", self.theme, font, color=self.theme.query)
+        w_labels = VGroup(*(label(format_number(w, d) + "×", self.theme, font, color=self.theme.of("weight"))
                             .next_to(box, DOWN, buff=0.2) for w, box in zip(weights, tokens)))
         self.record("weights", w_labels, weights)
         values = trace.values_up[h]                          # [T_k, d]
@@ -99,13 +99,13 @@ class ValuesUpdateEmbeddings(AttentionScene):
         n = len(trace.key_tokens)
         weights = trace.pattern[h, qi]                       # [T_k]: the on-screen column of this query
         values = trace.values_up[h]                          # [T_k, d]
-        names = VGroup(label(f"weights of “{short(trace.tokens[qi])}”", self.theme, 18, color=self.theme.query),
+        names = VGroup(label(f"weights of “{short(trace.tokens[qi])}”", self.theme, 18, color=self.theme.of("weight")),
                        label("V⃗", self.theme, 22, color=self.theme.value_up))
         left = -config.frame_width / 2 + 0.3 + names.width + 0.3
         width = config.frame_width / 2 - 1.1 - left          # room for the values' size brace
         weight_row = DotMatrix(weights[:, None], trace.key_tokens, self.theme, n_shown=1, width=width,   # largest: full size
-                               bracket_color=self.theme.query, labels_side=UP, label_color=self.theme.text,
-                               colors=(self.theme.query, self.theme.query))
+                               bracket_color=self.theme.of("weight"), labels_side=UP, label_color=self.theme.text,
+                               colors=(self.theme.of("weight"), self.theme.of("weight")))
         value_rows = DotMatrix(values, trace.key_tokens, self.theme, n_shown=VALUE_DOT_ROWS, width=width,
                                bracket_color=self.theme.value_up, labels_side=None, show_dimension=True)
         weight_row.shift(RIGHT * (left + 0.1 - weight_row.get_left()[0])
@@ -276,7 +276,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
         written = keys if len(keys) <= SUM_TERMS else sorted(sorted(keys, key=lambda j: -weights[j])[:SUM_TERMS - 1])
         terms, numbers = [], VGroup()
         for n, j in enumerate(written):
-            weight = label(format_number(weights[j], d), self.theme, size, color=self.theme.query)
+            weight = label(format_number(weights[j], d), self.theme, size, color=self.theme.of("weight"))
             rest = label(f"·V⃗({short(trace.key_tokens[j])})" + (" +" if n < len(keys) - 1 else ""), self.theme, size,
                          color=self.theme.value_up)
             term = VGroup(weight, rest).arrange(RIGHT, buff=0.04, aligned_edge=DOWN)

@@ -31,6 +31,7 @@ _WHERE: dict[str, str] = {
     # the palette
     "Theme": "scenes.kit.palette",
     "themed": "scenes.kit.palette",
+    "MEANINGS": "scenes.kit.palette",
     # text
     "label": "scenes.kit.mobjects",
     "number": "scenes.kit.mobjects",

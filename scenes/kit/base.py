@@ -504,9 +504,10 @@ class _OpacityFade(Animation):
     """A fade in or out that scales the mobject's own opacities: no copies of it (manim's FadeIn and
     FadeOut deep-copy the whole group twice, which for a grid of glyphs cost more than drawing it)."""
 
-    def __init__(self, mobject, fade_in: bool, **kwargs) -> None:
-        self.fade_in = fade_in
-        super().__init__(mobject, introducer=fade_in, remover=not fade_in, **kwargs)
+    def __init__(self, mobject, fade_in: bool, introducer: bool | None = None, **kwargs) -> None:
+        self.fade_in = fade_in      # introducer=False: fade in where it already is in the scene's order
+        super().__init__(mobject, introducer=fade_in if introducer is None else introducer, remover=not fade_in,
+                         **kwargs)
 
     def create_starting_mobject(self):
         return self.mobject                     # nothing to copy: the opacities are kept below
@@ -681,7 +682,7 @@ class GridScene(AttentionScene):
         return grid, cells
 
     def mark_query_column(self, grid: AttentionGrid, trace: AttentionTrace) -> Rectangle:
-        """A faint band behind the followed query's column (``--query-token``), kept to the end.
+        """An outline around the followed query's column (``--query-token``), kept to the end.
 
         Examples
         --------
@@ -694,9 +695,32 @@ class GridScene(AttentionScene):
         ...         self.play(FadeIn(grid), FadeIn(self.mark_query_column(grid, trace)))
         """
         qi = self.settings.query_index(trace)
-        band = grid.column_fill(qi, self.theme.query, opacity=0.14)
-        self.query_band = self.record("query_column", VGroup(band), [qi])[0]
+        band = grid.column_highlight(qi, self.theme.of("selected")).set_stroke(width=2)    # an outline: no tint
+        self.query_band = self.record("query_column", VGroup(band), [qi])[0]             # to mix with a masked cell
         return band
+
+    def show_mask_marks(self, grid: AttentionGrid, lag_ratio: float = 0.0, run_time: float = 0.6) -> VGroup:
+        """Shade the masked cells (a later key than the query) in the masked grey, behind everything on the
+        grid, and keep them marked to the end; recorded as ``mask_marks``.
+
+        Examples
+        --------
+        >>> from scenes.kit import GridScene
+        >>> class Masked(GridScene):
+        ...     def construct(self) -> None:
+        ...         trace = self.trace(causal=True)
+        ...         grid, _ = self.show_grid(trace, trace.on_screen("masked", self.head))
+        ...         self.show_mask_marks(grid)
+        """
+        marks = grid.mask_marks()
+        self.record("mask_marks", marks, grid.future_cells())
+        self.add(marks)
+        self.bring_to_back(marks)       # under the grid lines, the outline and the numbers: they fade in there
+        span = 1 + (len(marks) - 1) * lag_ratio        # lagged by hand: a LaggedStart's group would be added on top
+        self.play(*(_OpacityFade(m, fade_in=True, introducer=False,
+                                 rate_func=squish_rate_func(smooth, i * lag_ratio / span, (i * lag_ratio + 1) / span))
+                    for i, m in enumerate(marks)), run_time=run_time)
+        return marks
 
     def say_dots_not_numbers(self, grid: AttentionGrid) -> VGroup:
         """The note on screen when beats that would show numbers show dots.
@@ -837,7 +861,7 @@ class GridScene(AttentionScene):
         ...         self.softmax_by_column(grid, scaled, pattern, rest_caption="the other columns, at once")
         """
         x = self.lift_x(grid)
-        name = label("softmax", self.theme, 20, color=self.theme.query)
+        name = label("softmax", self.theme, 20, color=self.theme.of("selected"))
         name.next_to(grid.frame, DOWN, buff=0.12).set_x(x).align_to(grid.frame.get_right() + RIGHT * 0.15, LEFT)
         self.play(FadeIn(name), run_time=0.4)
         before_numbers = after_numbers = None
@@ -848,7 +872,7 @@ class GridScene(AttentionScene):
         slow = min(max(0, slow_columns), grid.n_cols)
         shown = []
         for col in range(slow):
-            highlight = grid.column_highlight(col, self.theme.query)
+            highlight = grid.column_highlight(col, self.theme.of("selected"))
             offset = grid.lift_offset(col, x)
             before, after = grid.column(old, col), grid.column(new, col)
             lifted, lifted_after = before.copy().shift(offset), after.copy().shift(offset)
@@ -869,7 +893,7 @@ class GridScene(AttentionScene):
         if slow < grid.n_cols:           # the other columns: the same softmax, all in one step, in place
             if rest_caption:
                 self.caption(rest_caption)
-            outline = grid.columns_highlight(slow, grid.n_cols, self.theme.query)
+            outline = grid.columns_highlight(slow, grid.n_cols, self.theme.of("selected"))
             rest = range(slow, grid.n_cols)
             before = VGroup(*(cell for col in rest for cell in grid.column(old, col)))
             after = VGroup(*(cell for col in rest for cell in grid.column(new, col)))
@@ -906,7 +930,7 @@ class GridScene(AttentionScene):
         heading = "dot area = weight"
         if scores is not None:                                    # as grid.dots draws scores: the largest is full
             scale = float(np.abs(scores[np.isfinite(scores)]).max()) or 1.0
-            weights, heading = [scale, scale / 2, -scale / 2], "dot area = |score|: blue +, red −"
+            weights, heading = [scale, scale / 2, -scale / 2], "dot area = |score|, colour = sign"
         d = self.settings.decimals
         dots = VGroup(*(grid.dot(w, scale, np.zeros(3)) for w in weights))
         rows, y = VGroup(), 0.0
@@ -919,7 +943,7 @@ class GridScene(AttentionScene):
         legend = VGroup(label(heading, self.theme, 18, color=self.theme.muted), rows)
         if masked:
             side = min(grid.cell_w, grid.cell_h, 0.45)           # a swatch of the cells' shade, small enough to fit
-            shade = Rectangle(width=side, height=side, stroke_width=0, fill_color=self.theme.masked, fill_opacity=0.22)
+            shade = Rectangle(width=side, height=side, stroke_width=0, fill_color=self.theme.of("masked"), fill_opacity=1)
             legend.add(VGroup(shade, label("masked: −∞ → 0", self.theme, 18, color=self.theme.muted))
                        .arrange(RIGHT, buff=0.2))
         legend.arrange(DOWN, buff=0.3, aligned_edge=LEFT)
@@ -950,11 +974,11 @@ class GridScene(AttentionScene):
         """
         sums = trace.column_sums("pattern", self.head)
         if self.numbers_fit(grid):
-            drawn = grid.below_columns(sums, self.settings.decimals, color=self.theme.query)
+            drawn = grid.below_columns(sums, self.settings.decimals, color=self.theme.of("weight"))
         else:
             drawn = grid.dots_below_columns(sums)
         self.record("sums", drawn, sums)
-        sigma = label("Σ", self.theme, max(MIN_TEXT_POINTS * 1.3, grid.font_size * 1.3), color=self.theme.query)
+        sigma = label("Σ", self.theme, max(MIN_TEXT_POINTS * 1.3, grid.font_size * 1.3), color=self.theme.of("weight"))
         sigma.next_to(drawn, LEFT, buff=0.3).align_to(grid.key_labels, LEFT)
         self.play(FadeIn(sigma), LaggedStart(*(FadeIn(s, shift=DOWN * 0.1) for s in drawn), lag_ratio=0.05))
         self.sums_row = VGroup(sigma, drawn)

@@ -775,7 +775,7 @@ class AttentionGrid(VGroup):
         for r in range(self.n_rows):
             for c in range(self.n_cols):
                 v = float(values[r, c])
-                color = self.theme.masked if v == -math.inf else (
+                color = self.theme.text if v == -math.inf else (      # on its masked cell's grey
                     self.theme.value_color(v, color_scale) if color_scale else self.theme.text)
                 group.add(number(v, self.theme, size, decimals, color=color).move_to(self.cell_center(r, c)))
         return group
@@ -993,6 +993,23 @@ class AttentionGrid(VGroup):
         band = Rectangle(width=self.cell_w, height=self.cell_h * self.n_rows, stroke_width=0,
                          fill_color=color, fill_opacity=opacity)
         return band.move_to(self.cell_center(0, col) + DOWN * self.cell_h * (self.n_rows - 1) / 2)
+
+    def mask_marks(self, cells: Sequence[tuple[int, int]] | None = None) -> VGroup:
+        """The masked cells (default: ``future_cells``) as solid squares of the masked grey, to draw behind the
+        cells' numbers or dots: opaque, so a band or tint behind them never mixes with the grey.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, themed
+        >>> theme = themed(SceneSettings())
+        >>> from scenes.kit import AttentionGrid
+        >>> grid = AttentionGrid(["a", "b", "c"], ["a", "b", "c"], theme)
+        >>> marks = grid.mask_marks()
+        >>> len(marks), marks[0].get_fill_color() == theme.of("masked"), float(marks[0].get_fill_opacity())
+        (3, True, 1.0)
+        """
+        cells = self.future_cells() if cells is None else cells
+        return VGroup(*(self.cell_fill(r, c, self.theme.of("masked"), opacity=1.0) for r, c in cells))
 
     def future_cells(self) -> list[tuple[int, int]]:
         """The cells (row, column) where a key comes after its query: what a causal mask hides.
