@@ -102,7 +102,7 @@ def test_values_draw_the_weights_and_values_as_dots_and_the_largest_terms(long_r
     trace, h = scene.trace(), scene.head
     qi = scene.settings.query_index(trace)
     weights = trace.pattern[h, qi]
-    dots_drawn(scene, "weights_dots", weights, colors=(scene.theme.query, scene.theme.query))
+    dots_drawn(scene, "weights_dots", weights, colors=(scene.theme.of("weight"), scene.theme.of("weight")))   # a weight, not a sign
     dots_drawn(scene, "values_dots", trace.values_up[h][:, :4])
     _, written = scene.shown["sum_weights"]           # the sum of the query whose attention spreads most
     spread = trace.pattern[h, scene.spread_query]
