@@ -51,3 +51,38 @@ def test_no_texts_are_drawn_over_each_other_mid_animation(name, tiny, tmp_path, 
     monkeypatch.setattr(Scene, "update_to_time", update_to_time)
     tiny(name, tmp_path, model="toy")
     assert not overlaps, f"{len(overlaps)} overlapping texts mid-animation, e.g. {overlaps[:3]}"
+
+
+def luma_psnr(a, b) -> float:
+    """PSNR of two RGB frames' luma (BT.601), in dB."""
+    import numpy as np
+
+    weights = np.array([0.299, 0.587, 0.114])
+    mse = float(np.mean(((a.astype(float) - b.astype(float)) @ weights) ** 2))
+    return float("inf") if mse == 0 else 10 * np.log10(255 ** 2 / mse)
+
+
+def test_each_beat_ends_in_the_video_as_its_lossless_still(tiny, tmp_path):
+    """No ghosts of earlier numbers: each beat's last MP4 frame is its `--at` still to ≥ 44 dB (luma PSNR;
+    the best of the frames within 0.3 s of the beat's end, as the encoder may shift a frame or two)."""
+    import av
+    import numpy as np
+    from PIL import Image
+
+    from scenes.kit.scene_settings import SceneSettings
+    from scenes.output.rendering import RenderRequest, render_scene
+
+    size, fps = (1280, 720), 10          # 720p, where the target is set; 10 fps keeps it short
+    result = render_scene(RenderRequest("CausalMask", SceneSettings(), output_dir=tmp_path, resolution=size, fps=fps),
+                          force=True)
+    starts = result.scene.next_section.starts
+    with av.open(str(result.path)) as container:
+        frames = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+    ends = [t for _, t in starts[1:]] + [len(frames) / fps]
+    for (beat, _), end in zip(starts, ends):
+        still = render_scene(RenderRequest("CausalMask", SceneSettings(), fmt="png", output_dir=tmp_path,
+                                           resolution=size, fps=fps, at=beat), force=True).path
+        image = np.asarray(Image.open(still).convert("RGB"))
+        last = min(len(frames) - 1, round(end * fps) - 1)
+        best = max(luma_psnr(frames[k], image) for k in range(max(0, last - 3), min(len(frames), last + 4)))
+        assert best >= 44, f"{beat}: {best:.1f} dB"
