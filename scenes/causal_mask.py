@@ -32,7 +32,7 @@ class CausalMask(GridScene):
 
         # --- softmax: −∞ becomes 0, every column at once (ScaledSoftmax went column by column) ---
         self.beat("softmax")
-        self.caption("the softmax again, all columns at once: each −∞ becomes exactly 0")
+        self.caption("the same softmax as the last clip, all columns at once: each −∞ becomes exactly 0")
         before = self.pattern_cells(grid, "masked_pattern", masked, max_abs=None)
         if self.pattern_mode(grid) != "numbers" and self.numbers_fit(grid):
             self.cross_fade(masked_cells, before, run_time=0.8)

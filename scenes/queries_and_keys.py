@@ -70,7 +70,7 @@ class QueriesAndKeys(GridScene):
         self.play(FadeIn(grid.lines), FadeIn(grid.query_labels), FadeIn(grid.key_labels), FadeIn(band),
                   LaggedStart(*(FadeIn(s) for s in symbols), lag_ratio=min(0.01, 2 / len(symbols))), run_time=1.5)
         self.wait(1)
-        self.caption("each dot's area follows the score's size: blue positive, red negative")
+        self.caption("each dot's area follows the score's size; its colour, the sign")
         dots = self.record("score_dots", grid.dots(scores), scores)
         self.cross_fade(symbols, dots)
         self.wait(1)
@@ -78,7 +78,7 @@ class QueriesAndKeys(GridScene):
         numbers = self.record("scores", grid.numbers(scores, d, color_scale=self.color_scale(scores)), scores)
         self.cross_fade(dots, numbers)
         self.wait(1.5)
-        self.say_later_keys_are_masked(trace)
+        self.say_later_keys_are_masked(trace, grid)
 
     def queries_keys_as_dots(self, trace) -> None:
         """The same beats for a sentence too long for numbers: E, Q and K as rows of signed dots (area ∝
@@ -133,20 +133,22 @@ class QueriesAndKeys(GridScene):
         self.caption("each cell is the dot product of key j (its row) and query i (its column)")
         self.play(FadeIn(grid.lines), FadeIn(grid.query_labels), FadeIn(grid.key_labels), FadeIn(band), run_time=1.5)
         self.say_dots_not_numbers(grid)
-        self.caption("each dot's area follows the score's size: blue positive, red negative")
+        self.caption("each dot's area follows the score's size; its colour, the sign")
         dots = self.record("score_dots", grid.dots(scores), scores)
         self.play(LaggedStart(*(FadeIn(dot) for dot in dots), lag_ratio=min(0.01, 2 / len(dots)), run_time=1.5))
         self.show_dot_legend(grid, scores=scores)
         self.wait(1.5)
-        self.say_later_keys_are_masked(trace)
+        self.say_later_keys_are_masked(trace, grid)
 
-    def say_later_keys_are_masked(self, trace) -> None:
-        """A causal trace's grid shows every score, the later keys' too: say that the mask comes next."""
+    def say_later_keys_are_masked(self, trace, grid) -> None:
+        """A causal trace's grid shows every score, the later keys' too: shade them (grey, the masked cells
+        of every clip) as the caption says they are masked before the softmax."""
         if not trace.causal:
             return
-        self.caption(f"{self.model_name(trace)} is a decoder: the later keys (below the diagonal) are masked before the softmax"
-                     if self.is_decoder(trace) else
-                     "the later keys (below the diagonal) are masked before the softmax, here for illustration")
+        self.caption(f"{self.model_name(trace)} is a decoder: the shaded later keys (below the diagonal) are masked "
+                     "before the softmax" if self.is_decoder(trace) else
+                     "the shaded later keys (below the diagonal) are masked before the softmax, here for illustration")
+        self.show_mask_marks(grid)
         self.wait(1.5)
 
     def project(self, values, above: VGroup, row_e, row, color) -> tuple[VGroup, VGroup]:

@@ -134,7 +134,8 @@ class QueriesMeetKeys(AttentionScene):
         self.play(LaggedStart(*(FadeIn(row) for row in table), lag_ratio=0.06), FadeIn(tips))
         top = max((j for j in range(len(scores)) if not self.meet_masked(trace, qi, j)), key=lambda j: scores[j])
         self.caption(f"Q⃗·K⃗ = |Q⃗| × how far K⃗ reaches along Q⃗: here exactly the real dot product; "
-                     f"largest: “{short(trace.key_tokens[top])}”")
+                     f"largest {'unmasked ' if any(self.meet_masked(trace, qi, j) for j in range(len(scores))) else ''}"
+                     f"key: “{short(trace.key_tokens[top])}”")
         self.play(k_arrows[top].animate.set_stroke(width=8), run_time=0.6)
         self.wait(1.5)
 

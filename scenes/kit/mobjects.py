@@ -468,7 +468,7 @@ class VectorColumn(VGroup):
 
 class DotMatrix(VGroup):
     """Vectors too many for numbers: one column of signed dots per token (AREA proportional to
-    |value|, blue positive, red negative), the first ``n_shown`` entries, ⋮ under them, all in one
+    |value|, coloured by sign), the first ``n_shown`` entries, ⋮ under them, all in one
     pair of brackets, each column's token written upward beneath it.
 
     Parameters
@@ -800,7 +800,7 @@ class AttentionGrid(VGroup):
 
     def dots(self, values: np.ndarray, max_abs: float | None = None, opacity: float = 1.0) -> VGroup:
         """One dot per cell, row-major, its AREA proportional to |value| (a full cell's dot at
-        ``max_abs``, default the largest |value|); blue positive, red negative; −∞ and 0 draw nothing.
+        ``max_abs``, default the largest |value|); coloured by sign (positive, negative); −∞ and 0 draw nothing.
 
         Parameters
         ----------
@@ -831,7 +831,7 @@ class AttentionGrid(VGroup):
         return group
 
     def dot(self, value: float, scale: float, center: np.ndarray, opacity: float = 1.0) -> Dot:
-        """One cell's dot: area ∝ |value| / ``scale``, blue positive, red negative.
+        """One cell's dot: area ∝ |value| / ``scale``, coloured by sign (the theme's positive and negative).
 
         Examples
         --------
