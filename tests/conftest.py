@@ -59,13 +59,24 @@ def tiny():
 
 @pytest.fixture(scope="session")
 def rendered(tiny, render_dir):
-    """Like ``tiny`` into the session folder, but each (scene, format, settings) renders once per session."""
+    """Like ``tiny`` into the session folder, but each (scene, format, settings) renders once per session.
+
+    A still (``fmt="png"``) renders under the frame checks (tests/frame_checks.py): its scene keeps them
+    as ``scene.frame_checks``, so the frame-check tests and the others share one render."""
+    from tests.frame_checks import checked_sections
+
     done: dict = {}
 
     def _rendered(name: str, fmt: str = "mp4", **settings):
         key = (name, fmt, tuple(sorted(settings.items())))
         if key not in done:
-            done[key] = tiny(name, render_dir, fmt=fmt, **settings)
+            if fmt == "png":
+                with checked_sections() as checks:
+                    path, scene = tiny(name, render_dir, fmt=fmt, **settings)
+                scene.frame_checks = checks
+                done[key] = path, scene
+            else:
+                done[key] = tiny(name, render_dir, fmt=fmt, **settings)
         return done[key]
 
     return _rendered

@@ -29,9 +29,9 @@ def cases():
 
 
 @pytest.mark.parametrize("name,settings", list(cases()))
-def test_every_section_ends_in_a_readable_frame(name, settings, tiny, tmp_path):
-    with checked_sections() as checks:
-        tiny(name, tmp_path, fmt="png", **settings)
+def test_every_section_ends_in_a_readable_frame(name, settings, rendered):
+    _, scene = rendered(name, fmt="png", **settings)        # the still shared with other tests, checked as it rendered
+    checks = scene.frame_checks
     assert len(checks.section_names) >= 3, f"every section's end is checked, got {checks.section_names}"
     assert not checks, checks.report()
 
