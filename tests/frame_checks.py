@@ -44,8 +44,11 @@ class Problem:
 
 def visible(mobject) -> bool:
     """Drawn with some opacity (a faded-out mobject left in the scene does not count)."""
+    from manim import VMobject
+
     parts = mobject.family_members_with_points()
-    return any(p.get_fill_opacity() > 0.02 or (p.get_stroke_opacity() > 0.02 and p.get_stroke_width() > 0)
+    return any(not isinstance(p, VMobject)          # an image: drawn as it is (it has no fill or stroke)
+               or p.get_fill_opacity() > 0.02 or (p.get_stroke_opacity() > 0.02 and p.get_stroke_width() > 0)
                for p in parts)
 
 
