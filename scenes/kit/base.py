@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, Rectangle, Scene, Text, VGroup, Write, config
-from manim.utils.rate_functions import rush_from, rush_into, smooth
+from manim.utils.rate_functions import rush_from, rush_into, smooth, squish_rate_func
 from manim.animation.animation import Animation, prepare_animation
-from manim.utils.rate_functions import smooth, squish_rate_func
 
 from attention_math import AttentionTrace
 
@@ -194,17 +193,15 @@ class AttentionScene(Scene):
         ...     def construct(self) -> None:
         ...         self.play(Create(Circle(color=self.theme.query)), run_time=1)  # × pacing.run_time
         """
-        entering = self._entering
+        if self._pending_title is not None:
+            animations = (FadeIn(self._pending_title, shift=DOWN * 0.2), *animations)
+            self._pending_title = None
         if self._entering:             # the frame was just cleared: what comes in comes in fast, no dim frames
             for animation in animations:
                 for part in getattr(animation, "animations", [animation]):     # a LaggedStart's parts too
                     if isinstance(part, (FadeIn, Create, Write)):
                         part.rate_func = rush_from
             self._entering = False
-        if self._pending_title is not None:
-            animations = (FadeIn(self._pending_title, shift=DOWN * 0.2, rate_func=rush_from if entering else smooth),
-                          *animations)
-            self._pending_title = None
         if self._pending_caption is not None:
             animations = (*animations, FadeIn(self._pending_caption))
             self._pending_caption = None

@@ -104,8 +104,7 @@ class SceneSettings:
         limit = self.token_limit(scene)
         for tokens in (trace.tokens, trace.key_tokens):
             if len(tokens) > limit:
-                how = (f' with cells = "numbers" (up to {MAX_DOT_TOKENS} as dots: --cells dots)'
-                       if scene in DOT_SCENES and limit == MAX_TOKENS else "")
+                how = _numbers_hint(scene, limit)
                 hide = " or hide special tokens" if self.special_tokens and trace.model.startswith("minilm") else ""
                 raise InputError(f"the sentence is {len(tokens)} tokens long; {scene} shows at most {limit}{how}: "
                                  f"shorten it{hide}")
@@ -140,10 +139,8 @@ class SceneSettings:
             if limit == MAX_DOT_TOKENS:
                 raise InputError(f"the sentence has {words} words, so at least {words} tokens; scenes show at most "
                                  f"{MAX_DOT_TOKENS}: shorten it")
-            how = (f' with cells = "numbers" (up to {MAX_DOT_TOKENS} as dots: --cells dots)'
-                   if scene in DOT_SCENES else "")
             raise InputError(f"the sentence has {words} words, so at least {words} tokens; {name or scene} shows at "
-                             f"most {limit}{how}: shorten it")
+                             f"most {limit}{_numbers_hint(scene, limit)}: shorten it")
         check_device_name(self.device)
 
     def replace(self, **changes: object) -> SceneSettings:
@@ -326,6 +323,12 @@ class SceneSettings:
         else:
             layer, head = DEFAULT_LAYER_HEAD.get(model, (0, 0))
         return (model, layer if self.layer is None else self.layer, head if self.head is None else self.head)
+
+
+def _numbers_hint(scene: str, limit: int) -> str:
+    """The part of a too-many-tokens error that says dots take more, where numbers set the limit."""
+    return (f' with cells = "numbers" (up to {MAX_DOT_TOKENS} as dots: --cells dots)'
+            if scene in DOT_SCENES and limit == MAX_TOKENS else "")
 
 
 DEFAULT_LAYER_HEAD = {"minilm": (5, 6), "toy": (0, 0)}
