@@ -195,6 +195,33 @@ def test_interrupt_keeps_the_previous_video_and_leaves_no_temporary(tmp_path, si
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".part")]
 
 
+@pytest.mark.render
+def test_an_interrupt_inside_the_video_encoder_is_an_interrupt_not_a_failure(tmp_path, monkeypatch):
+    """manim's segment encoder wraps whatever stops it while it opens a segment, Ctrl-C included,
+    in a RuntimeError: that must still stop the render as an interrupt (exit 130, no temporary)."""
+    import av
+
+    from scenes.output import rendering
+
+    real_open = av.open
+
+    def interrupted_open(*args, **kwargs):
+        if kwargs.get("mode") == "w" and "partial_movie_files" in str(args[0]):
+            raise KeyboardInterrupt
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(av, "open", interrupted_open)
+    failure = RuntimeError("Failed to open video segment x.mp4: ")
+    failure.__cause__ = KeyboardInterrupt()
+    assert isinstance(rendering.interruption_behind(failure), KeyboardInterrupt)
+    assert rendering.interruption_behind(RuntimeError("a real failure")) is None
+
+    result = CliRunner().invoke(cli, ["render", "CausalMask", *TINY, "-o", str(tmp_path), "--quiet"])
+    assert result.exit_code == 130, result.output
+    assert result.output.strip().splitlines()[-1].startswith("Interrupted"), result.output
+    assert not list(tmp_path.iterdir())
+
+
 @pytest.mark.slow
 @pytest.mark.render
 def test_stale_temporary_of_a_killed_render_is_swept(tmp_path):

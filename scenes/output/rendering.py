@@ -575,12 +575,27 @@ def _error_result(request: RenderRequest, exc: BaseException, seconds: float = 0
                         seconds=seconds)
 
 
+def interruption_behind(exc: BaseException) -> BaseException | None:
+    """The Ctrl-C or termination behind an error, if any: manim's video encoder wraps whatever
+    stops it while it opens or writes a segment, a KeyboardInterrupt included, in a RuntimeError."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 def _render_safely(request: RenderRequest, verbose: bool, force: bool,
                    on_frame: FrameCallback | None) -> RenderResult:
     started = time.perf_counter()
     try:
         return render_scene(request, verbose=verbose, force=force, on_frame=on_frame)
     except Exception as exc:          # one scene's failure is reported; the others go on
+        interruption = interruption_behind(exc)
+        if interruption is not None:  # an interrupt, not a failure: stop everything
+            raise interruption from None
         if verbose:
             logging.getLogger("attention").exception("render of %s failed", request.scene)
         return _error_result(request, exc, time.perf_counter() - started)
