@@ -9,9 +9,11 @@ PY     := $(VENV)/bin/python
 APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config \
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra \
 	texlive-fonts-recommended dvisvgm
+# The tests also read numbers back from rendered frames (OCR).
+TEST_APT_PACKAGES := tesseract-ocr tesseract-ocr-eng
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup system-deps demo test test-all golden bench clean
+.PHONY: setup system-deps test-deps demo test test-all golden bench clean
 .DEFAULT_GOAL := help
 
 help:
@@ -23,6 +25,9 @@ help:
 
 system-deps:
 	@sh tools/install-system-deps.sh $(APT_PACKAGES)
+
+test-deps: setup
+	@sh tools/install-system-deps.sh $(TEST_APT_PACKAGES)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,10 +47,10 @@ demo: setup
 	@echo "attention-render is in .venv/bin: run '. .venv/bin/activate' to put it on your PATH"
 
 # The fast suite: everything not marked slow (see tests/conftest.py). test-all: every test.
-test: setup
+test: test-deps
 	$(PY) -m pytest -m "not slow"
 
-test-all: setup
+test-all: test-deps
 	$(PY) -m pytest
 
 golden: setup

@@ -71,6 +71,7 @@ class AttentionFormula(GridScene):
         """KᵀQ/√d_k: the grid of scaled scores (numbers, or signed dots for a long sentence) and, beside it,
         the divisor."""
         grid = self.formula_grid(trace)
+        self.grid = grid
         scaled = trace.on_screen("scaled", self.head)          # [T_k, T_q], the scores ÷ √d_k
         if grid.font_size >= MIN_TEXT_POINTS:                  # numbers, or dots where they would be too small
             cells = self.number_cells(grid, "scaled", scaled)

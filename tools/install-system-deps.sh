@@ -1,5 +1,5 @@
 #!/bin/sh
-# Install the Debian/Ubuntu packages manim needs (cairo/pango headers, LaTeX), idempotently.
+# Install the Debian/Ubuntu packages named (manim's cairo/pango headers and LaTeX; the tests' OCR), idempotently.
 # As root it runs apt-get; otherwise it uses sudo when that works without a password;
 # else it prints the exact command to run and fails.
 set -eu
