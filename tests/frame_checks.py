@@ -25,6 +25,8 @@ from typing import Iterator
 
 import numpy as np
 
+from scenes.kit.notation import plain
+
 MIN_TEXT_PX = 12            # at 720p, for digits and capitals
 REFERENCE_HEIGHT_PX = 720
 EDGE_TOLERANCE = 1e-3       # scene units
@@ -105,14 +107,14 @@ def frame_problems(scene, section: str = "") -> list[Problem]:
     for text in texts:
         if HAS_DIGIT_OR_CAPITAL.search(text.text) and text_size(text) < floor - 1e-6:
             px = text_size(text) / config.frame_height * REFERENCE_HEIGHT_PX
-            problems.append(Problem(section, "small", f"{text.text!r} is {px:.1f} px tall at 720p"))
+            problems.append(Problem(section, "small", f"{plain(text.text)!r} is {px:.1f} px tall at 720p"))
     boxes = np.array([box(t) for t in texts]).reshape(-1, 4)
     dx = np.minimum(boxes[:, None, 2], boxes[None, :, 2]) - np.maximum(boxes[:, None, 0], boxes[None, :, 0])
     dy = np.minimum(boxes[:, None, 3], boxes[None, :, 3]) - np.maximum(boxes[:, None, 1], boxes[None, :, 1])
     meeting = np.triu((dx > OVERLAP_TOLERANCE) & (dy > OVERLAP_TOLERANCE), k=1)     # boxes that meet: look closer
     for i, j in zip(*np.nonzero(meeting)):
         if glyphs_overlap(texts[i], texts[j]):
-            problems.append(Problem(section, "overlap", f"{texts[i].text!r} and {texts[j].text!r}"))
+            problems.append(Problem(section, "overlap", f"{plain(texts[i].text)!r} and {plain(texts[j].text)!r}"))
     return problems
 
 
