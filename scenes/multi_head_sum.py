@@ -10,7 +10,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Brace, FadeIn, FadeOut, LaggedStart, L
 from scenes.catalog import about
 from scenes.kit.base import AttentionScene
 from scenes.kit.mobjects import AttentionGrid, VectorColumn, label, short
-from scenes.kit.notation import W_O, b_O
+from scenes.kit.notation import W_O, b_O, typeset
 from scenes.kit.scene_settings import MAX_TOKENS
 
 SHOWN_HEADS = 4
@@ -67,7 +67,7 @@ class MultiHeadSum(AttentionScene):
         self.stack = stack
         self.play(LaggedStart(*(FadeIn(layer) for layer in reversed(stack)), lag_ratio=0.25), FadeIn(links))
         self.caption(f"{len(heads)} of the {trace.n_heads} heads" + (f" ({more} more not shown)" if more else "")
-                     + f" · {trace.description}")
+                     + f" · {typeset(trace.description)}")
         self.wait(0.5)
 
         # --- spread into panels with token labels -------------------------------------------

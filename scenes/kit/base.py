@@ -15,7 +15,7 @@ from attention_math import AttentionTrace
 from scenes.kit.camera import PathCachingCamera
 from scenes.output.memory import release_free_memory
 from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, format_number, label
-from scenes.kit.notation import plain
+from scenes.kit.notation import plain, typeset
 from scenes.kit.palette import Theme, themed
 from scenes.kit.scene_settings import MAX_TOKENS, SceneSettings, active_settings, head_of, is_decoder
 
@@ -408,7 +408,7 @@ class AttentionScene(Scene):
         ...     def construct(self) -> None:
         ...         self.caption(self.model_note(self.trace()))
         """
-        return f"{trace.description}, layer {trace.layer}, head {self.head}"
+        return f"{typeset(trace.description)}, layer {trace.layer}, head {self.head}"
 
     # --- long sentences: dots where numbers do not fit ------------------------------------------
     @staticmethod

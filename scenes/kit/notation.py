@@ -19,6 +19,8 @@ True
 
 from __future__ import annotations
 
+import re
+
 SUB_START = "\x0e"     # SHIFT OUT: the characters after it, up to SUB_END, are a subscript
 SUB_END = "\x0f"       # SHIFT IN: back on the baseline
 MARKERS = SUB_START + SUB_END
@@ -52,6 +54,20 @@ b_O = sub("b", "O")          # its bias
 d_k = sub("d", "k")          # the key size (the papers' name)
 d_head = sub("d", "head")    # the size of one head's queries and keys
 d_model = sub("d", "model")  # the size of an embedding
+
+
+_PLAIN = re.compile(r"(?<!\w)([Wbd])_(Q|K|V|O|k|head|model)(?!\w)")
+
+
+def typeset(text: str) -> str:
+    """Notation written plainly (``d_model 12`` in the math layer's model descriptions) as subscripts.
+
+    >>> plain(typeset("toy model (seed 0, d_model 12, 3 heads)")) == "toy model (seed 0, d_model 12, 3 heads)"
+    True
+    >>> typeset("d_model 12") == f"{d_model} 12", typeset("snake_case") == "snake_case"
+    (True, True)
+    """
+    return _PLAIN.sub(lambda m: sub(m.group(1), m.group(2)), text)
 
 
 def has_notation(text: str) -> bool:
