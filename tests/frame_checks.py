@@ -31,8 +31,8 @@ MIN_TEXT_PX = 12            # at 720p, for digits and capitals
 REFERENCE_HEIGHT_PX = 720
 EDGE_TOLERANCE = 1e-3       # scene units
 OVERLAP_TOLERANCE = 0.01    # scene units two texts' boxes may share (anti-aliasing, kerning)
-HAS_DIGIT_OR_CAPITAL = re.compile(r"[0-9A-ZΔ]")
-PLAIN_NOTATION = re.compile(r"(?<!\w)(?:W_[QKVO]|b_O|d_(?:k|head|model))(?!\w)")   # W_Q with an underscore: not typeset     # not ∞: its glyph is x-height, beside digits of the right size
+HAS_DIGIT_OR_CAPITAL = re.compile(r"[0-9A-ZΔ]")     # not ∞: its glyph is x-height, beside digits of the right size
+PLAIN_NOTATION = re.compile(r"W_[QKVO]|b_O|d_(?:k|head|model)")   # W_Q with an underscore: not typeset (Text drops spaces)
 
 
 @dataclass(frozen=True)

@@ -178,7 +178,8 @@ def cached_text(text: str, font: str, font_size: float, color: ManimColor, **kwa
     prototype = _TEXT_PROTOTYPES.get(key)
     if prototype is None:
         if has_notation(text):
-            prototype = FlatText(text, subscripted_outlines(text, font, font_size, **kwargs), WHITE)
+            glyphs = subscripted_outlines(text, font, font_size, **kwargs)
+            prototype = FlatText(text.replace("\t", " ").replace(" ", "").replace("\n", ""), glyphs, WHITE)  # as Text
         else:
             prototype = FlatText.of(OutlineText(text, font=font, font_size=font_size, **kwargs))
         if len(_TEXT_PROTOTYPES) > 20000:
