@@ -9,6 +9,7 @@ from manim.utils.rate_functions import rush_from, rush_into, smooth
 from scenes.catalog import about
 from scenes.kit.base import CAPTION_TOP, GridScene
 from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, DotMatrix, VectorColumn, format_number, label, short
+from scenes.kit.notation import W_Q, d_k
 from scenes.kit.scene_settings import MAX_TOKENS
 
 # Fixed LaTeX only (no user text). Columns are tokens on screen, so the grid is KᵀQ and the
@@ -33,7 +34,7 @@ class AttentionFormula(GridScene):
                             ("delta", self.theme.delta)):
             formula[PART[name]].set_color(color)
         self.play(Write(formula), run_time=2)
-        self.caption("tokens are columns on screen; papers write softmax(QKᵀ/√d_k)V with tokens as rows")
+        self.caption(f"tokens are columns on screen; papers write softmax(QKᵀ/√{d_k})V with tokens as rows")
         self.current: VGroup | None = None
         self.mark = None
         self.big = max(len(trace.tokens), len(trace.key_tokens)) > MAX_TOKENS
@@ -44,7 +45,7 @@ class AttentionFormula(GridScene):
         if self.big:
             self.say_too_many_for_numbers(trace)
         self.show_term(formula, "Q", self.term_columns(trace.tokens, trace.q[h], self.theme.query, "q"),
-                       f"Q: one query per token, {trace.d_head} numbers each (W_Q·E)")
+                       f"Q: one query per token, {trace.d_head} numbers each ({W_Q}·E)")
         self.beat("keys")
         self.show_term(formula, "K", self.term_columns(trace.key_tokens, trace.k[h], self.theme.key, "k"),
                        f"K: one key per token; KᵀQ is the grid of dot products, keys as rows")

@@ -15,6 +15,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, L
 from scenes.catalog import about
 from scenes.kit.base import CAPTION_TOP, GRID_WIDTH, LIFT_GAP, GridScene
 from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, TokenBoxes, VectorColumn, label, number, short
+from scenes.kit.notation import typeset
 from scenes.kit.scene_settings import MAX_TOKENS
 
 MAX_LINE_WIDTH = 9.0    # stroke width of a weight-1 line
@@ -101,7 +102,7 @@ class CrossAttention(GridScene):
         else:
             self.caption("MiniLM is an encoder reading a second sentence here, not a translator: no trained alignment"
                          if trace.model.startswith("minilm") else
-                         f"{trace.description}: random weights, so no trained alignment")
+                         f"{typeset(trace.description)}: random weights, so no trained alignment")
         self.wait(2)
 
         # --- the grid between them ----------------------------------------------------------
@@ -168,7 +169,7 @@ class CrossAttention(GridScene):
         return source, target
 
     def model_line(self, trace) -> str:
-        return f"{trace.description}; layer {trace.layer}, head {self.head}" + (
+        return f"{typeset(trace.description)}; layer {trace.layer}, head {self.head}" + (
             " (the head finder's best for alignment)" if trace.model == "translator" else "")
 
     def weight_lines(self, source: TokenBoxes, target: TokenBoxes, pattern: np.ndarray) -> VGroup:

@@ -10,6 +10,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Brace, FadeIn, FadeOut, LaggedStart, L
 from scenes.catalog import about
 from scenes.kit.base import AttentionScene
 from scenes.kit.mobjects import AttentionGrid, VectorColumn, label, short
+from scenes.kit.notation import W_O, b_O, typeset
 from scenes.kit.scene_settings import MAX_TOKENS
 
 SHOWN_HEADS = 4
@@ -66,7 +67,7 @@ class MultiHeadSum(AttentionScene):
         self.stack = stack
         self.play(LaggedStart(*(FadeIn(layer) for layer in reversed(stack)), lag_ratio=0.25), FadeIn(links))
         self.caption(f"{len(heads)} of the {trace.n_heads} heads" + (f" ({more} more not shown)" if more else "")
-                     + f" · {trace.description}")
+                     + f" · {typeset(trace.description)}")
         self.wait(0.5)
 
         # --- spread into panels with token labels -------------------------------------------
@@ -120,7 +121,7 @@ class MultiHeadSum(AttentionScene):
                                       font_size=SUM_SIZE, bracket_color=self.theme.delta, color_by_value=True,
                                       value_scale=scale, show_dimension=False) for h in heads))
         signs = VGroup(*(label("+", self.theme, 28) for _ in heads))
-        rest = label(f"+ {more} more heads + b_O =" if more else "+ b_O =", self.theme, 20)
+        rest = label(f"+ {more} more heads + {b_O} =" if more else f"+ {b_O} =", self.theme, 20)
         line = VGroup(e, *[m for pair in zip(signs, moved) for m in pair], rest, updated).arrange(RIGHT, buff=0.2)
         line.next_to(proposals, DOWN, buff=0.5)
         if line.width > config.frame_width - 0.6:
@@ -168,14 +169,14 @@ class MultiHeadSum(AttentionScene):
         w_o_brace = Brace(stapled, UP, color=self.theme.muted)
         w_o_width = label(f"{trace.n_heads} × {trace.d_head} = {trace.n_heads * trace.d_head}", self.theme, LABEL_SIZE,
                           color=self.theme.muted).next_to(w_o_brace, UP, buff=0.06)
-        w_o = label(f"W_O: {trace.d_model} × {trace.n_heads * trace.d_head}", self.theme, 24,
+        w_o = label(f"{W_O}: {trace.d_model} × {trace.n_heads * trace.d_head}", self.theme, 24,
                     color=self.theme.output).next_to(stapled, DOWN, buff=0.45)
         new_indices = VGroup(*(i.copy().next_to(r, DOWN, buff=0.1) for i, r in zip(indices, stapled)))
         self.play(ReplacementTransform(ups, stapled), ReplacementTransform(indices, new_indices),
                   FadeOut(VGroup(wide, wide_label)), tall.animate.next_to(stapled, LEFT),
                   tall_label.animate.next_to(stapled, LEFT, buff=0.25 + tall.width + 0.1), run_time=1.2)
         self.play(FadeIn(w_o_brace), FadeIn(w_o_width), FadeIn(w_o))
-        self.caption("stapled side by side they are the one output matrix W_O of the layer")
+        self.caption(f"stapled side by side they are the one output matrix {W_O} of the layer")
         self.wait(1.5)
 
     # --- helpers (prefixed: AttentionBlock inherits every chapter's helpers) ----------------

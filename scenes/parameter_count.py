@@ -10,6 +10,7 @@ from attention_math.params import value_map_counts
 from scenes.catalog import about
 from scenes.kit.base import AttentionScene
 from scenes.kit.mobjects import MONO, approx, cached_text, grouped, label
+from scenes.kit.notation import W_K, W_Q, d_head, d_model
 
 THINNEST = 0.06      # a block side drawn thinner than this (frame units) would vanish: drawn at this, and said so
 FIGURE_SIZE = 30     # the tally's figures: monospaced, right-aligned on their last digit
@@ -28,19 +29,19 @@ class ParameterCount(AttentionScene):
         self.beat("query and key matrices")
         self.title(f"Attention's parameters in {cfg.name}")
         unit = 10.0 / cfg.d_model                      # frame units per row or column, one scale for both blocks
-        w_q = self.pc_block(cfg.d_head, cfg.d_model, unit, self.theme.query, "W_Q")
-        w_k = self.pc_block(cfg.d_head, cfg.d_model, unit, self.theme.key, "W_K")
+        w_q = self.pc_block(cfg.d_head, cfg.d_model, unit, self.theme.query, W_Q)
+        w_k = self.pc_block(cfg.d_head, cfg.d_model, unit, self.theme.key, W_K)
         blocks = VGroup(w_q, w_k).arrange(DOWN, buff=0.9).next_to(self.title_mobject, DOWN, buff=0.5)
         self.blocks = {"W_Q": w_q, "W_K": w_k}
         self.record("block_sizes", VGroup(w_q.cols_label, w_q.rows_label), [cfg.d_model, cfg.d_head])
         each = label(f"{grouped(cfg.d_head)} × {grouped(cfg.d_model)} = {grouped(count.per_matrix)} each",
                      self.theme, 24, color=self.theme.text).next_to(blocks, DOWN, buff=0.5)
         self.play(FadeIn(w_q))
-        self.caption(f"W_Q maps a {grouped(cfg.d_model)}-number embedding to a {grouped(cfg.d_head)}-number query: "
+        self.caption(f"{W_Q} maps a {grouped(cfg.d_model)}-number embedding to a {grouped(cfg.d_head)}-number query: "
                      f"{grouped(cfg.d_head)} rows of {grouped(cfg.d_model)}" + self.pc_scale_note(w_q))
         self.play(FadeIn(w_k))
         self.play(FadeIn(each))
-        self.caption("W_K the same size, for the keys")
+        self.caption(f"{W_K} the same size, for the keys")
         self.wait(1)
 
         # --- the value map: d_model², crossed out, factored into down and up -----------------
@@ -83,7 +84,7 @@ class ParameterCount(AttentionScene):
         self.play(FadeOut(VGroup(full, full_count, cross, arrow, factored, counts, note)))
         steps = [
             (f"one matrix: {grouped(cfg.d_head)} × {grouped(cfg.d_model)}", count.per_matrix),
-            ("one head: W_Q, W_K, value-down, value-up (× 4)", count.per_head),
+            (f"one head: {W_Q}, {W_K}, value-down, value-up (× 4)", count.per_head),
             (f"one layer: × {cfg.n_heads} heads", count.per_block_attention),
             (f"all layers: × {cfg.n_layers}", count.attention_total),
         ]
@@ -92,10 +93,10 @@ class ParameterCount(AttentionScene):
         rows, total = table[:-1], table[-1]
         self.tally_rows = table
         self.record("tally", VGroup(*(row[1] for row in rows)), [value for _, value in steps])
-        captions = ["W_Q, W_K, value-down and value-up: the four matrices of one head", "every head of a layer has its own four",
+        captions = [f"{W_Q}, {W_K}, value-down and value-up: the four matrices of one head", "every head of a layer has its own four",
                     "and every layer has its own heads"]
         self.play(FadeIn(rows[0], shift=UP * 0.15), run_time=0.6)
-        self.caption(f"one matrix, d_head × d_model: {grouped(cfg.d_head)} × {grouped(cfg.d_model)}")
+        self.caption(f"one matrix, {d_head} × {d_model}: {grouped(cfg.d_head)} × {grouped(cfg.d_model)}")
         for i, row in enumerate(rows[1:]):
             if i == 1:
                 self.beat("per layer")

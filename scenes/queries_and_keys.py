@@ -7,8 +7,9 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, VGroup, c
 from scenes.catalog import about
 from scenes.kit.base import CAPTION_TOP, GridScene
 from scenes.kit.mobjects import MIN_TEXT_POINTS, DotMatrix, TokenBoxes, VectorColumn, label
+from scenes.kit.notation import W_K, W_Q
 
-ROW_NAMES = ("E", "Q = W_Q·E", "K = W_K·E")
+ROW_NAMES = ("E", f"Q = {W_Q}·E", f"K = {W_K}·E")
 RIGHT_ROOM = 1.05       # the last column's brace and its dimension, beyond its token box
 SHOWN = 5               # entries shown of each vector: three rows of them fill the frame
 DOT_ROWS = 3            # entries drawn as dots per vector, for sentences too long for numbers
@@ -48,12 +49,12 @@ class QueriesAndKeys(GridScene):
 
         # --- queries: W_Q · E -------------------------------------------------------------
         self.beat("queries")
-        self.caption(f"W_Q ({trace.d_head} × {trace.d_model}) takes each E into a smaller space: the query, {trace.d_head} numbers")
+        self.caption(f"{W_Q} ({trace.d_head} × {trace.d_model}) takes each E into a smaller space: the query, {trace.d_head} numbers")
         q_cols, row_q = self.project(trace.q[h], e_cols, row_e, names[1], self.theme.query)
 
         # --- keys: W_K · E ----------------------------------------------------------------
         self.beat("keys")
-        self.caption(f"W_K ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")
+        self.caption(f"{W_K} ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")
         k_cols, row_k = self.project(trace.k[h], q_cols, row_e, names[2], self.theme.key)
         self.vector_rows = ((row_e, e_cols), (row_q, q_cols), (row_k, k_cols))
         self.wait(1)
@@ -115,8 +116,8 @@ class QueriesAndKeys(GridScene):
         # --- queries and keys: W_Q · E, W_K · E ----------------------------------------------
         for beat, row, name, text in (
                 ("queries", rows[1], names[1],
-                 f"W_Q ({trace.d_head} × {trace.d_model}) takes each E into a smaller space: the query, {trace.d_head} numbers"),
-                ("keys", rows[2], names[2], f"W_K ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")):
+                 f"{W_Q} ({trace.d_head} × {trace.d_model}) takes each E into a smaller space: the query, {trace.d_head} numbers"),
+                ("keys", rows[2], names[2], f"{W_K} ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")):
             self.beat(beat)
             self.caption(text)
             self.play(FadeIn(name), FadeIn(row.get_brackets()), FadeIn(row.get_ellipsis()), FadeIn(row.get_dimension()),

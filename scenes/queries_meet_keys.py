@@ -12,6 +12,7 @@ from attention_math.query_plane import embedding_plane, matrix_vector_product, p
 from scenes.catalog import about
 from scenes.kit.base import AttentionScene
 from scenes.kit.mobjects import TokenBoxes, format_number, label, number, short
+from scenes.kit.notation import W_K, W_Q
 from scenes.kit.scene_settings import DEFAULT_QUERY_TOKEN, DEFAULT_SENTENCE, MAX_TOKENS
 
 SHOWN_ROWS = 4        # rows of W_Q (entries of the product) shown one by one, then ⋮
@@ -57,7 +58,7 @@ class QueriesMeetKeys(AttentionScene):
 
         # --- W_Q · E⃗, row by row -----------------------------------------------------------
         self.beat("W_Q·E row by row")
-        eq = self.meet_equation(trace.w_q[h], e, q, "W_Q", f"E⃗ {word}", "Q⃗", self.theme.query)
+        eq = self.meet_equation(trace.w_q[h], e, q, W_Q, f"E⃗ {word}", "Q⃗", self.theme.query)
         self.meet_fit(eq, top=question.get_bottom()[1] - 0.3)
         self.meet_equations = [eq]
         self.record("w_q", eq.matrix_entries, trace.w_q[h][:SHOWN_COLUMNS, :SHOWN_ROWS].T)
@@ -65,7 +66,7 @@ class QueriesMeetKeys(AttentionScene):
         self.record("qk_bias", eq.bias_entries, projection_bias(q, trace.w_q[h], e)[:SHOWN_ROWS])
         self.record("qk_query", eq.result_entries, q[:SHOWN_ROWS])
         self.play(FadeIn(eq.matrix), FadeIn(eq.vector), FadeIn(eq.signs[0]), FadeIn(eq.names[:2]))
-        self.caption(f"W_Q: {trace.d_head} rows of {trace.d_model} learned numbers; E⃗: the {trace.d_model} numbers of “{word}”")
+        self.caption(f"{W_Q}: {trace.d_head} rows of {trace.d_model} learned numbers; E⃗: the {trace.d_model} numbers of “{word}”")
         vector_box = SurroundingRectangle(eq.vector_entries, color=self.theme.of("selected"), buff=0.06)
         for r in range(min(ROW_BY_ROW, len(eq.rows))):
             row_box = SurroundingRectangle(eq.rows[r], color=self.theme.of("selected"), buff=0.06)
@@ -80,21 +81,21 @@ class QueriesMeetKeys(AttentionScene):
         self.play(FadeIn(eq.product_entries[ROW_BY_ROW:]), run_time=0.6)
         rest = max(0, trace.d_head - ROW_BY_ROW)
         self.caption((f"the other {rest} row{'s' if rest != 1 else ''} at once: " if rest else "")
-                     + f"W_Q·E⃗ has {trace.d_head} entries")
+                     + f"{W_Q}·E⃗ has {trace.d_head} entries")
         self.play(FadeIn(eq.signs[2:]), FadeIn(eq.bias), FadeIn(eq.result), FadeIn(eq.names[3:]))
         self.caption(f"plus the learned bias b⃗: the query Q⃗ of “{word}”, {trace.d_head} numbers")
         self.wait(1)
 
         # --- keys: the same with W_K --------------------------------------------------------
         self.beat("keys")
-        eq_k = self.meet_equation(trace.w_k[h], e, k[qi], "W_K", f"E⃗ {word}", "K⃗", self.theme.key)
+        eq_k = self.meet_equation(trace.w_k[h], e, k[qi], W_K, f"E⃗ {word}", "K⃗", self.theme.key)
         eq_k.scale(eq.width / eq_k.width).move_to(eq)   # same layout, so the same scale
         self.meet_equations.append(eq_k)
         self.record("w_k", eq_k.matrix_entries, trace.w_k[h][:SHOWN_COLUMNS, :SHOWN_ROWS].T)
         self.record("qk_key", eq_k.result_entries, k[qi][:SHOWN_ROWS])
         self.play(FadeOut(eq, rate_func=rush_into), run_time=0.4)       # out, then in: never two equations at once
         self.play(FadeIn(eq_k, rate_func=rush_from), run_time=0.6)
-        self.caption(f"W_K gives every token a key K⃗, what it offers · {self.model_note(trace)}")
+        self.caption(f"{W_K} gives every token a key K⃗, what it offers · {self.model_note(trace)}")
         self.wait(1)
 
         # --- the embeddings mapped into the query/key space ----------------------------------
@@ -111,7 +112,7 @@ class QueriesMeetKeys(AttentionScene):
         self.play(*(ReplacementTransform(a.copy(), b) for a, b in zip(e_arrows[:len(k_arrows)], k_arrows)),
                   ReplacementTransform(e_arrows[qi].copy(), q_arrow), run_time=1.6)
         self.play(FadeIn(small.names))
-        self.caption(f"W_Q and W_K map them into a {trace.d_head}-dimensional space (drawn: a plane through Q⃗)")
+        self.caption(f"{W_Q} and {W_K} map them into a {trace.d_head}-dimensional space (drawn: a plane through Q⃗)")
         self.wait(1)
 
         # --- the dot products beside the arrows ---------------------------------------------

@@ -7,6 +7,7 @@ from manim import DOWN, FadeIn, FadeOut, MathTex, VGroup, Write
 from scenes.catalog import about
 from scenes.kit.base import GridScene
 from scenes.kit.mobjects import AttentionGrid, format_number, label
+from scenes.kit.notation import d_k
 
 
 class ScaledSoftmax(GridScene):
@@ -26,7 +27,7 @@ class ScaledSoftmax(GridScene):
 
         # --- divide by √d_head ------------------------------------------------------------
         self.beat("scale")
-        self.caption(f"every score divided by √d_k = √{trace.d_head}, which keeps the softmax soft")
+        self.caption(f"every score divided by √{d_k} = √{trace.d_head}, which keeps the softmax soft")
         fraction = self.scale_fraction(trace, grid)
         self.play(Write(fraction), run_time=1)
         scaled_cells = self.number_cells(grid, "scaled", scaled, max_abs=self.color_scale(scores))   # dots shrink
@@ -68,7 +69,7 @@ class ScaledSoftmax(GridScene):
         """The scores' symbol over √d_k, in the strip beside the grid: the scaling as a fraction."""
         fraction = MathTex(r"\vec{K}_j \cdot \vec{Q}_i", r"\over", r"\sqrt{d_k}", font_size=44, color=self.theme.text)
         fraction[0].set_color(self.theme.text)
-        value = label(f"d_k = {trace.d_head}: ÷ {format_number(trace.scale_factor)}", self.theme, 18,
+        value = label(f"{d_k} = {trace.d_head}: ÷ {format_number(trace.scale_factor)}", self.theme, 18,
                       color=self.theme.text)
         group = VGroup(fraction, value).arrange(DOWN, buff=0.25)
         strip_left = grid.frame.get_right()[0] + 0.3

@@ -25,17 +25,20 @@ from typing import Iterator
 
 import numpy as np
 
+from scenes.kit.notation import plain
+
 MIN_TEXT_PX = 12            # at 720p, for digits and capitals
 REFERENCE_HEIGHT_PX = 720
 EDGE_TOLERANCE = 1e-3       # scene units
 OVERLAP_TOLERANCE = 0.01    # scene units two texts' boxes may share (anti-aliasing, kerning)
 HAS_DIGIT_OR_CAPITAL = re.compile(r"[0-9A-ZΔ]")     # not ∞: its glyph is x-height, beside digits of the right size
+PLAIN_NOTATION = re.compile(r"W_[QKVO]|b_O|d_(?:k|head|model)")   # W_Q with an underscore: not typeset (Text drops spaces)
 
 
 @dataclass(frozen=True)
 class Problem:
     section: str
-    kind: str            # "outside", "overlap", "small"
+    kind: str            # "outside", "overlap", "small", "notation"
     what: str
 
     def __str__(self) -> str:
@@ -105,14 +108,17 @@ def frame_problems(scene, section: str = "") -> list[Problem]:
     for text in texts:
         if HAS_DIGIT_OR_CAPITAL.search(text.text) and text_size(text) < floor - 1e-6:
             px = text_size(text) / config.frame_height * REFERENCE_HEIGHT_PX
-            problems.append(Problem(section, "small", f"{text.text!r} is {px:.1f} px tall at 720p"))
+            problems.append(Problem(section, "small", f"{plain(text.text)!r} is {px:.1f} px tall at 720p"))
+        if PLAIN_NOTATION.search(text.text):
+            problems.append(Problem(section, "notation", f"{plain(text.text)!r} writes its notation with an underscore "
+                                                         "(scenes.kit.notation sets it as a subscript)"))
     boxes = np.array([box(t) for t in texts]).reshape(-1, 4)
     dx = np.minimum(boxes[:, None, 2], boxes[None, :, 2]) - np.maximum(boxes[:, None, 0], boxes[None, :, 0])
     dy = np.minimum(boxes[:, None, 3], boxes[None, :, 3]) - np.maximum(boxes[:, None, 1], boxes[None, :, 1])
     meeting = np.triu((dx > OVERLAP_TOLERANCE) & (dy > OVERLAP_TOLERANCE), k=1)     # boxes that meet: look closer
     for i, j in zip(*np.nonzero(meeting)):
         if glyphs_overlap(texts[i], texts[j]):
-            problems.append(Problem(section, "overlap", f"{texts[i].text!r} and {texts[j].text!r}"))
+            problems.append(Problem(section, "overlap", f"{plain(texts[i].text)!r} and {plain(texts[j].text)!r}"))
     return problems
 
 
@@ -140,7 +146,7 @@ def glyphs_overlap(a, b) -> bool:
 
 def describe(mobject) -> str:
     text = getattr(mobject, "text", None)
-    return f"{type(mobject).__name__}{f' {text!r}' if text else ''}"
+    return f"{type(mobject).__name__}{f' {plain(str(text))!r}' if text else ''}"
 
 
 @dataclass

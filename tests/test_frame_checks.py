@@ -41,6 +41,7 @@ def test_the_checks_catch_what_they_claim():
     from manim import Scene
 
     from scenes.kit.mobjects import label
+    from scenes.kit.notation import sub
     from scenes.kit.palette import THEMES
 
     theme = THEMES["dark"]
@@ -48,8 +49,9 @@ def test_the_checks_catch_what_they_claim():
     scene.add(label("Outside 1.00", theme, 24).move_to([7.5, 0, 0]))
     scene.add(label("Tiny 0.42", theme, 8).move_to([0, 2, 0]))
     scene.add(label("First 1", theme, 24).move_to([0, -2, 0]), label("Second 2", theme, 24).move_to([0.2, -2, 0]))
+    scene.add(label("W_Q 1", theme, 24).move_to([0, 2.8, 0]))
     kinds = sorted({p.kind for p in frame_problems(scene)})
-    assert kinds == ["outside", "overlap", "small"]
+    assert kinds == ["notation", "outside", "overlap", "small"]
     slanted = Scene()        # 45° labels: boxes cross; apart they pass, on top of each other they fail
     first, second = (label(word, theme, 24).rotate(np.pi / 4) for word in ("lighthouse", "keeper"))
     slanted.add(first, second.move_to(first.get_center() + np.array([0.45, 0, 0])))
@@ -57,6 +59,7 @@ def test_the_checks_catch_what_they_claim():
     second.move_to(first.get_center() + np.array([0.05, 0, 0]))
     assert [p.kind for p in frame_problems(slanted)] == ["overlap"]
     clean = Scene()
-    clean.add(label("Readable 0.42", theme, 24), label("Apart 1", theme, 24).move_to([0, -2, 0]))
+    clean.add(label("Readable 0.42", theme, 24), label("Apart 1", theme, 24).move_to([0, -2, 0]),
+              label(f"{sub('W', 'Q')} 1", theme, 24).move_to([0, 2, 0]))
     assert frame_problems(clean) == []
     assert shows_nothing(Scene()) and not shows_nothing(clean)      # a section that ends on an empty frame

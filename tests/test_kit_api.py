@@ -12,7 +12,7 @@ import pytest
 import scenes.kit
 
 KIT_MODULES = ("scenes.kit.base", "scenes.kit.mobjects", "scenes.kit.palette", "scenes.kit.scene_settings",
-               "scenes.kit.geometry")
+               "scenes.kit.geometry", "scenes.kit.notation")
 
 
 def public_methods(cls: type) -> list[str]:

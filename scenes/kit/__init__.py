@@ -38,6 +38,8 @@ _WHERE: dict[str, str] = {
     "cached_text": "scenes.kit.mobjects",
     "format_number": "scenes.kit.mobjects",
     "short": "scenes.kit.mobjects",
+    "sub": "scenes.kit.notation",            # W_Q with a real subscript, in plain text
+    "plain": "scenes.kit.notation",
     # settings
     "SceneSettings": "scenes.kit.scene_settings",
     "use_settings": "scenes.kit.scene_settings",

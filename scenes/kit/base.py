@@ -15,6 +15,7 @@ from attention_math import AttentionTrace
 from scenes.kit.camera import PathCachingCamera
 from scenes.output.memory import release_free_memory
 from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, format_number, label
+from scenes.kit.notation import plain, typeset
 from scenes.kit.palette import Theme, themed
 from scenes.kit.scene_settings import MAX_TOKENS, SceneSettings, active_settings, head_of, is_decoder
 
@@ -46,7 +47,7 @@ def caption_seconds(text: str) -> float:
     >>> caption_seconds("K·Q")
     1.5
     """
-    words = sum(1 for part in text.split() if any(ch.isalnum() for ch in part))
+    words = sum(1 for part in plain(text).split() if any(ch.isalnum() for ch in part))
     return max(CAPTION_MIN_SECONDS, words / CAPTION_WORDS_PER_SECOND)
 
 
@@ -286,7 +287,8 @@ class AttentionScene(Scene):
         Parameters
         ----------
         text
-            Plain text; scaled down to fit the frame's width when long.
+            Plain text, with notation from ``scenes.kit.notation`` (``W_Q``) set as subscripts; scaled
+            down to fit the frame's width when long. The subtitles write that notation plainly ("W_Q").
         run_time
             Seconds of the change: the previous caption fades out, then this one fades in.
 
@@ -310,7 +312,7 @@ class AttentionScene(Scene):
             self.renderer.file_writer.subcaptions.pop()      # said but never shown: replaced before any play
         else:
             self.hold_caption()
-        self.add_subcaption(text)    # for the .srt/.vtt beside the video; it lasts until the next caption
+        self.add_subcaption(plain(text))   # for the .srt/.vtt beside the video (W_Q: no subscripts there); it lasts until the next caption
         self._caption_said = (float(self.time), caption_seconds(text))
         if self._caption is not None and self._pending_caption is None:
             # Out, then in: two captions half-visible on top of each other read as neither. Speed: manim
@@ -406,7 +408,7 @@ class AttentionScene(Scene):
         ...     def construct(self) -> None:
         ...         self.caption(self.model_note(self.trace()))
         """
-        return f"{trace.description}, layer {trace.layer}, head {self.head}"
+        return f"{typeset(trace.description)}, layer {trace.layer}, head {self.head}"
 
     # --- long sentences: dots where numbers do not fit ------------------------------------------
     @staticmethod

@@ -32,18 +32,39 @@ class OutlineText(Text):
     """``Text``, with the glyph outlines read straight from Pango's SVG."""
 
     def generate_mobject(self) -> OutlineText:
+        baselines: list[float] = []
         try:
-            outlines = read_pango_svg(self.get_file_path())
+            outlines = read_pango_svg(self.get_file_path(), baselines)
         except UnexpectedSVG:
+            self.svg_baselines = None
             return super().generate_mobject()
         self.add(*(VMobject().set_points(points) for points in outlines))
+        self.svg_baselines = baselines      # per glyph, its baseline's SVG y (see ``baseline_of``)
+        self.svg_ink_y = (min((float(p[:, 1].min()) for p in outlines), default=0.0),
+                          max((float(p[:, 1].max()) for p in outlines), default=0.0))
         self.id_to_vgroup_dict = {}
         self.flip(RIGHT)          # SVG's y points down, as manim's import does
         return self
 
 
-def read_pango_svg(path: Path) -> list[np.ndarray]:
-    """The points of every glyph Pango placed, in document order, in SVG user units."""
+    def baseline_of(self, index: int) -> float | None:
+        """The scene y of the baseline glyph ``index`` (of those with points) sits on, as the text
+        now is (moved or scaled, not rotated); None when manim's own import read the SVG.
+
+        Pango places each glyph at its origin on the baseline; the text's ink spans ``svg_ink_y``
+        in SVG units (y down), which maps linearly onto its height in the scene (y up).
+        """
+        if getattr(self, "svg_baselines", None) is None or not 0 <= index < len(self.svg_baselines):
+            return None
+        top, bottom = self.svg_ink_y
+        if bottom - top <= 0:
+            return None
+        return float(self.get_top()[1] - (self.svg_baselines[index] - top) * self.height / (bottom - top))
+
+
+def read_pango_svg(path: Path, baselines: list[float] | None = None) -> list[np.ndarray]:
+    """The points of every glyph Pango placed, in document order, in SVG user units; ``baselines``,
+    when given, receives each one's baseline (its origin's SVG y)."""
     root = ET.parse(path).getroot()
     _check_viewport(root)
     symbols: dict[str, list[np.ndarray]] = {}
@@ -53,11 +74,15 @@ def read_pango_svg(path: Path) -> list[np.ndarray]:
             raise UnexpectedSVG("a glyph that is not a plain path")
         symbols[symbol.get("id", "")] = [_path_points(p.get("d", "")) for p in paths]
     outlines: list[np.ndarray] = []
-    _place_glyphs(root, symbols, outlines)
+    origins: list[float] = []
+    _place_glyphs(root, symbols, outlines, origins)
+    if baselines is not None:
+        baselines.extend(origins)
     return outlines
 
 
-def _place_glyphs(parent: ET.Element, symbols: dict[str, list[np.ndarray]], outlines: list[np.ndarray]) -> None:
+def _place_glyphs(parent: ET.Element, symbols: dict[str, list[np.ndarray]], outlines: list[np.ndarray],
+                  origins: list[float]) -> None:
     """Walk the drawing (not the definitions) in document order; only groups and glyph uses."""
     for element in parent:
         tag = element.tag.removeprefix(SVG)
@@ -66,10 +91,12 @@ def _place_glyphs(parent: ET.Element, symbols: dict[str, list[np.ndarray]], outl
         if "transform" in element.attrib:
             raise UnexpectedSVG(f"a transformed <{tag}>")
         if tag == "g":
-            _place_glyphs(element, symbols, outlines)
+            _place_glyphs(element, symbols, outlines, origins)
         elif tag == "use" and (glyph := symbols.get(element.get(XLINK_HREF, "").removeprefix("#"))) is not None:
             offset = np.array([float(element.get("x", 0)), float(element.get("y", 0)), 0.0])
-            outlines.extend(points + offset for points in glyph if len(points))
+            drawn = [points + offset for points in glyph if len(points)]
+            outlines.extend(drawn)
+            origins.extend([float(offset[1])] * len(drawn))
         else:
             raise UnexpectedSVG(f"an SVG <{tag}> in the drawing")     # e.g. the box of a missing glyph
 

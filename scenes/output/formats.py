@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from scenes.kit.notation import plain
+
 GIF_TIME_BASE = Fraction(1, 100)         # GIF delays are in hundredths of a second
 GIF_OPENING_SECONDS = 0.5                # the opening frame (the scene's last picture) shows this long
 GIF_PALETTE = "palettegen=max_colors=64:stats_mode=full:reserve_transparent=0"   # 64: ~20% smaller than 256, alike to the eye
@@ -178,8 +180,8 @@ class Cue:
 
 def cues_from(subcaptions, video_seconds: float) -> list[Cue]:
     """The scene's captions (manim subcaptions, in order) as cues: each lasts until the next one
-    starts, the last until the video ends."""
-    starts = [(s.start.total_seconds(), s.content) for s in subcaptions]
+    starts, the last until the video ends. Notation is written plainly (``scenes.kit.notation.plain``)."""
+    starts = [(s.start.total_seconds(), plain(s.content)) for s in subcaptions]   # W_Q: subtitles cannot subscript
     cues = []
     for i, (start, text) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else video_seconds
