@@ -141,8 +141,8 @@ class QueriesMeetKeys(AttentionScene):
 
     # --- helpers (prefixed: AttentionBlock inherits every chapter's helpers) ----------------
     def meet_masked(self, trace, qi: int, j: int) -> bool:
-        """A key after the query, which the causal mask hides later."""
-        return trace.causal and j > qi
+        """A key after the query, which the causal mask hides later (−∞ in the trace's masked scores)."""
+        return trace.causal and bool(np.isneginf(trace.masked[self.head, qi, j]))
 
     def meet_equation(self, w: np.ndarray, e: np.ndarray, result: np.ndarray, w_name: str, e_name: str,
                     r_name: str, color) -> VGroup:

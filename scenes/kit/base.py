@@ -406,7 +406,8 @@ class AttentionScene(Scene):
         ...     def construct(self) -> None:
         ...         self.caption(self.model_note(self.trace()))
         """
-        return f"{trace.description}, layer {trace.layer}, head {self.head}"
+        reason = self.settings.head_reason()
+        return f"{trace.description}, layer {trace.layer}, head {self.head}" + (f" ({reason})" if reason else "")
 
     # --- long sentences: dots where numbers do not fit ------------------------------------------
     @staticmethod
