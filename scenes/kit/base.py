@@ -16,7 +16,7 @@ from scenes.kit.camera import PathCachingCamera
 from scenes.output.memory import release_free_memory
 from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, format_number, label
 from scenes.kit.palette import Theme, themed
-from scenes.kit.scene_settings import MAX_TOKENS, SceneSettings, active_settings, head_of, is_decoder
+from scenes.kit.scene_settings import MAX_TOKENS, SceneSettings, active_settings, head_of, is_decoder, models_like
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,8 @@ class AttentionScene(Scene):
         ...         super().setup()
         ...         self.numbers_shown = 0
         """
-        self.settings: SceneSettings = active_settings(type(self).__name__).for_scene(type(self).__name__)
+        name = type(self).__name__
+        self.settings: SceneSettings = active_settings(name).for_scene(models_like(type(self)))
         self.theme: Theme = themed(self.settings)
         self.camera.background_color = self.theme.background
         self.head = head_of(self.settings)

@@ -408,6 +408,20 @@ def default_model(scene: str, sentence: str, device: str = "cpu") -> str:
     return "tiny-gpt" if fits else "minilm"
 
 
+def models_like(scene_class: type) -> str:
+    """The scene whose default model a scene class gets: its ``models_like`` (a scene made with ``new``
+    names the built-in scene it starts from), else its own name.
+
+    Examples
+    --------
+    >>> class MyCopy:
+    ...     models_like = "ScaledSoftmax"
+    >>> models_like(MyCopy), models_like(type("Other", (), {}))
+    ('ScaledSoftmax', 'Other')
+    """
+    return getattr(scene_class, "models_like", None) or scene_class.__name__
+
+
 def _readable(sentence: str) -> bool:
     """Whether the sentence passes the common checks (not empty, no control characters)."""
     from attention_math.tokenize import clean_sentence
