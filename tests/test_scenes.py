@@ -184,7 +184,7 @@ def test_parameter_count_shows_the_counter(preset, rendered):
 def test_cross_attention_shows_the_cross_trace(rendered):
     _, scene = rendered("CrossAttention", model="minilm", theme="dark")
     trace = scene.trace(cross=True)
-    assert trace.context_tokens is not None and scene.grid.n_rows == len(trace.context_tokens)
+    assert trace.context_tokens is not None and scene.grid.n_rows == len(trace.key_tokens)
     for name in ("scores", "pattern"):
         texts, values = shown_text(scene, name)
         np.testing.assert_array_equal(values, trace.on_screen(name, scene.head))

@@ -264,7 +264,8 @@ class SceneSettings:
         >>> from scenes.kit import SceneSettings
         >>> trace = SceneSettings().long_context()       # doctest: +SKIP
         """
-        return _long_context(self.model_layer_head()[1] if (self.model or "minilm") == "minilm" else 5, self.device)
+        return _long_context(self.layer if self.layer is not None and (self.model or "minilm") == "minilm" else 5,
+                             self.device)      # its own default layer 5: the teaching head is chosen for short sentences
 
     def query_index(self, trace: AttentionTrace) -> int:
         """The token whose update the scenes follow (InputError if the chosen one is not in the sentence).
