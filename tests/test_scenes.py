@@ -262,7 +262,8 @@ def test_quadratic_scaling_long_pattern_dots_are_the_weights(rendered):
     trace = scene.settings.long_context()
     t = len(trace.tokens)
     assert t >= 128 and weights.shape == (t, t)
-    np.testing.assert_array_equal(weights, trace.on_screen("pattern", scene.head))
+    assert (trace.layer, info["head"]) == (5, 6), "the paragraph's own layer and head, not the short sentence's"
+    np.testing.assert_array_equal(weights, trace.on_screen("pattern", info["head"]))
     assert masked.sum() == t * (t - 1) // 2
     stages = scene.long_stages
     assert [s["T"] for s in stages] == [16, 32, 64, 128, t]

@@ -257,15 +257,31 @@ class SceneSettings:
         return _scaling(self.device)
 
     def long_context(self):
-        """MiniLM's causal trace of a long paragraph at the settings' layer (cached): QuadraticScaling's pattern.
+        """MiniLM's causal trace of a long paragraph at ``long_context_head``'s layer (cached):
+        QuadraticScaling's pattern, over the model's own tokens (pieces, [CLS] and [SEP]).
 
         Examples
         --------
         >>> from scenes.kit import SceneSettings
         >>> trace = SceneSettings().long_context()       # doctest: +SKIP
         """
-        return _long_context(self.layer if self.layer is not None and (self.model or "minilm") == "minilm" else 5,
-                             self.device)      # its own default layer 5: the teaching head is chosen for short sentences
+        return _long_context(self.long_context_head()[0], self.device)
+
+    def long_context_head(self) -> tuple[int, int]:
+        """The layer and head of QuadraticScaling's long paragraph: MiniLM layer 5 head 6, its own
+        (the teaching head is chosen for a short sentence, not for this paragraph), or the --layer
+        and --head given for MiniLM.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> SceneSettings().long_context_head(), SceneSettings(model="minilm", layer=2).long_context_head()
+        ((5, 6), (2, 6))
+        """
+        layer, head = LONG_CONTEXT_LAYER_HEAD
+        if (self.model or "minilm") != "minilm":
+            return layer, head
+        return (layer if self.layer is None else self.layer, head if self.head is None else self.head)
 
     def query_index(self, trace: AttentionTrace) -> int:
         """The token whose update the scenes follow (InputError if the chosen one is not in the sentence).
@@ -356,6 +372,7 @@ def _numbers_hint(scene: str, limit: int) -> str:
 
 DEFAULT_LAYER_HEAD = {"toy": (0, 0)}   # fixed defaults; tiny-gpt's and the translator's come with their weights
 AUTO_HEAD_MODELS = ("minilm",)         # the teaching head is chosen per sentence (attention_math.heads)
+LONG_CONTEXT_LAYER_HEAD = (5, 6)       # QuadraticScaling's long paragraph (MiniLM), whatever the sentence
 # The core story and the video of all of it: one model for a sentence, so tokens and numbers agree
 # from clip to clip (a decoder when it knows every word). Other scenes read their own models.
 STORY_SCENES = ("TokensToEmbeddings", "QueriesAndKeys", "QueriesMeetKeys", "ScaledSoftmax", "CausalMask", "ValuesUpdateEmbeddings",
