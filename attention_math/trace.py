@@ -28,8 +28,8 @@ from .errors import InputError
 from .sources import Encoding, WeightSource, check_layer
 from .tokenize import clean_sentence
 from .weights import MODELS, get_source
-from .words import (MERGE_RULE, SPECIAL_KEY, key_groups, mean_matrix, merge_pattern, merge_scaled, merge_vectors,
-                    needs_merge, query_groups, special_share, sum_matrix)
+from .words import (MERGE_RULE, SPECIAL_KEY, key_groups, mean_matrix, merge_delta_per_key, merge_pattern, merge_scaled,
+                    merge_vectors, needs_merge, query_groups, single_piece_keys, special_share, sum_matrix)
 
 FORMAT_VERSION = 1
 
@@ -59,6 +59,9 @@ TENSOR_DOCS: dict[str, str] = {
                     "(the translator: every decoder layer's cross-attention, [L, h, T_q, T_k])",
     "memory": "[T_k, d] the translator: the encoder's output, which every cross-attention layer reads",
     "source_embeddings": "[T_k, d] the translator: the source sentence's token + position, the encoder's input",
+    "delta_per_key": "[h, T_q, T_k, d] words only: what each key word added to each query word's ΔE_h, the mean "
+                     "over the query's pieces of the sum over the key's pieces of w·V↑ (summed over the keys: "
+                     "delta_per_head, exactly); a piece trace's is pattern·values_up (AttentionTrace.delta_terms)",
     "special_share": "[h, T_q] words only: the share of each word's attention that went to [CLS]/[SEP] "
                      "(the same numbers as the pattern's last key, [CLS]+[SEP])",
 }
@@ -125,6 +128,24 @@ class AttentionTrace:
     def is_words(self) -> bool:
         """Whether the model's pieces were merged into words (the model's own tensors are under ``pieces.``)."""
         return self.merge is not None
+
+    def delta_terms(self, head: int, query: int) -> np.ndarray:
+        """[T_k, d] what each key added to query ``query``'s ΔE_h of head ``head``: summed over the keys,
+        ``delta_per_head[head, query]``. A piece trace's is wⱼ·V↑ⱼ; a word trace's is its stored
+        ``delta_per_key`` (a word's pieces each weighted by their own weight, not the mean value)."""
+        if "delta_per_key" in self.tensors:
+            return self.tensors["delta_per_key"][head, query]                               # [T_k, d]
+        weights = self.tensors["pattern"][head, query].astype(np.float64)                  # [T_k]
+        return (weights[:, None] * self.tensors["values_up"][head].astype(np.float64)).astype(np.float32)  # [T_k, d]
+
+    def exact_score_keys(self, query: int) -> list[int]:
+        """The keys whose Q⃗·K⃗ (of ``q`` and ``k``) is this trace's score for query ``query``: every key of a
+        piece trace; on words, only one-piece key words, and only when the query word is one piece
+        (a word's vectors are means of its pieces, so their dot product is not its merged score)."""
+        if self.merge is None:
+            return list(range(len(self.key_tokens)))
+        groups = lambda name: tuple((text, tuple(idx)) for text, idx in self.merge[name])   # noqa: E731
+        return single_piece_keys(groups("queries"), query, groups("keys"))
 
     def on_screen(self, name: str, head: int) -> np.ndarray:
         """A [h, T_q, T_k] grid as scenes draw it: keys as rows, queries as columns (the transpose)."""
@@ -386,6 +407,7 @@ def _word_trace(source: WeightSource, enc: Encoding, ctx: Encoding, layer: int, 
             merged[name] = merge_pattern(t, mean_q, sum_matrix(self_keys, len(enc.tokens)))   # [L, h, W, K]
         else:
             merged[name] = t                                          # weights: no token axis
+    merged["delta_per_key"] = merge_delta_per_key(pieces["pattern"], pieces["values_up"], mean_q, sum_k)  # [h, W, K, d]
     if special:
         merged["special_share"] = special_share(pieces["pattern"], mean_q, special)   # [h, W]
     merged.update({PIECES + name: t for name, t in pieces.items() if name not in WEIGHT_NAMES})

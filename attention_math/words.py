@@ -22,7 +22,13 @@ For a one-piece query word this is logsumexp_{p∈J} scaled[a, p]; for one-piece
 the model's own number. ``scores_w = √d_head · scaled_w`` (so scaled = scores / √d_head still holds),
 and ``masked_w`` is the same formula on the masked grid (−∞ where every piece of the key is masked).
 Since the merged vectors are means, Q_w·K_w is not scores_w, and Σ_J A_w[i, J]·V_w[J] is not ΔE_w
-exactly when a key word has several pieces: ΔE_w is the mean of what the model computed.
+exactly when a key word has several pieces: ΔE_w is the mean of what the model computed. Two things
+stay exact, and pictures draw only them:
+
+- ``single_piece_keys``: a one-piece query word and a one-piece key word have the model's own Q·K;
+- ``merge_delta_per_key``: what key word J added to query word i's ΔE_h, the mean over i's pieces of
+  the sum over J's pieces of A[h, a, p]·V↑[h, p] (``delta_per_key``). Its sum over the keys (the
+  [CLS]+[SEP] key included) is the merged ΔE_h exactly, whatever the pieces.
 
 Causal masking: word J is visible to word i when any piece of J is visible to any piece of i. With
 pieces in sentence order that is J ≤ i, the triangle of a word-level mask; [CLS] (position 0) is
@@ -92,6 +98,28 @@ def merge_scaled(scaled: Tensor, mean_q: Tensor, sum_k: Tensor) -> Tensor:
     weights = merge_pattern(torch.softmax(s, dim=-1), mean_q, sum_k)   # [h, W, K]
     mean_norm = log_norm @ mean_q.to(s.device).T                   # [h, W]
     return torch.log(weights) + mean_norm[..., None]               # [h, W, K]  (−∞ where A_w is 0)
+
+
+def merge_delta_per_key(pattern: Tensor, values_up: Tensor, mean_q: Tensor, sum_k: Tensor) -> Tensor:
+    """C[h, i, J] = mean_{a∈i} Σ_{p∈J} A[h, a, p] · V↑[h, p]: what key word J adds to query word i's ΔE_h.
+
+    Σ_J C[h, i, J] = mean_{a∈i} Σ_p A[h, a, p]·V↑[h, p] = mean_{a∈i} ΔE_h[a], the merged ΔE_h, exactly
+    (every piece is in one key group)."""
+    from_words = mean_q.to(pattern.device) @ pattern.double()      # [h, W, T_k]  mean over the query's pieces
+    return torch.einsum("hwp,kp,hpd->hwkd", from_words, sum_k.to(pattern.device), values_up.double())   # [h, W, K, d]
+
+
+def single_piece_keys(groups: Groups, query: int, keys: Groups) -> list[int]:
+    """The keys whose Q·K is the model's own score for query word ``query``: none unless that word is one
+    piece; then every key word of one piece (never the [CLS]+[SEP] key, which holds two tokens or more).
+
+    >>> words = (("a", (1,)), ("verdant", (2, 3, 4)), ("cat", (5,)))
+    >>> single_piece_keys(words, 0, words + ((SPECIAL_KEY, (0, 6)),)), single_piece_keys(words, 1, words)
+    ([0, 2], [])
+    """
+    if len(groups[query][1]) != 1:
+        return []
+    return [j for j, (text, idx) in enumerate(keys) if len(idx) == 1 and text != SPECIAL_KEY]
 
 
 def special_share(pattern: Tensor, mean_q: Tensor, special: tuple[int, ...]) -> Tensor:
