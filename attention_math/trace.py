@@ -138,6 +138,17 @@ class AttentionTrace:
         weights = self.tensors["pattern"][head, query].astype(np.float64)                  # [T_k]
         return (weights[:, None] * self.tensors["values_up"][head].astype(np.float64)).astype(np.float32)  # [T_k, d]
 
+    def values_for(self, head: int, query: int) -> np.ndarray:
+        """[T_k, d] the value vectors V↑ⱼ whose weighted sum Σ wⱼ·V↑ⱼ is query ``query``'s ΔE_h: ``values_up``
+        on a piece trace; on words, a key word's pieces' values averaged with the weights this query gave
+        them (``delta_terms`` / w), its mean ``values_up`` where the query gave it no weight."""
+        up = self.tensors["values_up"][head]                                                # [T_k, d]
+        if "delta_per_key" not in self.tensors:
+            return up
+        weights = self.tensors["pattern"][head, query].astype(np.float64)                  # [T_k]
+        seen = self.tensors["delta_per_key"][head, query].astype(np.float64) / np.where(weights > 0, weights, 1.0)[:, None]
+        return np.where((weights > 0)[:, None], seen, up).astype(np.float32)                # [T_k, d]
+
     def exact_score_keys(self, query: int) -> list[int]:
         """The keys whose Q⃗·K⃗ (of ``q`` and ``k``) is this trace's score for query ``query``: every key of a
         piece trace; on words, only one-piece key words, and only when the query word is one piece

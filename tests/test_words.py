@@ -10,8 +10,8 @@ import torch
 
 from attention_math import build_trace, load_trace
 from attention_math.heads import rank_teaching_heads, teaching_scores
-from attention_math.words import (SPECIAL_KEY, key_groups, mean_matrix, merge_pattern, merge_scaled, query_groups,
-                                  sum_matrix)
+from attention_math.words import (SPECIAL_KEY, key_groups, mean_matrix, merge_delta_per_key, merge_pattern, merge_scaled,
+                                  query_groups, single_piece_keys, sum_matrix)
 
 from .conftest import DEFAULT_SENTENCE
 
@@ -61,6 +61,25 @@ def test_softmax_of_merged_scaled_is_the_merged_pattern_by_hand():
     np.testing.assert_allclose(forest[:, 1].numpy(), s[:, 3, 3].numpy(), atol=1e-12)
 
 
+def test_delta_per_key_sums_each_key_words_pieces_own_terms_by_hand():
+    a = torch.softmax(torch.randn(1, 5, 5, dtype=torch.float64, generator=torch.Generator().manual_seed(4)), -1)
+    up = torch.randn(1, 5, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(5))
+    q, k = query_groups(WORDS, TOKENS), key_groups(WORDS, TOKENS)
+    c = merge_delta_per_key(a, up, mean_matrix(q, 5), sum_matrix(k, 5))[0]          # [W, K, d]
+    term = lambda i, j: a[0, i, j] * up[0, j]                                          # noqa: E731
+    # from "verdan" (rows 1, 2) to "verdan" (cols 1, 2), to [CLS]+[SEP] (cols 0, 4); from "forest" to "forest"
+    np.testing.assert_allclose(c[0, 0].numpy(), ((term(1, 1) + term(1, 2)) + (term(2, 1) + term(2, 2))).numpy() / 2)
+    np.testing.assert_allclose(c[0, 2].numpy(), ((term(1, 0) + term(1, 4)) + (term(2, 0) + term(2, 4))).numpy() / 2)
+    np.testing.assert_allclose(c[1, 1].numpy(), term(3, 3).numpy())
+    np.testing.assert_allclose(c.sum(1).numpy(), (mean_matrix(q, 5) @ (a[0] @ up[0])).numpy(), atol=1e-12)
+
+
+def test_single_piece_keys_are_the_exact_pairs():
+    q, k = query_groups(WORDS, TOKENS), key_groups(WORDS, TOKENS)
+    assert single_piece_keys(q, 1, k) == [1], "forest: itself; not verdan (2 pieces) nor [CLS]+[SEP]"
+    assert single_piece_keys(q, 0, k) == [], "verdan: no key's Q·K is its score"
+
+
 # --- on MiniLM --------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module", params=[False, True], ids=["both-ways", "causal"])
@@ -91,6 +110,20 @@ def test_merged_tensors_against_the_piece_tensors(pair):
     np.testing.assert_allclose(words.k[:, -1], pieces.k[:, [0, 12]].mean(1), atol=1e-6)
     np.testing.assert_array_equal(words["pieces.pattern"], pieces.pattern)
     np.testing.assert_array_equal(words["pieces.masked"], pieces.masked)
+
+
+def test_delta_per_key_sums_to_the_merged_delta_and_exact_keys_have_the_models_scores(pair):
+    pieces, words = pair
+    for h in range(words.n_heads):
+        np.testing.assert_allclose(words.delta_per_key[h].astype(np.float64).sum(1), words.delta_per_head[h], atol=2e-6)
+    # the [CLS]+[SEP] key: what [CLS] and [SEP] added, from "creature" (one piece, 4)
+    np.testing.assert_allclose(words.delta_per_key[:, 3, -1],
+                               (pieces.pattern[:, 4, [0, 12], None] * pieces.values_up[:, [0, 12]]).sum(1), atol=1e-6)
+    np.testing.assert_allclose(words.delta_terms(2, 3), words.delta_per_key[2, 3])
+    assert words.exact_score_keys(3) == [0, 1, 2, 3, 5, 7], "one-piece words: not roamed, verdant, [CLS]+[SEP]"
+    assert words.exact_score_keys(6) == [] and pieces.exact_score_keys(4) == list(range(13))
+    one = [1, 2, 3, 4, 7, 11]                                             # the pieces of a, fluffy, blue, creature, the, forest
+    np.testing.assert_allclose(words.scores[:, 3][:, [0, 1, 2, 3, 5, 7]], pieces.scores[:, 4][:, one], rtol=1e-5, atol=1e-5)
 
 
 def test_merged_pattern_columns_sum_to_one_and_are_the_softmax_of_merged_scores(pair):
