@@ -101,6 +101,9 @@ def trace_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--device", default="cpu", show_default=True, help="auto, cpu, cuda or cuda:N."),
         click.option("--special-tokens/--no-special-tokens", default=True, show_default=True,
                      help="MiniLM: read the sentence with [CLS]/[SEP], as the model was trained."),
+        click.option("--words/--pieces", default=False, show_default=True,
+                     help="MiniLM: merge word pieces into words as the scenes show them (the model's own "
+                          "tensors kept as pieces.<name>), or trace the model's own tokens."),
     ]):
         func = option(func)
     return func
@@ -119,8 +122,8 @@ def trace_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to this file.")
 @one_line_errors
 def trace(sentence: str, model: str, layer: int, heads: int | None, causal: bool, seed: int, device: str,
-          special_tokens: bool, context: str | None, target: str | None, fmt: str | None, tensors: str | None,
-          all_tensors: bool, output: str | None) -> None:
+          special_tokens: bool, words: bool, context: str | None, target: str | None, fmt: str | None,
+          tensors: str | None, all_tensors: bool, output: str | None) -> None:
     """Trace one attention layer and print or save every intermediate tensor.
 
     With --model translator, the cross-attention of the sentence's translation reading it
@@ -129,7 +132,7 @@ def trace(sentence: str, model: str, layer: int, heads: int | None, causal: bool
     from attention_math.files import atomic_write_bytes
 
     result = build_trace(sentence, model=model, layer=layer, heads=heads, causal=causal, seed=seed,
-                         device=device, context=context, special_tokens=special_tokens, target=target)
+                         device=device, context=context, special_tokens=special_tokens, target=target, words=words)
     names = [n.strip() for n in tensors.split(",")] if tensors else None
     unknown = sorted(set(names or []) - set(result.tensors))
     if unknown:
@@ -278,7 +281,11 @@ def scene_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--seed", type=int, default=None, help="Seed of the toy weights [default: 0]."),
         click.option("--device", default=None, help="auto, cpu, cuda or cuda:N [default: cpu]."),
         click.option("--query-token", default=None, help="The token whose update is followed [default: creature, else the last word]."),
-        click.option("--special-tokens/--no-special-tokens", default=None, help="MiniLM: show [CLS]/[SEP]."),
+        click.option("--special-tokens/--no-special-tokens", default=None,
+                     help="MiniLM: read the sentence with [CLS]/[SEP] (their weight is one key, [CLS]+[SEP]) or without."),
+        click.option("--pieces/--words", default=None,
+                     help="MiniLM: show the model's own tokens (word pieces, [CLS], [SEP]) instead of one row and "
+                          "column per word [default: --words]."),
         click.option("--theme", type=click.Choice(THEME_CHOICES), default=None,
                      help="dark-cb and light-cb are colour-blind-safe [default: dark]."),
         click.option("--cells", type=click.Choice(["dots", "numbers", "both"]), default=None,

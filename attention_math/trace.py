@@ -28,6 +28,8 @@ from .errors import InputError
 from .sources import Encoding, WeightSource, check_layer
 from .tokenize import clean_sentence
 from .weights import MODELS, get_source
+from .words import (MERGE_RULE, SPECIAL_KEY, key_groups, mean_matrix, merge_delta_per_key, merge_pattern, merge_scaled,
+                    merge_vectors, needs_merge, query_groups, single_piece_keys, special_share, sum_matrix)
 
 FORMAT_VERSION = 1
 
@@ -57,7 +59,15 @@ TENSOR_DOCS: dict[str, str] = {
                     "(the translator: every decoder layer's cross-attention, [L, h, T_q, T_k])",
     "memory": "[T_k, d] the translator: the encoder's output, which every cross-attention layer reads",
     "source_embeddings": "[T_k, d] the translator: the source sentence's token + position, the encoder's input",
+    "delta_per_key": "[h, T_q, T_k, d] words only: what each key word added to each query word's ΔE_h, the mean "
+                     "over the query's pieces of the sum over the key's pieces of w·V↑ (summed over the keys: "
+                     "delta_per_head, exactly); a piece trace's is pattern·values_up (AttentionTrace.delta_terms)",
+    "special_share": "[h, T_q] words only: the share of each word's attention that went to [CLS]/[SEP] "
+                     "(the same numbers as the pattern's last key, [CLS]+[SEP])",
 }
+# A word-level trace (build_trace(..., words=True) on a WordPiece model) keeps the model's own tensors
+# too, under "pieces.<name>" with the shapes above over the model's tokens (see attention_math.words).
+PIECES = "pieces."
 
 # What ``save()`` and ``attention-render trace`` write by default: the traced layer's per-token and
 # per-head tensors. On request (full=True, --all-tensors): the weights (w_*), the per-head products
@@ -65,6 +75,7 @@ TENSOR_DOCS: dict[str, str] = {
 # hidden states and patterns.
 SHOWN_TENSORS = ("token_embeddings", "positions", "input_embeddings", "embeddings", "q", "k", "v",
                  "scores", "scaled", "masked", "pattern", "delta", "updated",
+                 "special_share", "pieces.pattern",   # words: where [CLS]/[SEP]'s weight went, the model's own pattern
                  "memory")   # the translator: the encoder output its keys and values come from
 
 
@@ -83,6 +94,8 @@ class AttentionTrace:
     context_tokens: tuple[str, ...] | None = None   # keys/values come from here in cross-attention
     description: str = ""
     words: tuple[tuple[str, tuple[int, ...]], ...] = field(default=(), compare=False)
+    special_key: str | None = None   # words: the label of the extra last key that holds [CLS]+[SEP]'s weight
+    merge: Mapping[str, Any] | None = None   # words: which pieces make which word (see attention_math.words)
 
     def __getattr__(self, name: str) -> np.ndarray:
         tensors = self.__dict__.get("tensors", {})
@@ -107,7 +120,43 @@ class AttentionTrace:
 
     @property
     def key_tokens(self) -> tuple[str, ...]:
-        return self.context_tokens if self.context_tokens is not None else self.tokens
+        """The keys' labels: the tokens (or the context's), then the [CLS]+[SEP] key of a word-level trace."""
+        keys = self.context_tokens if self.context_tokens is not None else self.tokens
+        return keys + ((self.special_key,) if self.special_key else ())
+
+    @property
+    def is_words(self) -> bool:
+        """Whether the model's pieces were merged into words (the model's own tensors are under ``pieces.``)."""
+        return self.merge is not None
+
+    def delta_terms(self, head: int, query: int) -> np.ndarray:
+        """[T_k, d] what each key added to query ``query``'s ΔE_h of head ``head``: summed over the keys,
+        ``delta_per_head[head, query]``. A piece trace's is wⱼ·V↑ⱼ; a word trace's is its stored
+        ``delta_per_key`` (a word's pieces each weighted by their own weight, not the mean value)."""
+        if "delta_per_key" in self.tensors:
+            return self.tensors["delta_per_key"][head, query]                               # [T_k, d]
+        weights = self.tensors["pattern"][head, query].astype(np.float64)                  # [T_k]
+        return (weights[:, None] * self.tensors["values_up"][head].astype(np.float64)).astype(np.float32)  # [T_k, d]
+
+    def values_for(self, head: int, query: int) -> np.ndarray:
+        """[T_k, d] the value vectors V↑ⱼ whose weighted sum Σ wⱼ·V↑ⱼ is query ``query``'s ΔE_h: ``values_up``
+        on a piece trace; on words, a key word's pieces' values averaged with the weights this query gave
+        them (``delta_terms`` / w), its mean ``values_up`` where the query gave it no weight."""
+        up = self.tensors["values_up"][head]                                                # [T_k, d]
+        if "delta_per_key" not in self.tensors:
+            return up
+        weights = self.tensors["pattern"][head, query].astype(np.float64)                  # [T_k]
+        seen = self.tensors["delta_per_key"][head, query].astype(np.float64) / np.where(weights > 0, weights, 1.0)[:, None]
+        return np.where((weights > 0)[:, None], seen, up).astype(np.float32)                # [T_k, d]
+
+    def exact_score_keys(self, query: int) -> list[int]:
+        """The keys whose Q⃗·K⃗ (of ``q`` and ``k``) is this trace's score for query ``query``: every key of a
+        piece trace; on words, only one-piece key words, and only when the query word is one piece
+        (a word's vectors are means of its pieces, so their dot product is not its merged score)."""
+        if self.merge is None:
+            return list(range(len(self.key_tokens)))
+        groups = lambda name: tuple((text, tuple(idx)) for text, idx in self.merge[name])   # noqa: E731
+        return single_piece_keys(groups("queries"), query, groups("keys"))
 
     def on_screen(self, name: str, head: int) -> np.ndarray:
         """A [h, T_q, T_k] grid as scenes draw it: keys as rows, queries as columns (the transpose)."""
@@ -150,6 +199,10 @@ class AttentionTrace:
         }
         if self.context_tokens is not None:
             meta["context_tokens"] = list(self.context_tokens)
+        if self.special_key is not None:
+            meta["special_key"] = self.special_key
+        if self.merge is not None:
+            meta["merge"] = self.merge
         return meta
 
     def to_json(self, names: list[str] | None = None) -> str:
@@ -206,6 +259,7 @@ def _from_meta(meta: Mapping[str, Any], tensors: dict[str, np.ndarray]) -> Atten
         tensors=_freeze(tensors), context_tokens=tuple(context) if context is not None else None,
         description=meta.get("description", ""),
         words=tuple((text, tuple(idx)) for text, idx in meta.get("words", [])),
+        special_key=meta.get("special_key"), merge=meta.get("merge"),
     )
 
 
@@ -260,6 +314,7 @@ def build_trace(
     context: str | None = None,
     special_tokens: bool = True,
     target: str | None = None,
+    words: bool = False,
 ) -> AttentionTrace:
     """Run ``sentence`` through ``model`` and trace attention layer ``layer``.
 
@@ -269,6 +324,9 @@ def build_trace(
     ``model="translator"``: ``sentence`` is English, and the trace is the cross-attention of its
     translation (greedy, or ``target``) reading it: queries from the translation (``tokens``),
     keys and values from the English sentence (``context_tokens``).
+    ``words=True``: one row and column per word of the sentence, not per model token (WordPiece
+    pieces merged, [CLS]/[SEP]'s weight in one last key; see ``attention_math.words``), the model's
+    own tensors kept under ``pieces.<name>``. A model whose tokens are words already is unchanged.
     """
     if model == "translator" or target is not None:
         return trace_translation(sentence, target=target, layer=layer, heads=heads, causal=causal, device=device,
@@ -279,7 +337,7 @@ def build_trace(
         raise InputError("cross-attention has no causal mask: drop --causal, or drop the context sentence")
     enc = source.encode(sentence, causal=causal, special_tokens=special_tokens)
     ctx = source.encode(context, causal=causal, special_tokens=special_tokens) if context is not None else enc
-    return trace_layer(source, enc, ctx, layer, causal, cross=context is not None)
+    return trace_layer(source, enc, ctx, layer, causal, cross=context is not None, words=words)
 
 
 def trace_translation(sentence: str, *, target: str | None = None, layer: int = 0, heads: int | None = None,
@@ -301,8 +359,10 @@ def trace_translation(sentence: str, *, target: str | None = None, layer: int = 
     return dataclasses.replace(trace, tensors=_freeze({**trace.tensors, **_to_numpy(memory)}))
 
 
-def trace_layer(source: WeightSource, enc: Encoding, ctx: Encoding, layer: int, causal: bool, cross: bool) -> AttentionTrace:
-    """Trace one layer of a model given the encodings of the query and the context sequences."""
+def trace_layer(source: WeightSource, enc: Encoding, ctx: Encoding, layer: int, causal: bool, cross: bool,
+                words: bool = False) -> AttentionTrace:
+    """Trace one layer of a model given the encodings of the query and the context sequences
+    (``words``: merged into the sentence's words where the model's tokens are not words)."""
     weights = source.layer_weights(layer)
     e = enc.hidden_states[layer]                              # [T_q, d]
     e_ctx = ctx.hidden_states[layer]                          # [T_k, d]
@@ -318,11 +378,70 @@ def trace_layer(source: WeightSource, enc: Encoding, ctx: Encoding, layer: int, 
         "hidden_states": enc.hidden_states,
         "all_patterns": enc.patterns,
     }
+    if words and (needs_merge(enc.words, enc.tokens) or needs_merge(ctx.words, ctx.tokens)):
+        return _word_trace(source, enc, ctx, layer, causal, cross, tensors)
     return AttentionTrace(
         model=source.name, layer=layer, tokens=enc.tokens, d_model=source.d_model, d_head=source.d_head,
         n_heads=source.n_heads, causal=causal, tensors=_to_numpy(tensors),
         context_tokens=ctx.tokens if cross else None, description=source.description, words=enc.words,
     )
+
+
+QUERY_VECTORS = ("token_embeddings", "positions", "input_embeddings", "embeddings", "q", "delta_per_head",
+                 "delta", "updated", "hidden_states")   # one row per query token: averaged per word
+KEY_VECTORS = ("k", "v", "values_up")                   # one row per key token: averaged per key word
+
+
+def _word_trace(source: WeightSource, enc: Encoding, ctx: Encoding, layer: int, causal: bool, cross: bool,
+                pieces: Mapping[str, torch.Tensor]) -> AttentionTrace:
+    """The trace over words: the tensors of ``pieces`` merged (attention_math.words), and kept as ``pieces.<name>``."""
+    q_groups = query_groups(enc.words, enc.tokens)
+    k_groups = key_groups(ctx.words, ctx.tokens)
+    self_keys = key_groups(enc.words, enc.tokens)                     # all_patterns: the query sentence's own
+    mean_q = mean_matrix(q_groups, len(enc.tokens))                   # [W, T_q]
+    mean_k = mean_matrix(k_groups, len(ctx.tokens))                   # [K, T_k]
+    sum_k = sum_matrix(k_groups, len(ctx.tokens))                     # [K, T_k]
+    special = dict(k_groups).get(SPECIAL_KEY)
+    merged: dict[str, torch.Tensor] = {}
+    for name, t in pieces.items():
+        if name in QUERY_VECTORS:
+            merged[name] = merge_vectors(t, mean_q)                   # [..., W, d]
+        elif name in KEY_VECTORS:
+            merged[name] = merge_vectors(t, mean_k)                   # [h, K, c]
+        elif name in ("scaled", "masked"):
+            merged[name] = merge_scaled(t, mean_q, sum_k)             # [h, W, K]  effective scores
+        elif name == "scores":
+            merged[name] = merge_scaled(pieces["scaled"], mean_q, sum_k) * math.sqrt(source.d_head)  # [h, W, K]
+        elif name == "pattern":
+            merged[name] = merge_pattern(t, mean_q, sum_k)            # [h, W, K]
+        elif name == "all_patterns":
+            merged[name] = merge_pattern(t, mean_q, sum_matrix(self_keys, len(enc.tokens)))   # [L, h, W, K]
+        else:
+            merged[name] = t                                          # weights: no token axis
+    merged["delta_per_key"] = merge_delta_per_key(pieces["pattern"], pieces["values_up"], mean_q, sum_k)  # [h, W, K, d]
+    if special:
+        merged["special_share"] = special_share(pieces["pattern"], mean_q, special)   # [h, W]
+    merged.update({PIECES + name: t for name, t in pieces.items() if name not in WEIGHT_NAMES})
+    words = tuple(text for text, _ in q_groups)
+    merge = {
+        "rule": MERGE_RULE,
+        "pieces": list(enc.tokens),
+        "queries": [[text, list(idx)] for text, idx in q_groups],
+        "keys": [[text, list(idx)] for text, idx in k_groups],
+    }
+    if cross:
+        merge["context_pieces"] = list(ctx.tokens)
+    key_words = tuple(text for text, _ in k_groups if text != SPECIAL_KEY)
+    return AttentionTrace(
+        model=source.name, layer=layer, tokens=words, d_model=source.d_model, d_head=source.d_head,
+        n_heads=source.n_heads, causal=causal, tensors=_to_numpy(merged),
+        context_tokens=key_words if cross else None, description=source.description,
+        words=tuple((text, (i,)) for i, text in enumerate(words)),
+        special_key=SPECIAL_KEY if special else None, merge=merge,
+    )
+
+
+WEIGHT_NAMES = ("w_q", "w_k", "w_v_down", "w_v_up")
 
 
 __all__ = ["AttentionTrace", "build_trace", "load_trace", "trace_from_json", "trace_from_npz_bytes", "TENSOR_DOCS", "MODELS"]

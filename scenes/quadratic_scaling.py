@@ -94,7 +94,7 @@ class QuadraticScaling(AttentionScene):
     def long_context(self, start_grid: VGroup, cell: float) -> None:
         """The real paragraph's masked pattern, dots by AREA, zooming out as the context grows."""
         trace = self.settings.long_context()
-        head = self.head if (self.settings.model or "minilm") == "minilm" else 6
+        head = self.settings.long_context_head()[1]                     # its own head: 6, or --head for MiniLM
         weights = trace.on_screen("pattern", head)                      # [T_k, T_q]: rows keys, columns queries
         masked = ~np.isfinite(trace.on_screen("masked", head))          # [T_k, T_q]: a later key, −∞ then 0
         t = len(trace.tokens)
@@ -183,7 +183,7 @@ class QuadraticScaling(AttentionScene):
         self.long_pattern = {"corner": np.asarray(corner), "cell": side / t, "weights": weights, "masked": masked,
                              "mask": mask_shape, "full_radius": DOT_FILL / 2 * side / t, "full_weight": self.full_weight,
                              "side": side, "pixels_per_unit": pixels_per_unit,
-                             "legend": pixel_legend if as_image else dot_legend}
+                             "legend": pixel_legend if as_image else dot_legend, "head": head}
         self.long_content = list(content)         # what the frame holds at the end: one stage's drawing
         self.record("long_counter", VGroup(counter[0]), [t * t])
         self.caption(f"{t} tokens: {grouped(t * t)} cells, {grouped(int((~masked).sum()))} of them unmasked")

@@ -34,9 +34,10 @@ class QueriesMeetKeys(AttentionScene):
     description = about("QueriesMeetKeys").description
 
     def construct(self) -> None:
-        trace = self.trace()
+        trace, qi, pieces_note = self.meet_exact_trace()
+        self.meet_trace, self.meet_query = trace, qi
+        keys = self.meet_keys = trace.exact_score_keys(qi)     # drawn as arrows: their Q⃗·K⃗ is the trace's score
         h, d = self.head, self.settings.decimals
-        qi = self.settings.query_index(trace)
         word = short(trace.tokens[qi])
         e, q, k = trace.embeddings[qi], trace.q[h, qi], trace.k[h]
 
@@ -54,6 +55,9 @@ class QueriesMeetKeys(AttentionScene):
         self.play(FadeIn(tokens))
         self.play(FadeIn(question, shift=DOWN * 0.2))
         self.caption(f"the query is that question as {trace.d_head} numbers (the words are our gloss; the numbers are learned)")
+        if pieces_note:
+            self.caption(f"“{pieces_note[0]}” is {pieces_note[1]} tokens: a word's vectors are its pieces' mean, so this "
+                         f"scene shows the model's own tokens, following “{trace.tokens[qi]}”")
         self.wait(0.5)
 
         # --- W_Q · E⃗, row by row -----------------------------------------------------------
@@ -102,14 +106,14 @@ class QueriesMeetKeys(AttentionScene):
         self.beat("mapped to query/key space")
         self.play(FadeOut(VGroup(eq_k, tokens, question)))
         big, e_arrows = self.meet_embedding_panel(trace, qi)
-        plane = query_plane(q, k)
-        small, q_arrow, k_arrows, scale = self.meet_plane_panel(trace, qi, plane)
+        plane = query_plane(q, k[keys])
+        small, q_arrow, k_arrows, scale = self.meet_plane_panel(trace, qi, plane, keys)
         self.meet_scale, self.meet_origin = scale, small.origin
         self.meet_query_arrow, self.meet_key_arrows = q_arrow, k_arrows
         self.play(FadeIn(big))
         self.caption(f"the embeddings E⃗ⱼ live in {trace.d_model} dimensions (drawn: their two main directions)")
         self.play(FadeIn(small.frame))
-        self.play(*(ReplacementTransform(a.copy(), b) for a, b in zip(e_arrows[:len(k_arrows)], k_arrows)),
+        self.play(*(ReplacementTransform(e_arrows[j].copy(), b) for j, b in zip(keys, k_arrows)),
                   ReplacementTransform(e_arrows[qi].copy(), q_arrow), run_time=1.6)
         self.play(FadeIn(small.names))
         self.caption(f"{W_Q} and {W_K} map them into a {trace.d_head}-dimensional space (drawn: a plane through Q⃗)")
@@ -120,30 +124,56 @@ class QueriesMeetKeys(AttentionScene):
         panel = VGroup(small.frame, small.names, q_arrow, k_arrows)
         self.play(FadeOut(big), panel.animate.shift(LEFT * (small.origin[0] + 3.0)), run_time=1.0)
         self.meet_origin = small.origin + LEFT * (small.origin[0] + 3.0)
-        scores = trace.scores[h, qi]                                             # [T_k] Q⃗ᵢ·K⃗ⱼ
-        table, numbers, listed = self.meet_score_list(trace, qi, scores)
+        scores = trace.scores[h, qi]                                             # [T_k] Q⃗ᵢ·K⃗ⱼ (the drawn keys')
+        table, numbers, listed = self.meet_score_list(trace, qi, scores, keys)
         table.next_to(panel, RIGHT, buff=0.6)
         table.set_x(min(table.get_x(), config.frame_width / 2 - 0.3 - table.width / 2))
         self.record("plane_scores", numbers, scores[listed])
         note = VGroup(*(label(line, self.theme, 16, color=self.theme.muted) for line in (
             "drawn: the plane through Q⃗ and the keys' widest",
-            "spread off it, so every Q⃗·K⃗ here is exact"))).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+            "spread off it, so every Q⃗·K⃗ here is exact", *self.meet_left_out(trace, keys, pieces_note)))
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         note.next_to(table, DOWN, buff=0.35).align_to(table, LEFT)
         table.add(note)
         table.set_y((self.title_mobject.get_bottom()[1] - config.frame_height / 2 + 0.6) / 2)
-        tips = self.meet_tip_labels(trace, qi, scores, k_arrows, q_arrow, [*table, small.frame[-1], *small.names])
+        tips = self.meet_tip_labels(trace, qi, scores, keys, k_arrows, q_arrow, [*table, small.frame[-1], *small.names])
         self.play(LaggedStart(*(FadeIn(row) for row in table), lag_ratio=0.06), FadeIn(tips))
-        top = max((j for j in range(len(scores)) if not self.meet_masked(trace, qi, j)), key=lambda j: scores[j])
+        top = max((r for r, j in enumerate(keys) if not self.meet_masked(trace, qi, j)), key=lambda r: scores[keys[r]])
         self.caption(f"Q⃗·K⃗ = |Q⃗| × how far K⃗ reaches along Q⃗: here exactly the real dot product; "
-                     f"largest {'unmasked ' if any(self.meet_masked(trace, qi, j) for j in range(len(scores))) else ''}"
-                     f"key: “{short(trace.key_tokens[top])}”")
+                     f"largest {'unmasked ' if any(self.meet_masked(trace, qi, j) for j in keys) else ''}"
+                     f"{'drawn ' if len(keys) < len(trace.key_tokens) else ''}key: “{short(trace.key_tokens[keys[top]])}”")
         self.play(k_arrows[top].animate.set_stroke(width=8), run_time=0.6)
         self.wait(1.5)
 
     # --- helpers (prefixed: AttentionBlock inherits every chapter's helpers) ----------------
+    def meet_exact_trace(self):
+        """The trace, the followed query and a note: the word trace when the followed word is one piece
+        (its Q⃗·K⃗ with one-piece words is the model's score), else the model's own tokens (``pieces``),
+        following the word's first piece, with (the word, how many pieces, the pieces) to say so."""
+        trace = self.trace()
+        qi = self.settings.query_index(trace)
+        if not trace.is_words or trace.exact_score_keys(qi):
+            return trace, qi, None
+        pieces = self.settings.replace(pieces=True).trace()
+        self.settings.check_token_count(pieces, type(self).__name__)
+        first = trace.merge["queries"][qi][1]                              # the word's pieces, in the model's tokens
+        return pieces, first[0], (short(trace.tokens[qi]), len(first), " ".join(pieces.tokens[i] for i in first))
+
+    def meet_left_out(self, trace, keys: list[int], pieces_note: tuple[str, int, str] | None) -> list[str]:
+        """Lines under the table naming the keys not drawn (words of several pieces, [CLS]+[SEP]), or saying
+        the picture is over the model's own tokens (``pieces_note``: the word, its count of pieces, the pieces)."""
+        if pieces_note:
+            word, count, names = pieces_note
+            return [f"“{word}” is {count} tokens ({names}):", "here the model's own tokens, [CLS] and [SEP] too"]
+        left = [short(t) for j, t in enumerate(trace.key_tokens) if j not in keys]
+        if not left:
+            return []
+        names = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
+        return [f"not drawn: {names}", "(several tokens each: no one K⃗ has their score)"]
+
     def meet_masked(self, trace, qi: int, j: int) -> bool:
-        """A key after the query, which the causal mask hides later."""
-        return trace.causal and j > qi
+        """A key after the query, which the causal mask hides later (−∞ in the trace's masked scores)."""
+        return trace.causal and bool(np.isneginf(trace.masked[self.head, qi, j]))
 
     def meet_equation(self, w: np.ndarray, e: np.ndarray, result: np.ndarray, w_name: str, e_name: str,
                     r_name: str, color) -> VGroup:
@@ -232,8 +262,8 @@ class QueriesMeetKeys(AttentionScene):
                      color=self.theme.embedding).next_to(ring, UP, buff=0.15)
         return VGroup(ring, name, arrows), arrows
 
-    def meet_plane_panel(self, trace, qi: int, plane) -> tuple[VGroup, Arrow, VGroup, float]:
-        """Axes of the plane through Q⃗ᵢ, the query arrow (yellow) and every key (teal; faint if masked later)."""
+    def meet_plane_panel(self, trace, qi: int, plane, keys: list[int]) -> tuple[VGroup, Arrow, VGroup, float]:
+        """Axes of the plane through Q⃗ᵢ, the query arrow (yellow) and the keys ``keys`` (teal; faint if masked later)."""
         radius, origin = 2.4, np.array([1.6, -0.5, 0.0])
         scale = radius / max(float(plane.query[0]), float(np.linalg.norm(plane.keys, axis=1).max()))
         axis = DashedLine(origin + LEFT * radius, origin + RIGHT * (radius + 0.3), color=self.theme.muted, stroke_width=2)
@@ -241,7 +271,7 @@ class QueriesMeetKeys(AttentionScene):
         ring = Circle(radius=radius + 0.2, color=self.theme.muted, stroke_width=1).move_to(origin)
         keys = VGroup(*(self.meet_arrow(origin, origin + scale * np.array([*c, 0.0]), self.theme.key,
                                       opacity=0.35 if self.meet_masked(trace, qi, j) else 1.0)
-                        for j, c in enumerate(plane.keys)))
+                        for j, c in zip(keys, plane.keys)))
         query = self.meet_arrow(origin, origin + scale * np.array([*plane.query, 0.0]), self.theme.query, width=7)
         title = label(f"query/key space: {trace.d_head} dimensions", self.theme, LABEL_SIZE,
                       color=self.theme.query).next_to(ring, UP, buff=0.15)
@@ -257,16 +287,16 @@ class QueriesMeetKeys(AttentionScene):
                       max_tip_length_to_length_ratio=0.2, tip_length=0.18)
         return arrow.set_opacity(opacity)
 
-    def meet_score_list(self, trace, qi: int, scores: np.ndarray) -> tuple[VGroup, VGroup, list[int]]:
-        """K⃗ⱼ·Q⃗ᵢ for every key, largest first, numbers right-aligned; keys the mask hides later are marked.
+    def meet_score_list(self, trace, qi: int, scores: np.ndarray, keys: list[int]) -> tuple[VGroup, VGroup, list[int]]:
+        """K⃗ⱼ·Q⃗ᵢ for every key of ``keys``, largest first, numbers right-aligned; keys the mask hides later are marked.
         A long sentence lists its largest ``LISTED`` and says how many more there are.
 
         Returns the table, its numbers and the keys they belong to, both in the keys' order."""
         theme, d = self.theme, self.settings.decimals
-        order = sorted(range(len(scores)), key=lambda j: -scores[j])
+        order = sorted(keys, key=lambda j: -scores[j])
         listed = order[:LISTED] if len(order) > LISTED + 1 else order
         numbers = {j: number(float(scores[j]), theme, NUMBER_SIZE, d, color=theme.value_color(float(scores[j]),
-                   float(np.abs(scores).max()) or 1.0)) for j in listed}
+                   float(np.abs(scores[keys]).max()) or 1.0)) for j in listed}
         names = {j: label(short(trace.key_tokens[j]) + (" (masked later)" if self.meet_masked(trace, qi, j) else ""),
                           theme, 16, color=theme.muted if self.meet_masked(trace, qi, j) else theme.key) for j in listed}
         step = max(0.3, min(0.42, 4.6 / len(listed)))
@@ -286,7 +316,7 @@ class QueriesMeetKeys(AttentionScene):
         listed = sorted(listed)             # recorded in the keys' order
         return table, VGroup(*(numbers[j] for j in listed)), listed
 
-    def meet_tip_labels(self, trace, qi: int, scores: np.ndarray, k_arrows: VGroup, q_arrow: Arrow,
+    def meet_tip_labels(self, trace, qi: int, scores: np.ndarray, keys: list[int], k_arrows: VGroup, q_arrow: Arrow,
                       avoid: list) -> VGroup:
         """The word and its dot product at the tip of each visible key's arrow, largest first, where there is room."""
         placed: list = [q_arrow, *avoid, *(Square(0.16).move_to(a.get_end()) for a in k_arrows)]
@@ -296,10 +326,11 @@ class QueriesMeetKeys(AttentionScene):
         tips.add(word)
         placed.append(word)
         shown = []
-        for j in sorted(range(len(scores)), key=lambda j: -scores[j]):
+        arrow_of = dict(zip(keys, k_arrows))
+        for j in sorted(keys, key=lambda j: -scores[j]):
             if self.meet_masked(trace, qi, j):
                 continue
-            end, start = k_arrows[j].get_end(), k_arrows[j].get_start()
+            end, start = arrow_of[j].get_end(), arrow_of[j].get_start()
             out = (end - start) / (np.linalg.norm(end - start) or 1.0)
             text = label(f"{short(trace.key_tokens[j])} {format_number(float(scores[j]), self.settings.decimals)}",
                          self.theme, 16, color=self.theme.key)

@@ -39,7 +39,7 @@ class TokensToEmbeddings(AttentionScene):
         # the sentence rises and goes, then the tokens come in where it went: never both words on top of each other
         self.play(FadeOut(sentence, shift=rise / 2, rate_func=rush_into), run_time=0.5)
         self.play(FadeIn(tokens, shift=rise / 2, rate_func=rush_from), run_time=0.6)
-        self.caption(f"{len(trace.tokens)} tokens, as {self.model_name(trace)}'s tokenizer splits the sentence")
+        self.caption(self.tokens_note(trace, len(trace.tokens)))
 
         # --- each token becomes a column of numbers ---------------------------------------
         self.beat("embeddings")
@@ -97,7 +97,7 @@ class TokensToEmbeddings(AttentionScene):
         self.record("tokens", tokens, list(range(n)))
         self.play(FadeOut(sentence, shift=UP * 0.25, rate_func=rush_into), run_time=0.5)      # out, then in
         self.play(FadeIn(tokens, shift=UP * 0.25, rate_func=rush_from), run_time=0.6)
-        self.caption(f"{n} tokens, as {self.model_name(trace)}'s tokenizer splits the sentence")
+        self.caption(self.tokens_note(trace, n))
 
         # --- each token becomes a column of numbers, drawn as dots -------------------------
         self.beat("embeddings")
@@ -236,3 +236,10 @@ class TokensToEmbeddings(AttentionScene):
                 return [seen[t.casefold()], i]
             seen[t.casefold()] = i
         return []
+
+    def tokens_note(self, trace, n: int) -> str:
+        """What the boxes are: the tokenizer's tokens, or words whose pieces were merged (their vectors averaged)."""
+        if trace.is_words:
+            return (f"{n} words ({self.model_name(trace)}'s tokenizer cuts them into {len(trace.merge['pieces'])} "
+                    "tokens: a word's vectors are the mean of its pieces', --pieces shows them)")
+        return f"{n} tokens, as {self.model_name(trace)}'s tokenizer splits the sentence"

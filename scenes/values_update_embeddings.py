@@ -9,8 +9,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, Cross, Dot, FadeIn, Fad
                    Rectangle, SurroundingRectangle, VGroup, config)
 
 from attention_math.params import value_map_counts
-from attention_math.planes import (largest_weights, plane_basis, project, spread_plane, spreading_query, tip_to_tail,
-                                   weighted_values)
+from attention_math.planes import largest_weights, plane_basis, project, spread_plane, spreading_query, tip_to_tail
 from scenes.catalog import about
 from scenes.kit.base import AttentionScene
 from scenes.kit.scene_settings import MAX_TOKENS
@@ -75,7 +74,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
         w_labels = VGroup(*(label(format_number(w, d) + "×", self.theme, font, color=self.theme.of("weight"))
                             .next_to(box, DOWN, buff=0.2) for w, box in zip(weights, tokens)))
         self.record("weights", w_labels, weights)
-        values = trace.values_up[h]                          # [T_k, d]
+        values = trace.values_for(h, qi)                     # [T_k, d] (a word: its pieces', as this query weighs them)
         scale = float(abs(values[:, :4]).max()) or 1.0
         v_cols = VGroup()
         for j, box in enumerate(tokens):
@@ -85,7 +84,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
             col.next_to(w_labels[j], DOWN, buff=0.2).center_entries_on(box.get_x())
             v_cols.add(col.fade_to(FAINT + (1 - FAINT) * float(weights[j] / weights.max())))
         self.record("values", VGroup(*(e for c in v_cols for e in c.get_entries())), values[:, :4])
-        self.caption(f"each token's value vector V⃗ (value-down, then value-up) · {self.model_note(trace)}")
+        self.caption(self.values_note(trace))
         self.play(FadeIn(tokens), LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.04))
         self.play(tokens[qi].animate.set_color(self.theme.query), LaggedStart(*(FadeIn(w) for w in w_labels), lag_ratio=0.04))
         self.caption(f"scaled by the weights in “{short(trace.tokens[qi])}”'s column of the pattern (faint = small weight)")
@@ -98,7 +97,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
         h, qi = self.head, self.value_query
         n = len(trace.key_tokens)
         weights = trace.pattern[h, qi]                       # [T_k]: the on-screen column of this query
-        values = trace.values_up[h]                          # [T_k, d]
+        values = trace.values_for(h, qi)                     # [T_k, d] (a word: its pieces', as this query weighs them)
         names = VGroup(label(f"weights of “{short(trace.tokens[qi])}”", self.theme, 18, color=self.theme.of("weight")),
                        label("V⃗", self.theme, 22, color=self.theme.value_up))
         left = -config.frame_width / 2 + 0.3 + names.width + 0.3
@@ -121,7 +120,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
         self.record("weights_dots", w_dots, weights)
         self.record("values_dots", VGroup(*(dot for column in v_cols for dot in column)), values[:, :VALUE_DOT_ROWS])
         note = self._dots_note(n, aligned_edge=RIGHT).next_to(value_rows, DOWN, buff=0.2).align_to(value_rows, RIGHT)
-        self.caption(f"each token's value vector V⃗ (value-down, then value-up) · {self.model_note(trace)}")
+        self.caption(self.values_note(trace))
         self.play(FadeIn(tokens), FadeIn(names[1]), FadeIn(value_rows.get_brackets()), FadeIn(value_rows.get_ellipsis()),
                   FadeIn(value_rows.get_dimension()),
                   LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.02), FadeIn(note))
@@ -131,6 +130,14 @@ class ValuesUpdateEmbeddings(AttentionScene):
                      f"(dot area ∝ weight; largest {format_number(float(weights.max()), self.settings.decimals)})")
         self.tokens_row = tokens
         return v_cols, w_dots
+
+    def values_note(self, trace) -> str:
+        """The caption that says what the value vectors are (on words: a word of several pieces, or [CLS]+[SEP])."""
+        note = f"each token's value vector V⃗ (value-down, then value-up) · {self.model_note(trace)}"
+        if trace.is_words:
+            note = ("each word's value vector V⃗ (value-down, then value-up; a word of several tokens: theirs, "
+                    f"averaged as “{short(trace.tokens[self.value_query])}” weighs them) · {self.model_note(trace)}")
+        return note
 
     # --- one head's weighted values summed: ΔE⁽ʰ⁾ -----------------------------------------
     def show_head_sum(self, trace, v_cols: VGroup) -> None:
@@ -159,7 +166,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
         query = short(trace.tokens[qi])
         keys = self.shown_keys(trace, qi)
         weights = trace.pattern[h, qi]                                        # [T_k]
-        steps = weighted_values(weights, trace.values_up[h])[keys]            # [n, d] wⱼ·V⃗ⱼ
+        steps = trace.delta_terms(h, qi)[keys].astype(np.float64)             # [n, d] wⱼ·V⃗ⱼ (a word: over its pieces)
         basis = spread_plane(trace.delta_per_head[h, qi], steps)             # ΔE⁽ʰ⁾, and where the values spread
         fan = project(steps, basis)                                           # [n, 2] each wⱼ·V⃗ⱼ in the plane
         chain = tip_to_tail(fan)                                              # [n+1, 2] the same, tip to tail

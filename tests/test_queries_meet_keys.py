@@ -35,25 +35,51 @@ def assert_no_text_overlaps(scene) -> None:
             assert apart, f"{a.text!r} overlaps {b.text!r}"
 
 
-@pytest.mark.parametrize("settings", [{}, {"model": "minilm"}, {"model": "toy", "query_token": "blue"}])
+@pytest.mark.parametrize("settings", [{}, {"model": "minilm"}, {"model": "toy", "query_token": "blue"},
+                                      {"model": "minilm", "query_token": "verdant"}])
 def test_the_drawn_dot_products_are_the_traces_scores(settings, rendered):
+    """Every key drawn as an arrow, and every dot product written, is the trace's score for that pair: on
+    MiniLM's words, only one-piece words are drawn (a word's vectors are its pieces' mean), and a followed
+    word of several pieces is shown in the model's own tokens."""
     _, scene = rendered("QueriesMeetKeys", fmt="png", **settings)
     if not settings:
         assert scene.settings.model == "tiny-gpt", "the default story's model (tiny-gpt knows every word)"
-    trace, h = scene.trace(), scene.head
-    qi = scene.settings.query_index(trace)
-    if "query_token" in settings:
+    trace, h, keys = scene.meet_trace, scene.head, scene.meet_keys
+    words = scene.trace()
+    qi = scene.meet_query
+    if settings.get("query_token") != "verdant":
+        assert qi == scene.settings.query_index(trace)
+    if settings.get("query_token") == "blue":
         assert trace.tokens[qi] == "blue"
-    q, keys = drawn_plane(scene)
+    if settings.get("query_token") == "verdant":          # 3 pieces: the model's own tokens, its first piece
+        assert words.is_words and not trace.is_words and trace.tokens[qi] == "ve"
+        assert keys == list(range(len(trace.key_tokens))) and "[CLS]" in trace.key_tokens
+        assert any(t.startswith("“verdant”is3tokens") for t in (m.text for m in texts_in(scene)))
+    elif settings.get("model") == "minilm":                # a one-piece word: the one-piece words, no [CLS]+[SEP]
+        assert trace is words and trace.is_words
+        pieces = dict((text, idx) for text, idx in trace.merge["keys"])
+        assert keys == [j for j, t in enumerate(trace.key_tokens) if len(pieces[t]) == 1 and t != trace.special_key]
+        assert 0 < len(keys) < len(trace.key_tokens)
+        own = trace.merge["queries"][qi][1][0]
+        np.testing.assert_allclose(trace.scores[h, qi, keys],           # the model's own scores, piece by piece
+                                   trace["pieces.scores"][h, own, [pieces[trace.key_tokens[j]][0] for j in keys]],
+                                   rtol=1e-5, atol=1e-5)
+        shown = "".join(m.text for m in texts_in(scene))
+        assert "notdrawn:" in shown and "[CLS]+[SEP]" in shown.split("notdrawn:")[1]
+    else:
+        assert keys == list(range(len(trace.key_tokens)))
+    q, drawn = drawn_plane(scene)
     np.testing.assert_allclose(np.linalg.norm(q), np.linalg.norm(trace.q[h, qi]), rtol=1e-5)  # the plane holds Q⃗
-    np.testing.assert_allclose(keys @ q, trace.scores[h, qi], rtol=1e-4, atol=1e-3)
+    np.testing.assert_allclose(drawn @ q, trace.scores[h, qi, keys], rtol=1e-4, atol=1e-3)
+    np.testing.assert_allclose(trace.k[h, keys] @ trace.q[h, qi], trace.scores[h, qi, keys], rtol=1e-4, atol=1e-3)
     texts, values = shown_text(scene, "plane_scores")
-    np.testing.assert_array_equal(values, trace.on_screen("scores", h)[:, qi])   # the grid's column of this query
+    np.testing.assert_array_equal(values, trace.on_screen("scores", h)[keys, qi])   # the grid's column of this query
     assert texts == [format_number(float(v), scene.settings.decimals) for v in values]
     tip_texts = [m.text for m in texts_in(scene) if m.text.startswith(tuple(trace.key_tokens))]
     assert scene.meet_tip_keys, "at least the largest visible key carries its dot product at its tip"
     for j in scene.meet_tip_keys:
-        want = f"{trace.key_tokens[j]}{format_number(float(values[j]))}"      # Text drops the space
+        assert j in keys
+        want = f"{trace.key_tokens[j]}{format_number(float(trace.scores[h, qi, j]))}"      # Text drops the space
         assert want in tip_texts
 
 

@@ -184,7 +184,7 @@ def test_parameter_count_shows_the_counter(preset, rendered):
 def test_cross_attention_shows_the_cross_trace(rendered):
     _, scene = rendered("CrossAttention", model="minilm", theme="dark")
     trace = scene.trace(cross=True)
-    assert trace.context_tokens is not None and scene.grid.n_rows == len(trace.context_tokens)
+    assert trace.context_tokens is not None and scene.grid.n_rows == len(trace.key_tokens)
     for name in ("scores", "pattern"):
         texts, values = shown_text(scene, name)
         np.testing.assert_array_equal(values, trace.on_screen(name, scene.head))
@@ -262,7 +262,8 @@ def test_quadratic_scaling_long_pattern_dots_are_the_weights(rendered):
     trace = scene.settings.long_context()
     t = len(trace.tokens)
     assert t >= 128 and weights.shape == (t, t)
-    np.testing.assert_array_equal(weights, trace.on_screen("pattern", scene.head))
+    assert (trace.layer, info["head"]) == (5, 6), "the paragraph's own layer and head, not the short sentence's"
+    np.testing.assert_array_equal(weights, trace.on_screen("pattern", info["head"]))
     assert masked.sum() == t * (t - 1) // 2
     stages = scene.long_stages
     assert [s["T"] for s in stages] == [16, 32, 64, 128, t]

@@ -66,7 +66,13 @@ def test_values_scene_draws_the_followed_tokens_weights_values_and_sums(settings
     assert shown == [format_number(w) + "×" for w in column]
     assert not np.allclose(values, trace.scaled[h, qi]), "weights, not scaled scores"
     shown, values = texts(scene, "values")
-    assert shown == [format_number(v) for v in trace.values_up[h, :, :4].ravel()]
+    seen = trace.values_for(h, qi)                              # [T_k, d] the values the weights multiply
+    assert shown == [format_number(v) for v in seen[:, :4].ravel()]
+    np.testing.assert_allclose(column[:, None].astype(np.float64) * seen, trace.delta_terms(h, qi), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(trace.delta_terms(h, qi).astype(np.float64).sum(axis=0), trace.delta_per_head[h, qi],
+                               atol=1e-5)                       # Σ wⱼ·V⃗ⱼ = ΔE⁽ʰ⁾, as the scene writes
+    if not trace.is_words:
+        np.testing.assert_array_equal(seen, trace.values_up[h])
     assert texts(scene, "delta_head")[0] == [format_number(v) for v in trace.delta_per_head[h, qi, :4]]
     for name, tensor in (("E", trace.embeddings), ("delta", trace.delta), ("updated", trace.updated)):
         assert texts(scene, name)[0] == [format_number(v) for v in tensor[qi, :6]]
@@ -77,12 +83,14 @@ def test_values_scene_draws_the_followed_tokens_weights_values_and_sums(settings
 
 
 @pytest.mark.render
-@pytest.mark.parametrize("settings", [{}, {"sentence": UNKNOWN_WORD, "query_token": "forest", "theme": "light"}],
-                         ids=["tiny-gpt", "minilm-forest"])
+@pytest.mark.parametrize("settings", [{}, {"sentence": UNKNOWN_WORD, "query_token": "forest", "theme": "light"},
+                                      {"model": "toy"}],
+                         ids=["tiny-gpt", "minilm-forest", "toy"])
 def test_values_in_space_follow_a_query_whose_attention_spreads(settings, rendered):
     """The tip-to-tail picture is a sum only if two weights are large: the scene picks the query whose
     second weight is largest (spreading_query), names it, draws each wⱼ·V⃗ⱼ from one point, then tip to
-    tail onto the projected ΔE⁽ʰ⁾ of that query."""
+    tail onto the projected ΔE⁽ʰ⁾ of that query. On MiniLM's words a key word's arrow is the sum over
+    its pieces of their own w·V⃗ (mean over the query word's pieces): the arrows still sum to ΔE⁽ʰ⁾."""
     from attention_math.planes import SPREAD_WEIGHT, largest_weights, project, spread_plane, spreading_query
     from scenes.kit.mobjects import format_number, short
 
@@ -110,7 +118,14 @@ def test_values_in_space_follow_a_query_whose_attention_spreads(settings, render
     assert shown == [format_number(w) for w in weights[keys]]
 
     products = weights[keys, None] * trace.values_up[h][keys].astype(np.float64)    # [n, d] each wⱼ·V⃗ⱼ
+    if trace.is_words:                  # each key word: its pieces' own w·V⃗, summed; mean over the query's pieces
+        assert trace.special_key in trace.key_tokens and any(len(idx) > 1 for _, idx in trace.merge["keys"])
+        pattern, up = trace["pieces.pattern"][h].astype(np.float64), trace["pieces.values_up"][h].astype(np.float64)
+        mine = trace.merge["queries"][qi][1]
+        products = np.array([np.mean([sum(pattern[a, p] * up[p] for p in idx) for a in mine], axis=0)
+                             for _, idx in (trace.merge["keys"][j] for j in keys)])                    # [n, d]
     delta = trace.delta_per_head[h, qi].astype(np.float64)                           # [d] ΔE⁽ʰ⁾ of the query
+    np.testing.assert_allclose(products.sum(axis=0), delta, atol=1e-5)               # the terms sum to ΔE⁽ʰ⁾ exactly
     basis = spread_plane(delta, products)
     np.testing.assert_allclose(basis @ basis.T, np.eye(2), atol=1e-12)
     fan = scene.shown["fan"][1]

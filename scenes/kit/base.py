@@ -17,7 +17,7 @@ from scenes.output.memory import release_free_memory
 from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, format_number, label
 from scenes.kit.notation import plain, typeset
 from scenes.kit.palette import Theme, themed
-from scenes.kit.scene_settings import MAX_TOKENS, SceneSettings, active_settings, head_of, is_decoder
+from scenes.kit.scene_settings import MAX_TOKENS, SceneSettings, active_settings, head_of, is_decoder, models_like
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,8 @@ class AttentionScene(Scene):
         ...         super().setup()
         ...         self.numbers_shown = 0
         """
-        self.settings: SceneSettings = active_settings(type(self).__name__).for_scene(type(self).__name__)
+        name = type(self).__name__
+        self.settings: SceneSettings = active_settings(name).for_scene(models_like(type(self)))
         self.theme: Theme = themed(self.settings)
         self.camera.background_color = self.theme.background
         self.head = head_of(self.settings)
@@ -408,7 +409,8 @@ class AttentionScene(Scene):
         ...     def construct(self) -> None:
         ...         self.caption(self.model_note(self.trace()))
         """
-        return f"{typeset(trace.description)}, layer {trace.layer}, head {self.head}"
+        reason = self.settings.head_reason()
+        return f"{typeset(trace.description)}, layer {trace.layer}, head {self.head}" + (f" ({reason})" if reason else "")
 
     # --- long sentences: dots where numbers do not fit ------------------------------------------
     @staticmethod

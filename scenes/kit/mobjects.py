@@ -1077,7 +1077,9 @@ class AttentionGrid(VGroup):
         return VGroup(*(self.cell_fill(r, c, self.theme.of("masked"), opacity=1.0) for r, c in cells))
 
     def future_cells(self) -> list[tuple[int, int]]:
-        """The cells (row, column) where a key comes after its query: what a causal mask hides.
+        """The cells (row, column) where a key comes after its query: what a causal mask hides. A row
+        past the last query (the [CLS]+[SEP] key of a word-level trace, last) is never hidden: [CLS]
+        comes first, so every query sees it.
 
         Examples
         --------
@@ -1089,7 +1091,7 @@ class AttentionGrid(VGroup):
         >>> grid.future_cells()
         [(1, 0), (2, 0), (2, 1)]
         """
-        return [(r, c) for r in range(self.n_rows) for c in range(self.n_cols) if r > c]
+        return [(r, c) for r in range(min(self.n_rows, self.n_cols)) for c in range(self.n_cols) if r > c]
 
     def lift_offset(self, col: int, x: float) -> np.ndarray:
         """The shift that takes column ``col`` to the vertical line at ``x`` (beside the grid).

@@ -51,8 +51,8 @@ class SceneSettings:
     """
     sentence: str = DEFAULT_SENTENCE
     model: str | None = None  # None: tiny-gpt for the story's scenes when it knows every word, else minilm
-    layer: int | None = None  # None: the model's default (MiniLM layer 5 head 6, where
-    head: int | None = None   # "creature" attends to "blue"; see `attention-render heads`)
+    layer: int | None = None  # None: the model's default (MiniLM: the teaching head chosen for the
+    head: int | None = None   # sentence, most attention on words; see attention_math.heads.teaching_scores)
     heads: int | None = None  # toy model's head count
     focus: str | None = None  # "QUERY:KEY,KEY": pick layer and head with the head finder
     causal: bool = False      # mask future keys in the scenes whose story allows either
@@ -63,6 +63,7 @@ class SceneSettings:
     run_time: float = 1.0     # pacing: multiplies every animation's run time
     wait: float = 1.0         # pacing: multiplies every pause
     special_tokens: bool = True   # MiniLM's [CLS]/[SEP]; hidden means the model runs without them
+    pieces: bool = False      # the model's own tokens (WordPiece pieces, [CLS]/[SEP]); False: one per word
     query_token: str | None = None   # None: "creature" if the sentence has it, else its last word
     context: str = DEFAULT_CONTEXT   # cross-attention's other sentence (minilm, toy)
     target: str | None = None   # the translator's translation of the sentence (None: its own, greedy)
@@ -218,7 +219,7 @@ class SceneSettings:
                                  "or toy for this scene")
             return _translation_trace(self.sentence, self.target, layer, head, self.device)
         return _trace(self.sentence, model, layer, head, self.heads, self.seed, self.device,
-                      self.special_tokens, self.context if cross else None, causal)
+                      self.special_tokens, self.context if cross else None, causal, not self.pieces)
 
     def parameter_count(self):
         """The counter's tally for ``preset``.
@@ -256,14 +257,31 @@ class SceneSettings:
         return _scaling(self.device)
 
     def long_context(self):
-        """MiniLM's causal trace of a long paragraph at the settings' layer (cached): QuadraticScaling's pattern.
+        """MiniLM's causal trace of a long paragraph at ``long_context_head``'s layer (cached):
+        QuadraticScaling's pattern, over the model's own tokens (pieces, [CLS] and [SEP]).
 
         Examples
         --------
         >>> from scenes.kit import SceneSettings
         >>> trace = SceneSettings().long_context()       # doctest: +SKIP
         """
-        return _long_context(self.model_layer_head()[1] if (self.model or "minilm") == "minilm" else 5, self.device)
+        return _long_context(self.long_context_head()[0], self.device)
+
+    def long_context_head(self) -> tuple[int, int]:
+        """The layer and head of QuadraticScaling's long paragraph: MiniLM layer 5 head 6, its own
+        (the teaching head is chosen for a short sentence, not for this paragraph), or the --layer
+        and --head given for MiniLM.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> SceneSettings().long_context_head(), SceneSettings(model="minilm", layer=2).long_context_head()
+        ((5, 6), (2, 6))
+        """
+        layer, head = LONG_CONTEXT_LAYER_HEAD
+        if (self.model or "minilm") != "minilm":
+            return layer, head
+        return (layer if self.layer is None else self.layer, head if self.head is None else self.head)
 
     def query_index(self, trace: AttentionTrace) -> int:
         """The token whose update the scenes follow (InputError if the chosen one is not in the sentence).
@@ -306,8 +324,8 @@ class SceneSettings:
         Examples
         --------
         >>> from scenes.kit import SceneSettings
-        >>> SceneSettings(model="minilm").model_layer_head()
-        ('minilm', 5, 6)
+        >>> SceneSettings(model="minilm").model_layer_head()      # the teaching head of the default sentence
+        ('minilm', 0, 2)
         """
         model = self.model or "minilm"
         if self.focus and (self.layer is None or self.head is None):
@@ -320,9 +338,30 @@ class SceneSettings:
             layer, head = _tiny_gpt(self.device).head    # the adjective→noun head the head finder found
         elif model == "translator":
             layer, head = _translator(self.device).head  # the alignment head the head finder ranks first
+        elif model in AUTO_HEAD_MODELS and (self.layer is None or self.head is None):
+            layer, head = _teaching_head(self.sentence, model, self.device, self.special_tokens)
         else:
             layer, head = DEFAULT_LAYER_HEAD.get(model, (0, 0))
         return (model, layer if self.layer is None else self.layer, head if self.head is None else self.head)
+
+    def head_reason(self) -> str | None:
+        """Why this head is shown when the automatic rule chose it ("chosen: most attention on words");
+        None when the settings named it or --focus's head finder picked it.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings
+        >>> SceneSettings(model="minilm").head_reason(), SceneSettings(model="minilm", layer=5, head=6).head_reason()
+        ('chosen: most attention on words', None)
+        """
+        model = self.model or "minilm"
+        if (self.layer is not None and self.head is not None) or self.focus:
+            return None            # named, or the head finder's pick (its note says so)
+        if model in AUTO_HEAD_MODELS:
+            from attention_math.heads import TEACHING_RULE
+
+            return f"chosen: {TEACHING_RULE}"
+        return None
 
 
 def _numbers_hint(scene: str, limit: int) -> str:
@@ -331,7 +370,9 @@ def _numbers_hint(scene: str, limit: int) -> str:
             if scene in DOT_SCENES and limit == MAX_TOKENS else "")
 
 
-DEFAULT_LAYER_HEAD = {"minilm": (5, 6), "toy": (0, 0)}
+DEFAULT_LAYER_HEAD = {"toy": (0, 0)}   # fixed defaults; tiny-gpt's and the translator's come with their weights
+AUTO_HEAD_MODELS = ("minilm",)         # the teaching head is chosen per sentence (attention_math.heads)
+LONG_CONTEXT_LAYER_HEAD = (5, 6)       # QuadraticScaling's long paragraph (MiniLM), whatever the sentence
 # The core story and the video of all of it: one model for a sentence, so tokens and numbers agree
 # from clip to clip (a decoder when it knows every word). Other scenes read their own models.
 STORY_SCENES = ("TokensToEmbeddings", "QueriesAndKeys", "QueriesMeetKeys", "ScaledSoftmax", "CausalMask", "ValuesUpdateEmbeddings",
@@ -385,6 +426,20 @@ def default_model(scene: str, sentence: str, device: str = "cpu") -> str:
     return "tiny-gpt" if fits else "minilm"
 
 
+def models_like(scene_class: type) -> str:
+    """The scene whose default model a scene class gets: its ``models_like`` (a scene made with ``new``
+    names the built-in scene it starts from), else its own name.
+
+    Examples
+    --------
+    >>> class MyCopy:
+    ...     models_like = "ScaledSoftmax"
+    >>> models_like(MyCopy), models_like(type("Other", (), {}))
+    ('ScaledSoftmax', 'Other')
+    """
+    return getattr(scene_class, "models_like", None) or scene_class.__name__
+
+
 def _readable(sentence: str) -> bool:
     """Whether the sentence passes the common checks (not empty, no control characters)."""
     from attention_math.tokenize import clean_sentence
@@ -416,6 +471,13 @@ def _focus_head(sentence: str, focus: str, model: str, device: str, heads: int |
     query, keys = parse_focus(focus)
     best = find_heads(sentence, query, keys, model=model, device=device, heads=heads, seed=seed)[0]
     return best.layer, best.head
+
+
+@functools.lru_cache(maxsize=16)
+def _teaching_head(sentence: str, model: str, device: str, special_tokens: bool) -> tuple[int, int]:
+    from attention_math.heads import teaching_head
+
+    return teaching_head(sentence, model=model, device=device, special_tokens=special_tokens)
 
 
 @functools.lru_cache(maxsize=4)
@@ -459,11 +521,11 @@ def _translation_trace(sentence: str, target: str | None, layer: int, head: int,
 
 @functools.lru_cache(maxsize=16)
 def _trace(sentence: str, model: str, layer: int, head: int, heads: int | None, seed: int, device: str,
-           special_tokens: bool, context: str | None, causal: bool) -> AttentionTrace:
+           special_tokens: bool, context: str | None, causal: bool, words: bool = True) -> AttentionTrace:
     from attention_math import build_trace
 
     trace = build_trace(sentence, model=model, layer=layer, heads=heads, causal=causal, seed=seed,
-                        device=device, context=context, special_tokens=special_tokens)
+                        device=device, context=context, special_tokens=special_tokens, words=words)
     if not 0 <= head < trace.n_heads:
         raise InputError(f"head {head} is out of range: {trace.model} has heads 0–{trace.n_heads - 1}")
     for tokens in (trace.tokens, trace.key_tokens):

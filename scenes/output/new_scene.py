@@ -27,6 +27,7 @@ from scenes.kit import GridScene
 
 class {name}(GridScene):
     description = "The attention pattern as numbers, then as dots sized by weight."
+    models_like = "ScaledSoftmax"    # the default model as that built-in scene's (tiny-gpt when it knows every word)
 
     def construct(self) -> None:
         trace = self.trace()                               # the sentence's attention (from the settings)
@@ -75,11 +76,11 @@ def from_builtin(scene: str, name: str, file: str) -> str:
     module = inspect.getmodule(scene_class(scene))
     source = inspect.getsource(module)
     body = re.sub(r'^""".*?"""\n', "", source, count=1, flags=re.S)        # the module docstring
-    body = re.sub(rf"^class {scene}\(", f"class {name}(", body, count=1, flags=re.M)
+    body = _follow_models(re.sub(rf"^class {scene}\(", f"class {name}(", body, count=1, flags=re.M), name, scene)
     from scenes.kit.scene_settings import CAUSAL_STORY
 
-    model = (f"{scene} uses tiny-gpt by default when it knows every word; your copy uses minilm\n"
-             "unless you pass --model tiny-gpt (or model = \"tiny-gpt\" in a settings file).\n\n"
+    model = (f"Like {scene}, your copy uses tiny-gpt by default when it knows every word, else minilm\n"
+             "(models_like below); pass --model to choose.\n\n"
              if scene in CAUSAL_STORY else "")
     header = (f'"""{name}: your copy of the built-in scene {scene} (scenes/{Path(module.__file__).name}).\n\n'
               f"{(module.__doc__ or '').strip()}\n\n{model}"
@@ -88,6 +89,17 @@ def from_builtin(scene: str, name: str, file: str) -> str:
               f"    attention-render render {file} --format gif\n"
               '"""\n')
     return header + body
+
+
+def _follow_models(body: str, name: str, scene: str) -> str:
+    """The class ``name`` in ``body`` with ``models_like = "<scene>"`` as its first line: the copy's default
+    model is chosen as the built-in scene's is (``SceneSettings.for_scene``)."""
+    match = re.search(rf"^class {name}\(.*?\):\n((?:[ \t]*\n)*?)([ \t]+)", body, flags=re.M)
+    if match is None:
+        return body
+    indent = match.group(2)
+    line = f'{indent}models_like = "{scene}"    # the default model as {scene}\'s\n'
+    return body[:match.start(2)] + line + body[match.start(2):]
 
 
 def write_new_scene(name: str, from_scene: str | None = None) -> Path:

@@ -184,7 +184,10 @@ class RenderRequest:
     def resolved(self) -> RenderRequest:
         """The request with its model chosen (the settings' default rule applied for this scene);
         its name stays the one of the request as asked."""
-        return dataclasses.replace(self, settings=self.settings.for_scene(self.scene), name=self.stem())
+        from scenes.kit.scene_settings import models_like
+
+        like = self.scene if self.scene in SCENES else models_like(scene_class(self.scene))
+        return dataclasses.replace(self, settings=self.settings.for_scene(like), name=self.stem())
 
     def check_content(self) -> None:
         """The usage errors that need the model or manim: colours, the sentence, layer and head."""

@@ -28,6 +28,7 @@ from scenes.kit.scene_settings import SceneSettings
 SCENE_OPTIONS: dict[str, type] = {
     "sentence": str, "model": str, "layer": int, "head": int, "heads": int, "focus": str, "causal": bool,
     "seed": int, "device": str, "theme": str, "query_token": str, "context": str, "target": str, "special_tokens": bool,
+    "pieces": bool,
     "decimals": int, "cells": str, "preset": str, "shift_word": str, "shift_sentences": list,
     "shift_references": list, "shift_meanings": list,
 }
