@@ -68,6 +68,17 @@ def spread_plane(first: np.ndarray, vectors: np.ndarray) -> np.ndarray:
 SPREAD_WEIGHT = 0.15     # a query "spreads" its attention when two keys get at least this much each
 
 
+def spreads(weights: np.ndarray, least: float = SPREAD_WEIGHT) -> bool:
+    """Whether one query's weights spread: at least two keys get ``least`` or more.
+
+    Examples
+    --------
+    >>> spreads(np.array([0.5, 0.3, 0.2])), spreads(np.array([0.99, 0.01, 0.0]))
+    (True, False)
+    """
+    return bool(np.sort(np.asarray(weights, dtype=np.float64))[-2:].min() >= least) if len(weights) > 1 else False
+
+
 def spreading_query(pattern: np.ndarray, followed: int, least: float = SPREAD_WEIGHT) -> int:
     """The query whose attention spreads the most: the one whose second-largest weight is largest.
 

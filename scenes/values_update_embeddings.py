@@ -9,7 +9,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, Brace, Create, Cross, Dot, FadeIn, Fad
                    Rectangle, SurroundingRectangle, VGroup, config)
 
 from attention_math.params import value_map_counts
-from attention_math.planes import largest_weights, plane_basis, project, spread_plane, spreading_query, tip_to_tail
+from attention_math.planes import (largest_weights, plane_basis, project, spread_plane, spreading_query, spreads,
+                                   tip_to_tail)
 from scenes.catalog import about
 from scenes.kit.base import AttentionScene
 from scenes.kit.scene_settings import MAX_TOKENS
@@ -173,7 +174,10 @@ class ValuesUpdateEmbeddings(AttentionScene):
         delta_2d = project(trace.delta_per_head[h, qi], basis)                # [2]
         named = largest_weights(weights)
         spread = ", ".join(f"{format_number(weights[j], d)} on “{short(trace.key_tokens[j])}”" for j in named)
-        title = label(f"“{query}” spreads its attention: {spread}", self.theme, 26).to_edge(UP, buff=0.3)
+        spreading = spreads(weights)        # no query of some heads spreads (e.g. one that reads the previous word)
+        title = label(f"“{query}” spreads its attention: {spread}" if spreading else
+                      f"“{query}”: {spread} (no query of this head spreads its attention)",
+                      self.theme, 26).to_edge(UP, buff=0.3)
         if title.width > config.frame_width - 0.6:
             title.scale_to_fit_width(config.frame_width - 0.6)
         self.record("spread_title", VGroup(title), [qi, *weights[named]])
@@ -201,7 +205,9 @@ class ValuesUpdateEmbeddings(AttentionScene):
         chain_names = self.arrow_names(trace, qi, keys, placed, avoid=[title, delta_name, sum_box, plane])
         self.value_chain, self.delta_head_arrow = arrows, delta_arrow
         self.record("chain", placed, chain)
-        if followed == qi:
+        if not spreading:
+            self.caption(f"“{query}”'s weighted values wⱼ·V⃗ⱼ: one key takes nearly all of the weight")
+        elif followed == qi:
             self.caption(f"“{query}”'s weighted values wⱼ·V⃗ⱼ as arrows from one point (faint: small weights)")
         else:
             top = largest_weights(trace.pattern[h, followed])[0]             # the key it gave its largest weight

@@ -84,8 +84,9 @@ def test_values_scene_draws_the_followed_tokens_weights_values_and_sums(settings
 
 @pytest.mark.render
 @pytest.mark.parametrize("settings", [{}, {"sentence": UNKNOWN_WORD, "query_token": "forest", "theme": "light"},
-                                      {"model": "toy"}],
-                         ids=["tiny-gpt", "minilm-forest", "toy"])
+                                      {"model": "toy"}, {"sentence": "my cat ignores every word I say", "model": "minilm",
+                                                                        "query_token": "cat"}],
+                         ids=["tiny-gpt", "minilm-forest", "toy", "minilm-one-key"])
 def test_values_in_space_follow_a_query_whose_attention_spreads(settings, rendered):
     """The tip-to-tail picture is a sum only if two weights are large: the scene picks the query whose
     second weight is largest (spreading_query), names it, draws each wⱼ·V⃗ⱼ from one point, then tip to
@@ -100,14 +101,18 @@ def test_values_in_space_follow_a_query_whose_attention_spreads(settings, render
     qi = scene.spread_query
     assert qi == spreading_query(trace.pattern[h], followed)
     weights = trace.pattern[h, qi].astype(np.float64)                     # [T_k] the chosen query's row
-    assert np.sum(weights >= SPREAD_WEIGHT) >= 2, "its weight spreads over at least two keys"
+    spreading = np.sum(weights >= SPREAD_WEIGHT) >= 2
     if np.sort(trace.pattern[h, followed])[-2] >= SPREAD_WEIGHT:
         assert qi == followed
 
     (title,), recorded = texts(scene, "spread_title")
     title = title.replace(" ", "")
     named = largest_weights(weights)
-    assert recorded[0] == qi and len(named) >= 2
+    assert recorded[0] == qi and len(named) >= 1
+    # a head where no query spreads (MiniLM's previous-word head on this sentence) says so, never "spreads"
+    assert ("spreadsitsattention:" in title) == spreading
+    assert ("noqueryofthisheadspreads" in title) == (not spreading)
+    assert spreading == (settings.get("sentence") != "my cat ignores every word I say")
     assert title.startswith(f"“{short(trace.tokens[qi])}”".replace(" ", "")), "the chosen token is named on screen"
     for j in named:
         assert f"{format_number(weights[j])}on“{short(trace.key_tokens[j])}”".replace(" ", "") in title
@@ -129,12 +134,13 @@ def test_values_in_space_follow_a_query_whose_attention_spreads(settings, render
     basis = spread_plane(delta, products)
     np.testing.assert_allclose(basis @ basis.T, np.eye(2), atol=1e-12)
     fan = scene.shown["fan"][1]
-    np.testing.assert_allclose(fan, products @ basis.T, rtol=1e-5, atol=1e-9)        # weight × value, projected
+    scale = float(np.abs(products @ basis.T).max())                                   # float32 terms: relative to the largest
+    np.testing.assert_allclose(fan, products @ basis.T, rtol=1e-5, atol=1e-6 * scale)  # weight × value, projected
     chain = scene.shown["chain"][1]
     np.testing.assert_allclose(chain[0], [0, 0])
     end = project(delta, basis)                                                       # [2] ΔE⁽ʰ⁾ in the plane
     np.testing.assert_allclose(chain[-1], end, rtol=1e-5, atol=1e-5 * np.linalg.norm(end))   # tip to tail ends at ΔE⁽ʰ⁾
-    np.testing.assert_allclose(np.diff(chain, axis=0), fan, rtol=1e-5, atol=1e-9)
+    np.testing.assert_allclose(np.diff(chain, axis=0), fan, rtol=1e-5, atol=1e-6 * scale)
 
     arrows, band = scene.value_chain, scene.delta_head_arrow
     start, tip = band.get_start(), band.get_end()
