@@ -260,7 +260,14 @@ class QueriesMeetKeys(AttentionScene):
         ring = Circle(radius=radius + 0.2, color=self.theme.muted, stroke_width=1).move_to(center)
         name = label(f"embedding space: {trace.d_model} dimensions", self.theme, LABEL_SIZE,
                      color=self.theme.embedding).next_to(ring, UP, buff=0.15)
-        return VGroup(ring, name, arrows), arrows
+        placed: list = [name, *(Square(0.16).move_to(a.get_end()) for a in arrows)]
+        words = VGroup()                 # each arrow's word at its tip, where there is room (the followed one first)
+        for i in [qi, *(i for i in range(len(arrows)) if i != qi)]:
+            word = label(short(trace.tokens[i]), self.theme, 16, color=self.theme.embedding)
+            if _place_at_tip(word, arrows[i], placed, list(arrows)):
+                words.add(word)
+        self.meet_embedding_words = words
+        return VGroup(ring, name, arrows, words), arrows
 
     def meet_plane_panel(self, trace, qi: int, plane, keys: list[int]) -> tuple[VGroup, Arrow, VGroup, float]:
         """Axes of the plane through Q⃗ᵢ, the query arrow (yellow) and the keys ``keys`` (teal; faint if masked later)."""
@@ -318,8 +325,10 @@ class QueriesMeetKeys(AttentionScene):
 
     def meet_tip_labels(self, trace, qi: int, scores: np.ndarray, keys: list[int], k_arrows: VGroup, q_arrow: Arrow,
                       avoid: list) -> VGroup:
-        """The word and its dot product at the tip of each visible key's arrow, largest first, where there is room."""
+        """The word and its dot product at the tip of each visible key's arrow, largest first, where there is room
+        (turned around the tip until it fits); keys the mask hides later get their word alone, faint."""
         placed: list = [q_arrow, *avoid, *(Square(0.16).move_to(a.get_end()) for a in k_arrows)]
+        arrows = [*k_arrows, q_arrow]
         tips = VGroup()
         word = label(f"Q⃗ {short(trace.tokens[qi])}", self.theme, 18, color=self.theme.query)
         word.next_to(q_arrow.get_end(), DOWN, buff=0.15)
@@ -327,22 +336,40 @@ class QueriesMeetKeys(AttentionScene):
         placed.append(word)
         shown = []
         arrow_of = dict(zip(keys, k_arrows))
-        for j in sorted(keys, key=lambda j: -scores[j]):
-            if self.meet_masked(trace, qi, j):
-                continue
-            end, start = arrow_of[j].get_end(), arrow_of[j].get_start()
-            out = (end - start) / (np.linalg.norm(end - start) or 1.0)
+        visible = sorted((j for j in keys if not self.meet_masked(trace, qi, j)), key=lambda j: -scores[j])
+        for j in visible:
             text = label(f"{short(trace.key_tokens[j])} {format_number(float(scores[j]), self.settings.decimals)}",
                          self.theme, 16, color=self.theme.key)
-            text.move_to(end + out * (0.2 + text.width / 2 * abs(out[0]) + text.height / 2 * abs(out[1])))
-            if (any(_overlap(text, m) for m in placed) or not _inside(text)
-                    or any(_contains(text, p) for a in [*k_arrows, q_arrow] for p in _along(a))):
-                continue
-            placed.append(text)
-            tips.add(text)
-            shown.append(j)
-        self.meet_tip_keys = shown
+            if _place_at_tip(text, arrow_of[j], placed, arrows):
+                tips.add(text)
+                shown.append(j)
+        for j in keys:
+            if self.meet_masked(trace, qi, j):
+                text = label(short(trace.key_tokens[j]), self.theme, 16, color=self.theme.muted)
+                if _place_at_tip(text, arrow_of[j], placed, arrows):
+                    tips.add(text)
+        self.meet_tip_keys, self.meet_tips = shown, tips
         return tips
+
+
+TURNS = (0, 35, -35, 70, -70, 110, -110, 150, -150, 180)   # degrees a tip label may turn from its arrow's direction
+TIP_GAPS = (0.2, 0.45)                                      # … at this gap from the tip, the nearer first
+
+
+def _place_at_tip(text, arrow: Arrow, placed: list, arrows: list) -> bool:
+    """Move ``text`` just beyond ``arrow``'s tip, turning around the tip until it overlaps nothing in
+    ``placed``, crosses no arrow of ``arrows`` and stays in the frame; add it to ``placed``. False: no room."""
+    start, end = arrow.get_start(), arrow.get_end()
+    out = (end - start) / (np.linalg.norm(end - start) or 1.0)
+    for gap, turn in ((gap, turn) for gap in TIP_GAPS for turn in TURNS):
+        a = np.radians(turn)
+        way = np.array([out[0] * np.cos(a) - out[1] * np.sin(a), out[0] * np.sin(a) + out[1] * np.cos(a), 0.0])
+        text.move_to(end + way * (gap + text.width / 2 * abs(way[0]) + text.height / 2 * abs(way[1])))
+        if (not any(_overlap(text, m) for m in placed) and _inside(text)
+                and not any(_contains(text, p) for other in arrows for p in _along(other))):
+            placed.append(text)
+            return True
+    return False
 
 
 def _overlap(a, b, pad: float = 0.05) -> bool:

@@ -83,6 +83,28 @@ def test_the_drawn_dot_products_are_the_traces_scores(settings, rendered):
         assert want in tip_texts
 
 
+def test_every_arrow_is_named_on_the_default_sentence(rendered):
+    """Each visible key's arrow carries its word and dot product at its tip, and each embedding arrow its word
+    (on the default sentence there is room for all of them); keys the mask hides later get their word where
+    there is room (a short arrow near the origin may have none)."""
+    _, scene = rendered("QueriesMeetKeys", fmt="png")
+    trace, keys = scene.meet_trace, scene.meet_keys
+    visible = [j for j in keys if not scene.meet_masked(trace, scene.meet_query, j)]
+    assert sorted(scene.meet_tip_keys) == visible
+    words = [m.text for m in scene.meet_tips[1:]]                      # after the query's own label
+    scored = [f"{trace.key_tokens[j]}{format_number(float(trace.scores[scene.head, scene.meet_query, j]))}"
+              for j in visible]
+    assert sorted(words[:len(visible)]) == sorted(scored)               # every visible key, with its dot product
+    masked = [trace.key_tokens[j] for j in keys if j not in visible]
+    assert set(words[len(visible):]) <= set(masked), "then masked keys' words alone, where there is room"
+    assert sorted(m.text for m in scene.meet_embedding_words) == sorted(trace.tokens)
+    for group in (scene.meet_tips, scene.meet_embedding_words):        # no two names on each other
+        boxes = [(m.get_left()[0], m.get_bottom()[1], m.get_right()[0], m.get_top()[1]) for m in group]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+
+
 def test_the_product_row_by_row_shows_the_real_matrix_and_query(rendered):
     _, scene = rendered("QueriesMeetKeys", fmt="png")
     trace, h = scene.trace(), scene.head
