@@ -131,7 +131,7 @@ class QueriesMeetKeys(AttentionScene):
         self.record("plane_scores", numbers, scores[listed])
         note = VGroup(*(label(line, self.theme, 16, color=self.theme.muted) for line in (
             "drawn: the plane through Q⃗ and the keys' widest",
-            "spread off it, so every Q⃗·K⃗ here is exact", *self.meet_left_out(trace, keys, pieces_note)))
+            "spread off it, so every K⃗·Q⃗ here is exact", *self.meet_left_out(trace, keys, pieces_note)))
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         note.next_to(table, DOWN, buff=0.35).align_to(table, LEFT)
         table.add(note)
@@ -139,7 +139,7 @@ class QueriesMeetKeys(AttentionScene):
         tips = self.meet_tip_labels(trace, qi, scores, keys, k_arrows, q_arrow, [*table, small.frame[-1], *small.names])
         self.play(LaggedStart(*(FadeIn(row) for row in table), lag_ratio=0.06), FadeIn(tips))
         top = max((r for r, j in enumerate(keys) if not self.meet_masked(trace, qi, j)), key=lambda r: scores[keys[r]])
-        self.caption(f"Q⃗·K⃗ = |Q⃗| × how far K⃗ reaches along Q⃗: here exactly the real dot product; "
+        self.caption(f"K⃗·Q⃗ = |Q⃗| × how far K⃗ reaches along Q⃗: here exactly the real dot product; "
                      f"largest {'unmasked ' if any(self.meet_masked(trace, qi, j) for j in keys) else ''}"
                      f"{'drawn ' if len(keys) < len(trace.key_tokens) else ''}key: “{short(trace.key_tokens[keys[top]])}”")
         self.play(k_arrows[top].animate.set_stroke(width=8), run_time=0.6)
