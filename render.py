@@ -290,7 +290,7 @@ def scene_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="dark-cb and light-cb are colour-blind-safe [default: dark]."),
         click.option("--cells", type=click.Choice(["dots", "numbers", "both"]), default=None,
                      help="The attention pattern as dots (area ∝ weight), numbers or both [default: dots]; "
-                          "dots take up to 32 tokens, numbers 14."),
+                          "dots take up to 48 words, numbers 14."),
         click.option("--preset", default=None, help="ParameterCount's model, e.g. gpt2-small [default: gpt3-175b]."),
         click.option("--output", "-o", type=click.Path(), default=None, help="Output directory [default: media]."),
         click.option("--jobs", "-j", type=int, default=None, help="Render scenes in N parallel processes."),

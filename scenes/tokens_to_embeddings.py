@@ -10,11 +10,13 @@ from manim.utils.rate_functions import rush_from, rush_into
 
 from scenes.catalog import about
 from scenes.kit.base import CAPTION_TOP, AttentionScene
-from scenes.kit.mobjects import MONO_CHAR_WIDTH, DotMatrix, TokenBoxes, VectorColumn, format_number, label, short
+from scenes.kit.mobjects import MIN_TEXT_POINTS, MONO_CHAR_WIDTH, DotMatrix, TokenBoxes, VectorColumn, format_number, label, short
 
 MAX_FONT = 20.0
 BRACE_ROOM = 0.55      # the last column's brace and its dimension label
 DOT_ROWS = 3           # entries drawn per token as dots, for sentences too long for numbers
+ROW_GAP = 0.5          # between two rows of dots: a row's name (20 pt) and a margin
+ELLIPSIS_ROOM = 0.3    # a row of dots' ⋮ under its dots
 
 
 class TokensToEmbeddings(AttentionScene):
@@ -43,7 +45,7 @@ class TokensToEmbeddings(AttentionScene):
 
         # --- each token becomes a column of numbers ---------------------------------------
         self.beat("embeddings")
-        scale = self.scale_of(trace.token_embeddings, trace.positions, trace.input_embeddings)
+        scale = self.scale_of(trace.token_embeddings, self.added(trace), trace.input_embeddings)
         token_cols = self.below(self.embedding_columns(trace.token_embeddings, tokens, scale), tokens, 0.25)
         self.record("token_embeddings", self.entries(token_cols), trace.token_embeddings[:, :4])
         self.play(LaggedStart(*(FadeIn(c, shift=DOWN * 0.2) for c in token_cols), lag_ratio=0.06))
@@ -56,9 +58,10 @@ class TokensToEmbeddings(AttentionScene):
         self.beat("positions")
         if boxes:
             self.play(FadeOut(boxes))
-        pos_cols = self.below(self.embedding_columns(trace.positions, tokens, scale), token_cols, 0.5)
-        self.record("positions", self.entries(pos_cols), trace.positions[:, :4])
-        plus = self.row_label("+ position", token_cols, pos_cols)
+        added = self.added(trace)
+        pos_cols = self.below(self.embedding_columns(added, tokens, scale), token_cols, 0.5)
+        self.record("positions", self.entries(pos_cols), added[:, :4])
+        plus = self.row_label(self.added_name(trace), token_cols, pos_cols)
         self.play(LaggedStart(*(FadeIn(c, shift=UP * 0.2) for c in pos_cols), lag_ratio=0.06), FadeIn(plus))
         self.caption("the position of each token is written into its column too")
         sums = self.below(self.embedding_columns(trace.input_embeddings, tokens, scale), pos_cols, 0.5)
@@ -79,21 +82,26 @@ class TokensToEmbeddings(AttentionScene):
         self.beat("tokens")
         sentence = self.sentence_text()
         self.play(FadeIn(sentence))
-        arrays = (trace.token_embeddings, trace.positions, trace.input_embeddings)
+        arrays = (trace.token_embeddings, self.added(trace), trace.input_embeddings)
         scale = max(float(abs(a[:, :DOT_ROWS]).max()) for a in arrays) or 1.0      # one dot scale for the three rows
-        width = config.frame_width - 1.6 - BRACE_ROOM
-        matrices = [DotMatrix(a, trace.tokens, self.theme, n_shown=DOT_ROWS, width=width, value_scale=scale,
+        note = self._dots_note(n, aligned_edge=RIGHT)
+        tallest = max(label(short(t), self.theme, MIN_TEXT_POINTS).width for t in trace.tokens)   # read upward
+        top = config.frame_height / 2 - 0.3 - tallest - 0.12           # the first row's brackets
+        bottom = CAPTION_TOP + 0.1 + note.height + 0.2                # the third's, above the note
+        gap = ROW_GAP                # a row's name fits between two rows, clear of their brackets and braces
+        pitch = min(0.6, (config.frame_width - 1.6 - BRACE_ROOM) / n,
+                    (top - bottom - 2 * gap - 3 * ELLIPSIS_ROOM) / (3 * DOT_ROWS))
+        matrices = [DotMatrix(a, trace.tokens, self.theme, n_shown=DOT_ROWS, width=pitch * n, value_scale=scale,
                               labels_side=UP if i == 0 else None, label_color=self.theme.text, show_dimension=True)
                     for i, a in enumerate(arrays)]
         tokens = matrices[0].get_labels()
         matrices[0].shift(UP * (config.frame_height / 2 - 0.3 - matrices[0].get_top()[1])
-                          + RIGHT * (config.frame_width / 2 - 0.35 - matrices[0].get_right()[0]))
-        note = self._dots_note(n, aligned_edge=RIGHT)
-        note.align_to(matrices[0], RIGHT).set_y(CAPTION_TOP + 0.1 + note.height / 2)
-        room = matrices[0].get_bottom()[1] - (note.get_top()[1] + 0.2) - sum(m.height for m in matrices[1:])
-        gap = min(1.0, room / 2)                     # the rows spread over the height the frame has
+                          - RIGHT * matrices[0].get_center()[0])                  # centred across the frame
+        room = matrices[0].get_bottom()[1] - bottom - sum(m.height for m in matrices[1:])
+        gap = max(gap, min(1.0, room / 2))           # the rows spread over the height the frame has
         for above, below in zip(matrices, matrices[1:]):
             below.align_to(above, LEFT).shift(UP * (above.get_bottom()[1] - gap - below.get_top()[1]))
+        note.align_to(matrices[0], RIGHT).set_y(CAPTION_TOP + 0.1 + note.height / 2)
         self.record("tokens", tokens, list(range(n)))
         self.play(FadeOut(sentence, shift=UP * 0.25, rate_func=rush_into), run_time=0.5)      # out, then in
         self.play(FadeIn(tokens, shift=UP * 0.25, rate_func=rush_from), run_time=0.6)
@@ -116,7 +124,7 @@ class TokensToEmbeddings(AttentionScene):
         self.beat("positions")
         if boxes:
             self.play(FadeOut(boxes))
-        plus = self.row_label("+ position", matrices[0], matrices[1])
+        plus = self.row_label(self.added_name(trace), matrices[0], matrices[1])
         self.play(LaggedStart(*(FadeIn(c, shift=UP * 0.2) for c in columns[1]), lag_ratio=0.03), FadeIn(frames[1]),
                   FadeIn(plus))
         self.caption("the position of each token is written into its column too")
@@ -141,8 +149,8 @@ class TokensToEmbeddings(AttentionScene):
 
     # --- the beats both layouts share (columns of numbers, rows of dots) --------------------
     def same_word_beat(self, trace, tokens: VGroup, first_row: VGroup, buff: float = SMALL_BUFF) -> VGroup | None:
-        """A word that appears twice: both its columns boxed (the same numbers, before position); None
-        when every word is different (no beat)."""
+        """A word that appears more than once: all its columns boxed (the same numbers, before position);
+        None when every word is different (no beat)."""
         repeats = self.repeated(trace.tokens)
         if not repeats:
             return None
@@ -150,7 +158,9 @@ class TokensToEmbeddings(AttentionScene):
         boxes = VGroup(*(SurroundingRectangle(VGroup(tokens[i], first_row[i]), color=self.theme.of("selected"), buff=buff)
                          for i in repeats))
         self.play(FadeIn(boxes))
-        self.caption(f"“{short(trace.tokens[repeats[0]])}” appears twice: the same column both times, before position")
+        times = {2: "twice", 3: "three times"}.get(len(repeats), f"{len(repeats)} times")
+        every = "both times" if len(repeats) == 2 else "every time"
+        self.caption(f"“{short(trace.tokens[repeats[0]])}” appears {times}: the same column {every}, before position")
         self.wait(1)
         return boxes
 
@@ -162,6 +172,18 @@ class TokensToEmbeddings(AttentionScene):
         self.play(tokens[qi].animate.set_color(self.theme.query), FadeIn(followed))
         self.caption(f"“{short(trace.tokens[qi])}”: the token whose update the next clips follow")
         self.wait(1.5)
+
+    @staticmethod
+    def added(trace):
+        """The row added to the tokens' row, so that the rows drawn add up to the third exactly: the
+        position (and, for MiniLM, the segment embedding every token of one sentence gets)."""
+        if trace.model == "minilm":
+            return trace.input_embeddings - trace.token_embeddings       # position + segment
+        return trace.positions
+
+    @staticmethod
+    def added_name(trace) -> str:
+        return "+ position + segment" if trace.model == "minilm" else "+ position"
 
     @staticmethod
     def sum_is_e(trace) -> bool:
@@ -229,17 +251,24 @@ class TokensToEmbeddings(AttentionScene):
 
     @staticmethod
     def repeated(tokens) -> list[int]:
-        """Indices of the first token text that appears more than once."""
+        """Every index of the first token text that appears more than once (counted, not assumed twice).
+
+        Examples
+        --------
+        >>> TokensToEmbeddings.repeated(["the", "dog", "and", "The", "bird", "and", "the"])
+        [0, 3, 6]
+        """
         seen: dict[str, int] = {}
         for i, t in enumerate(tokens):
             if t.casefold() in seen:
-                return [seen[t.casefold()], i]
+                first = t.casefold()
+                return [j for j, u in enumerate(tokens) if u.casefold() == first]
             seen[t.casefold()] = i
         return []
 
     def tokens_note(self, trace, n: int) -> str:
         """What the boxes are: the tokenizer's tokens, or words whose pieces were merged (their vectors averaged)."""
         if trace.is_words:
-            return (f"{n} words ({self.model_name(trace)}'s tokenizer cuts them into {len(trace.merge['pieces'])} "
-                    "tokens: a word's vectors are the mean of its pieces', --pieces shows them)")
+            return (f"{n} words; {self.model_name(trace)} cuts them into {len(trace.merge['pieces'])} tokens "
+                    "(a word's vectors: its pieces' mean; --pieces shows them)")
         return f"{n} tokens, as {self.model_name(trace)}'s tokenizer splits the sentence"

@@ -25,17 +25,17 @@ T = ("render", "ScaledSoftmax", "-o", "{out}", "--model", "toy")
 FIFTEEN = " ".join(f"w{i}" for i in range(15))
 S = ("-o", "{out}", "--model", "toy", "--resolution", "256x144", "--fps", "5")     # a scene file, rendered tiny
 ONE_SCENE = "from scenes.kit import GridScene\n\nclass Mine(GridScene):\n    def construct(self):\n        self.wait(0.2)\n"
-THIRTY_THREE = " ".join(f"w{i}" for i in range(33))
+FORTY_NINE = " ".join(f"w{i}" for i in range(49))
 
 CASES: list[Case] = [
     Case("empty sentence", (*R, "-s", ""), 2, "the sentence is empty"),
     Case("whitespace-only sentence", (*R, "-s", "  \t "), 2, "the sentence is empty"),
     Case("a single token", (*T, "-s", "hello"), 2, "attention needs at least two"),
-    Case("more tokens than a scene of one's own shows", ("render", "{scene}", *S, "-s", FIFTEEN), 2,
-         "Mine shows at most 14", scene=ONE_SCENE),
+    Case("more words than a scene of one's own shows", ("render", "{scene}", *S, "-s", FORTY_NINE), 2,
+         "Mine shows at most 48: shorten it to 48 words", scene=ONE_SCENE),
     Case("more than 14 tokens with --cells numbers", (*T, "--cells", "numbers", "-s", FIFTEEN), 2,
-         "ScaledSoftmax shows at most 14 with cells = \"numbers\""),
-    Case("more tokens than a pattern of dots shows", (*T, "-s", THIRTY_THREE), 2, "scenes show at most 32"),
+         "ScaledSoftmax shows at most 14 with --cells numbers"),
+    Case("more tokens than a pattern of dots shows", (*T, "-s", FORTY_NINE), 2, "shows at most 48: shorten it to 48 words"),
     Case("unknown way to draw cells", (*R, "--cells", "pie"), 2, "Invalid value for '--cells'"),
     Case("settings file: unknown cells", (*R, "--config", "{file}"), 2, "not a way to draw cells", "cells = \"pie\"\n"),
     Case("a control character in the sentence", (*T, "-s", "a\x07b c"), 2, "control character U+0007"),

@@ -76,8 +76,11 @@ def texts_of(scene) -> list:
 
 
 def text_size(text) -> float:
-    """The height of a line of text in scene units; for a rotated label, its thickness."""
-    return min(text.width, text.height) if len(text.text.strip()) > 1 else text.height
+    """The height of a line of text in scene units; for a rotated label, its thickness. One character
+    read upward (an "I" under its column) is much wider than tall: its width is its height."""
+    if len(text.text.strip()) > 1:
+        return min(text.width, text.height)
+    return text.width if text.width > 1.5 * text.height else text.height
 
 
 def box(mobject) -> np.ndarray:

@@ -80,18 +80,51 @@ def _is_infinity(labels: np.ndarray, index: int, rows: slice, cols: slice) -> bo
     return abs(x0 - x1) > abs(y0 - y1)
 
 
-def _tesseract(gray: np.ndarray, scale: int, page_mode: int) -> str:
+def _tesseract(gray: np.ndarray, scale: int, page_mode: int, whitelist: str | None = "0123456789.") -> str:
     from PIL import Image
 
     dark_on_light = Image.fromarray((255 * (1 - ink(gray))).astype(np.uint8))
     large = dark_on_light.resize((dark_on_light.width * scale, dark_on_light.height * scale), Image.BICUBIC)
     image = large.point(lambda v: 255 if v > THRESHOLD else 0)     # crisp strokes, smooth edges
+    if whitelist is None:              # a white border: Tesseract reads words poorly when ink meets the edge
+        from PIL import ImageOps
+
+        image = ImageOps.expand(image, border=10 * scale, fill=255)
+    options = ["-c", f"tessedit_char_whitelist={whitelist}"] if whitelist else []
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "cell.png"
         image.save(path)
-        out = subprocess.run(["tesseract", str(path), "-", "--psm", str(page_mode), "-c",
-                              "tessedit_char_whitelist=0123456789."], capture_output=True, text=True, timeout=60)
+        out = subprocess.run(["tesseract", str(path), "-", "--psm", str(page_mode), *options],
+                             capture_output=True, text=True, timeout=60)
     return out.stdout.strip()
+
+
+def read_text(gray: np.ndarray, scale: int = 4) -> str:
+    """The words a crop of one line of text shows (a label, upright), by Tesseract: one line of text
+    (page mode 7), no whitelist, enlarged and thresholded as the numbers are."""
+    return _tesseract(gray, scale, 7, whitelist=None)
+
+
+def label_crop(frame: np.ndarray, text) -> np.ndarray:
+    """The gray crop of ``frame`` (RGB, the scene's resolution) around a Text mobject's ink, with a margin."""
+    from tests.frame_checks import box
+
+    gray = frame @ np.array([0.299, 0.587, 0.114])
+    height, width = gray.shape
+    x0, y0, x1, y1 = pixel_box(box(text), (width, height))
+    return gray[max(0, y0 - MARGIN_PX):y1 + MARGIN_PX, max(0, x0 - MARGIN_PX):x1 + MARGIN_PX]
+
+
+def key_label_readings(frame: np.ndarray, scene) -> list[tuple[str, str]]:
+    """(the word each row label of the scene's grid writes, what the frame shows there), top to bottom."""
+    from scenes.kit.mobjects import AttentionGrid
+
+    grid = getattr(scene, "grid", None)
+    assert isinstance(grid, AttentionGrid), f"{type(scene).__name__} has no grid"
+    labels = list(grid.key_labels)
+    with ThreadPoolExecutor(4) as pool:
+        read = list(pool.map(lambda t: read_text(label_crop(frame, t)), labels))
+    return [(t.text, r) for t, r in zip(labels, read)]
 
 
 def read_digits(gray: np.ndarray) -> str:

@@ -53,8 +53,8 @@ def test_help_and_listing_import_neither_manim_nor_torch(args, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (("-s", ""), "the sentence is empty"),
-    (("-s", " ".join(["word"] * 40)), "scenes show at most 32"),
-    (("-s", " ".join(["word"] * 15), "--cells", "numbers"), 'at most 14 with cells = "numbers"'),
+    (("-s", " ".join(["word"] * 50)), "shows at most 48: shorten it to 48 words"),
+    (("-s", " ".join(["word"] * 15), "--cells", "numbers"), 'at most 14 with --cells numbers'),
     (("-s", "a\x07b c"), "control character U+0007"),
     (("-o", "{file}/sub"), "cannot create output directory"),
     (("--device", "tpu"), "unknown device 'tpu'"),

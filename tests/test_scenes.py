@@ -12,7 +12,7 @@ from attention_math import InputError
 from scenes import SCENES
 from scenes.kit.mobjects import format_number
 from scenes.kit.palette import THEMES
-from scenes.kit.scene_settings import MAX_TOKENS, SceneSettings
+from scenes.kit.scene_settings import MAX_DOT_TOKENS, MAX_TOKENS, SceneSettings
 
 pytestmark = pytest.mark.render
 
@@ -145,10 +145,9 @@ def test_grid_layout_fits_from_two_to_twelve_tokens(sentence, rendered):
 
 
 def test_long_input_is_refused_naming_the_limit():
-    words = " ".join(["word"] * (MAX_TOKENS + 1))
-    settings = SceneSettings(model="toy", sentence=words)
-    with pytest.raises(InputError, match=f"at most {MAX_TOKENS}"):
-        settings.check_token_count(settings.trace(), "MyOwnScene")
+    words = " ".join(["word"] * (MAX_DOT_TOKENS + 1))
+    with pytest.raises(InputError, match=f"at most {MAX_DOT_TOKENS}: shorten it to {MAX_DOT_TOKENS} words"):
+        SceneSettings(model="toy", sentence=words).check_input("MyOwnScene")      # a scene of one's own: dots' limit
     with pytest.raises(InputError, match="one token"):
         SceneSettings(model="toy", sentence="alone").trace()
 

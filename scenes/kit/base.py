@@ -14,7 +14,7 @@ from attention_math import AttentionTrace
 
 from scenes.kit.camera import PathCachingCamera
 from scenes.output.memory import release_free_memory
-from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, format_number, label
+from scenes.kit.mobjects import MIN_TEXT_POINTS, UPRIGHT_PITCH, AttentionGrid, format_number, label
 from scenes.kit.notation import plain, typeset
 from scenes.kit.palette import Theme, themed
 from scenes.kit.scene_settings import MAX_TOKENS, SceneSettings, active_settings, head_of, is_decoder, models_like
@@ -425,10 +425,20 @@ class AttentionScene(Scene):
         """
         return max(len(trace.tokens), len(trace.key_tokens)) > MAX_TOKENS
 
-    def _dots_note(self, n: int, aligned_edge: np.ndarray) -> VGroup:
-        """"n tokens: dots, not numbers" over "(numbers up to 14 tokens)", not yet placed."""
-        note = VGroup(label(f"{n} tokens: dots, not numbers", self.theme, 18, color=self.theme.muted),
-                      label(f"(numbers up to {MAX_TOKENS} tokens)", self.theme, 16, color=self.theme.muted))
+    def _dots_note(self, n: int, aligned_edge: np.ndarray, unit: str | None = None, short: bool = False) -> VGroup:
+        """"n words: dots, not numbers" over "(numbers up to 14 words)", not yet placed (words when the
+        trace shows words: ``n`` then counts no folded [CLS]+[SEP] row)."""
+        if unit is None:
+            trace = self.trace(cross=getattr(self, "cross", False))
+            unit = "words" if trace.is_words else "tokens"
+            if trace.is_words and trace.special_key and n == len(trace.key_tokens) > len(trace.tokens):
+                n -= 1
+        if short:        # beside a grid as wide as the frame allows
+            note = VGroup(label(f"{n} {unit}: dots", self.theme, 18, color=self.theme.muted),
+                          label(f"(numbers up to {MAX_TOKENS})", self.theme, 16, color=self.theme.muted))
+        else:
+            note = VGroup(label(f"{n} {unit}: dots, not numbers", self.theme, 18, color=self.theme.muted),
+                          label(f"(numbers up to {MAX_TOKENS} {unit})", self.theme, 16, color=self.theme.muted))
         return note.arrange(DOWN, aligned_edge=aligned_edge, buff=0.08)
 
     # --- one story: what a caption may claim depends on the model -----------------------------
@@ -581,7 +591,8 @@ class GridScene(AttentionScene):
             top = self.title(title).get_bottom()[1] - 0.15
         height = 5.8 if big else 4.9
         for _ in range(3):            # shrink until the grid, its labels and the Σ row clear the caption
-            grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme, width=height if big else width,
+            across = min(width, max(height, len(trace.tokens) * UPRIGHT_PITCH)) if big else width   # upright labels clear
+            grid = AttentionGrid(trace.key_tokens, trace.tokens, self.theme, width=across,
                                  height=height, query_prefix=query_prefix, key_prefix=key_prefix,
                                  max_cell_w=1.6, max_cell_h=1.0)
             block = grid.width + (LIFT_GAP + strip if strip else 0)      # centred, with the strip, when it fits
@@ -594,6 +605,12 @@ class GridScene(AttentionScene):
         if title and big:
             heading = label(title, self.theme, 26).to_corner(UP + RIGHT, buff=0.25)
             room = config.frame_width / 2 - 0.25 - (grid.get_right()[0] + 0.2)     # right of the upright labels
+            if heading.width > room:          # two lines before a smaller font, never under MIN_TEXT_POINTS
+                words = title.split(" ")
+                cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(title) / 2), default=0)
+                if cut:
+                    heading = label(" ".join(words[:cut]) + "\n" + " ".join(words[cut:]), self.theme, 26)
+                    heading.to_corner(UP + RIGHT, buff=0.25)
             if heading.width > room:
                 heading.scale_to_fit_width(room).to_corner(UP + RIGHT, buff=0.25)
             self.play(FadeIn(heading, shift=DOWN * 0.2), run_time=0.6)
@@ -736,6 +753,8 @@ class GridScene(AttentionScene):
         ...             self.say_dots_not_numbers(grid)
         """
         note = self._dots_note(max(grid.n_rows, grid.n_cols), aligned_edge=RIGHT)
+        if note.width > config.frame_width / 2 - 0.25 - (grid.get_right()[0] + 0.15):     # clear of the grid's labels
+            note = self._dots_note(max(grid.n_rows, grid.n_cols), aligned_edge=RIGHT, short=True)
         anchor = self.title_mobject.get_bottom()[1] - 0.2 if self.title_mobject is not None else grid.frame.get_top()[1]
         note.move_to(RIGHT * (config.frame_width / 2 - 0.25 - note.width / 2) + UP * (anchor - note.height / 2))
         self.play(FadeIn(note), run_time=0.5)

@@ -700,13 +700,17 @@ def _bracket(height: float, side: np.ndarray, color: ManimColor) -> VMobject:
 MIN_TEXT_POINTS = 13.5     # digits and capitals 12 px tall at 720p (0.133 scene units)
 NUMBER_FILL = 0.82         # a number spans at most this share of its cell's width (the rule is 85%)
 MAX_GRID_FONT = 24.0
+LABEL_GAP = 0.02           # scene units between two key labels one above the other
+UPRIGHT_PITCH = 0.19       # the narrowest column whose label, read upward, clears its neighbours' at MIN_TEXT_POINTS
 
 
 class AttentionGrid(VGroup):
     """The grid of the video: keys as rows (left labels), queries as columns (top labels).
 
-    Cell size follows the token counts so that 2 to 32 tokens fit the frame (numbers up to 14,
-    dots beyond). Values are given in screen orientation, ``[n_keys, n_queries]``
+    Cell size follows the token counts so that 2 to 48 tokens fit the frame (numbers up to 14,
+    dots beyond); every label stays at ``MIN_TEXT_POINTS`` or more: when rows are thinner than a
+    label (about 40 keys and more), every other key label stands one column further left, with a
+    leader to its row (``staggered``). Values are given in screen orientation, ``[n_keys, n_queries]``
     (``trace.on_screen``); the grid never transposes. What a cell shows is built by
     ``numbers`` (one Text per cell), ``dots`` (one dot per cell, its area proportional to the
     value) or ``symbols`` (K⃗ⱼ·Q⃗ᵢ), each row-major, so that ``column`` picks one query's cells
@@ -775,6 +779,17 @@ class AttentionGrid(VGroup):
             label(key_prefix + short(t), theme, label_size, color=theme.key) for t in key_tokens))
         for r, lab in enumerate(self.key_labels):
             lab.next_to(self.cell_center(r, 0) + LEFT * self.cell_w / 2, LEFT, buff=0.12)
+        self.staggered = self.n_rows > 1 and self.cell_h < max(lab.height for lab in self.key_labels) + LABEL_GAP
+        if self.staggered:       # rows thinner than a label (40 and more): every other label one column further left
+            near = max(lab.width for lab in self.key_labels[::2])
+            leaders = VGroup()
+            for r in range(1, self.n_rows, 2):
+                lab = self.key_labels[r]
+                lab.shift(LEFT * (near + 0.2))
+                leaders.add(Line(lab.get_right() * RIGHT + UP * self.cell_center(r, 0)[1] + RIGHT * 0.05,
+                                 self.cell_center(r, 0) + LEFT * (self.cell_w / 2 + 0.04),
+                                 stroke_width=0.8, stroke_opacity=0.5, color=theme.key))
+            self.lines.add(leaders)      # shown with the grid's lines: a far label's leader to its row
         self.add(self.lines, self.query_labels, self.key_labels)
 
     def cell_center(self, row: int, col: int) -> np.ndarray:

@@ -27,7 +27,7 @@ DEFAULT_SENTENCE = "a fluffy blue creature roamed the verdant forest"
 DEFAULT_QUERY_TOKEN = "creature"
 DEFAULT_CONTEXT = "le chat était assis sur le tapis"
 MAX_TOKENS = 14       # numbers in a grid's cells stay readable at 480p up to this many tokens
-MAX_DOT_TOKENS = 32   # a grid of dots stays readable at 1080p up to this many
+MAX_DOT_TOKENS = 48   # words: a grid of dots keeps every label at least 12 px tall at 720p up to this many
 CELLS = ("dots", "numbers", "both")   # how the attention pattern's cells are drawn
 DOT_SCENES = ("TokensToEmbeddings", "QueriesAndKeys", "QueriesMeetKeys", "ScaledSoftmax", "CausalMask",
               "ValuesUpdateEmbeddings", "MultiHeadSum", "AttentionFormula", "AttentionBlock",
@@ -83,15 +83,16 @@ class SceneSettings:
             raise InputError(f"cells = {self.cells!r} is not a way to draw cells: choose {', '.join(CELLS)}")
 
     def token_limit(self, scene: str) -> int:
-        """The most tokens ``scene`` shows: 32 where its grid can be dots, 14 where it needs numbers.
+        """The most words ``scene`` shows: 48 where its grid can be dots (a scene of one's own too), 14
+        where it needs numbers (the ``cells = "numbers"`` setting: a number must fit its cell).
 
         Examples
         --------
         >>> from scenes.kit import SceneSettings
         >>> SceneSettings().token_limit("ScaledSoftmax"), SceneSettings(cells="numbers").token_limit("ScaledSoftmax")
-        (32, 14)
+        (48, 14)
         """
-        return MAX_DOT_TOKENS if scene in DOT_SCENES and self.cells != "numbers" else MAX_TOKENS
+        return MAX_TOKENS if self.cells == "numbers" else MAX_DOT_TOKENS
 
     def check_token_count(self, trace: AttentionTrace, scene: str) -> None:
         """InputError naming the limit when ``scene`` cannot show this many tokens.
@@ -103,12 +104,11 @@ class SceneSettings:
         >>> settings.check_token_count(settings.trace(), "ScaledSoftmax")      # fine: nothing raised
         """
         limit = self.token_limit(scene)
-        for tokens in (trace.tokens, trace.key_tokens):
-            if len(tokens) > limit:
-                how = _numbers_hint(scene, limit)
-                hide = " or hide special tokens" if self.special_tokens and trace.model.startswith("minilm") else ""
-                raise InputError(f"the sentence is {len(tokens)} tokens long; {scene} shows at most {limit}{how}: "
-                                 f"shorten it{hide}")
+        for tokens in (trace.tokens, trace.key_tokens[:len(trace.key_tokens) - bool(trace.special_key)]):
+            if len(tokens) > limit:          # the folded [CLS]+[SEP] key row is not a word: not counted
+                raise InputError(too_long(len(tokens), "words" if trace.is_words else "tokens", scene, limit,
+                                          self.special_tokens and trace.model.startswith("minilm")
+                                          and not trace.is_words))
 
     def check_input(self, scene: str, name: str | None = None) -> None:
         """The checks that need no model, so a bad sentence or device fails at once: an empty sentence,
@@ -137,11 +137,7 @@ class SceneSettings:
         words = len(clean_sentence(self.sentence).split())
         limit = self.token_limit(scene)
         if words > limit:
-            if limit == MAX_DOT_TOKENS:
-                raise InputError(f"the sentence has {words} words, so at least {words} tokens; scenes show at most "
-                                 f"{MAX_DOT_TOKENS}: shorten it")
-            raise InputError(f"the sentence has {words} words, so at least {words} tokens; {name or scene} shows at "
-                             f"most {limit}{_numbers_hint(scene, limit)}: shorten it")
+            raise InputError(too_long(words, "words", name or scene, limit))
         check_device_name(self.device)
 
     def replace(self, **changes: object) -> SceneSettings:
@@ -364,10 +360,21 @@ class SceneSettings:
         return None
 
 
-def _numbers_hint(scene: str, limit: int) -> str:
-    """The part of a too-many-tokens error that says dots take more, where numbers set the limit."""
-    return (f' with cells = "numbers" (up to {MAX_DOT_TOKENS} as dots: --cells dots)'
-            if scene in DOT_SCENES and limit == MAX_TOKENS else "")
+def too_long(count: int, unit: str, scene: str, limit: int, hide_special: bool = False) -> str:
+    """The one-line error for a sentence longer than ``scene`` shows: the count, the limit, the fix.
+
+    Examples
+    --------
+    >>> too_long(50, "words", "ScaledSoftmax", 48)
+    'the sentence has 50 words; ScaledSoftmax shows at most 48: shorten it to 48 words'
+    >>> too_long(20, "words", "ScaledSoftmax", 14)
+    'the sentence has 20 words; ScaledSoftmax shows at most 14 with --cells numbers (a number must fit its cell; up to 48 as dots: --cells dots), or shorten it'
+    """
+    if limit == MAX_TOKENS and limit < MAX_DOT_TOKENS:
+        return (f"the sentence has {count} {unit}; {scene} shows at most {limit} with --cells numbers (a number must "
+                f"fit its cell; up to {MAX_DOT_TOKENS} as dots: --cells dots), or shorten it")
+    hide = " or hide special tokens (--no-special-tokens)" if hide_special else ""
+    return f"the sentence has {count} {unit}; {scene} shows at most {limit}: shorten it to {limit} {unit}{hide}"
 
 
 DEFAULT_LAYER_HEAD = {"toy": (0, 0)}   # fixed defaults; tiny-gpt's and the translator's come with their weights
@@ -528,10 +535,10 @@ def _trace(sentence: str, model: str, layer: int, head: int, heads: int | None, 
                         device=device, context=context, special_tokens=special_tokens, words=words)
     if not 0 <= head < trace.n_heads:
         raise InputError(f"head {head} is out of range: {trace.model} has heads 0–{trace.n_heads - 1}")
-    for tokens in (trace.tokens, trace.key_tokens):
+    for tokens in (trace.tokens, trace.key_tokens[:len(trace.key_tokens) - bool(trace.special_key)]):
         if len(tokens) > MAX_DOT_TOKENS:
-            raise InputError(f"the sentence is {len(tokens)} tokens long; scenes show at most {MAX_DOT_TOKENS}: "
-                             "shorten it" + (" or hide special tokens" if special_tokens and model == "minilm" else ""))
+            raise InputError(too_long(len(tokens), "words" if trace.is_words else "tokens", "every scene",
+                                      MAX_DOT_TOKENS, special_tokens and model == "minilm" and not trace.is_words))
     if len(trace.tokens) < 2:
         raise InputError("the sentence has one token; attention needs at least two: add a word")
     return trace
