@@ -7,7 +7,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, DashedLine, Dot, FadeI
                    ReplacementTransform, SurroundingRectangle, VGroup, config)
 
 from scenes.catalog import about
-from scenes.kit.base import AttentionScene
+from scenes.kit.base import IN_SECOND, OUT_FIRST, AttentionScene
 from scenes.kit.mobjects import VectorColumn, format_number, label
 
 
@@ -73,7 +73,7 @@ class ContextShiftsMeaning(AttentionScene):
         dots = VGroup(*(Dot(place(shift.projected[0, s]), radius=0.08, color=c) for s, c in enumerate(colors)))
         layer_name = label("layer 0 input (the embedding)", self.theme, NOTE_SIZE, color=self.theme.text)
         layer_name.next_to(panel, DOWN, buff=0.1)
-        self.play(FadeOut(columns), FadeIn(legend, shift=RIGHT * 0.2))
+        self.play(FadeOut(columns, rate_func=OUT_FIRST), FadeIn(legend, shift=RIGHT * 0.2, rate_func=IN_SECOND))
         self.play(Create(panel), FadeIn(plane_note), FadeIn(layer_name))
         self.play(Create(start), FadeIn(start_name), FadeIn(dots), FadeIn(rings))
         self.caption(f"landmarks: “{word}” in a reference sentence for each meaning, in the same model")
@@ -96,9 +96,9 @@ class ContextShiftsMeaning(AttentionScene):
             new_name = label(f"after layer {layer}", self.theme, NOTE_SIZE, color=self.theme.text).move_to(layer_name)
             new_table = self.similarity_table(shift, layer, colors, decimals).move_to(table, aligned_edge=LEFT)
             self.bring_to_front(dots)
-            self.play(Create(steps), ReplacementTransform(dots, new_dots), ReplacementTransform(rings, new_rings),
-                      trails.animate.set_stroke(opacity=TRAIL_OPACITY), FadeOut(layer_name), FadeIn(new_name),
-                      FadeOut(table), FadeIn(new_table), run_time=0.9)
+            self.play(Create(steps), ReplacementTransform(dots, new_dots), *self.rings_step(rings, new_rings),
+                      trails.animate.set_stroke(opacity=TRAIL_OPACITY), FadeOut(layer_name, rate_func=OUT_FIRST),
+                      FadeIn(new_name, rate_func=IN_SECOND), *self.table_step(table, new_table), run_time=0.9)
             trails.add(*steps)
             dots, rings, layer_name, table = new_dots, new_rings, new_name, new_table
             self.wait(0.3)
@@ -117,6 +117,34 @@ class ContextShiftsMeaning(AttentionScene):
         self.caption(self.claim(shift))
         self.record("claim", VGroup(self._caption), shift.own_meaning_nearest())
         self.wait(2)
+
+    @staticmethod
+    def rings_step(old: VGroup, new: VGroup) -> list:
+        """The landmarks to the next layer: rings and shown names move; a name hidden before (layer 0's one
+        point) fades in at its place once the others have moved off it, not out of the pile of hidden names."""
+        steps = []
+        for before, after in zip(old, new):
+            steps.append(ReplacementTransform(before[0], after[0]))
+            if any(part.get_fill_opacity() > 0 for part in before[1].family_members_with_points()):
+                steps.append(ReplacementTransform(before[1], after[1]))
+            else:
+                steps += [FadeOut(before[1]), FadeIn(after[1], rate_func=IN_SECOND)]
+        return steps
+
+    @staticmethod
+    def table_step(old: VGroup, new: VGroup) -> list:
+        """One similarity table into the next: a cell whose text stays (meanings, #s) moves to its new place;
+        the others (numbers, the layer) and the boxes fade out, then the new ones in, never both at once."""
+        (old_rows, old_boxes), (new_rows, new_boxes) = old, new
+        steps, leaving, coming = [], VGroup(old_boxes), VGroup(new_boxes)
+        for old_row, new_row in zip(old_rows, new_rows):
+            for before, after in zip(old_row, new_row):
+                if before.text == after.text:
+                    steps.append(ReplacementTransform(before, after))
+                else:
+                    leaving.add(before)
+                    coming.add(after)
+        return [*steps, FadeOut(leaving, rate_func=OUT_FIRST), FadeIn(coming, rate_func=IN_SECOND)]
 
     def panel_note(self, text: str, width: float) -> VGroup:
         """The note over the panel at ``NOTE_SIZE`` in the text colour: one line, or two split after the

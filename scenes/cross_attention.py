@@ -120,7 +120,7 @@ class CrossAttention(GridScene):
         scaled = trace.on_screen("scaled", h)
         numbers_fit = self.numbers_fit(grid)      # else dots from the start (long sentences)
         scaled_numbers = self.number_cells(grid, "scaled", scaled, max_abs=self.color_scale(scores))   # dots shrink
-        self.play(FadeOut(numbers), FadeIn(scaled_numbers), run_time=1)
+        self.cross_fade(numbers, scaled_numbers, run_time=1)      # out, then in: never the two numbers at once
         self.caption(f"scaled by √{trace.d_head}, then softmax down each column; nothing is masked")
         if numbers_fit:
             weights = self.record("pattern", grid.numbers(pattern, d, color_scale=1.0), pattern)

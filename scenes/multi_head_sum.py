@@ -8,7 +8,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Brace, FadeIn, FadeOut, LaggedStart, L
                    SurroundingRectangle, VGroup, config)
 
 from scenes.catalog import about
-from scenes.kit.base import AttentionScene
+from scenes.kit.base import IN_SECOND, OUT_FIRST, AttentionScene
 from scenes.kit.mobjects import AttentionGrid, VectorColumn, label, short
 from scenes.kit.notation import W_O, b_O, typeset
 from scenes.kit.scene_settings import MAX_TOKENS
@@ -130,14 +130,18 @@ class MultiHeadSum(AttentionScene):
         self.sum_line = line
         self.record("sum", VGroup(*e.get_entries(), *updated.get_entries()),
                     np.concatenate([trace.embeddings[qi, :ENTRIES], trace.updated[qi, :ENTRIES]]))
-        self.play(FadeOut(VGroup(*(p.body for p in panels), key_marks, *(p.query_label for p in panels))),
-                  VGroup(proposals, names).animate.next_to(self.title_mobject, DOWN, buff=0.4), run_time=0.8)
+        # the panels out, then the proposals up: a name moving up never passes over a key's word
+        self.play(FadeOut(VGroup(*(p.body for p in panels), key_marks, *(p.query_label for p in panels)),
+                          rate_func=OUT_FIRST),
+                  VGroup(proposals, names).animate(rate_func=IN_SECOND).next_to(self.title_mobject, DOWN, buff=0.4),
+                  run_time=1.0)
         line.next_to(VGroup(proposals, names), DOWN, buff=0.6).set_x(0)
         e_name.next_to(e, DOWN, buff=0.12)
         u_name.next_to(updated, DOWN, buff=0.3)
         self.play(FadeIn(e), FadeIn(e_name))
         for c, sign, m in zip(proposals, signs, moved):
-            self.play(ReplacementTransform(c.copy(), m), FadeIn(sign), run_time=0.6)
+            # down into its place in the sum: a copy of the proposal sliding there would pass over its own digits
+            self.play(FadeIn(m, shift=DOWN * 0.25), FadeIn(sign), run_time=0.6)
         self.play(FadeIn(rest), FadeIn(updated), FadeIn(u_name))
         self.play(FadeIn(SurroundingRectangle(updated, color=self.theme.updated)))
         self.caption(f"E⃗′ = E⃗ + the proposals of all {trace.n_heads} heads + the output bias (the layer's real sum)")

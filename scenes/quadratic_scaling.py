@@ -153,11 +153,15 @@ class QuadraticScaling(AttentionScene):
             if dot_pixels >= MIN_DOT_PIXELS:     # dots, area ∝ weight: the new cells' dots, the mask redrawn
                 new = self.dots_between(weights, masked, shown, stage, corner, size)
                 new_mask = self.mask_polygon(stage, corner, size)
-                animations += [FadeIn(new), FadeIn(new_mask)]
-                if mask_shape is not None:
-                    animations.append(FadeOut(mask_shape))
-                    content.remove(mask_shape)
+                # only the staircase's new rows fade in, beside the old ones: old and new staircases cross-faded
+                # over each other would dim the masked cells they share mid-fade
+                added = self.mask_polygon(stage, corner, size, low=shown) if mask_shape is not None else new_mask
+                animations += [FadeIn(new), FadeIn(added)]
                 self.play(*animations, run_time=0.8)
+                if mask_shape is not None:             # the two pieces become the one staircase, unchanged on screen
+                    self.replace(mask_shape, new_mask)
+                    self.remove(added)
+                    content.remove(mask_shape)
                 content.add(new_mask, new)
                 self.long_dots.append(new)
                 mask_shape = new_mask
@@ -199,9 +203,11 @@ class QuadraticScaling(AttentionScene):
         radii = DOT_FILL / 2 * size * np.sqrt(weights[rows, cols] / self.full_weight)
         return dot_cloud(centres, radii, self.theme.positive)
 
-    def mask_polygon(self, n: int, corner: np.ndarray, size: float) -> Polygon:
-        """The masked cells (key after query: below the diagonal) as one staircase, kept marked after the 0s."""
-        steps = [(0, 1)] + [p for k in range(1, n) for p in ((k, k), (k, k + 1))] + [(0, n)]
+    def mask_polygon(self, n: int, corner: np.ndarray, size: float, low: int = 0) -> Polygon:
+        """The masked cells (key after query: below the diagonal) as one staircase, kept marked after the 0s;
+        with ``low``, only the rows from ``low`` on (what a context of n tokens adds to one of ``low``)."""
+        steps = ([(0, 1)] + [p for k in range(1, n) for p in ((k, k), (k, k + 1))] + [(0, n)] if not low else
+                 [(0, low)] + [p for k in range(low, n) for p in ((k, k), (k, k + 1))] + [(0, n)])
         vertices = [corner + RIGHT * x * size + DOWN * y * size for x, y in steps]
         return Polygon(*vertices, stroke_width=0, fill_color=self.theme.of("masked"), fill_opacity=MASK_SHADE)
 
