@@ -34,6 +34,29 @@ class PathCachingCamera(Camera):
         self._cached_bytes = 0
 
     def display_vectorized(self, vmobject: VMobject, ctx: cairo.Context) -> PathCachingCamera:
+        """Manim's own, except that a mobject which puts no ink down (``is_invisible``) is skipped.
+
+        Parameters
+        ----------
+        vmobject : VMobject
+            The mobject to draw.
+        ctx : cairo.Context
+            The frame's context.
+
+        Returns
+        -------
+        PathCachingCamera
+            The camera.
+
+        Examples
+        --------
+        >>> from manim import Circle
+        >>> from scenes.kit.camera import PathCachingCamera
+        >>> camera = PathCachingCamera(pixel_width=64, pixel_height=36)
+        >>> camera.capture_mobject(Circle().set_stroke(opacity=0))      # skipped: nothing to draw
+        >>> bool(camera.pixel_array[..., :3].any())      # still the black background
+        False
+        """
         # A mobject faded all the way out (waiting its turn in a LaggedStart) puts no ink down.
         if self.is_invisible(vmobject):
             return self
@@ -90,6 +113,32 @@ class PathCachingCamera(Camera):
                    for background in (False, True))
 
     def set_cairo_context_path(self, ctx: cairo.Context, vmobject: VMobject) -> PathCachingCamera:
+        """Make ``ctx``'s path ``vmobject``'s, built once per distinct set of points and then reused.
+
+        Parameters
+        ----------
+        ctx : cairo.Context
+            The frame's context.
+        vmobject : VMobject
+            The mobject about to be drawn.
+
+        Returns
+        -------
+        PathCachingCamera
+            The camera.
+
+        Examples
+        --------
+        >>> import cairo
+        >>> from manim import Square
+        >>> from scenes.kit.camera import PathCachingCamera
+        >>> camera = PathCachingCamera(pixel_width=64, pixel_height=36)
+        >>> ctx = cairo.Context(cairo.ImageSurface(cairo.FORMAT_ARGB32, 64, 36))
+        >>> square = Square()
+        >>> _ = camera.set_cairo_context_path(ctx, square), camera.set_cairo_context_path(ctx, square.copy())
+        >>> len(camera._paths)                  # the copy's path came from the cache
+        1
+        """
         points = self.transform_points_pre_display(vmobject, vmobject.points)
         ctx.new_path()
         if len(points) == 0:
