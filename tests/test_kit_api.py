@@ -6,13 +6,14 @@ from __future__ import annotations
 import doctest
 import importlib
 import inspect
+import re
 
 import pytest
 
 import scenes.kit
 
 KIT_MODULES = ("scenes.kit.base", "scenes.kit.mobjects", "scenes.kit.palette", "scenes.kit.scene_settings",
-               "scenes.kit.geometry", "scenes.kit.notation")
+               "scenes.kit.geometry", "scenes.kit.notation", "scenes.kit.text", "scenes.kit.camera", "scenes.kit.notebook")
 
 
 def public_methods(cls: type) -> list[str]:
@@ -61,6 +62,109 @@ def test_the_check_sees_a_missing_example():
 
     assert public_methods(Bare) == ["method"]
     assert documented("Bare.method", Bare.method) == "Bare.method"
+
+
+def unwrapped(value):
+    """The function behind a method, class/static method or property (None for a property without one)."""
+    value = value.__func__ if isinstance(value, (staticmethod, classmethod)) else value
+    return value.fget if isinstance(value, property) else value
+
+
+def parameters_missing(owner: str, function, doc: str | None = None) -> str:
+    """``owner`` when ``function`` takes parameters (self, cls, *args and **kwargs aside) and its
+    docstring (or ``doc``: a class documents its ``__init__``) has no numpydoc Parameters section."""
+    try:
+        names = [n for n, p in inspect.signature(function).parameters.items() if n not in ("self", "cls")
+                 and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)]
+    except (TypeError, ValueError):
+        return ""
+    text = inspect.cleandoc(doc if doc is not None else function.__doc__ or "")
+    return owner if names and "Parameters\n----------" not in text else ""
+
+
+def kit_functions():
+    """(name, function, docstring to look in) for each public function, class and method of the kit modules."""
+    for module_name in KIT_MODULES:
+        module = importlib.import_module(module_name)
+        for name, value in vars(module).items():
+            if name.startswith("_") or getattr(value, "__module__", None) != module_name:
+                continue
+            if inspect.isfunction(value):
+                yield f"{module_name}.{name}", value, None
+            elif inspect.isclass(value):
+                if "__init__" in vars(value):
+                    yield f"{module_name}.{name}", vars(value)["__init__"], value.__doc__
+                for method in public_methods(value):
+                    function = unwrapped(vars(value)[method])
+                    if function is not None:
+                        yield f"{module_name}.{name}.{method}", function, None
+
+
+def test_every_public_function_with_parameters_documents_them():
+    missing = [parameters_missing(name, function, doc) for name, function, doc in kit_functions()]
+    assert [m for m in missing if m] == []
+    assert len(list(kit_functions())) > 100
+
+
+def test_the_check_sees_missing_parameters():
+    class Bare:
+        def __init__(self, size: int) -> None:
+            """No parameters here."""
+
+        def method(self, x: float, *rest, **options) -> None:
+            """Nor here."""
+
+        def documented(self, x: float) -> None:
+            """Here.
+
+            Parameters
+            ----------
+            x : float
+                A number.
+            """
+
+        def alone(self, *rest, **options) -> None:
+            """Nothing to document but what passes through."""
+
+    assert parameters_missing("Bare", Bare.__init__, Bare.__doc__ or "A bare class.") == "Bare"
+    assert parameters_missing("Bare.method", Bare.method) == "Bare.method"
+    assert parameters_missing("Bare.documented", Bare.documented) == ""
+    assert parameters_missing("Bare.alone", Bare.alone) == ""
+
+
+SCENE_CLASS = re.compile(r">>> class (\w+)\((?:\w*Scene)\):")
+
+
+def scene_examples_not_rendered(module) -> list[str]:
+    """The examples of ``module`` that define a Scene class and never render it (``render_frame(Name``)."""
+    missing = []
+    for test in doctest.DocTestFinder().find(module):
+        source = "".join(example.source for example in test.examples)
+        missing += [f"{test.name}: {name}" for name in SCENE_CLASS.findall(">>> " + source.replace("\n", "\n>>> "))
+                    if f"render_frame({name}" not in source]
+    return missing
+
+
+def test_every_scene_example_renders_its_scene():
+    import scenes.kit.base
+
+    assert scene_examples_not_rendered(scenes.kit.base) == []
+    assert sum(len(SCENE_CLASS.findall(t.docstring or "")) for t in doctest.DocTestFinder().find(scenes.kit.base)) >= 30
+
+
+def test_the_check_sees_a_scene_example_that_never_renders():
+    import types
+
+    module = types.ModuleType("example")
+    module.__doc__ = """
+    >>> from scenes.kit import GridScene, render_frame
+    >>> class Shown(GridScene):
+    ...     pass
+    >>> _ = render_frame(Shown)
+    >>> class Defined(GridScene):
+    ...     pass
+    """
+    assert scene_examples_not_rendered(module) == ["example: Defined"]
 
 
 @pytest.mark.parametrize("module", KIT_MODULES)

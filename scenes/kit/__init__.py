@@ -44,6 +44,8 @@ _WHERE: dict[str, str] = {
     "SceneSettings": "scenes.kit.scene_settings",
     "use_settings": "scenes.kit.scene_settings",
     "active_settings": "scenes.kit.scene_settings",
+    # notebooks and examples: run a scene's construct, draw its last frame
+    "render_frame": "scenes.kit.notebook",
 }
 
 __all__ = list(_WHERE)

@@ -22,13 +22,49 @@ from scenes.kit.scene_settings import MAX_TOKENS, SceneSettings, active_settings
 
 @dataclass(frozen=True)
 class Drawn:
-    """What one drawn mobject showed when it was recorded: its text, width and colour."""
+    """What one drawn mobject showed when it was recorded: its text, width and colour.
+
+    Parameters
+    ----------
+    text : str or None
+        The mobject's text (``None`` for a shape: a dot, a bracket).
+    width : float
+        Its width in scene units.
+    color : str
+        Its colour, "#rrggbb".
+
+    Examples
+    --------
+    >>> from manim import Dot
+    >>> from scenes.kit.base import Drawn
+    >>> Drawn.of(Dot(radius=0.5, color="#ff0000"))
+    Drawn(text=None, width=1.0, color='#FF0000')
+    """
     text: str | None
     width: float
     color: str
 
     @classmethod
     def of(cls, mobject) -> Drawn:
+        """What ``mobject`` shows now.
+
+        Parameters
+        ----------
+        mobject : Mobject
+            A drawn mobject (a ``FlatText`` has ``.text``).
+
+        Returns
+        -------
+        Drawn
+            Its text, width and colour.
+
+        Examples
+        --------
+        >>> from scenes.kit import SceneSettings, label, themed
+        >>> from scenes.kit.base import Drawn
+        >>> Drawn.of(label("cat", themed(SceneSettings()))).text
+        'cat'
+        """
         return cls(getattr(mobject, "text", None), float(mobject.width), mobject.get_color().to_hex())
 
 
@@ -39,6 +75,16 @@ CAPTION_WORDS_PER_SECOND = 3.0  # … nor read faster than this
 def caption_seconds(text: str) -> float:
     """The seconds a caption needs on screen: at least 1.5, and 1/3 s for every word (a word has a letter
     or digit in it; "·" and "→" are not words).
+
+    Parameters
+    ----------
+    text : str
+        The caption (notation markers allowed: ``W_Q`` counts as one word).
+
+    Returns
+    -------
+    float
+        Seconds.
 
     Examples
     --------
@@ -75,7 +121,7 @@ class AttentionScene(Scene):
     Examples
     --------
     >>> from manim import FadeIn
-    >>> from scenes.kit import AttentionScene, TokenBoxes
+    >>> from scenes.kit import AttentionScene, TokenBoxes, render_frame
     >>> class Tokens(AttentionScene):
     ...     description = "The sentence, token by token."
     ...
@@ -86,6 +132,9 @@ class AttentionScene(Scene):
     ...         self.title("The sentence, as the model reads it")
     ...         self.play(FadeIn(TokenBoxes(trace.tokens, self.theme)))
     ...         self.caption(f"{len(trace.tokens)} tokens · {self.model_note(trace)}")
+    >>> render_frame(Tokens).renderer.file_writer.subcaptions[-1].content
+    '3 tokens · toy model (seed 0, d_model 12, 3 heads), layer 0, head 0'
+
     >>> Tokens.description
     'The sentence, token by token.'
 
@@ -107,11 +156,14 @@ class AttentionScene(Scene):
 
         Examples
         --------
-        >>> from scenes.kit import AttentionScene
+        >>> from scenes.kit import AttentionScene, render_frame
         >>> class Light(AttentionScene):
         ...     def setup(self) -> None:
         ...         super().setup()
         ...         self.numbers_shown = 0
+        >>> render_frame(Light).numbers_shown
+        0
+
         """
         name = type(self).__name__
         self.settings: SceneSettings = active_settings(name).for_scene(models_like(type(self)))
@@ -145,13 +197,16 @@ class AttentionScene(Scene):
 
         Examples
         --------
-        >>> from scenes.kit import GridScene
+        >>> from scenes.kit import GridScene, render_frame
         >>> class Recorded(GridScene):
         ...     def construct(self) -> None:
         ...         trace = self.trace()
         ...         pattern = trace.on_screen("pattern", self.head)
         ...         grid, numbers = self.show_grid(trace, pattern)
         ...         self.record("pattern", numbers, pattern)   # tests: self.shown["pattern"]
+        >>> sorted(render_frame(Recorded).shown)
+        ['pattern', 'query_column']
+
         """
         self.shown[name] = ([Drawn.of(m) for m in group], np.asarray(values))   # later transforms morph the group
         return group
@@ -173,11 +228,14 @@ class AttentionScene(Scene):
 
         Examples
         --------
-        >>> from scenes.kit import AttentionScene
+        >>> from scenes.kit import AttentionScene, render_frame
         >>> class Shapes(AttentionScene):
         ...     def construct(self) -> None:
         ...         trace = self.trace(causal=True)
         ...         pattern = trace.on_screen("pattern", self.head)    # [keys, queries], masked
+        >>> render_frame(Shapes).head
+        0
+
         """
         trace = self.settings.trace(causal=causal, cross=cross)
         self.settings.check_token_count(trace, type(self).__name__)
@@ -187,13 +245,24 @@ class AttentionScene(Scene):
     def play(self, *animations, **kwargs) -> None:
         """Play animations, their run time multiplied by the settings' pacing (``run_time``).
 
+        Parameters
+        ----------
+        *animations : Animation
+            As for manim's ``Scene.play``; a pending title or caption comes in with them.
+        **kwargs
+            As for ``Scene.play``; ``run_time`` (default: the longest animation's) is multiplied by the
+            settings' ``run_time``.
+
         Examples
         --------
         >>> from manim import Circle, Create
-        >>> from scenes.kit import AttentionScene
+        >>> from scenes.kit import AttentionScene, render_frame
         >>> class Paced(AttentionScene):
         ...     def construct(self) -> None:
         ...         self.play(Create(Circle(color=self.theme.query)), run_time=1)  # × pacing.run_time
+        >>> render_frame(Paced).time, render_frame(Paced, run_time=2.0).time
+        (1.0, 2.0)
+
         """
         if self._pending_title is not None:
             animations = (FadeIn(self._pending_title, shift=DOWN * 0.2), *animations)
@@ -217,12 +286,22 @@ class AttentionScene(Scene):
     def wait(self, duration: float = 1.0, *args, **kwargs) -> None:
         """Pause, the duration multiplied by the settings' pacing (``wait``).
 
+        Parameters
+        ----------
+        duration : float
+            Seconds before the pacing multiplier (``settings.wait``).
+        *args, **kwargs
+            As for manim's ``Scene.wait``.
+
         Examples
         --------
-        >>> from scenes.kit import AttentionScene
+        >>> from scenes.kit import AttentionScene, render_frame
         >>> class Pause(AttentionScene):
         ...     def construct(self) -> None:
         ...         self.wait(1.5)          # 1.5 s × pacing.wait
+        >>> render_frame(Pause).time, render_frame(Pause, wait=2.0).time
+        (1.5, 3.0)
+
         """
         super().wait(duration * self.settings.wait, *args, **kwargs)
 
@@ -241,7 +320,7 @@ class AttentionScene(Scene):
 
         Examples
         --------
-        >>> from scenes.kit import GridScene
+        >>> from scenes.kit import GridScene, render_frame
         >>> class TwoBeats(GridScene):
         ...     def construct(self) -> None:
         ...         trace = self.trace()
@@ -251,6 +330,9 @@ class AttentionScene(Scene):
         ...         # --- the end ---
         ...         self.beat("end")
         ...         self.wait(1)
+        >>> sorted(render_frame(TwoBeats).shown)
+        ['query_column']
+
         """
         self.hold_caption()           # the last beat ends once its caption has been read
         if not self.in_chapters:
@@ -272,10 +354,13 @@ class AttentionScene(Scene):
 
         Examples
         --------
-        >>> from scenes.kit import AttentionScene
+        >>> from scenes.kit import AttentionScene, render_frame
         >>> class Titled(AttentionScene):
         ...     def construct(self) -> None:
         ...         self.title("Queries meet keys")
+        >>> bool(render_frame(Titled).title_mobject.get_top()[1] > 3.5)      # at the top of the frame
+        True
+
         """
         title = label(text, self.theme, 26).to_edge(UP, buff=0.2)
         self._pending_title = title      # it comes in with the next play's content: never a title alone on the frame
@@ -300,11 +385,14 @@ class AttentionScene(Scene):
 
         Examples
         --------
-        >>> from scenes.kit import AttentionScene
+        >>> from scenes.kit import AttentionScene, render_frame
         >>> class Captioned(AttentionScene):
         ...     def construct(self) -> None:
         ...         trace = self.trace()
         ...         self.caption(f"every column sums to 1 · {self.model_note(trace)}")
+        >>> render_frame(Captioned).renderer.file_writer.subcaptions[-1].content
+        'every column sums to 1 · toy model (seed 0, d_model 12, 3 heads), layer 0, head 0'
+
         """
         new = label(text, self.theme, 20, color=self.theme.muted).to_edge(DOWN, buff=0.12)
         if new.width > config.frame_width - 0.6:
@@ -340,12 +428,15 @@ class AttentionScene(Scene):
         Examples
         --------
         >>> from manim import Circle, FadeIn, Square
-        >>> from scenes.kit import AttentionScene
+        >>> from scenes.kit import AttentionScene, render_frame
         >>> class TwoPictures(AttentionScene):
         ...     def construct(self) -> None:
         ...         self.play(FadeIn(Circle()))
         ...         self.clear_frame()
         ...         self.play(FadeIn(Square()))        # comes in fast: no dim frames between the two
+        >>> [type(m).__name__ for m in render_frame(TwoPictures).mobjects]
+        ['Square']
+
         """
         self.hold_caption()
         leaving = [m for m in self.mobjects if m not in keep]
@@ -365,13 +456,16 @@ class AttentionScene(Scene):
         Examples
         --------
         >>> from manim import FadeOut
-        >>> from scenes.kit import AttentionScene
+        >>> from scenes.kit import AttentionScene, render_frame
         >>> class Cleared(AttentionScene):
         ...     def construct(self) -> None:
         ...         self.caption("read this before it goes")
         ...         self.wait(0.2)
         ...         self.hold_caption()                 # the caption has had its 1.5 s
         ...         self.play(FadeOut(self._caption))
+        >>> render_frame(Cleared).renderer.file_writer.subcaptions[-1].content
+        'read this before it goes'
+
         """
         if self._caption_said is None:
             return
@@ -387,10 +481,13 @@ class AttentionScene(Scene):
 
         Examples
         --------
-        >>> from scenes.kit import AttentionScene
+        >>> from scenes.kit import AttentionScene, render_frame
         >>> class LastWord(AttentionScene):
         ...     def construct(self) -> None:
         ...         self.caption("said last, shown in the final frame")
+        >>> render_frame(LastWord).renderer.file_writer.subcaptions[-1].content
+        'said last, shown in the final frame'
+
         """
         for pending in (self._pending_title, self._pending_caption):   # said after the last play: in the last frame
             if pending is not None:
@@ -402,12 +499,26 @@ class AttentionScene(Scene):
     def model_note(self, trace: AttentionTrace) -> str:
         """"<model>, layer L, head H": the words that say where the numbers on screen come from.
 
+        Parameters
+        ----------
+        trace : AttentionTrace
+            The trace the numbers on screen come from.
+
+        Returns
+        -------
+        str
+            E.g. "the toy model (seed 0, d_model 12, 3 heads), layer 0, head 0", notation set as subscripts,
+            and why this head was chosen when the settings say.
+
         Examples
         --------
-        >>> from scenes.kit import AttentionScene
+        >>> from scenes.kit import AttentionScene, render_frame
         >>> class Noted(AttentionScene):
         ...     def construct(self) -> None:
         ...         self.caption(self.model_note(self.trace()))
+        >>> render_frame(Noted).renderer.file_writer.subcaptions[-1].content
+        'toy model (seed 0, d_model 12, 3 heads), layer 0, head 0'
+
         """
         reason = self.settings.head_reason()
         return f"{typeset(trace.description)}, layer {trace.layer}, head {self.head}" + (f" ({reason})" if reason else "")
@@ -416,6 +527,16 @@ class AttentionScene(Scene):
     @staticmethod
     def too_many_for_numbers(trace: AttentionTrace) -> bool:
         """More tokens than columns of numbers fit across the frame: the beats draw dots instead.
+
+        Parameters
+        ----------
+        trace : AttentionTrace
+            The trace to draw (its query and key tokens count).
+
+        Returns
+        -------
+        bool
+            True beyond ``MAX_TOKENS`` tokens.
 
         Examples
         --------
@@ -446,6 +567,16 @@ class AttentionScene(Scene):
     def model_name(trace: AttentionTrace) -> str:
         """The model as a caption names it: "MiniLM", "tiny-gpt", "the toy model", "the translator".
 
+        Parameters
+        ----------
+        trace : AttentionTrace
+            The trace whose ``model`` is named.
+
+        Returns
+        -------
+        str
+            The name a caption uses (unknown models as typed).
+
         Examples
         --------
         >>> from scenes.kit import AttentionScene, SceneSettings
@@ -458,6 +589,16 @@ class AttentionScene(Scene):
     def is_decoder(trace: AttentionTrace) -> bool:
         """A decoder (trained to predict the next token, causal by training), not an encoder.
 
+        Parameters
+        ----------
+        trace : AttentionTrace
+            The trace whose ``model`` is asked about.
+
+        Returns
+        -------
+        bool
+            True for a decoder (tiny-gpt, GPT-2).
+
         Examples
         --------
         >>> from scenes.kit import AttentionScene, SceneSettings
@@ -469,13 +610,26 @@ class AttentionScene(Scene):
     def mask_note(self, trace: AttentionTrace) -> str:
         """Why this pattern is causal (or is not), true to the model: a caption.
 
+        Parameters
+        ----------
+        trace : AttentionTrace
+            The trace drawn (its model and whether it is ``causal``).
+
+        Returns
+        -------
+        str
+            The caption.
+
         Examples
         --------
-        >>> from scenes.kit import AttentionScene
+        >>> from scenes.kit import AttentionScene, render_frame
         >>> class Masked(AttentionScene):
         ...     def construct(self) -> None:
         ...         trace = self.trace(causal=True)
         ...         self.caption(self.mask_note(trace))     # "… is an encoder, masked here for illustration"
+        >>> render_frame(Masked).renderer.file_writer.subcaptions[-1].content
+        'the toy model is an encoder (it reads both ways), masked here for illustration'
+
         """
         if self.is_decoder(trace):
             return f"{self.model_name(trace)} is a decoder: each token attends only to itself and earlier tokens"
@@ -486,12 +640,25 @@ class AttentionScene(Scene):
     def next_token_note(self, trace: AttentionTrace) -> str:
         """The caption about next-token prediction: a claim only a decoder supports.
 
+        Parameters
+        ----------
+        trace : AttentionTrace
+            The trace drawn (its model).
+
+        Returns
+        -------
+        str
+            The caption: the claim for a decoder, "masked here for illustration" for an encoder.
+
         Examples
         --------
-        >>> from scenes.kit import AttentionScene
+        >>> from scenes.kit import AttentionScene, render_frame
         >>> class NextToken(AttentionScene):
         ...     def construct(self) -> None:
         ...         self.caption(self.next_token_note(self.trace(causal=True)))
+        >>> render_frame(NextToken).renderer.file_writer.subcaptions[-1].content
+        'a decoder (GPT) masks like this to predict each next token; the toy model is an encoder, masked here for ...'
+
         """
         if self.is_decoder(trace):
             return "each position predicts the next token from earlier ones only: all trained at once, in parallel"
@@ -550,7 +717,7 @@ class GridScene(AttentionScene):
     Examples
     --------
     >>> from manim import ReplacementTransform
-    >>> from scenes.kit import GridScene
+    >>> from scenes.kit import GridScene, render_frame
     >>> class DotsSoftmax(GridScene):
     ...     def construct(self) -> None:
     ...         trace = self.trace()
@@ -562,6 +729,9 @@ class GridScene(AttentionScene):
     ...         self.beat("dots")
     ...         self.play(ReplacementTransform(numbers, grid.dots(pattern)))
     ...         self.show_column_sums(grid, trace)
+    >>> sorted(render_frame(DotsSoftmax).shown)
+    ['query_column', 'sums']
+
     """
 
     # --- the grid and its layout ------------------------------------------------------------
@@ -569,6 +739,19 @@ class GridScene(AttentionScene):
                    key_prefix: str = "", width: float = GRID_WIDTH, strip: float = 2.8) -> AttentionGrid:
         """Build the grid from the token counts: title on top (beside it for long sentences), key labels at
         the left edge, the strip on the right free for the lifted column, room under it for the Σ row.
+
+        Parameters
+        ----------
+        trace : AttentionTrace
+            The trace whose tokens label the rows (keys) and the columns (queries).
+        title : str or None
+            A title (none when None): on top, or in the top right corner beside the grid of a long sentence.
+        query_prefix, key_prefix : str
+            Written before each column's and row's token (e.g. "Q·").
+        width : float
+            The most scene units the cells may take across.
+        strip : float
+            Scene units kept free right of the grid for a lifted column (0: none, the grid centred alone).
 
         Returns
         -------
@@ -578,11 +761,14 @@ class GridScene(AttentionScene):
         Examples
         --------
         >>> from manim import Create
-        >>> from scenes.kit import GridScene
+        >>> from scenes.kit import GridScene, render_frame
         >>> class Empty(GridScene):
         ...     def construct(self) -> None:
         ...         grid = self.place_grid(self.trace(), "An empty grid")
         ...         self.play(Create(grid.lines))
+        >>> render_frame(Empty).grid.n_rows
+        3
+
         """
         n = max(len(trace.key_tokens), len(trace.tokens))
         big = n > MAX_TOKENS
@@ -621,41 +807,80 @@ class GridScene(AttentionScene):
     def numbers_fit(self, grid: AttentionGrid) -> bool:
         """Whether the grid is small enough for numbers in its cells (else dots).
 
+        Parameters
+        ----------
+        grid : AttentionGrid
+            The placed grid.
+
+        Returns
+        -------
+        bool
+            True up to ``MAX_TOKENS`` rows and columns.
+
         Examples
         --------
-        >>> from scenes.kit import GridScene
+        >>> from scenes.kit import GridScene, render_frame
         >>> class Fits(GridScene):
         ...     def construct(self) -> None:
         ...         grid = self.place_grid(self.trace())
         ...         self.caption("numbers" if self.numbers_fit(grid) else "dots")
+        >>> render_frame(Fits).renderer.file_writer.subcaptions[-1].content
+        'numbers'
+
         """
         return max(grid.n_rows, grid.n_cols) <= MAX_TOKENS
 
     def pattern_mode(self, grid: AttentionGrid) -> str:
         """How the pattern's cells are drawn: the ``cells`` setting, dots where numbers do not fit.
 
+        Parameters
+        ----------
+        grid : AttentionGrid
+            The placed grid.
+
+        Returns
+        -------
+        str
+            "dots", "numbers" or "both".
+
         Examples
         --------
-        >>> from scenes.kit import GridScene
+        >>> from scenes.kit import GridScene, render_frame
         >>> class Mode(GridScene):
         ...     def construct(self) -> None:
         ...         grid = self.place_grid(self.trace())
         ...         self.caption(f"cells drawn as {self.pattern_mode(grid)}")     # dots, numbers or both
+        >>> render_frame(Mode).renderer.file_writer.subcaptions[-1].content
+        'cells drawn as dots'
+
         """
         return self.settings.cells if self.numbers_fit(grid) else "dots"
 
     def lift_x(self, grid: AttentionGrid) -> float:
         """Where a lifted column stands: in the strip right of the grid.
 
+        Parameters
+        ----------
+        grid : AttentionGrid
+            The placed grid.
+
+        Returns
+        -------
+        float
+            The scene x of the lifted column's centre.
+
         Examples
         --------
-        >>> from scenes.kit import GridScene
+        >>> from scenes.kit import GridScene, render_frame
         >>> class Lift(GridScene):
         ...     def construct(self) -> None:
         ...         trace = self.trace()
         ...         grid, cells = self.show_grid(trace, trace.on_screen("scores", self.head))
         ...         column = grid.column(cells, 0)
         ...         self.play(column.animate.shift(grid.lift_offset(0, self.lift_x(grid))))
+        >>> sorted(render_frame(Lift).shown)
+        ['query_column']
+
         """
         return grid.frame.get_right()[0] + LIFT_GAP + grid.cell_w / 2
 
@@ -684,11 +909,14 @@ class GridScene(AttentionScene):
 
         Examples
         --------
-        >>> from scenes.kit import GridScene
+        >>> from scenes.kit import GridScene, render_frame
         >>> class Scores(GridScene):
         ...     def construct(self) -> None:
         ...         trace = self.trace()
         ...         grid, numbers = self.show_grid(trace, trace.on_screen("scores", self.head), "K·Q", name="scores")
+        >>> render_frame(Scores).shown["scores"][1].shape
+        (3, 3)
+
         """
         grid = self.place_grid(trace, title, query_prefix, key_prefix)
         band = self.mark_query_column(grid, trace)
@@ -702,15 +930,30 @@ class GridScene(AttentionScene):
     def mark_query_column(self, grid: AttentionGrid, trace: AttentionTrace) -> Rectangle:
         """An outline around the followed query's column (``--query-token``), kept to the end.
 
+        Parameters
+        ----------
+        grid : AttentionGrid
+            The placed grid.
+        trace : AttentionTrace
+            The trace drawn (the settings' ``query_token`` is found in its tokens).
+
+        Returns
+        -------
+        Rectangle
+            The outline, not yet shown (also ``self.query_band``, recorded as ``query_column``).
+
         Examples
         --------
         >>> from manim import FadeIn
-        >>> from scenes.kit import GridScene
+        >>> from scenes.kit import GridScene, render_frame
         >>> class Band(GridScene):
         ...     def construct(self) -> None:
         ...         trace = self.trace()
         ...         grid = self.place_grid(trace)
         ...         self.play(FadeIn(grid), FadeIn(self.mark_query_column(grid, trace)))
+        >>> sorted(render_frame(Band).shown)
+        ['query_column']
+
         """
         qi = self.settings.query_index(trace)
         band = grid.column_highlight(qi, self.theme.of("selected")).set_stroke(width=2)    # an outline: no tint
@@ -721,14 +964,31 @@ class GridScene(AttentionScene):
         """Shade the masked cells (a later key than the query) in the masked grey, behind everything on the
         grid, and keep them marked to the end; recorded as ``mask_marks``.
 
+        Parameters
+        ----------
+        grid : AttentionGrid
+            The grid whose ``future_cells`` are shaded.
+        lag_ratio : float
+            The delay between two marks' fade-ins, as a fraction of one fade (0: all at once).
+        run_time : float
+            Seconds of the whole fade-in.
+
+        Returns
+        -------
+        VGroup
+            The marks, one square per masked cell.
+
         Examples
         --------
-        >>> from scenes.kit import GridScene
+        >>> from scenes.kit import GridScene, render_frame
         >>> class Masked(GridScene):
         ...     def construct(self) -> None:
         ...         trace = self.trace(causal=True)
         ...         grid, _ = self.show_grid(trace, trace.on_screen("masked", self.head))
         ...         self.show_mask_marks(grid)
+        >>> sorted(render_frame(Masked).shown)
+        ['mask_marks', 'query_column']
+
         """
         marks = grid.mask_marks()
         self.record("mask_marks", marks, grid.future_cells())
@@ -743,14 +1003,27 @@ class GridScene(AttentionScene):
     def say_dots_not_numbers(self, grid: AttentionGrid) -> VGroup:
         """The note on screen when beats that would show numbers show dots.
 
+        Parameters
+        ----------
+        grid : AttentionGrid
+            The grid the note is about (its size is written), placed under the title or above the grid.
+
+        Returns
+        -------
+        VGroup
+            The note, shown (also ``self.dots_note``).
+
         Examples
         --------
-        >>> from scenes.kit import GridScene
+        >>> from scenes.kit import GridScene, render_frame
         >>> class Long(GridScene):
         ...     def construct(self) -> None:
         ...         grid = self.place_grid(self.trace())
         ...         if not self.numbers_fit(grid):
         ...             self.say_dots_not_numbers(grid)
+        >>> hasattr(render_frame(Long), "dots_note")        # 3 tokens: numbers fit, no note
+        False
+
         """
         note = self._dots_note(max(grid.n_rows, grid.n_cols), aligned_edge=RIGHT)
         if note.width > config.frame_width / 2 - 0.25 - (grid.get_right()[0] + 0.15):     # clear of the grid's labels
@@ -766,15 +1039,34 @@ class GridScene(AttentionScene):
         """A beat about numbers: the numbers, or signed dots when numbers do not fit; recorded as ``name``
         (numbers) or ``name_dots`` (dots).
 
+        Parameters
+        ----------
+        grid : AttentionGrid
+            The grid the cells sit in.
+        name : str or None
+            The name to record the cells under (nothing recorded when None).
+        values : numpy.ndarray
+            ``[n_keys, n_queries]`` in screen orientation.
+        max_abs : float or None
+            The |value| of a dot that fills its cell (default: the largest finite |value|).
+
+        Returns
+        -------
+        VGroup
+            The cells, row-major, not yet shown.
+
         Examples
         --------
-        >>> from scenes.kit import GridScene
+        >>> from scenes.kit import GridScene, render_frame
         >>> class Scaled(GridScene):
         ...     def construct(self) -> None:
         ...         trace = self.trace()
         ...         grid, scores = self.show_grid(trace, trace.on_screen("scores", self.head))
         ...         scaled = self.number_cells(grid, "scaled", trace.on_screen("scaled", self.head))
         ...         self.cross_fade(scores, scaled)
+        >>> sorted(render_frame(Scaled).shown)
+        ['query_column', 'scaled']
+
         """
         if self.numbers_fit(grid):
             cells = grid.numbers(values, self.settings.decimals, color_scale=self.color_scale(values))
@@ -787,15 +1079,36 @@ class GridScene(AttentionScene):
         """A beat about the pattern: per ``mode`` (default ``pattern_mode``) dots whose area is ∝ the value
         (a full cell at ``max_abs``), numbers, or a dot under each number; recorded as ``name_dots`` and ``name``.
 
+        Parameters
+        ----------
+        grid : AttentionGrid
+            The grid the cells sit in.
+        name : str
+            The name to record the cells under.
+        values : numpy.ndarray
+            The weights, ``[n_keys, n_queries]`` in screen orientation.
+        max_abs : float or None
+            The weight of a dot that fills its cell (None: the largest weight).
+        mode : str or None
+            "dots", "numbers" or "both" (a faint dot under each number); None: ``pattern_mode(grid)``.
+
+        Returns
+        -------
+        VGroup
+            The cells, row-major, not yet shown ("both": a (dot, number) group per cell).
+
         Examples
         --------
-        >>> from scenes.kit import GridScene
+        >>> from scenes.kit import GridScene, render_frame
         >>> class Pattern(GridScene):
         ...     def construct(self) -> None:
         ...         trace = self.trace()
         ...         grid, scaled = self.show_grid(trace, trace.on_screen("scaled", self.head))
         ...         weights = self.pattern_cells(grid, "pattern", trace.on_screen("pattern", self.head), mode="dots")
         ...         self.cross_fade(scaled, weights)
+        >>> sorted(render_frame(Pattern).shown)
+        ['pattern_dots', 'query_column']
+
         """
         mode = mode or self.pattern_mode(grid)
         if mode == "numbers":
@@ -813,14 +1126,26 @@ class GridScene(AttentionScene):
         numbers' glyphs, and old and new are never drawn over each other (the old are gone before the new
         appear).
 
+        Parameters
+        ----------
+        old : VGroup
+            The cells on screen; removed at the end.
+        new : VGroup
+            The cells that replace them (not yet added).
+        run_time : float
+            Seconds of the whole animation: the first half fades out, the second fades in.
+
         Examples
         --------
-        >>> from scenes.kit import GridScene
+        >>> from scenes.kit import GridScene, render_frame
         >>> class Fade(GridScene):
         ...     def construct(self) -> None:
         ...         trace = self.trace()
         ...         grid, scores = self.show_grid(trace, trace.on_screen("scores", self.head))
         ...         self.cross_fade(scores, grid.numbers(trace.on_screen("scaled", self.head)), run_time=1)
+        >>> sorted(render_frame(Fade).shown)
+        ['query_column']
+
         """
         # out, then in: half-faded numbers on top of each other read as neither
         self.play(_OpacityFade(old, fade_in=False, rate_func=OUT_FIRST),
@@ -830,6 +1155,16 @@ class GridScene(AttentionScene):
     @staticmethod
     def color_scale(values) -> float:
         """The largest finite |value|: the scale numbers are coloured against.
+
+        Parameters
+        ----------
+        values : numpy.ndarray
+            The numbers drawn (−∞ allowed).
+
+        Returns
+        -------
+        float
+            The scale (1.0 when nothing is finite).
 
         Examples
         --------
@@ -872,13 +1207,16 @@ class GridScene(AttentionScene):
 
         Examples
         --------
-        >>> from scenes.kit import GridScene
+        >>> from scenes.kit import GridScene, render_frame
         >>> class Softmax(GridScene):
         ...     def construct(self) -> None:
         ...         trace = self.trace()
         ...         grid, scaled = self.show_grid(trace, trace.on_screen("scaled", self.head))
         ...         pattern = self.pattern_cells(grid, "pattern", trace.on_screen("pattern", self.head))
         ...         self.softmax_by_column(grid, scaled, pattern, rest_caption="the other columns, at once")
+        >>> sorted(render_frame(Softmax).shown)
+        ['pattern_dots', 'query_column']
+
         """
         x = self.lift_x(grid)
         name = label("softmax", self.theme, 20, color=self.theme.of("selected"))
@@ -933,15 +1271,32 @@ class GridScene(AttentionScene):
         |score| fills its cell), dots for the largest |score|, half of it and minus half of it instead.
         Nothing when the cells are numbers only or the strip is too narrow; recorded as ``legend``.
 
+        Parameters
+        ----------
+        grid : AttentionGrid
+            The grid whose dots the legend explains (drawn at its dot size, in its strip).
+        masked : bool
+            Add a swatch of the masked cells' shade.
+        scores : numpy.ndarray or None
+            Signed values the dots show instead of weights (their largest |value| fills a cell).
+
+        Returns
+        -------
+        VGroup or None
+            The legend, shown; None when nothing was drawn.
+
         Examples
         --------
-        >>> from scenes.kit import GridScene
+        >>> from scenes.kit import GridScene, render_frame
         >>> class Legend(GridScene):
         ...     def construct(self) -> None:
         ...         trace = self.trace()
         ...         pattern = trace.on_screen("pattern", self.head)
         ...         grid, _ = self.show_grid(trace, pattern)
         ...         self.show_dot_legend(grid)
+        >>> sorted(render_frame(Legend).shown)
+        ['legend', 'query_column']
+
         """
         if self.pattern_mode(grid) == "numbers" and scores is None:
             return None
@@ -978,6 +1333,13 @@ class GridScene(AttentionScene):
     def show_column_sums(self, grid: AttentionGrid, trace: AttentionTrace) -> VGroup:
         """The Σ row: every column's weights add up to 1 (numbers, or dots when numbers do not fit).
 
+        Parameters
+        ----------
+        grid : AttentionGrid
+            The grid of the pattern; the sums stand under its columns.
+        trace : AttentionTrace
+            The trace whose pattern is summed (``trace.column_sums("pattern", head)``).
+
         Returns
         -------
         VGroup
@@ -985,12 +1347,15 @@ class GridScene(AttentionScene):
 
         Examples
         --------
-        >>> from scenes.kit import GridScene
+        >>> from scenes.kit import GridScene, render_frame
         >>> class Sums(GridScene):
         ...     def construct(self) -> None:
         ...         trace = self.trace()
         ...         grid, _ = self.show_grid(trace, trace.on_screen("pattern", self.head))
         ...         self.show_column_sums(grid, trace)
+        >>> sorted(render_frame(Sums).shown)
+        ['query_column', 'sums']
+
         """
         sums = trace.column_sums("pattern", self.head)
         if self.numbers_fit(grid):

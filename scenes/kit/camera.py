@@ -34,17 +34,78 @@ class PathCachingCamera(Camera):
         self._cached_bytes = 0
 
     def display_vectorized(self, vmobject: VMobject, ctx: cairo.Context) -> PathCachingCamera:
+        """Manim's own, except that a mobject which puts no ink down (``is_invisible``) is skipped.
+
+        Parameters
+        ----------
+        vmobject : VMobject
+            The mobject to draw.
+        ctx : cairo.Context
+            The frame's context.
+
+        Returns
+        -------
+        PathCachingCamera
+            The camera.
+
+        Examples
+        --------
+        >>> from manim import Circle
+        >>> from scenes.kit.camera import PathCachingCamera
+        >>> camera = PathCachingCamera(pixel_width=64, pixel_height=36)
+        >>> camera.capture_mobject(Circle().set_stroke(opacity=0))      # skipped: nothing to draw
+        >>> bool(camera.pixel_array[..., :3].any())      # still the black background
+        False
+        """
         # A mobject faded all the way out (waiting its turn in a LaggedStart) puts no ink down.
         if self.is_invisible(vmobject):
             return self
         return super().display_vectorized(vmobject, ctx)
 
     def display_image_mobject(self, image_mobject, pixel_array: np.ndarray) -> None:
-        """Manim's own, on a Pillow that refuses its blank canvas (see ``blank_rgba_canvas``)."""
+        """Manim's own, on a Pillow that refuses its blank canvas (see ``blank_rgba_canvas``).
+
+        Parameters
+        ----------
+        image_mobject : ImageMobject
+            The image to paste.
+        pixel_array : numpy.ndarray
+            The frame's pixels, drawn into in place.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from manim import ImageMobject
+        >>> from scenes.kit.camera import PathCachingCamera
+        >>> camera = PathCachingCamera(pixel_width=64, pixel_height=36)
+        >>> camera.display_image_mobject(ImageMobject(np.full((2, 2, 4), 255, dtype=np.uint8)), camera.pixel_array)
+        >>> bool(camera.pixel_array.any())
+        True
+        """
         with blank_rgba_canvas():
             super().display_image_mobject(image_mobject, pixel_array)
 
     def is_invisible(self, vmobject: VMobject) -> bool:
+        """Whether ``vmobject`` puts no ink down: no fill opacity, and every stroke without width or opacity.
+
+        Parameters
+        ----------
+        vmobject : VMobject
+            The mobject about to be drawn.
+
+        Returns
+        -------
+        bool
+            True when drawing it can be skipped.
+
+        Examples
+        --------
+        >>> from manim import Circle
+        >>> from scenes.kit.camera import PathCachingCamera
+        >>> camera = PathCachingCamera(pixel_width=64, pixel_height=36)
+        >>> camera.is_invisible(Circle().set_stroke(opacity=0)), camera.is_invisible(Circle())
+        (True, False)
+        """
         if self.get_fill_rgbas(vmobject)[:, 3].any():
             return False
         return all(vmobject.get_stroke_width(background) == 0
@@ -52,6 +113,32 @@ class PathCachingCamera(Camera):
                    for background in (False, True))
 
     def set_cairo_context_path(self, ctx: cairo.Context, vmobject: VMobject) -> PathCachingCamera:
+        """Make ``ctx``'s path ``vmobject``'s, built once per distinct set of points and then reused.
+
+        Parameters
+        ----------
+        ctx : cairo.Context
+            The frame's context.
+        vmobject : VMobject
+            The mobject about to be drawn.
+
+        Returns
+        -------
+        PathCachingCamera
+            The camera.
+
+        Examples
+        --------
+        >>> import cairo
+        >>> from manim import Square
+        >>> from scenes.kit.camera import PathCachingCamera
+        >>> camera = PathCachingCamera(pixel_width=64, pixel_height=36)
+        >>> ctx = cairo.Context(cairo.ImageSurface(cairo.FORMAT_ARGB32, 64, 36))
+        >>> square = Square()
+        >>> _ = camera.set_cairo_context_path(ctx, square), camera.set_cairo_context_path(ctx, square.copy())
+        >>> len(camera._paths)                  # the copy's path came from the cache
+        1
+        """
         points = self.transform_points_pre_display(vmobject, vmobject.points)
         ctx.new_path()
         if len(points) == 0:
@@ -75,7 +162,28 @@ class PathCachingCamera(Camera):
 
 
 def build_path(ctx: cairo.Context, vmobject: VMobject, points: np.ndarray) -> None:
-    """The path manim's camera builds (same subpaths, curves and closes), in a few C-level calls."""
+    """The path manim's camera builds (same subpaths, curves and closes), in a few C-level calls.
+
+    Parameters
+    ----------
+    ctx : cairo.Context
+        The context the path is built in (after ``new_path``).
+    vmobject : VMobject
+        The mobject the points belong to (its subpath splitting and point tolerance).
+    points : numpy.ndarray
+        Its points as the camera transformed them, ``[n, 3]``.
+
+    Examples
+    --------
+    >>> import cairo
+    >>> from manim import Square
+    >>> from scenes.kit.camera import build_path
+    >>> ctx = cairo.Context(cairo.ImageSurface(cairo.FORMAT_ARGB32, 8, 8))
+    >>> square = Square()
+    >>> build_path(ctx, square, square.points)
+    >>> [kind for kind, _ in ctx.copy_path()].count(cairo.PATH_CURVE_TO)
+    4
+    """
     xy = np.ascontiguousarray(points[:, :2], dtype=float)
     for start, end in vmobject.get_subpath_split_indices_from_points(points, n_dims=2).tolist():
         n_curves = (end - start) // CURVE

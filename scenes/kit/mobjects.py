@@ -28,6 +28,18 @@ CELL_CHARACTERS = 5        # a grid cell's font fits five characters of a number
 def format_number(value: float, decimals: int = 2) -> str:
     """'0.42', '−1.30' (a real minus sign), '−∞' for a masked entry.
 
+    Parameters
+    ----------
+    value : float
+        The number (−∞ for a masked entry).
+    decimals : int
+        Digits after the point.
+
+    Returns
+    -------
+    str
+        The text drawn; "−0.00" is written "0.00".
+
     Examples
     --------
     >>> from scenes.kit import format_number
@@ -49,6 +61,22 @@ def pattern_image(intensity: np.ndarray, theme: Theme, mask_shade: float, width:
     (``attention_math.scaling.pattern_intensity``); a NaN cell is masked: the background with
     ``mask_shade`` of ``theme.masked`` over it, as a masked cell's shade is drawn elsewhere. The
     RGBA pixels drawn are kept as ``.pixels`` (rows as the pattern's rows: keys down).
+
+    Parameters
+    ----------
+    intensity : numpy.ndarray
+        ``[rows, cols]`` in 0…1; NaN where a cell is masked.
+    theme : Theme
+        The palette (background, positive, masked).
+    mask_shade : float
+        How much of ``theme.masked`` a masked cell shows over the background, 0…1.
+    width, height : float
+        The image's size in scene units.
+
+    Returns
+    -------
+    ImageMobject
+        The image, with its pixels as ``.pixels``.
 
     Examples
     --------
@@ -79,6 +107,18 @@ MAX_TOKEN_CHARS = 12
 def short(token: str, limit: int = MAX_TOKEN_CHARS) -> str:
     """A token as drawn: a long one is cut with a visible '…' (the trace keeps it whole).
 
+    Parameters
+    ----------
+    token : str
+        The token as the trace has it.
+    limit : int
+        The most characters drawn, '…' included.
+
+    Returns
+    -------
+    str
+        The token, or its first ``limit - 1`` characters and '…'.
+
     Examples
     --------
     >>> from scenes.kit import short
@@ -94,6 +134,25 @@ class FlatText(VMobject):
     Speed: Cairo pays per path, and a grid of numbers is hundreds of glyphs a frame; one path
     per label instead of one per glyph draws the same pixels with a fraction of the calls.
     ``text`` is the string, as on ``Text``; ``outlines`` are the glyphs' points.
+
+    Parameters
+    ----------
+    text : str
+        The string the outlines draw (kept as ``.text``).
+    outlines : sequence of numpy.ndarray
+        Each glyph's points (``[n, 3]``), joined into one path.
+    color : ManimColor
+        The fill colour (no stroke).
+    **kwargs
+        As for ``VMobject``.
+
+    Examples
+    --------
+    >>> from manim import Text
+    >>> from scenes.kit.mobjects import FlatText
+    >>> flat = FlatText.of(Text("ab", font_size=24))
+    >>> flat.text, len(flat.submobjects), bool(flat.width > 0)
+    ('ab', 0, True)
     """
 
     def __init__(self, text: str, outlines: Sequence[np.ndarray], color: ManimColor, **kwargs) -> None:
@@ -104,6 +163,25 @@ class FlatText(VMobject):
 
     @classmethod
     def of(cls, text: Text) -> FlatText:
+        """A ``Text`` flattened: its glyphs' points as one path, in its fill colour.
+
+        Parameters
+        ----------
+        text : Text
+            The text to flatten.
+
+        Returns
+        -------
+        FlatText
+            One path; ``.text`` is ``text.text``.
+
+        Examples
+        --------
+        >>> from manim import Text
+        >>> from scenes.kit.mobjects import FlatText
+        >>> FlatText.of(Text("cat", font_size=24, color="#FF0000")).get_fill_color().to_hex()
+        '#FF0000'
+        """
         return cls(text.text, [g.points for g in text.family_members_with_points()], text.get_fill_color())
 
     def get_subpaths_from_points(self, points: np.ndarray) -> list[np.ndarray]:
@@ -111,6 +189,24 @@ class FlatText(VMobject):
 
         Speed: a transform between two numbers aligns their subpaths, and ``VMobject`` compares
         every pair of neighbouring points with ``np.allclose`` in a Python loop to find them.
+
+        Parameters
+        ----------
+        points : numpy.ndarray
+            The path's points, ``[n, 3]``.
+
+        Returns
+        -------
+        list of numpy.ndarray
+            One array of points per subpath (a glyph's outline, or one of its holes).
+
+        Examples
+        --------
+        >>> from manim import Text
+        >>> from scenes.kit.mobjects import FlatText
+        >>> flat = FlatText.of(Text("o", font_size=24))
+        >>> len(flat.get_subpaths_from_points(flat.points))     # the outside and the hole
+        2
         """
         ranges = self.get_subpath_split_indices_from_points(points).tolist()
         return [points[start:end] for start, end in ranges if end - start >= self.n_points_per_cubic_curve]
@@ -125,6 +221,21 @@ class MonoGlyphs:
     Speed: a grid shows dozens of distinct numbers and Pango costs ~15 ms a string; in a
     monospaced font a number is its glyphs side by side, one advance apart, so one line of
     Pango per font size gives every number (tests compare the result with ``Text``).
+
+    Parameters
+    ----------
+    font : str
+        A monospaced font (``MONO``).
+    font_size : float
+        Points, as for ``Text``.
+
+    Examples
+    --------
+    >>> from scenes.kit.mobjects import MonoGlyphs
+    >>> from scenes.kit.palette import MONO
+    >>> glyphs = MonoGlyphs(MONO, 20)
+    >>> glyphs.can_set("−0.42"), glyphs.can_set("abc"), glyphs.set("−0.42", "#FFFFFF").text
+    (True, False, '−0.42')
     """
 
     def __init__(self, font: str, font_size: float) -> None:
@@ -134,10 +245,49 @@ class MonoGlyphs:
         self.outlines = {c: g.points - self.advance * pen for pen, (c, g) in enumerate(zip(NUMBER_GLYPHS, glyphs[1:]), 1)}
 
     def can_set(self, text: str) -> bool:
+        """Whether every character of ``text`` is one of ``NUMBER_GLYPHS`` (and there is one).
+
+        Parameters
+        ----------
+        text : str
+            A formatted number.
+
+        Returns
+        -------
+        bool
+            True when ``set`` can draw it.
+
+        Examples
+        --------
+        >>> from scenes.kit.mobjects import MonoGlyphs
+        >>> from scenes.kit.palette import MONO
+        >>> MonoGlyphs(MONO, 20).can_set("1.00"), MonoGlyphs(MONO, 20).can_set("")
+        (True, False)
+        """
         return bool(text) and all(c in self.outlines for c in text)
 
     def set(self, text: str, color: ManimColor) -> FlatText:
-        """``text`` as ``Text`` would draw it, centred on the origin."""
+        """``text`` as ``Text`` would draw it, centred on the origin.
+
+        Parameters
+        ----------
+        text : str
+            Characters of ``NUMBER_GLYPHS`` only (see ``can_set``).
+        color : ManimColor
+            The fill colour.
+
+        Returns
+        -------
+        FlatText
+            The number, one path.
+
+        Examples
+        --------
+        >>> from scenes.kit.mobjects import MonoGlyphs
+        >>> from scenes.kit.palette import MONO
+        >>> MonoGlyphs(MONO, 20).set("−∞", "#FFFFFF").text
+        '−∞'
+        """
         outlines = [self.outlines[c] + self.advance * pen for pen, c in enumerate(text)]
         return FlatText(text, outlines, color).center()
 
@@ -221,6 +371,30 @@ def subscripted_outlines(text: str, font: str, font_size: float, **kwargs) -> li
 
     A run's glyphs are found by counting what its prefix draws, so spaces, ligatures and glyphs of
     several outlines (a combining arrow) cannot shift them.
+
+    Parameters
+    ----------
+    text : str
+        Text with subscript markers (``scenes.kit.notation.sub``).
+    font : str
+        The font family.
+    font_size : float
+        Points, as for ``Text``.
+    **kwargs
+        Other ``Text`` options.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        Each glyph's points, in the order ``Text`` draws them.
+
+    Examples
+    --------
+    >>> from scenes.kit.mobjects import subscripted_outlines
+    >>> from scenes.kit.notation import W_Q
+    >>> from scenes.kit.palette import FONT
+    >>> len(subscripted_outlines(W_Q, FONT, 24))      # W and Q
+    2
     """
     drawn, runs = subscript_runs(text)
     whole = OutlineText(drawn, font=font, font_size=font_size, **kwargs)
@@ -249,7 +423,28 @@ def subscripted_outlines(text: str, font: str, font_size: float, **kwargs) -> li
 
 
 def mono_number_text(text: str, font_size: float, color: ManimColor) -> FlatText:
-    """A formatted number in ``MONO``, set from cached glyphs (or by Pango for anything unusual)."""
+    """A formatted number in ``MONO``, set from cached glyphs (or by Pango for anything unusual).
+
+    Parameters
+    ----------
+    text : str
+        A formatted number (``format_number``).
+    font_size : float
+        Points.
+    color : ManimColor
+        The fill colour.
+
+    Returns
+    -------
+    FlatText
+        The number, one path.
+
+    Examples
+    --------
+    >>> from scenes.kit.mobjects import mono_number_text
+    >>> mono_number_text("0.42", 20, "#FFFFFF").text
+    '0.42'
+    """
     glyphs = _MONO_GLYPHS.get((MONO, float(font_size)))
     if glyphs is None:
         glyphs = _MONO_GLYPHS[(MONO, float(font_size))] = MonoGlyphs(MONO, font_size)
@@ -259,12 +454,46 @@ def mono_number_text(text: str, font_size: float, color: ManimColor) -> FlatText
 
 
 def grouped(count: int) -> str:
-    """1572864 → '1,572,864'."""
+    """1572864 → '1,572,864'.
+
+    Parameters
+    ----------
+    count : int
+        A count (e.g. of parameters).
+
+    Returns
+    -------
+    str
+        The count with thousands separated by commas.
+
+    Examples
+    --------
+    >>> from scenes.kit.mobjects import grouped
+    >>> grouped(1572864)
+    '1,572,864'
+    """
     return f"{count:,}"
 
 
 def approx(count: float) -> str:
-    """6291456 → '6.3M', 603979776 → '604M', 57982058496 → '58.0B'."""
+    """6291456 → '6.3M', 603979776 → '604M', 57982058496 → '58.0B'.
+
+    Parameters
+    ----------
+    count : float
+        A count (e.g. of parameters).
+
+    Returns
+    -------
+    str
+        Three significant digits at most, with k, M, B or T.
+
+    Examples
+    --------
+    >>> from scenes.kit.mobjects import approx
+    >>> approx(6291456), approx(603979776), approx(57982058496), approx(12)
+    ('6.3M', '604M', '58.0B', '12')
+    """
     for size, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(count) >= size:
             value = count / size
@@ -385,6 +614,16 @@ class TokenBoxes(VGroup):
     def get_box(self, index: int) -> VGroup:
         """The box (rectangle and word) of token ``index``.
 
+        Parameters
+        ----------
+        index : int
+            The token's position in the sentence.
+
+        Returns
+        -------
+        VGroup
+            The rectangle and the word.
+
         Examples
         --------
         >>> from scenes.kit import SceneSettings, themed
@@ -484,6 +723,16 @@ class VectorColumn(VGroup):
     def center_entries_on(self, x: float) -> VectorColumn:
         """Shift sideways so the numbers (not the brackets or the dimension brace) are centred on ``x``.
 
+        Parameters
+        ----------
+        x : float
+            The scene x to centre the numbers on.
+
+        Returns
+        -------
+        VectorColumn
+            The column itself, shifted.
+
         Examples
         --------
         >>> from scenes.kit import SceneSettings, themed
@@ -512,6 +761,16 @@ class VectorColumn(VGroup):
         """Make the whole column faint (e.g. by its weight): the numbers' fill, the brackets' stroke.
 
         ``set_opacity`` would also fill the brackets, which then draw as solid bars.
+
+        Parameters
+        ----------
+        opacity : float
+            0 (invisible) to 1 (as drawn).
+
+        Returns
+        -------
+        VectorColumn
+            The column itself.
 
         Examples
         --------
@@ -795,6 +1054,18 @@ class AttentionGrid(VGroup):
     def cell_center(self, row: int, col: int) -> np.ndarray:
         """The centre of cell (``row``, ``col``): row = key, column = query.
 
+        Parameters
+        ----------
+        row : int
+            The key's index (0 at the top).
+        col : int
+            The query's index (0 at the left).
+
+        Returns
+        -------
+        numpy.ndarray
+            The point, in scene coordinates.
+
         Examples
         --------
         >>> from scenes.kit import SceneSettings, themed
@@ -809,6 +1080,16 @@ class AttentionGrid(VGroup):
 
     def fitting_size(self, characters: int) -> float:
         """The font size at which a number of ``characters`` spans ``NUMBER_FILL`` of a cell (and fits its height).
+
+        Parameters
+        ----------
+        characters : int
+            The number's length, e.g. 5 for "−0.42".
+
+        Returns
+        -------
+        float
+            Points.
 
         Examples
         --------
@@ -864,6 +1145,18 @@ class AttentionGrid(VGroup):
         """The grid's font size; smaller for numbers longer than "−0.42" (e.g. a decoder's "−11.25"),
         so that the longest spans at most ``NUMBER_FILL`` of a cell.
 
+        Parameters
+        ----------
+        values : numpy.ndarray
+            The numbers to draw.
+        decimals : int
+            Digits after the point.
+
+        Returns
+        -------
+        float
+            Points.
+
         Examples
         --------
         >>> from scenes.kit import SceneSettings, themed
@@ -913,6 +1206,22 @@ class AttentionGrid(VGroup):
     def dot(self, value: float, scale: float, center: np.ndarray, opacity: float = 1.0) -> Dot:
         """One cell's dot: area ∝ |value| / ``scale``, coloured by sign (the theme's positive and negative).
 
+        Parameters
+        ----------
+        value : float
+            The cell's value (−∞ and 0: an invisible dot).
+        scale : float
+            The |value| of a dot that fills the cell.
+        center : numpy.ndarray
+            Where the dot goes (``cell_center``).
+        opacity : float
+            The fill opacity.
+
+        Returns
+        -------
+        Dot
+            The dot.
+
         Examples
         --------
         >>> from scenes.kit import SceneSettings, themed
@@ -950,6 +1259,16 @@ class AttentionGrid(VGroup):
     def paired(*groups: VGroup) -> VGroup:
         """Per-cell groups (e.g. a dot and its number) out of row-major groups of the same length.
 
+        Parameters
+        ----------
+        *groups : VGroup
+            Row-major groups of the same length.
+
+        Returns
+        -------
+        VGroup
+            One group per cell, holding that cell's part of each group.
+
         Examples
         --------
         >>> from scenes.kit import SceneSettings, themed
@@ -968,6 +1287,18 @@ class AttentionGrid(VGroup):
         """K⃗ⱼ·Q⃗ᵢ in every cell, row-major: key j (row), query i (column), numbered from 1.
 
         Fixed LaTeX (indices only, no user text), two compilations for the whole grid (the example needs LaTeX).
+
+        Parameters
+        ----------
+        key_color : ManimColor
+            The K⃗ⱼ's colour.
+        query_color : ManimColor
+            The Q⃗ᵢ's colour (the dot between them in ``theme.text``).
+
+        Returns
+        -------
+        VGroup
+            One symbol group per cell, row-major.
 
         Examples
         --------
@@ -997,6 +1328,18 @@ class AttentionGrid(VGroup):
     def column(self, cells: VGroup, col: int) -> VGroup:
         """The cells of one on-screen column (one query) out of a row-major group.
 
+        Parameters
+        ----------
+        cells : VGroup
+            Row-major cells of this grid (``numbers``, ``dots``, ``symbols``).
+        col : int
+            The query's index.
+
+        Returns
+        -------
+        VGroup
+            The column's cells, top to bottom (the same mobjects, not copies).
+
         Examples
         --------
         >>> from scenes.kit import SceneSettings, themed
@@ -1011,6 +1354,20 @@ class AttentionGrid(VGroup):
 
     def cell_fill(self, row: int, col: int, color: ManimColor, opacity: float = 0.25) -> Rectangle:
         """A filled rectangle over cell (``row``, ``col``), e.g. to mark a masked or chosen cell.
+
+        Parameters
+        ----------
+        row, col : int
+            The cell (key, query).
+        color : ManimColor
+            The fill colour.
+        opacity : float
+            The fill opacity.
+
+        Returns
+        -------
+        Rectangle
+            The fill, the cell's size, without stroke.
 
         Examples
         --------
@@ -1027,6 +1384,18 @@ class AttentionGrid(VGroup):
     def column_highlight(self, col: int, color: ManimColor) -> Rectangle:
         """An outline around one whole column (one query), e.g. while its softmax is taken.
 
+        Parameters
+        ----------
+        col : int
+            The query's index.
+        color : ManimColor
+            The outline's colour.
+
+        Returns
+        -------
+        Rectangle
+            The outline.
+
         Examples
         --------
         >>> from scenes.kit import SceneSettings, themed
@@ -1040,6 +1409,20 @@ class AttentionGrid(VGroup):
 
     def columns_highlight(self, first: int, stop: int, color: ManimColor) -> Rectangle:
         """One outline around the whole columns ``first`` to ``stop - 1``, e.g. while they change together.
+
+        Parameters
+        ----------
+        first : int
+            The first column outlined.
+        stop : int
+            One past the last column outlined.
+        color : ManimColor
+            The outline's colour.
+
+        Returns
+        -------
+        Rectangle
+            The outline.
 
         Examples
         --------
@@ -1059,6 +1442,20 @@ class AttentionGrid(VGroup):
     def column_fill(self, col: int, color: ManimColor, opacity: float = 0.12) -> Rectangle:
         """A faint band behind one column, label included (the followed query), drawn behind the cells.
 
+        Parameters
+        ----------
+        col : int
+            The query's index.
+        color : ManimColor
+            The band's colour.
+        opacity : float
+            The band's fill opacity.
+
+        Returns
+        -------
+        Rectangle
+            The band, without stroke.
+
         Examples
         --------
         >>> from scenes.kit import SceneSettings, themed
@@ -1077,6 +1474,16 @@ class AttentionGrid(VGroup):
     def mask_marks(self, cells: Sequence[tuple[int, int]] | None = None) -> VGroup:
         """The masked cells (default: ``future_cells``) as solid squares of the masked grey, to draw behind the
         cells' numbers or dots: opaque, so a band or tint behind them never mixes with the grey.
+
+        Parameters
+        ----------
+        cells : sequence of (int, int) or None
+            The (row, column) cells to mark; None: ``future_cells()``.
+
+        Returns
+        -------
+        VGroup
+            One opaque square per cell.
 
         Examples
         --------
@@ -1111,6 +1518,18 @@ class AttentionGrid(VGroup):
     def lift_offset(self, col: int, x: float) -> np.ndarray:
         """The shift that takes column ``col`` to the vertical line at ``x`` (beside the grid).
 
+        Parameters
+        ----------
+        col : int
+            The query's index.
+        x : float
+            The scene x to move the column to (e.g. ``GridScene.lift_x``).
+
+        Returns
+        -------
+        numpy.ndarray
+            The shift, sideways only.
+
         Examples
         --------
         >>> from scenes.kit import SceneSettings, themed
@@ -1126,6 +1545,20 @@ class AttentionGrid(VGroup):
 
     def below_columns(self, values: Sequence[float], decimals: int = 2, color: ManimColor | None = None) -> VGroup:
         """A row of numbers under the grid, one per column (e.g. the column sums).
+
+        Parameters
+        ----------
+        values : sequence of float
+            One number per column.
+        decimals : int
+            Digits after the point.
+        color : ManimColor or None
+            The numbers' colour (default: ``theme.text``).
+
+        Returns
+        -------
+        VGroup
+            The numbers, left to right.
 
         Examples
         --------
@@ -1144,6 +1577,18 @@ class AttentionGrid(VGroup):
 
     def dots_below_columns(self, values: Sequence[float], max_abs: float = 1.0) -> VGroup:
         """A row of dots under the grid, one per column, area ∝ value (the column sums, when numbers do not fit).
+
+        Parameters
+        ----------
+        values : sequence of float
+            One value per column.
+        max_abs : float
+            The value of a dot that fills a cell.
+
+        Returns
+        -------
+        VGroup
+            The dots, left to right.
 
         Examples
         --------

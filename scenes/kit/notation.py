@@ -62,6 +62,18 @@ _PLAIN = re.compile(r"(?<!\w)([Wbd])_(Q|K|V|O|k|head|model)(?!\w)")
 def typeset(text: str) -> str:
     """Notation written plainly (``d_model 12`` in the math layer's model descriptions) as subscripts.
 
+    Parameters
+    ----------
+    text : str
+        Plain text with ``W_Q``, ``b_O``, ``d_k``, ``d_head``, ``d_model``.
+
+    Returns
+    -------
+    str
+        The text with those set as subscripts (``sub``); other underscores kept.
+
+    Examples
+    --------
     >>> plain(typeset("toy model (seed 0, d_model 12, 3 heads)")) == "toy model (seed 0, d_model 12, 3 heads)"
     True
     >>> typeset("d_model 12") == f"{d_model} 12", typeset("snake_case") == "snake_case"
@@ -71,12 +83,39 @@ def typeset(text: str) -> str:
 
 
 def has_notation(text: str) -> bool:
-    """Whether ``text`` holds a subscript marker."""
+    """Whether ``text`` holds a subscript marker.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    bool
+        True when ``text`` has a subscript.
+
+    Examples
+    --------
+    >>> from scenes.kit.notation import W_Q, has_notation
+    >>> has_notation(f"{W_Q} maps E"), has_notation("W_Q maps E")
+    (True, False)
+    """
     return any(c in MARKERS for c in text)
 
 
 def plain(text: str) -> str:
     """The text as plain characters, a subscript after an underscore: for subtitles and messages.
+
+    Parameters
+    ----------
+    text : str
+        Text with subscript markers (or without: returned as is).
+
+    Returns
+    -------
+    str
+        The text, each subscript written after an underscore.
 
     Examples
     --------
@@ -89,13 +128,49 @@ def plain(text: str) -> str:
 
 
 def shown(text: str) -> str:
-    """The characters drawn, markers left out (what one ``Text`` of the whole string is made from)."""
+    """The characters drawn, markers left out (what one ``Text`` of the whole string is made from).
+
+    Parameters
+    ----------
+    text : str
+        Text with subscript markers.
+
+    Returns
+    -------
+    str
+        The characters drawn.
+
+    Examples
+    --------
+    >>> from scenes.kit.notation import d_head, shown
+    >>> shown(f"{d_head} = 4")
+    'dhead = 4'
+    """
     return text.replace(SUB_START, "").replace(SUB_END, "") if has_notation(text) else text
 
 
 def subscript_runs(text: str) -> tuple[str, list[tuple[int, int]]]:
     """The characters drawn and, as (start, end) indices into them, each subscript run.
 
+    Parameters
+    ----------
+    text : str
+        Text with subscript markers.
+
+    Returns
+    -------
+    drawn : str
+        The characters drawn (``shown(text)``).
+    runs : list of (int, int)
+        Each subscript's start and end index in ``drawn``.
+
+    Raises
+    ------
+    ValueError
+        For a subscript inside a subscript, or a marker without its pair.
+
+    Examples
+    --------
     >>> subscript_runs("W\\x0eQ\\x0f and d\\x0ehead\\x0f")
     ('WQ and dhead', [(1, 2), (8, 12)])
     """

@@ -30,6 +30,35 @@ class Theme:
     light); weights periwinkle. ``theme.of(meaning)`` gives the colour of a meaning of
     ``MEANINGS``; ``themed(settings)`` gives the settings' theme with its overrides.
 
+    Parameters
+    ----------
+    name : str
+        The theme's name ("dark", "light", …).
+    background, text : ManimColor
+        The frame's background and the text on it.
+    muted : ManimColor
+        Captions, grid lines, ellipses.
+    box : ManimColor
+        Token boxes.
+    query, key : ManimColor
+        Queries and keys.
+    value_down, value_up : ManimColor
+        The two halves of a value map (``value_up`` draws value vectors).
+    output : ManimColor
+        W_O, the stapled value-ups.
+    embedding, delta, updated : ManimColor
+        E, ΔE and E′.
+    selected : ManimColor
+        Outlines: the followed query's column, the softmax's column, a boxed term.
+    weight : ManimColor
+        Attention weights as multipliers: w×, Σ, the lines of cross-attention.
+    positive_faint, positive, negative_faint, negative : ManimColor
+        Numbers and dots by sign, from faint (near 0) to full (at the scale).
+    masked : ManimColor
+        The solid fill of a masked cell.
+    series1, series2, series3, series4 : ManimColor
+        What has no role (a word's senses, a plot's curves, a share).
+
     Examples
     --------
     >>> from scenes.kit import SceneSettings, themed
@@ -102,6 +131,18 @@ class Theme:
 
     def value_color(self, value: float, scale: float) -> ManimColor:
         """Blue for positive, red for negative, stronger as |value| approaches ``scale``.
+
+        Parameters
+        ----------
+        value : float
+            The number (NaN or −∞: the masked colour).
+        scale : float
+            The |value| drawn at full strength.
+
+        Returns
+        -------
+        ManimColor
+            Between the faint and the full colour of the value's sign.
 
         Examples
         --------
@@ -260,6 +301,16 @@ THEMES: dict[str, Theme] = {"dark": DARK, "light": LIGHT, "dark-cb": DARK_CB, "l
 
 def themed(settings) -> Theme:
     """The settings' theme with its colour overrides (``colors``: role → "#rrggbb") applied.
+
+    Parameters
+    ----------
+    settings : SceneSettings
+        Its ``theme`` (a name of ``THEMES``) and ``colors`` (role or meaning → "#rrggbb").
+
+    Returns
+    -------
+    Theme
+        The theme with the overrides.
 
     Examples
     --------

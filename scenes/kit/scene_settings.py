@@ -41,6 +41,51 @@ class SceneSettings:
     Every scene reads its numbers through these settings (``self.settings`` in a scene); the CLI
     and settings files fill them, plain ``manim`` and notebooks through ``use_settings``.
 
+    Parameters
+    ----------
+    sentence : str
+        The sentence the model reads.
+    model : str or None
+        "minilm", "tiny-gpt", "toy", "translator", …; None: tiny-gpt for the story's scenes when it
+        knows every word, else minilm (``for_scene``).
+    layer, head : int or None
+        The layer and head shown; None: the model's default (MiniLM: the teaching head chosen for the sentence).
+    heads : int or None
+        The toy model's head count.
+    focus : str or None
+        "QUERY:KEY,KEY": pick the layer and head with the head finder.
+    causal : bool
+        Mask future keys in the scenes whose story allows either.
+    seed : int
+        The toy model's seed.
+    device : str
+        "cpu", "cuda", … (the model's device).
+    theme : str
+        A name of ``THEMES``.
+    colors : tuple of (str, str)
+        (palette role, "#rrggbb") overrides of the theme.
+    run_time, wait : float
+        Pacing: multipliers of every animation's run time and every pause.
+    special_tokens : bool
+        MiniLM's [CLS]/[SEP]; False runs the model without them.
+    pieces : bool
+        The model's own tokens (WordPiece pieces, [CLS]/[SEP]); False: one per word.
+    query_token : str or None
+        The query the scenes follow; None: "creature" if the sentence has it, else its last word.
+    context : str
+        Cross-attention's other sentence (minilm, toy).
+    target : str or None
+        The translator's translation of the sentence (None: its own, greedy).
+    decimals : int
+        Digits after the point of the numbers drawn.
+    cells : str
+        The pattern's cells: "dots" (area ∝ weight), "numbers" or "both".
+    preset : str
+        ParameterCount's model (``attention-render params --list``).
+    shift_word, shift_sentences, shift_references, shift_meanings : str, tuple of str
+        ContextShiftsMeaning: the word followed through the layers, the sentences it appears in, a
+        reference sentence per meaning, and the meanings' names.
+
     Examples
     --------
     >>> from scenes.kit import SceneSettings
@@ -86,6 +131,16 @@ class SceneSettings:
         """The most words ``scene`` shows: 48 where its grid can be dots (a scene of one's own too), 14
         where it needs numbers (the ``cells = "numbers"`` setting: a number must fit its cell).
 
+        Parameters
+        ----------
+        scene : str
+            The scene's class name.
+
+        Returns
+        -------
+        int
+            ``MAX_DOT_TOKENS`` or ``MAX_TOKENS``.
+
         Examples
         --------
         >>> from scenes.kit import SceneSettings
@@ -96,6 +151,18 @@ class SceneSettings:
 
     def check_token_count(self, trace: AttentionTrace, scene: str) -> None:
         """InputError naming the limit when ``scene`` cannot show this many tokens.
+
+        Parameters
+        ----------
+        trace : AttentionTrace
+            The trace to draw (its query and key tokens count).
+        scene : str
+            The scene's class name (see ``token_limit``).
+
+        Raises
+        ------
+        InputError
+            When there are too many tokens, saying how to shorten the sentence.
 
         Examples
         --------
@@ -143,6 +210,16 @@ class SceneSettings:
     def replace(self, **changes: object) -> SceneSettings:
         """A copy with some fields changed.
 
+        Parameters
+        ----------
+        **changes
+            Field name → new value.
+
+        Returns
+        -------
+        SceneSettings
+            The copy (the settings are frozen).
+
         Examples
         --------
         >>> from scenes.kit import SceneSettings
@@ -168,6 +245,18 @@ class SceneSettings:
         """Settings from a mapping of field names (lists and dicts accepted for tuple fields).
 
         Raises InputError naming ``source`` for an unknown key.
+
+        Parameters
+        ----------
+        data : dict
+            Field name → value, as read from a settings file or JSON.
+        source : str
+            What the mapping came from, for the error message.
+
+        Returns
+        -------
+        SceneSettings
+            The settings (unnamed fields keep their defaults).
 
         Examples
         --------
@@ -282,6 +371,16 @@ class SceneSettings:
     def query_index(self, trace: AttentionTrace) -> int:
         """The token whose update the scenes follow (InputError if the chosen one is not in the sentence).
 
+        Parameters
+        ----------
+        trace : AttentionTrace
+            The trace whose tokens are searched.
+
+        Returns
+        -------
+        int
+            The index of ``query_token``, else of "creature", else of the last word.
+
         Examples
         --------
         >>> from scenes.kit import SceneSettings
@@ -299,6 +398,16 @@ class SceneSettings:
 
     def for_scene(self, scene: str) -> SceneSettings:
         """Settings with the model chosen: the given one, else the default rule for ``scene`` (see ``default_model``).
+
+        Parameters
+        ----------
+        scene : str
+            The scene's name (or the built-in scene it is like, ``models_like``).
+
+        Returns
+        -------
+        SceneSettings
+            These settings when the model is given, else a copy with it chosen.
 
         Examples
         --------
@@ -391,7 +500,18 @@ _said: set[str] = set()
 
 
 def note_once(message: str) -> None:
-    """A note on stderr ("note: …"), said once per process however often the settings are resolved."""
+    """A note on stderr ("note: …"), said once per process however often the settings are resolved.
+
+    Parameters
+    ----------
+    message : str
+        The note, logged as a warning the first time only.
+
+    Examples
+    --------
+    >>> from scenes.kit.scene_settings import note_once
+    >>> note_once("an example note, said once")        # on stderr the first time; never again
+    """
     if message not in _said:
         _said.add(message)
         log.warning(message)
@@ -414,7 +534,28 @@ def _translator(device: str):
 def default_model(scene: str, sentence: str, device: str = "cpu") -> str:
     """The story's model for ``sentence``: tiny-gpt when it knows every word, else minilm (one rule for
     every scene of ``STORY_SCENES``, so the clips of a series agree); the translator for
-    CrossAttention when it knows every word; minilm for the other scenes."""
+    CrossAttention when it knows every word; minilm for the other scenes.
+
+    Parameters
+    ----------
+    scene : str
+        The scene's name.
+    sentence : str
+        The sentence the scene will read.
+    device : str
+        Where to load tiny-gpt or the translator to ask whether they know every word.
+
+    Returns
+    -------
+    str
+        "tiny-gpt", "translator" or "minilm".
+
+    Examples
+    --------
+    >>> from scenes.kit.scene_settings import default_model
+    >>> default_model("MyScene", "the cat sat")            # not a scene of the story
+    'minilm'
+    """
     if scene == "CrossAttention":
         try:
             fits = _translator(device).fits(sentence)
@@ -436,6 +577,16 @@ def default_model(scene: str, sentence: str, device: str = "cpu") -> str:
 def models_like(scene_class: type) -> str:
     """The scene whose default model a scene class gets: its ``models_like`` (a scene made with ``new``
     names the built-in scene it starts from), else its own name.
+
+    Parameters
+    ----------
+    scene_class : type
+        A scene class.
+
+    Returns
+    -------
+    str
+        A scene name, for ``SceneSettings.for_scene``.
 
     Examples
     --------
@@ -459,7 +610,26 @@ def _readable(sentence: str) -> bool:
 
 
 def story_fits_tiny_gpt(sentence: str, device: str = "cpu") -> bool:
-    """Whether tiny-gpt knows every word of ``sentence`` (False when its weights are missing)."""
+    """Whether tiny-gpt knows every word of ``sentence`` (False when its weights are missing).
+
+    Parameters
+    ----------
+    sentence : str
+        The sentence.
+    device : str
+        Where to load tiny-gpt.
+
+    Returns
+    -------
+    bool
+        True when every word is in tiny-gpt's vocabulary.
+
+    Examples
+    --------
+    >>> from scenes.kit.scene_settings import story_fits_tiny_gpt
+    >>> story_fits_tiny_gpt("zyzzyva quux")
+    False
+    """
     try:
         return bool(_tiny_gpt(device).fits(sentence))
     except InputError:
@@ -467,7 +637,24 @@ def story_fits_tiny_gpt(sentence: str, device: str = "cpu") -> bool:
 
 
 def is_decoder(model: str) -> bool:
-    """A model trained to predict the next token (causal by training), not an encoder."""
+    """A model trained to predict the next token (causal by training), not an encoder.
+
+    Parameters
+    ----------
+    model : str
+        The model's name, as in ``SceneSettings.model``.
+
+    Returns
+    -------
+    bool
+        True for tiny-gpt and GPT-2.
+
+    Examples
+    --------
+    >>> from scenes.kit.scene_settings import is_decoder
+    >>> is_decoder("tiny-gpt"), is_decoder("minilm")
+    (True, False)
+    """
     return model in DECODERS
 
 
@@ -545,6 +732,25 @@ def _trace(sentence: str, model: str, layer: int, head: int, heads: int | None, 
 
 
 def head_of(settings: SceneSettings) -> int:
+    """The head the settings show (after the head finder or the teaching-head rule chose one).
+
+    Parameters
+    ----------
+    settings : SceneSettings
+        Settings with the model chosen (``for_scene``).
+
+    Returns
+    -------
+    int
+        The head's index.
+
+    Examples
+    --------
+    >>> from scenes.kit import SceneSettings
+    >>> from scenes.kit.scene_settings import head_of
+    >>> head_of(SceneSettings(sentence="the cat sat", model="toy", head=2))
+    2
+    """
     return settings.model_layer_head()[2]
 
 
@@ -554,7 +760,22 @@ _chosen_file: str | None = None          # the settings file use_settings(config
 
 
 def set_active(settings: SceneSettings | None) -> None:
-    """Used by the renderer: the settings the next scene will read."""
+    """Used by the renderer: the settings the next scene will read.
+
+    Parameters
+    ----------
+    settings : SceneSettings or None
+        The settings; None goes back to the environment's and ``use_settings``'.
+
+    Examples
+    --------
+    >>> from scenes.kit import SceneSettings, active_settings
+    >>> from scenes.kit.scene_settings import set_active
+    >>> set_active(SceneSettings(sentence="the cat sat", model="toy"))
+    >>> active_settings().sentence
+    'the cat sat'
+    >>> set_active(None)
+    """
     global _active
     _active = settings
 

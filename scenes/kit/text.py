@@ -29,7 +29,28 @@ class UnexpectedSVG(ValueError):
 
 
 class OutlineText(Text):
-    """``Text``, with the glyph outlines read straight from Pango's SVG."""
+    """``Text``, with the glyph outlines read straight from Pango's SVG.
+
+    Parameters
+    ----------
+    text : str
+        The string, as for ``Text`` (no markup is read).
+    fill_opacity, stroke_width, color, font_size, line_spacing, font, slant, weight : optional
+        As for manim's ``Text``.
+    t2c, t2f, t2g, t2s, t2w, gradient, tab_width, warn_missing_font : optional
+        As for manim's ``Text``.
+    height, width, should_center, disable_ligatures, use_svg_cache : optional
+        As for manim's ``Text``.
+    **kwargs
+        As for manim's ``Text``.
+
+    Examples
+    --------
+    >>> from scenes.kit.text import OutlineText
+    >>> text = OutlineText("cat", font_size=24)
+    >>> len(text.family_members_with_points()), text.svg_baselines is not None
+    (3, True)
+    """
 
     def generate_mobject(self) -> OutlineText:
         baselines: list[float] = []
@@ -53,6 +74,24 @@ class OutlineText(Text):
 
         Pango places each glyph at its origin on the baseline; the text's ink spans ``svg_ink_y``
         in SVG units (y down), which maps linearly onto its height in the scene (y up).
+
+        Parameters
+        ----------
+        index : int
+            The glyph's index among the text's glyphs with points (a space has none).
+
+        Returns
+        -------
+        float or None
+            The baseline's scene y.
+
+        Examples
+        --------
+        >>> from scenes.kit.text import OutlineText
+        >>> text = OutlineText("ag", font_size=24)
+        >>> a, g = text.family_members_with_points()
+        >>> bool(abs(text.baseline_of(0) - a.get_bottom()[1]) < 0.02), bool(g.get_bottom()[1] < text.baseline_of(1))
+        (True, True)
         """
         if getattr(self, "svg_baselines", None) is None or not 0 <= index < len(self.svg_baselines):
             return None
@@ -64,7 +103,33 @@ class OutlineText(Text):
 
 def read_pango_svg(path: Path, baselines: list[float] | None = None) -> list[np.ndarray]:
     """The points of every glyph Pango placed, in document order, in SVG user units; ``baselines``,
-    when given, receives each one's baseline (its origin's SVG y)."""
+    when given, receives each one's baseline (its origin's SVG y).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        An SVG Pango wrote (``Text.get_file_path()``).
+    baselines : list of float or None
+        A list to append each glyph's baseline to, in the same order.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        Each glyph's cubic Bézier points, ``[n, 3]``.
+
+    Raises
+    ------
+    UnexpectedSVG
+        When the SVG holds what this reader does not handle.
+
+    Examples
+    --------
+    >>> from manim import Text
+    >>> from scenes.kit.text import read_pango_svg
+    >>> baselines = []
+    >>> len(read_pango_svg(Text("hi", font_size=24).get_file_path(), baselines)), len(baselines)
+    (2, 2)
+    """
     root = ET.parse(path).getroot()
     _check_viewport(root)
     symbols: dict[str, list[np.ndarray]] = {}
