@@ -163,6 +163,12 @@ class AttentionTrace:
         return self.tensors[name][head].T  # [T_k, T_q]
 
     @property
+    def added_to_tokens(self) -> np.ndarray:
+        """[T, d] what the model adds to each token's embedding to make its input: the position, and for
+        BERT (MiniLM) also the segment embedding every token of one sentence gets. token + this = input."""
+        return self.input_embeddings - self.token_embeddings          # [T, d]
+
+    @property
     def scale_factor(self) -> float:
         """√d_head, the number the scores are divided by."""
         return math.sqrt(self.d_head)

@@ -10,7 +10,7 @@ from manim.utils.rate_functions import rush_from, rush_into
 
 from attention_math.query_plane import embedding_plane, matrix_vector_product, projection_bias, query_plane
 from scenes.catalog import about
-from scenes.kit.base import AttentionScene
+from scenes.kit.base import CAPTION_TOP, AttentionScene
 from scenes.kit.mobjects import TokenBoxes, format_number, label, number, short
 from scenes.kit.notation import W_K, W_Q
 from scenes.kit.scene_settings import DEFAULT_QUERY_TOKEN, DEFAULT_SENTENCE, MAX_TOKENS
@@ -20,6 +20,7 @@ SHOWN_COLUMNS = 5     # columns of W_Q (entries of E⃗) shown, then ⋯
 ROW_BY_ROW = 3        # rows multiplied one at a time before the rest appear at once
 NUMBER_SIZE = 18      # ≥ 12 px digits at 720p
 LABEL_SIZE = 20
+TIP_LABELS = MAX_TOKENS   # the most key arrows named at their tips (a longer sentence: its largest dot products)
 LISTED = MAX_TOKENS   # the most dot products listed by name (a longer sentence: its largest, and how many more)
 
 
@@ -125,17 +126,21 @@ class QueriesMeetKeys(AttentionScene):
         self.play(FadeOut(big), panel.animate.shift(LEFT * (small.origin[0] + 3.0)), run_time=1.0)
         self.meet_origin = small.origin + LEFT * (small.origin[0] + 3.0)
         scores = trace.scores[h, qi]                                             # [T_k] Q⃗ᵢ·K⃗ⱼ (the drawn keys')
-        table, numbers, listed = self.meet_score_list(trace, qi, scores, keys)
+        room = self.title_mobject.get_bottom()[1] - 0.15 - (CAPTION_TOP + 0.1)       # between the title and the caption
+        for most in range(LISTED, 2, -1):      # the longest table that fits (a long sentence: its largest, and a count)
+            table, numbers, listed = self.meet_score_list(trace, qi, scores, keys, most)
+            note = VGroup(*(label(line, self.theme, 16, color=self.theme.muted) for line in (
+                "drawn: the plane through Q⃗ and the keys' widest",
+                "spread off it, so every K⃗·Q⃗ here is exact", *self.meet_left_out(trace, keys, pieces_note)))
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+            note.next_to(table, DOWN, buff=0.35).align_to(table, LEFT)
+            table.add(note)
+            if table.height <= room:
+                break
         table.next_to(panel, RIGHT, buff=0.6)
         table.set_x(min(table.get_x(), config.frame_width / 2 - 0.3 - table.width / 2))
+        table.set_y(self.title_mobject.get_bottom()[1] - 0.15 - room / 2)
         self.record("plane_scores", numbers, scores[listed])
-        note = VGroup(*(label(line, self.theme, 16, color=self.theme.muted) for line in (
-            "drawn: the plane through Q⃗ and the keys' widest",
-            "spread off it, so every K⃗·Q⃗ here is exact", *self.meet_left_out(trace, keys, pieces_note)))
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        note.next_to(table, DOWN, buff=0.35).align_to(table, LEFT)
-        table.add(note)
-        table.set_y((self.title_mobject.get_bottom()[1] - config.frame_height / 2 + 0.6) / 2)
         tips = self.meet_tip_labels(trace, qi, scores, keys, k_arrows, q_arrow, [*table, small.frame[-1], *small.names])
         self.play(LaggedStart(*(FadeIn(row) for row in table), lag_ratio=0.06), FadeIn(tips))
         top = max((r for r, j in enumerate(keys) if not self.meet_masked(trace, qi, j)), key=lambda r: scores[keys[r]])
@@ -294,14 +299,15 @@ class QueriesMeetKeys(AttentionScene):
                       max_tip_length_to_length_ratio=0.2, tip_length=0.18)
         return arrow.set_opacity(opacity)
 
-    def meet_score_list(self, trace, qi: int, scores: np.ndarray, keys: list[int]) -> tuple[VGroup, VGroup, list[int]]:
+    def meet_score_list(self, trace, qi: int, scores: np.ndarray, keys: list[int],
+                        most: int = LISTED) -> tuple[VGroup, VGroup, list[int]]:
         """K⃗ⱼ·Q⃗ᵢ for every key of ``keys``, largest first, numbers right-aligned; keys the mask hides later are marked.
-        A long sentence lists its largest ``LISTED`` and says how many more there are.
+        A long sentence lists its largest ``most`` and says how many more there are.
 
         Returns the table, its numbers and the keys they belong to, both in the keys' order."""
         theme, d = self.theme, self.settings.decimals
         order = sorted(keys, key=lambda j: -scores[j])
-        listed = order[:LISTED] if len(order) > LISTED + 1 else order
+        listed = order[:most] if len(order) > most + 1 else order
         numbers = {j: number(float(scores[j]), theme, NUMBER_SIZE, d, color=theme.value_color(float(scores[j]),
                    float(np.abs(scores[keys]).max()) or 1.0)) for j in listed}
         names = {j: label(short(trace.key_tokens[j]) + (" (masked later)" if self.meet_masked(trace, qi, j) else ""),
@@ -326,7 +332,8 @@ class QueriesMeetKeys(AttentionScene):
     def meet_tip_labels(self, trace, qi: int, scores: np.ndarray, keys: list[int], k_arrows: VGroup, q_arrow: Arrow,
                       avoid: list) -> VGroup:
         """The word and its dot product at the tip of each visible key's arrow, largest first, where there is room
-        (turned around the tip until it fits); keys the mask hides later get their word alone, faint."""
+        (turned around the tip until it fits); keys the mask hides later get their word alone, faint. A sentence
+        of more than ``TIP_LABELS`` keys names its largest only."""
         placed: list = [q_arrow, *avoid, *(Square(0.16).move_to(a.get_end()) for a in k_arrows)]
         arrows = [*k_arrows, q_arrow]
         tips = VGroup()
@@ -337,13 +344,13 @@ class QueriesMeetKeys(AttentionScene):
         shown = []
         arrow_of = dict(zip(keys, k_arrows))
         visible = sorted((j for j in keys if not self.meet_masked(trace, qi, j)), key=lambda j: -scores[j])
-        for j in visible:
+        for j in visible[:TIP_LABELS]:         # a long sentence: its largest (the table lists them all)
             text = label(f"{short(trace.key_tokens[j])} {format_number(float(scores[j]), self.settings.decimals)}",
                          self.theme, 16, color=self.theme.key)
             if _place_at_tip(text, arrow_of[j], placed, arrows):
                 tips.add(text)
                 shown.append(j)
-        for j in keys:
+        for j in keys if len(keys) <= TIP_LABELS else []:
             if self.meet_masked(trace, qi, j):
                 text = label(short(trace.key_tokens[j]), self.theme, 16, color=self.theme.muted)
                 if _place_at_tip(text, arrow_of[j], placed, arrows):

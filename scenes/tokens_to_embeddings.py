@@ -177,9 +177,7 @@ class TokensToEmbeddings(AttentionScene):
     def added(trace):
         """The row added to the tokens' row, so that the rows drawn add up to the third exactly: the
         position (and, for MiniLM, the segment embedding every token of one sentence gets)."""
-        if trace.model == "minilm":
-            return trace.input_embeddings - trace.token_embeddings       # position + segment
-        return trace.positions
+        return trace.added_to_tokens if trace.model == "minilm" else trace.positions
 
     @staticmethod
     def added_name(trace) -> str:

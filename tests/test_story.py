@@ -199,7 +199,11 @@ def test_tokens_scene_draws_the_trace_and_highlights_the_followed_token(settings
     trace = scene.trace()
     drawn, _ = scene.shown["tokens"]
     assert [d.text for d in drawn] == [t.replace(" ", "") for t in trace.tokens]
-    for name, tensor in (("token_embeddings", trace.token_embeddings), ("positions", trace.positions),
+    added = trace.added_to_tokens if trace.model == "minilm" else trace.positions     # BERT adds a segment too
+    np.testing.assert_allclose(trace.token_embeddings + added, trace.input_embeddings, atol=1e-5)
+    if trace.model != "minilm":
+        np.testing.assert_array_equal(added, trace.positions)
+    for name, tensor in (("token_embeddings", trace.token_embeddings), ("positions", added),
                          ("sums", trace.input_embeddings)):
         drawn, values = scene.shown[name]
         np.testing.assert_array_equal(values, tensor[:, :4])

@@ -969,7 +969,8 @@ class AttentionGrid(VGroup):
     Cell size follows the token counts so that 2 to 48 tokens fit the frame (numbers up to 14,
     dots beyond); every label stays at ``MIN_TEXT_POINTS`` or more: when rows are thinner than a
     label (about 40 keys and more), every other key label stands one column further left, with a
-    leader to its row (``staggered``). Values are given in screen orientation, ``[n_keys, n_queries]``
+    leader to its row (``staggered``); when columns are thinner than an upright label, every other
+    query label stands one label higher, with a leader to its column (``columns_staggered``). Values are given in screen orientation, ``[n_keys, n_queries]``
     (``trace.on_screen``); the grid never transposes. What a cell shows is built by
     ``numbers`` (one Text per cell), ``dots`` (one dot per cell, its area proportional to the
     value) or ``symbols`` (K⃗ⱼ·Q⃗ᵢ), each row-major, so that ``column`` picks one query's cells
@@ -1034,6 +1035,17 @@ class AttentionGrid(VGroup):
                 lab.shift(RIGHT * (lab.width / 2 - self.cell_w * 0.3))
             else:
                 lab.next_to(self.cell_center(0, c) + UP * self.cell_h / 2, UP, buff=0.1)
+        thickest = max((lab.width for lab in self.query_labels), default=0.0)
+        self.columns_staggered = upright and self.n_cols > 1 and self.cell_w < thickest + LABEL_GAP
+        column_leaders = VGroup()
+        if self.columns_staggered:   # columns thinner than an upright label: every other label one row of labels higher
+            near = max(lab.height for lab in self.query_labels[::2])
+            for c in range(1, self.n_cols, 2):
+                lab = self.query_labels[c]
+                lab.shift(UP * (near + 0.15))
+                column_leaders.add(Line(self.cell_center(0, c) + UP * (self.cell_h / 2 + 0.04),
+                                        lab.get_bottom() + DOWN * 0.04,
+                                        stroke_width=0.8, stroke_opacity=0.5, color=theme.query))
         self.key_labels = VGroup(*(
             label(key_prefix + short(t), theme, label_size, color=theme.key) for t in key_tokens))
         for r, lab in enumerate(self.key_labels):
@@ -1049,6 +1061,8 @@ class AttentionGrid(VGroup):
                                  self.cell_center(r, 0) + LEFT * (self.cell_w / 2 + 0.04),
                                  stroke_width=0.8, stroke_opacity=0.5, color=theme.key))
             self.lines.add(leaders)      # shown with the grid's lines: a far label's leader to its row
+        if self.columns_staggered:
+            self.lines.add(column_leaders)   # … and a high label's to its column
         self.add(self.lines, self.query_labels, self.key_labels)
 
     def cell_center(self, row: int, col: int) -> np.ndarray:

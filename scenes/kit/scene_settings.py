@@ -472,6 +472,24 @@ class SceneSettings:
 def too_long(count: int, unit: str, scene: str, limit: int, hide_special: bool = False) -> str:
     """The one-line error for a sentence longer than ``scene`` shows: the count, the limit, the fix.
 
+    Parameters
+    ----------
+    count : int
+        How many words (or tokens) the sentence has.
+    unit : str
+        What was counted: "words" or "tokens".
+    scene : str
+        The scene that cannot show them.
+    limit : int
+        The most it shows (``MAX_TOKENS`` for numbers, ``MAX_DOT_TOKENS`` for dots).
+    hide_special : bool
+        Also suggest running MiniLM without [CLS]/[SEP].
+
+    Returns
+    -------
+    str
+        The message, one line.
+
     Examples
     --------
     >>> too_long(50, "words", "ScaledSoftmax", 48)
