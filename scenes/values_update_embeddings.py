@@ -85,12 +85,34 @@ class ValuesUpdateEmbeddings(AttentionScene):
             col.next_to(w_labels[j], DOWN, buff=0.2).center_entries_on(box.get_x())
             v_cols.add(col.fade_to(FAINT + (1 - FAINT) * float(weights[j] / weights.max())))
         self.record("values", VGroup(*(e for c in v_cols for e in c.get_entries())), values[:, :4])
+        self.value_rows = (v_cols, w_labels)
         self.caption(self.values_note(trace))
         self.play(FadeIn(tokens), LaggedStart(*(FadeIn(c) for c in v_cols), lag_ratio=0.04))
         self.play(tokens[qi].animate.set_color(self.theme.query), LaggedStart(*(FadeIn(w) for w in w_labels), lag_ratio=0.04))
         self.caption(f"scaled by the weights in “{short(trace.tokens[qi])}”'s column of the pattern (faint = small weight)")
         self.tokens_row = tokens
-        return v_cols, w_labels
+        return self.show_products(trace, tokens, v_cols, weights, font), w_labels
+
+    def show_products(self, trace, tokens: TokenBoxes, v_cols: VGroup, weights: np.ndarray, font: float) -> VGroup:
+        """Under each value, its product with the weight, wⱼ·V⃗ⱼ (the trace's terms of ΔE⁽ʰ⁾), faint where the
+        weight is small: the terms the next beat adds up."""
+        h, d, qi = self.head, self.settings.decimals, self.value_query
+        terms = trace.delta_terms(h, qi)                     # [T_k, d] wⱼ·V⃗ⱼ, summed over j: ΔE⁽ʰ⁾
+        scale = float(abs(terms[:, :4]).max()) or 1.0
+        p_cols = VGroup()
+        for j, box in enumerate(tokens):
+            col = VectorColumn(terms[j], self.theme, n_shown=4, decimals=d, font_size=font,
+                               bracket_color=self.theme.delta, color_by_value=True, value_scale=scale,
+                               show_dimension=False)
+            col.next_to(v_cols[j], DOWN, buff=0.55).center_entries_on(box.get_x())
+            p_cols.add(col.fade_to(FAINT + (1 - FAINT) * float(weights[j] / weights.max())))
+        self.record("products", VGroup(*(e for c in p_cols for e in c.get_entries())), terms[:, :4])
+        name = label("wⱼ·V⃗ⱼ", self.theme, 22, color=self.theme.delta)
+        name.next_to(p_cols, DOWN, buff=0.2).set_x(tokens[int(np.argmax(weights))].get_x())
+        self.play(LaggedStart(*(FadeIn(c, shift=DOWN * 0.2) for c in p_cols), lag_ratio=0.04), FadeIn(name))
+        self.caption("each value times its weight: wⱼ·V⃗ⱼ, the small weights' nearly zero")
+        self.products_name = name
+        return p_cols
 
     def weighted_values_as_dots(self, trace) -> tuple[VGroup, VGroup]:
         """The same beat for a sentence too long for numbers: the query's weights as a row of dots (area ∝
@@ -144,6 +166,10 @@ class ValuesUpdateEmbeddings(AttentionScene):
     def show_head_sum(self, trace, v_cols: VGroup) -> None:
         self.beat("sum")
         h, d, qi = self.head, self.settings.decimals, self.value_query
+        if getattr(self, "products_name", None) is not None:     # numbers: the products' row is what is summed
+            values, weights = self.value_rows
+            self.play(FadeOut(values), FadeOut(weights), FadeOut(self.products_name), run_time=0.4)
+            self.play(v_cols.animate.shift(UP * (values.get_top()[1] - v_cols.get_top()[1])), run_time=0.8)
         delta_h = VectorColumn(trace.delta_per_head[h, qi], self.theme, n_shown=4, decimals=d, font_size=24,
                                bracket_color=self.theme.delta, show_dimension=True)
         brace = Brace(v_cols, DOWN, buff=0.12, color=self.theme.delta)         # the whole row of weighted values, summed

@@ -73,6 +73,9 @@ def test_values_scene_draws_the_followed_tokens_weights_values_and_sums(settings
                                atol=1e-5)                       # Σ wⱼ·V⃗ⱼ = ΔE⁽ʰ⁾, as the scene writes
     if not trace.is_words:
         np.testing.assert_array_equal(seen, trace.values_up[h])
+    shown, products = texts(scene, "products")                 # each wⱼ·V⃗ⱼ under its value: the terms summed next
+    np.testing.assert_array_equal(products, trace.delta_terms(h, qi)[:, :4])
+    assert shown == [format_number(v) for v in trace.delta_terms(h, qi)[:, :4].ravel()]
     assert texts(scene, "delta_head")[0] == [format_number(v) for v in trace.delta_per_head[h, qi, :4]]
     for name, tensor in (("E", trace.embeddings), ("delta", trace.delta), ("updated", trace.updated)):
         assert texts(scene, name)[0] == [format_number(v) for v in tensor[qi, :6]]
