@@ -296,6 +296,21 @@ _TEXT_PROTOTYPES: dict[tuple, FlatText] = {}
 _MONO_GLYPHS: dict[tuple[str, float], MonoGlyphs] = {}
 
 
+def reset_text_caches() -> None:
+    """Empty the kit's in-memory text caches (the text prototypes and the monospace glyphs).
+
+    The renderer calls it before each render, so a render's pixels never depend on what was drawn
+    before it in the same process.
+
+    Examples
+    --------
+    >>> from scenes.kit.mobjects import reset_text_caches
+    >>> reset_text_caches()
+    """
+    _TEXT_PROTOTYPES.clear()
+    _MONO_GLYPHS.clear()
+
+
 def cached_text(text: str, font: str, font_size: float, color: ManimColor, **kwargs) -> FlatText:
     """Text copied from a prototype made once per distinct string and style, then coloured.
 
