@@ -13,9 +13,9 @@ from typing import Any, Callable
 
 import click
 
-DEFAULT_SENTENCE = "a fluffy blue creature roamed the verdant forest"
-THEME_CHOICES = ("dark", "light", "dark-cb", "light-cb")
-MODEL_CHOICES = ("toy", "minilm", "tiny-gpt", "translator")
+# the choices are stated once, in the kit (a module that imports neither manim nor torch)
+from scenes.kit.choices import (CELLS, DEFAULT_QUALITY, DEFAULT_SENTENCE, FORMATS, MODELS as MODEL_CHOICES,
+                                QUALITIES, QUALITY_LETTERS, THEMES as THEME_CHOICES)
 
 
 class UsageProblem(click.ClickException):
@@ -288,7 +288,7 @@ def scene_options(func: Callable[..., Any]) -> Callable[..., Any]:
                           "column per word [default: --words]."),
         click.option("--theme", type=click.Choice(THEME_CHOICES), default=None,
                      help="dark-cb and light-cb are colour-blind-safe [default: dark]."),
-        click.option("--cells", type=click.Choice(["dots", "numbers", "both"]), default=None,
+        click.option("--cells", type=click.Choice(CELLS), default=None,
                      help="The attention pattern as dots (area ∝ weight), numbers or both [default: dots]; "
                           "dots take up to 48 words, numbers 14."),
         click.option("--preset", default=None, help="ParameterCount's model, e.g. gpt2-small [default: gpt3-175b]."),
@@ -301,8 +301,7 @@ def scene_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-QUALITY_CHOICES = ("low", "medium", "high", "production", "4k")
-QUALITY_LETTERS = {"l": "low", "m": "medium", "h": "high", "p": "production", "k": "4k"}   # manim's -ql … -qk
+QUALITY_CHOICES = tuple(QUALITIES)
 
 
 class QualityChoice(click.Choice):
@@ -353,9 +352,9 @@ def _fail_if_any(results: list) -> None:
 @click.argument("names", nargs=-1)
 @click.option("--all", "all_scenes", is_flag=True, help="Render every scene.")
 @scene_options
-@quality_option("low")
+@quality_option(DEFAULT_QUALITY)
 @size_options
-@click.option("--format", "fmt", type=click.Choice(["mp4", "gif", "webm", "mov", "png"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="png: the last frame as a still [default: mp4].")
 @click.option("--at", "at", default=None, metavar="SECTION",
               help="A still (png) at the end of this section (beat) instead of the last frame.")
@@ -500,7 +499,7 @@ def _train_translator(steps: int | None, seed: int, output: str | None) -> None:
 @cli.command()
 @click.option("--output", "-o", type=click.Path(), default="media", show_default=True,
               help="Folder, created when missing (relative to the current folder).")
-@quality_option("low")
+@quality_option(DEFAULT_QUALITY)
 @click.pass_context
 def demo(ctx: click.Context, output: str, quality: str | None) -> None:
     """The README's demo: ScaledSoftmax on the default sentence at low quality, into ./media."""

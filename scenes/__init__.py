@@ -1,7 +1,7 @@
 """Manim CE scenes of the attention story. Each reads the trace; none computes.
 
 ``SCENES`` maps a scene's name to its module; ``scene_class(name)`` imports it. A name may
-also be a scene file of your own, ``path/to/file.py:SceneName`` (see scenes/output/scene_file.py).
+also be a scene file of your own, ``path/to/file.py:SceneName`` (see scenes/scene_file.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def scene_class(name: str):
     from attention_math import InputError
 
     if name not in SCENES:
-        from scenes.output.scene_file import is_scene_file, scene_class_of
+        from scenes.scene_file import is_scene_file, scene_class_of
 
         if is_scene_file(name):
             return scene_class_of(name)

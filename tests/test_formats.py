@@ -165,7 +165,7 @@ def test_still_shortcuts_draw_the_same_pixels_as_manims_skipping(tmp_path, monke
         return np.asarray(Image.open(rendering.render_scene(request, force=True).path))
 
     fast = still(tmp_path / "fast")
-    from scenes.output import stills
+    from scenes.kit import stills
 
     monkeypatch.setattr(stills, "jump_to_the_end", lambda scene: None)     # render_scene imports it when it needs it
     slow = still(tmp_path / "manim")

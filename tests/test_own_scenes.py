@@ -298,7 +298,7 @@ def test_the_example_notebook_runs_in_a_real_kernel_quietly(tmp_path):
 
 
 def test_a_file_scene_is_the_one_class_that_draws_a_base_class_of_helpers_aside(tmp_path):
-    from scenes.output.scene_file import resolve
+    from scenes.scene_file import resolve
 
     path = tmp_path / "based.py"
     path.write_text("from scenes.kit import GridScene\n\nclass Base(GridScene):\n    def helper(self):\n"

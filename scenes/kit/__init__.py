@@ -20,10 +20,10 @@ _WHERE: dict[str, str] = {
     "AttentionScene": "scenes.kit.base",
     "GridScene": "scenes.kit.base",
     # mobjects
-    "AttentionGrid": "scenes.kit.mobjects",
-    "VectorColumn": "scenes.kit.mobjects",
-    "DotMatrix": "scenes.kit.mobjects",
-    "TokenBoxes": "scenes.kit.mobjects",
+    "AttentionGrid": "scenes.kit.grid",
+    "VectorColumn": "scenes.kit.vectors",
+    "DotMatrix": "scenes.kit.vectors",
+    "TokenBoxes": "scenes.kit.vectors",
     # vectors in a plane (the geometry scenes)
     "plane_to_screen": "scenes.kit.geometry",
     "vector_arrow": "scenes.kit.geometry",
@@ -33,11 +33,11 @@ _WHERE: dict[str, str] = {
     "themed": "scenes.kit.palette",
     "MEANINGS": "scenes.kit.palette",
     # text
-    "label": "scenes.kit.mobjects",
-    "number": "scenes.kit.mobjects",
-    "cached_text": "scenes.kit.mobjects",
-    "format_number": "scenes.kit.mobjects",
-    "short": "scenes.kit.mobjects",
+    "label": "scenes.kit.text_mobjects",
+    "number": "scenes.kit.text_mobjects",
+    "cached_text": "scenes.kit.text_mobjects",
+    "format_number": "scenes.kit.text_mobjects",
+    "short": "scenes.kit.text_mobjects",
     "sub": "scenes.kit.notation",            # W_Q with a real subscript, in plain text
     "plain": "scenes.kit.notation",
     # settings

@@ -13,7 +13,7 @@ from manim.animation.animation import Animation, prepare_animation
 from attention_math import AttentionTrace
 
 from scenes.kit.camera import PathCachingCamera
-from scenes.output.memory import release_free_memory
+from scenes.kit.memory import release_free_memory
 from scenes.kit.mobjects import MIN_TEXT_POINTS, UPRIGHT_PITCH, AttentionGrid, format_number, label
 from scenes.kit.notation import plain, typeset
 from scenes.kit.palette import Theme, themed

@@ -73,7 +73,7 @@ def render_frame(scene_class: type, width: int = 128, height: int = 72, **settin
     from manim import tempconfig
 
     from scenes.kit.scene_settings import SceneSettings, set_active
-    from scenes.output.stills import jump_to_the_end
+    from scenes.kit.stills import jump_to_the_end
 
     chosen = SceneSettings(**{"sentence": "the cat sat", "model": "toy", **settings})
     with tempfile.TemporaryDirectory(prefix="render-frame-") as images, tempconfig({

@@ -18,17 +18,15 @@ from typing import TYPE_CHECKING
 
 from attention_math.errors import InputError
 
+from scenes.kit.choices import CELLS, DEFAULT_CONTEXT, DEFAULT_QUERY_TOKEN, DEFAULT_SENTENCE
+
 if TYPE_CHECKING:
     from attention_math import AttentionTrace
 
 ENV_VAR = "ATTENTION_SETTINGS"
 CONFIG_ENV_VAR = "ATTENTION_CONFIG"
-DEFAULT_SENTENCE = "a fluffy blue creature roamed the verdant forest"
-DEFAULT_QUERY_TOKEN = "creature"
-DEFAULT_CONTEXT = "le chat était assis sur le tapis"
 MAX_TOKENS = 14       # numbers in a grid's cells stay readable at 480p up to this many tokens
 MAX_DOT_TOKENS = 48   # words: a grid of dots keeps every label at least 12 px tall at 720p up to this many
-CELLS = ("dots", "numbers", "both")   # how the attention pattern's cells are drawn
 DOT_SCENES = ("TokensToEmbeddings", "QueriesAndKeys", "QueriesMeetKeys", "ScaledSoftmax", "CausalMask",
               "ValuesUpdateEmbeddings", "MultiHeadSum", "AttentionFormula", "AttentionBlock",
               "CrossAttention")                                                   # dots where numbers do not fit
@@ -800,7 +798,7 @@ def set_active(settings: SceneSettings | None) -> None:
 
 def _file_options(path: str, scene: str | None, source: str) -> dict[str, object]:
     """The scene settings of a TOML settings file: its top level, then its table for ``scene``."""
-    from scenes.output.settings_file import load_settings_file
+    from scenes.kit.settings_table import load_settings_file
 
     scenes = (scene,) if scene else ()
     settings_file = load_settings_file(path, own_scenes=scenes)
@@ -841,10 +839,11 @@ def use_settings(config: str | os.PathLike | None = None, **settings: object) ->
     >>> use_settings().model is None          # back to the defaults
     True
     """
-    from scenes.output.settings_file import PACING, SCENE_OPTIONS, _read_table
+    from scenes.kit.choices import PACING, SCENE_OPTIONS
+    from scenes.kit.settings_table import read_table
 
     global _chosen, _chosen_file
-    chosen = _read_table(settings, {**SCENE_OPTIONS, **PACING}, "use_settings(...)")
+    chosen = read_table(settings, {**SCENE_OPTIONS, **PACING}, "use_settings(...)")
     if config is not None:
         _file_options(str(config), None, "use_settings(config=...)")       # fail now, not at render time
     _chosen, _chosen_file = chosen, (str(config) if config is not None else None)

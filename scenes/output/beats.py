@@ -26,7 +26,7 @@ def scene_beats(name: str) -> dict[str, Any]:
     name
         A built-in scene's name (a typo gets "did you mean"), or ``path/to/file.py[:SceneName]``.
     """
-    from scenes.output.scene_file import is_scene_file
+    from scenes.scene_file import is_scene_file
 
     if is_scene_file(name):
         return _file_beats(name)
@@ -41,10 +41,10 @@ def scene_beats(name: str) -> dict[str, Any]:
 
 def _file_beats(spec: str) -> dict[str, Any]:
     """The beats of a scene class in a file, read from its source (the file is not run)."""
-    from scenes.output.scene_file import _check_path, drawn_classes, split_spec
+    from scenes.scene_file import check_path, drawn_classes, split_spec
 
     path_text, wanted = split_spec(spec)
-    path = _check_path(path_text)
+    path = check_path(path_text)
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     except (SyntaxError, UnicodeDecodeError, ValueError) as exc:

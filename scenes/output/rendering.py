@@ -32,21 +32,12 @@ from attention_math.files import check_output_dir, is_no_space, missing_folders,
 
 from scenes import SCENES, scene_class
 from scenes.catalog import CATALOG
+from scenes.kit.choices import (ALPHA_FORMATS, DEFAULT_QUALITY, FORMATS, QUALITIES, SECTION_FORMATS,
+                                SUBTITLE_FORMATS, THEMES)
 from scenes.kit.scene_settings import SceneSettings, set_active
 from scenes.output.formats import (Cue, cues_from, manim_format_options, subtitle_texts, vtt_text,
                                    webm_encoder_options, write_gif)
 
-QUALITIES: dict[str, tuple[int, int, int]] = {
-    "low": (854, 480, 15),
-    "medium": (1280, 720, 30),
-    "high": (1920, 1080, 60),
-    "production": (2560, 1440, 60),
-    "4k": (3840, 2160, 60),
-}
-FORMATS = ("mp4", "gif", "webm", "mov", "png")
-ALPHA_FORMATS = ("webm", "mov", "png")      # mp4 (H.264) and manim's GIF cannot carry alpha
-SECTION_FORMATS = ("mp4", "webm", "mov")
-SUBTITLE_FORMATS = ("mp4", "webm", "mov")    # videos get an .srt and a .vtt of their captions
 SUBTITLE_SUFFIXES = (".srt", ".vtt")
 TEMP_PREFIX = ".render-"
 # Speed: manim (max_inflight_encoders = 1) waits at the end of every animation until its clip is
@@ -85,7 +76,7 @@ def parse_resolution(text: str) -> tuple[int, int]:
 class RenderRequest:
     scene: str
     settings: SceneSettings = SceneSettings()
-    quality: str = "low"
+    quality: str = DEFAULT_QUALITY
     fmt: str = "mp4"
     output_dir: Path = Path("media")
     resolution: tuple[int, int] | None = None   # overrides the quality's pixel size
@@ -98,7 +89,7 @@ class RenderRequest:
     @property
     def scene_name(self) -> str:
         """The scene's class name (a scene file's ``path.py:Name`` → ``Name``): what outputs are named after."""
-        from scenes.output.scene_file import class_name
+        from scenes.scene_file import class_name
 
         return class_name(self.scene)
 
@@ -151,15 +142,15 @@ class RenderRequest:
         neither manim nor torch)."""
         if self.scene not in SCENES:
             from scenes.output.naming import match_scene
-            from scenes.output.scene_file import _check_path, is_scene_file, split_spec
+            from scenes.scene_file import check_path, is_scene_file, split_spec
 
             if not is_scene_file(self.scene):
                 match_scene(self.scene)        # one-line error with "did you mean …"
                 raise InputError(f"scene names are case-sensitive here: write {match_scene(self.scene)}")
-            _check_path(split_spec(self.scene)[0])
+            check_path(split_spec(self.scene)[0])
         if self.fmt not in FORMATS:
             raise InputError(f"unknown format {self.fmt!r}: choose one of {', '.join(FORMATS)}")
-        if self.settings.theme not in ("dark", "light", "dark-cb", "light-cb"):
+        if self.settings.theme not in THEMES:
             raise InputError(f"unknown theme {self.settings.theme!r}: choose dark, light, dark-cb or light-cb "
                              "(the last two are colour-blind-safe)")
         w, h, fps = self.size()
@@ -209,7 +200,7 @@ class RenderRequest:
         data.pop("output_dir")
         data["code"] = _code_fingerprint()
         if self.from_file:               # a scene file's own source, too
-            from scenes.output.scene_file import source_digest, split_spec
+            from scenes.scene_file import source_digest, split_spec
 
             data["scene_source"] = source_digest(Path(split_spec(self.scene)[0]))
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
@@ -417,7 +408,7 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
             counter = FrameCounter(writer, on_frame)
             starts = SectionStarts(scene, stop_after=request.at)
             if request.fmt == "png":
-                from scenes.output.stills import jump_to_the_end
+                from scenes.kit.stills import jump_to_the_end
 
                 jump_to_the_end(scene)
             scene.render()
@@ -548,11 +539,10 @@ def _forget_glyphs() -> None:
     never depend on what rendered before it in the same process (--jobs 1 equals --jobs 2)."""
     from manim.mobject.svg.svg_mobject import SVG_HASH_TO_MOB_MAP
 
-    from scenes.kit.mobjects import _MONO_GLYPHS, _TEXT_PROTOTYPES
+    from scenes.kit.mobjects import reset_text_caches
 
     SVG_HASH_TO_MOB_MAP.clear()
-    _TEXT_PROTOTYPES.clear()
-    _MONO_GLYPHS.clear()
+    reset_text_caches()
 
 
 def _replace_dir(new: Path, target: Path, work: Path) -> None:
@@ -571,7 +561,7 @@ def _error_result(request: RenderRequest, exc: BaseException, seconds: float = 0
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     usage = isinstance(exc, InputError)
     if request.from_file and not usage:         # the user's own scene raised: name it, the error and the line
-        from scenes.output.scene_file import describe_failure
+        from scenes.scene_file import describe_failure
 
         return RenderResult(request, error=describe_failure(request.scene, exc), usage_error=True, seconds=seconds)
     return RenderResult(request, error=text if usage else f"{type(exc).__name__}: {text}", usage_error=usage,

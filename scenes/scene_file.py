@@ -41,7 +41,7 @@ def class_name(spec: str) -> str:
     return split_spec(spec)[1] or spec if is_scene_file(spec) else spec
 
 
-def _check_path(path_text: str) -> Path:
+def check_path(path_text: str) -> Path:
     path = Path(path_text).expanduser()
     if not path.suffix == ".py":
         raise InputError(f"scene file {path_text!r} is not a .py file: name a Python file, e.g. my_scene.py:MyScene")
@@ -136,7 +136,7 @@ def resolve_quickly(name: str) -> list[str]:
     a named class, or the one class that defines ``construct``. The class is checked when the
     scene renders; an unchanged output is answered from its stamp without importing anything."""
     path_text, cls = split_spec(name)
-    path = _check_path(path_text)
+    path = check_path(path_text)
     if cls is None:
         drawn = drawn_classes(path)
         if not drawn or len(drawn) > 1:
@@ -148,7 +148,7 @@ def resolve_quickly(name: str) -> list[str]:
 def resolve(name: str) -> list[str]:
     """The specs a scene-file name stands for: 'x.py:Dots' → [abs spec]; 'x.py' → its one scene."""
     path_text, cls = split_spec(name)
-    path = _check_path(path_text)
+    path = check_path(path_text)
     module = load_module(path)
     if cls is None:
         found = scenes_in(module)
@@ -170,7 +170,7 @@ def scene_class_of(spec: str, shown: str | None = None) -> type:
     from manim import Scene
 
     path_text, cls = split_spec(spec)
-    path = _check_path(path_text)
+    path = check_path(path_text)
     shown = shown or path_text
     module = load_module(path)
     if cls is None:
