@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, DashedLine, Dot, FadeIn, FadeOut, Line, Rectangle,
                    ReplacementTransform, SurroundingRectangle, VGroup, config)
@@ -22,13 +24,16 @@ class ContextShiftsMeaning(AttentionScene):
 
     def construct(self) -> None:
         shift = self.settings.meaning_shift()
-        n = len(shift.sentences)
-        colors = [self.theme.series[i % len(self.theme.series)] for i in range(n)]   # senses are no Q/K/V role
-        n_layers = shift.states.shape[0]
-        decimals = max(self.settings.decimals, 3)   # the landmarks differ in the second decimal
-        word = shift.word
+        colors = [self.theme.series[i % len(self.theme.series)] for i in range(len(shift.sentences))]   # senses are no Q/K/V role
+        sentences, columns = self.csm_same_start(shift, colors)
+        legend, plane = self.csm_landmarks(shift, colors, sentences, columns)
+        self.csm_layers(shift, colors, sentences, legend, plane)
+        self.csm_nearest(shift, colors, plane)
 
-        # --- the same start -----------------------------------------------------------------
+    # --- beats (prefixed: AttentionBlock inherits every chapter's helpers) --------------------
+    def csm_same_start(self, shift, colors: list) -> tuple[VGroup, VGroup]:
+        """The same start: the three sentences, and the word's state entering layer 0 in each."""
+        word = shift.word
         self.beat("same start")
         self.title(f"Context shifts the meaning of “{word}”")
         sentences = VGroup(*(label(f"#{i + 1}  {s}", self.theme, 18, color=c)
@@ -46,11 +51,35 @@ class ContextShiftsMeaning(AttentionScene):
         self.caption(f"“{word}” enters layer 0 with the same state in every sentence (same token, same position)"
                      if same_state else f"“{word}” starts from the same token embedding in every sentence ({shift.model})")
         self.wait(1)
+        return sentences, columns
 
-        # --- landmarks: the word where its meaning is plain --------------------------------------
+    def csm_landmarks(self, shift, colors: list, sentences: VGroup, columns: VGroup) -> tuple[VGroup, SimpleNamespace]:
+        """Landmarks: the word where its meaning is plain, as rings in the plane's panel beside the sentences'
+        dots at layer 0; the legend, and the plane (``place``: plane → frame, and what it shows)."""
         self.beat("landmarks")
         legend = self.meaning_legend(shift, colors).next_to(sentences, DOWN, buff=0.35).align_to(sentences, LEFT)
-        left_width = max(sentences.width, legend.width)
+        panel = self.csm_panel(shift, max(sentences.width, legend.width))
+        place = self.plane_mapping(np.concatenate([shift.projected, shift.landmarks_projected], axis=1), panel)
+        rings = VGroup(*(self.landmark(place(shift.landmarks_projected[0, k]), shift.meanings[k], c, place(np.zeros(2)),
+                                       named=not self.coincide(shift.landmarks_projected[0]))
+                         for k, c in enumerate(colors)))
+        start = Circle(radius=0.2, stroke_color=self.theme.text, stroke_width=2).move_to(place(shift.projected[0, 0]))
+        start_name = label("layer 0: one point", self.theme, NOTE_SIZE, color=self.theme.text).next_to(start, DOWN,
+                                                                                                     buff=0.12)
+        dots = VGroup(*(Dot(place(shift.projected[0, s]), radius=0.08, color=c) for s, c in enumerate(colors)))
+        layer_name = label("layer 0 input (the embedding)", self.theme, NOTE_SIZE, color=self.theme.text)
+        layer_name.next_to(panel, DOWN, buff=0.1)
+        self.play(FadeOut(columns, rate_func=OUT_FIRST), FadeIn(legend, shift=RIGHT * 0.2, rate_func=IN_SECOND))
+        self.play(Create(panel), FadeIn(self.plane_note), FadeIn(layer_name))
+        self.play(Create(start), FadeIn(start_name), FadeIn(dots), FadeIn(rings))
+        self.caption(f"landmarks: “{shift.word}” in a reference sentence for each meaning, in the same model")
+        self.wait(1)
+        return legend, SimpleNamespace(place=place, dots=dots, rings=rings, start_name=start_name,
+                                       layer_name=layer_name, trails=VGroup())
+
+    def csm_panel(self, shift, left_width: float) -> Rectangle:
+        """The plane's panel at the right of the frame, beside ``left_width`` of sentences and legend, under
+        its note (``self.plane_note``, placed, not shown)."""
         panel_width = min(config.frame_width - left_width - 1.3, 6.4)
         plane_note = self.panel_note("plane through the landmarks (unit vectors): nearest = highest cosine"
                                      if shift.exact else
@@ -63,57 +92,53 @@ class ContextShiftsMeaning(AttentionScene):
         panel.to_edge(RIGHT, buff=0.35).set_y((top + bottom) / 2)
         plane_note.set_x(panel.get_x())
         self.plane_note = plane_note
-        place = self.plane_mapping(np.concatenate([shift.projected, shift.landmarks_projected], axis=1), panel)
-        rings = VGroup(*(self.landmark(place(shift.landmarks_projected[0, k]), shift.meanings[k], c, place(np.zeros(2)),
-                                       named=not self.coincide(shift.landmarks_projected[0]))
-                         for k, c in enumerate(colors)))
-        start = Circle(radius=0.2, stroke_color=self.theme.text, stroke_width=2).move_to(place(shift.projected[0, 0]))
-        start_name = label("layer 0: one point", self.theme, NOTE_SIZE, color=self.theme.text).next_to(start, DOWN,
-                                                                                                     buff=0.12)
-        dots = VGroup(*(Dot(place(shift.projected[0, s]), radius=0.08, color=c) for s, c in enumerate(colors)))
-        layer_name = label("layer 0 input (the embedding)", self.theme, NOTE_SIZE, color=self.theme.text)
-        layer_name.next_to(panel, DOWN, buff=0.1)
-        self.play(FadeOut(columns, rate_func=OUT_FIRST), FadeIn(legend, shift=RIGHT * 0.2, rate_func=IN_SECOND))
-        self.play(Create(panel), FadeIn(plane_note), FadeIn(layer_name))
-        self.play(Create(start), FadeIn(start_name), FadeIn(dots), FadeIn(rings))
-        self.caption(f"landmarks: “{word}” in a reference sentence for each meaning, in the same model")
-        self.wait(1)
+        return panel
 
-        # --- layer by layer: each word's cosine to each landmark ----------------------------------
+    def csm_layers(self, shift, colors: list, sentences: VGroup, legend: VGroup, plane: SimpleNamespace) -> None:
+        """Layer by layer: each word's step in the plane, and its cosine to each landmark in the table."""
+        decimals = max(self.settings.decimals, 3)   # the landmarks differ in the second decimal
         self.beat("layers")
         table = self.similarity_table(shift, 0, colors, decimals)
         table.next_to(legend, DOWN, buff=0.4).align_to(sentences, LEFT)
-        self.play(FadeIn(table), FadeOut(start_name))
+        self.play(FadeIn(table), FadeOut(plane.start_name))
         self.caption("the table: cosine of each sentence’s word to each landmark; the box marks the nearest")
-        trails = VGroup()
-        for layer in range(1, n_layers):
-            steps = VGroup(*(Line(place(shift.projected[layer - 1, s]), place(shift.projected[layer, s]),
-                                  color=c, stroke_width=PATH_WIDTH) for s, c in enumerate(colors)))
-            new_dots = VGroup(*(Dot(place(shift.projected[layer, s]), radius=0.08, color=c)
-                                for s, c in enumerate(colors)))
-            new_rings = VGroup(*(self.landmark(place(shift.landmarks_projected[layer, k]), shift.meanings[k], c,
-                                               place(np.zeros(2))) for k, c in enumerate(colors)))
-            new_name = label(f"after layer {layer}", self.theme, NOTE_SIZE, color=self.theme.text).move_to(layer_name)
-            new_table = self.similarity_table(shift, layer, colors, decimals).move_to(table, aligned_edge=LEFT)
-            self.bring_to_front(dots)
-            self.play(Create(steps), ReplacementTransform(dots, new_dots), *self.rings_step(rings, new_rings),
-                      trails.animate.set_stroke(opacity=TRAIL_OPACITY), FadeOut(layer_name, rate_func=OUT_FIRST),
-                      FadeIn(new_name, rate_func=IN_SECOND), *self.table_step(table, new_table), run_time=0.9)
-            trails.add(*steps)
-            dots, rings, layer_name, table = new_dots, new_rings, new_name, new_table
-            self.wait(0.3)
-        self.record("final_dots", dots, shift.projected[-1])
-        self.record("final_landmarks", VGroup(*(r[0] for r in rings)), shift.landmarks_projected[-1])
-        self.drawn_positions = {"words": np.array([d.get_center()[:2] for d in dots]),
-                                "landmarks": np.array([r[0].get_center()[:2] for r in rings])}
+        for layer in range(1, shift.states.shape[0]):
+            table = self.csm_layer_step(shift, colors, decimals, layer, plane, table)
+        self.record("final_dots", plane.dots, shift.projected[-1])
+        self.record("final_landmarks", VGroup(*(r[0] for r in plane.rings)), shift.landmarks_projected[-1])
+        self.drawn_positions = {"words": np.array([d.get_center()[:2] for d in plane.dots]),
+                                "landmarks": np.array([r[0].get_center()[:2] for r in plane.rings])}
 
-        # --- nearest -------------------------------------------------------------------------------
+    def csm_layer_step(self, shift, colors: list, decimals: int, layer: int, plane: SimpleNamespace,
+                       table: VGroup) -> VGroup:
+        """One layer's step: the words' dots and the landmarks move on (the last steps left as trails), the
+        layer's name and the table change; the new table."""
+        place = plane.place
+        steps = VGroup(*(Line(place(shift.projected[layer - 1, s]), place(shift.projected[layer, s]),
+                              color=c, stroke_width=PATH_WIDTH) for s, c in enumerate(colors)))
+        new_dots = VGroup(*(Dot(place(shift.projected[layer, s]), radius=0.08, color=c)
+                            for s, c in enumerate(colors)))
+        new_rings = VGroup(*(self.landmark(place(shift.landmarks_projected[layer, k]), shift.meanings[k], c,
+                                           place(np.zeros(2))) for k, c in enumerate(colors)))
+        new_name = label(f"after layer {layer}", self.theme, NOTE_SIZE, color=self.theme.text).move_to(plane.layer_name)
+        new_table = self.similarity_table(shift, layer, colors, decimals).move_to(table, aligned_edge=LEFT)
+        self.bring_to_front(plane.dots)
+        self.play(Create(steps), ReplacementTransform(plane.dots, new_dots), *self.rings_step(plane.rings, new_rings),
+                  plane.trails.animate.set_stroke(opacity=TRAIL_OPACITY), FadeOut(plane.layer_name, rate_func=OUT_FIRST),
+                  FadeIn(new_name, rate_func=IN_SECOND), *self.table_step(table, new_table), run_time=0.9)
+        plane.trails.add(*steps)
+        plane.dots, plane.rings, plane.layer_name = new_dots, new_rings, new_name
+        self.wait(0.3)
+        return new_table
+
+    def csm_nearest(self, shift, colors: list, plane: SimpleNamespace) -> None:
+        """Nearest: each word joined to its nearest landmark after the last layer (``self.trails``: the steps)."""
         self.beat("nearest")
         nearest = shift.nearest[-1]
-        links = VGroup(*(DashedLine(dots[s].get_center(), rings[int(k)][0].get_center(), color=colors[s],
+        links = VGroup(*(DashedLine(plane.dots[s].get_center(), plane.rings[int(k)][0].get_center(), color=colors[s],
                                     stroke_width=2) for s, k in enumerate(nearest)))
         self.play(Create(links))
-        self.trails = trails
+        self.trails = plane.trails
         self.caption(self.claim(shift))
         self.record("claim", VGroup(self._caption), shift.own_meaning_nearest())
         self.wait(2)

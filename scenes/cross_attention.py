@@ -66,28 +66,20 @@ class CrossAttention(GridScene):
 
     def construct(self) -> None:
         trace = self.trace(cross=True)
-        h, d = self.head, self.settings.decimals
-        translator = trace.model == "translator"
-        pattern = trace.on_screen("pattern", h)          # [T_source, T_target]
+        shown = self.ca_two_sentences(trace)
+        grid, numbers = self.ca_scores(trace, shown)
+        weights, numbers_fit = self.ca_softmax(trace, grid, numbers)
+        dots = self.ca_alignment(trace, grid, weights, numbers_fit)
+        self.ca_values(trace, grid, dots)
 
-        # --- two sentences facing each other, joined by the weights -------------------------
+    # --- beats (prefixed: AttentionBlock inherits every chapter's helpers) --------------------
+    def ca_two_sentences(self, trace) -> VGroup:
+        """Two sentences facing each other, joined by the weights; all that is shown (the sentences, their
+        names, the lines)."""
         self.beat("two sentences")
-        top_name = "keys and values: the English sentence (encoder)" if translator else \
-            "keys and values: a second sentence"
-        bottom_name = "queries: its translation (decoder)" if translator else "queries: this sentence"
-        source_name = label(top_name, self.theme, 20, color=self.theme.key)
-        target_name = label(bottom_name, self.theme, 20, color=self.theme.query)
-        if max(len(trace.key_tokens), len(trace.tokens)) > MAX_TOKENS:
-            source, target = self.upright_sentences(trace, source_name, target_name)
-        else:
-            source = TokenBoxes(trace.key_tokens, self.theme, 26, max_width=config.frame_width - 1.2,
-                                color=self.theme.key)
-            target = TokenBoxes(trace.tokens, self.theme, 26, max_width=config.frame_width - 1.2,
-                                color=self.theme.query)
-            source.move_to(UP * 1.7)
-            target.move_to(DOWN * 1.5)
-            source_name.next_to(source, UP, buff=0.3)
-            target_name.next_to(target, DOWN, buff=0.3)
+        translator = trace.model == "translator"
+        pattern = trace.on_screen("pattern", self.head)          # [T_source, T_target]
+        source, target, source_name, target_name = self.ca_sentences(trace)
         self.play(FadeIn(source, shift=DOWN * 0.2), FadeIn(source_name))
         self.play(FadeIn(target, shift=UP * 0.2), FadeIn(target_name))
         self.caption(self.model_line(trace))
@@ -104,32 +96,64 @@ class CrossAttention(GridScene):
                          if trace.model.startswith("minilm") else
                          f"{typeset(trace.description)}: random weights, so no trained alignment")
         self.wait(2)
+        return VGroup(source, target, source_name, target_name, lines)
 
-        # --- the grid between them ----------------------------------------------------------
+    def ca_sentences(self, trace) -> tuple:
+        """The keys' sentence above, the queries' below, each with its name, placed (not yet shown)."""
+        translator = trace.model == "translator"
+        top_name = "keys and values: the English sentence (encoder)" if translator else \
+            "keys and values: a second sentence"
+        bottom_name = "queries: its translation (decoder)" if translator else "queries: this sentence"
+        source_name = label(top_name, self.theme, 20, color=self.theme.key)
+        target_name = label(bottom_name, self.theme, 20, color=self.theme.query)
+        if max(len(trace.key_tokens), len(trace.tokens)) > MAX_TOKENS:
+            source, target = self.upright_sentences(trace, source_name, target_name)
+        else:
+            source = TokenBoxes(trace.key_tokens, self.theme, 26, max_width=config.frame_width - 1.2,
+                                color=self.theme.key)
+            target = TokenBoxes(trace.tokens, self.theme, 26, max_width=config.frame_width - 1.2,
+                                color=self.theme.query)
+            source.move_to(UP * 1.7)
+            target.move_to(DOWN * 1.5)
+            source_name.next_to(source, UP, buff=0.3)
+            target_name.next_to(target, DOWN, buff=0.3)
+        return source, target, source_name, target_name
+
+    def ca_scores(self, trace, shown: VGroup) -> tuple[AttentionGrid, VGroup]:
+        """The grid between them: the sentences go, the scores come, keys as rows."""
         self.beat("scores")
-        self.play(FadeOut(VGroup(source, target, source_name, target_name, lines)))
-        scores = trace.on_screen("scores", h)            # [T_source, T_target]
+        translator = trace.model == "translator"
+        self.play(FadeOut(shown))
+        scores = trace.on_screen("scores", self.head)            # [T_source, T_target]
         grid, numbers = self.show_grid(trace, scores, "Cross-attention: the translation reads the source"
                                        if translator else "Cross-attention: one sentence reads another")
         self.record("scores", numbers, scores)
         self.caption("keys (rows) from the English sentence; each column: the decoder step that writes that word" if translator
                      else "keys (rows) from the second sentence, queries (columns) from this one")
+        return grid, numbers
 
-        # --- softmax, no mask ---------------------------------------------------------------
+    def ca_softmax(self, trace, grid: AttentionGrid, numbers: VGroup) -> tuple[VGroup, bool]:
+        """Softmax, no mask: the weights (numbers, or dots for long sentences), and whether numbers fit."""
         self.beat("softmax")
+        h = self.head
+        scores = trace.on_screen("scores", h)
         scaled = trace.on_screen("scaled", h)
+        pattern = trace.on_screen("pattern", h)
         numbers_fit = self.numbers_fit(grid)      # else dots from the start (long sentences)
         scaled_numbers = self.number_cells(grid, "scaled", scaled, max_abs=self.color_scale(scores))   # dots shrink
         self.cross_fade(numbers, scaled_numbers, run_time=1)      # out, then in: never the two numbers at once
         self.caption(f"scaled by √{trace.d_head}, then softmax down each column; nothing is masked")
         if numbers_fit:
-            weights = self.record("pattern", grid.numbers(pattern, d, color_scale=1.0), pattern)
+            weights = self.record("pattern", grid.numbers(pattern, self.settings.decimals, color_scale=1.0), pattern)
         else:
             weights = self.pattern_cells(grid, "pattern", pattern, mode="dots")
         self.softmax_by_column(grid, scaled_numbers, weights)
+        return weights, numbers_fit
 
-        # --- dots: the alignment at a glance ------------------------------------------------
+    def ca_alignment(self, trace, grid: AttentionGrid, weights: VGroup, numbers_fit: bool) -> VGroup:
+        """Dots: the alignment at a glance, each column summing to 1; the dots."""
         self.beat("alignment")
+        pattern = trace.on_screen("pattern", self.head)
         if numbers_fit:
             dots = self.record("dots", grid.dots(pattern, max_abs=1.0), pattern)
             self.play(FadeOut(weights), FadeIn(dots), run_time=1.2)
@@ -137,13 +161,11 @@ class CrossAttention(GridScene):
             dots = self.record("dots", weights, pattern)
         self.show_column_sums(grid, trace)
         self.caption("dot area = weight; each column sums to 1" + (
-            ": each translated word looks at its English word" if translator else ""))
+            ": each translated word looks at its English word" if trace.model == "translator" else ""))
         self.wait(2)
+        return dots
 
-        # --- the weighted values ------------------------------------------------------------
-        self.beat("values")
-        self.weighted_values(trace, grid, dots)
-
+    # --- helpers ------------------------------------------------------------------------------
     def upright_sentences(self, trace, source_name, target_name) -> tuple[UprightWords, UprightWords]:
         """Long sentences: each a row of upright words across the frame, the keys' above reading upward,
         the queries' below reading downward, the room between them left to the weight lines; the names
@@ -192,8 +214,7 @@ class CrossAttention(GridScene):
                    width: float = GRID_WIDTH, strip: float = 2.8) -> AttentionGrid:
         """The kit's grid, its cells wide enough for numbers at ``MIN_TEXT_POINTS``. For a wide one (more
         queries than keys, too many for numbers): square cells across ``width`` rather than the kit's square
-        grid of tall, narrow cells, so the upright query labels fit their columns, and narrower where they
-        would reach the dots note; the title above it when the grid and its Σ row leave room, else beside."""
+        grid of tall, narrow cells (see ``ca_wide_grid``)."""
         n_keys, n_queries = len(trace.key_tokens), len(trace.tokens)
         if max(n_keys, n_queries) <= MAX_TOKENS:       # numbers: cells wide enough for them at MIN_TEXT_POINTS
             probe = AttentionGrid(trace.key_tokens, trace.tokens, self.theme, width=width, height=4.9,
@@ -202,8 +223,34 @@ class CrossAttention(GridScene):
                 width *= MIN_TEXT_POINTS / probe.font_size * 1.01
         if n_queries <= MAX_TOKENS or n_keys >= n_queries:
             return super().place_grid(trace, title, query_prefix, key_prefix, width, strip)
-        note = self._dots_note(n_queries, aligned_edge=RIGHT)        # top right, beside the upright labels
+        return self.ca_wide_grid(trace, title, query_prefix, key_prefix, width, strip)
+
+    def ca_wide_grid(self, trace, title: str | None, query_prefix: str, key_prefix: str, width: float,
+                     strip: float) -> AttentionGrid:
+        """A wide grid of square cells, so the upright query labels fit their columns, and narrower where
+        they would reach the dots note; the title above it when the grid and its Σ row leave room, else beside."""
+        note = self._dots_note(len(trace.tokens), aligned_edge=RIGHT)        # top right, beside the upright labels
         heading = label(title, self.theme, 26).to_edge(UP, buff=0.2) if title else None
+        frame_top = config.frame_height / 2 - 0.2
+        grid, left, top, on_top = self.ca_fit_wide_grid(trace, heading, note, query_prefix, key_prefix, width, strip)
+        grid.shift(RIGHT * (left - grid.get_left()[0]) + UP * (top - grid.get_top()[1]))
+        if not on_top:              # no room above it: the title beside the upright labels, as the kit's
+            grid.shift(UP * (frame_top - grid.get_top()[1]))
+            heading.to_corner(UP + RIGHT, buff=0.25)
+            room = config.frame_width / 2 - 0.25 - (grid.get_right()[0] + 0.2)
+            if heading.width > room:
+                heading.scale_to_fit_width(room).to_corner(UP + RIGHT, buff=0.25)
+        if heading:
+            self.play(FadeIn(heading, shift=DOWN * 0.2), run_time=0.6)
+            self.title_mobject = heading
+        self.grid = grid
+        return grid
+
+    def ca_fit_wide_grid(self, trace, heading, note: VGroup, query_prefix: str, key_prefix: str, width: float,
+                         strip: float) -> tuple[AttentionGrid, float, float, bool]:
+        """The wide grid, its cells narrowed (up to three tries) where the labels would reach the note (or the
+        title beside); its left edge, its top, and whether the title stands on top."""
+        n_keys, n_queries = len(trace.key_tokens), len(trace.tokens)
         frame_top = config.frame_height / 2 - 0.2
         for _ in range(3):           # narrower cells where the labels would reach the note (or the title beside)
             cell = min(1.0, width / n_queries, 5.8 / n_keys)
@@ -219,27 +266,15 @@ class CrossAttention(GridScene):
             if overflow <= 0:
                 break
             width = min(width, cell * n_queries) - overflow * n_queries / (n_queries + 0.5)
-        grid.shift(RIGHT * (left - grid.get_left()[0]) + UP * (top - grid.get_top()[1]))
-        if not on_top:              # no room above it: the title beside the upright labels, as the kit's
-            grid.shift(UP * (frame_top - grid.get_top()[1]))
-            heading.to_corner(UP + RIGHT, buff=0.25)
-            room = config.frame_width / 2 - 0.25 - (grid.get_right()[0] + 0.2)
-            if heading.width > room:
-                heading.scale_to_fit_width(room).to_corner(UP + RIGHT, buff=0.25)
-        if heading:
-            self.play(FadeIn(heading, shift=DOWN * 0.2), run_time=0.6)
-            self.title_mobject = heading
-        self.grid = grid
-        return grid
+        return grid, left, top, on_top
 
-    def weighted_values(self, trace, grid, dots) -> None:
-        """One query's ΔE_h = Σ_j A[j] · V↑_j: the grid moves aside, its column becomes the sum. For long
-        sentences (dots) the grid stays as it is and the sum takes the strip beside it, its terms in as
-        many columns as the room asks, no text under ``MIN_TEXT_POINTS``."""
+    def ca_values(self, trace, grid, dots) -> None:
+        """The weighted values: one query's ΔE_h = Σ_j A[j] · V↑_j. The grid moves aside, its column
+        becomes the sum (for long sentences, see ``ca_room_for_sum``)."""
+        self.beat("values")
         h = self.head
         q = self.settings.query_index(trace)
         column = trace.on_screen("pattern", h)[:, q]     # [T_source]
-        beside_grid = True
         highlight = grid.column_highlight(q, self.theme.of("selected"))
         self.play(Create(highlight), run_time=0.6)
         everything = VGroup(grid, dots, highlight)
@@ -249,6 +284,23 @@ class CrossAttention(GridScene):
                    if m is not None]             # Σ = 1 was the last beat's point; shrunk, its digits would be < 12 px
         if leaving:
             self.play(*(FadeOut(m) for m in leaving), run_time=0.4)
+        (plus, terms, right, result), beside_grid = self.ca_room_for_sum(trace, q, column, grid, everything)
+        self.record("terms", VGroup(*(t[0] for t in terms)), column)
+        self.record("delta", result.get_entries(), trace.delta_per_head[h, q][:4])
+        self.play(LaggedStart(*(FadeIn(t, shift=RIGHT * 0.1) for t in terms), lag_ratio=min(0.08, 2.4 / len(terms))),
+                  FadeIn(plus))
+        self.caption(f"“{trace.tokens[q]}” takes the value vectors of the source words, weighted by its column"
+                     + ("" if beside_grid else " of the grid"))
+        self.play(FadeIn(right, shift=LEFT * 0.1))
+        self.caption("the weighted sum is this head's change to the query word's embedding (faint terms weigh little)")
+        self.wait(2)
+
+    def ca_room_for_sum(self, trace, q: int, column: np.ndarray, grid: AttentionGrid,
+                        everything: VGroup) -> tuple[tuple[VGroup, VGroup, VGroup, VectorColumn], bool]:
+        """The grid (``everything``) moves aside and the sum's parts are placed beside it; whether the sum
+        stands beside the grid. For long sentences (dots) the grid stays as it is and the sum takes the
+        strip beside it, its terms in as many columns as the room asks, no text under ``MIN_TEXT_POINTS``;
+        with no such room, the grid goes and the sum takes the frame."""
         if self.numbers_fit(grid):
             self.play(everything.animate.scale(GRID_SCALE).to_edge(LEFT, buff=0.3).set_y(0.3), run_time=1)
             plus, terms, right, result = self.sum_parts(trace, q, column, 22)
@@ -262,26 +314,17 @@ class CrossAttention(GridScene):
             if sum_side.width > room:
                 sum_side.scale_to_fit_width(room)
             sum_side.next_to(everything, RIGHT, buff=0.5).set_y(everything.get_y())
-        else:                                     # moved aside as it is: shrunk, its labels would be unreadable
-            aside = min(0.0, -config.frame_width / 2 + 0.3 - everything.get_left()[0])
-            parts = self.sum_beside(trace, q, column, everything.get_right()[0] + aside + 0.5)
-            if parts is not None:
-                if aside < -0.05:
-                    self.play(everything.animate.shift(RIGHT * aside), run_time=1)
-            else:                                 # no room beside it at a readable size: the sum takes the frame
-                self.play(FadeOut(everything), run_time=0.6)
-                parts = self.sum_beside(trace, q, column, -config.frame_width / 2 + 0.3, shrink=True)
-                beside_grid = False
-            plus, terms, right, result = parts
-        self.record("terms", VGroup(*(t[0] for t in terms)), column)
-        self.record("delta", result.get_entries(), trace.delta_per_head[h, q][:4])
-        self.play(LaggedStart(*(FadeIn(t, shift=RIGHT * 0.1) for t in terms), lag_ratio=min(0.08, 2.4 / len(terms))),
-                  FadeIn(plus))
-        self.caption(f"“{trace.tokens[q]}” takes the value vectors of the source words, weighted by its column"
-                     + ("" if beside_grid else " of the grid"))
-        self.play(FadeIn(right, shift=LEFT * 0.1))
-        self.caption("the weighted sum is this head's change to the query word's embedding (faint terms weigh little)")
-        self.wait(2)
+            return (plus, terms, right, result), True
+        # moved aside as it is: shrunk, its labels would be unreadable
+        aside = min(0.0, -config.frame_width / 2 + 0.3 - everything.get_left()[0])
+        parts = self.sum_beside(trace, q, column, everything.get_right()[0] + aside + 0.5)
+        if parts is not None:
+            if aside < -0.05:
+                self.play(everything.animate.shift(RIGHT * aside), run_time=1)
+            return parts, True
+        # no room beside it at a readable size: the sum takes the frame
+        self.play(FadeOut(everything), run_time=0.6)
+        return self.sum_beside(trace, q, column, -config.frame_width / 2 + 0.3, shrink=True), False
 
     def sum_parts(self, trace, q: int, column: np.ndarray, size: float,
                   name_size: float | None = None) -> tuple[VGroup, VGroup, VGroup, VectorColumn]:

@@ -35,16 +35,26 @@ class MultiHeadSum(AttentionScene):
 
     def construct(self) -> None:
         trace = self.trace()
-        d = self.settings.decimals
         qi = self.settings.query_index(trace)
-        query = short(trace.tokens[qi])
-        long = self.too_many_for_numbers(trace)    # fewer, larger panels: their dots stay visible
+        heads = self.mh_heads(trace)
+        panels, links = self.mh_stack_of_heads(trace, heads, qi)
+        key_marks = self.mh_spread_panels(trace, panels, links, heads, qi)
+        proposals, scale = self.mh_proposals(trace, panels, heads, qi)
+        self.mh_added_into_e(trace, panels, key_marks, proposals, heads, qi, scale)
+        self.mh_output_matrix(trace)
+
+    # --- beats (prefixed: AttentionBlock inherits every chapter's helpers) --------------------
+    def mh_heads(self, trace) -> list[int]:
+        """The heads shown (``self.shown_heads``), from the traced one on: fewer, larger panels for a long
+        sentence, so their dots stay visible."""
+        long = self.too_many_for_numbers(trace)
         heads = [(self.head + i) % trace.n_heads for i in range(min(LONG_SHOWN_HEADS if long else SHOWN_HEADS,
                                                                     trace.n_heads))]
-        more = trace.n_heads - len(heads)
         self.shown_heads = heads
+        return heads
 
-        # --- the heads, stacked in depth ----------------------------------------------------
+    def mh_stack_of_heads(self, trace, heads: list[int], qi: int) -> tuple[VGroup, VGroup]:
+        """The heads, stacked in depth (``self.stack``); their panels, not yet shown, and the lines to their indices."""
         self.beat("stack of heads")
         self.title(f"{trace.n_heads} heads in layer {trace.layer}, each with its own pattern")
         panels = VGroup(*(self.mh_panel(trace, h, qi) for h in heads))
@@ -53,6 +63,18 @@ class MultiHeadSum(AttentionScene):
         if trace.causal:
             self.record("mask_marks", VGroup(*(m for p in panels for m in p.masks)),
                         [cell for p in panels for cell in p.grid.future_cells()])
+        stack, links = self.mh_stack(panels)
+        self.stack = stack
+        self.play(LaggedStart(*(FadeIn(layer) for layer in reversed(stack)), lag_ratio=0.25), FadeIn(links))
+        more = trace.n_heads - len(heads)
+        self.caption(f"{len(heads)} of the {trace.n_heads} heads" + (f" ({more} more not shown)" if more else "")
+                     + f" · {typeset(trace.description)}")
+        self.wait(0.5)
+        return panels, links
+
+    def mh_stack(self, panels: VGroup) -> tuple[VGroup, VGroup]:
+        """Copies of the panels' bodies one behind the other, each head's index beside its layer's top edge,
+        a line to it."""
         stack = VGroup(*(p.body.copy() for p in panels))
         for depth, layer in enumerate(stack):
             layer.move_to(DEPTH * depth + DOWN * 0.3 + LEFT * 0.5)
@@ -64,13 +86,11 @@ class MultiHeadSum(AttentionScene):
             corner = layer[1].frame.get_corner(UP + RIGHT)
             layer[4].set_fill(opacity=1).move_to([names_x + layer[4].width / 2, corner[1], 0])
             links.add(Line(corner, layer[4].get_left() + LEFT * 0.08, stroke_width=1.5, color=self.theme.muted))
-        self.stack = stack
-        self.play(LaggedStart(*(FadeIn(layer) for layer in reversed(stack)), lag_ratio=0.25), FadeIn(links))
-        self.caption(f"{len(heads)} of the {trace.n_heads} heads" + (f" ({more} more not shown)" if more else "")
-                     + f" · {typeset(trace.description)}")
-        self.wait(0.5)
+        return stack, links
 
-        # --- spread into panels with token labels -------------------------------------------
+    def mh_spread_panels(self, trace, panels: VGroup, links: VGroup, heads: list[int], qi: int) -> VGroup:
+        """The stack spreads into panels side by side (``self.panels``), with the keys' words (``self.mh_keys``)
+        and the followed word; the keys' marks (words, leaders, note)."""
         self.beat("panels")
         first = panels[0]
         column_x = first.grid.cell_center(0, qi)[0]       # the followed word's label may stick out past its panel
@@ -86,17 +106,22 @@ class MultiHeadSum(AttentionScene):
         if layout.width > config.frame_width - 0.6:
             layout.scale_to_fit_width(config.frame_width - 0.6).set_x(0)
         self.panels = panels
-        self.play(*(ReplacementTransform(layer, p.body) for layer, p in zip(stack, panels)), FadeOut(links), run_time=1.2)
+        self.play(*(ReplacementTransform(layer, p.body) for layer, p in zip(self.stack, panels)), FadeOut(links),
+                  run_time=1.2)
         self.mh_keys = keys          # the labelled keys (.rows: which rows)
         self.play(FadeIn(key_marks), *(FadeIn(p.query_label) for p in panels))
-        self.caption(f"the column of “{query}” in each: which words each head lets it look at")
+        self.caption(f"the column of “{short(trace.tokens[qi])}” in each: which words each head lets it look at")
+        return key_marks
 
-        # --- each head proposes a ΔE⁽ʰ⁾ ----------------------------------------------------
+    def mh_proposals(self, trace, panels: VGroup, heads: list[int], qi: int) -> tuple[VGroup, float]:
+        """Each head proposes a ΔE⁽ʰ⁾, under its panel; the proposals (columns and their names) and the
+        value scale they share."""
         self.beat("proposals")
         scale = float(abs(trace.delta_per_head[heads][:, qi, :ENTRIES]).max()) or 1.0
         proposals = VGroup(*(
-            VectorColumn(trace.delta_per_head[h, qi], self.theme, n_shown=ENTRIES, decimals=d, font_size=LABEL_SIZE,
-                         bracket_color=self.theme.delta, color_by_value=True, value_scale=scale, show_dimension=False)
+            VectorColumn(trace.delta_per_head[h, qi], self.theme, n_shown=ENTRIES, decimals=self.settings.decimals,
+                         font_size=LABEL_SIZE, bracket_color=self.theme.delta, color_by_value=True, value_scale=scale,
+                         show_dimension=False)
             for h in heads))
         names = VGroup(*(label(f"ΔE⁽{h}⁾", self.theme, 20, color=self.theme.delta) for h in heads))
         for column, name, p in zip(proposals, names, panels):
@@ -105,15 +130,41 @@ class MultiHeadSum(AttentionScene):
         self.record("proposals", VGroup(*(m for c in proposals for m in c.get_entries())),
                     np.stack([trace.delta_per_head[h, qi, :ENTRIES] for h in heads]))
         self.play(LaggedStart(*(FadeIn(VGroup(c, n), shift=DOWN * 0.2) for c, n in zip(proposals, names)), lag_ratio=0.2))
-        self.caption(f"each head proposes its own change ΔE⁽ʰ⁾ to the embedding of “{query}”")
+        self.caption(f"each head proposes its own change ΔE⁽ʰ⁾ to the embedding of “{short(trace.tokens[qi])}”")
         self.wait(0.5)
+        return VGroup(proposals, names), scale
 
-        # --- added into E⃗ -------------------------------------------------------------------
+    def mh_added_into_e(self, trace, panels: VGroup, key_marks: VGroup, proposals: VGroup, heads: list[int], qi: int,
+                        scale: float) -> None:
+        """Each ΔE⁽ʰ⁾ added into E⃗: the panels go, the proposals rise, the sum is written term by term."""
         self.beat("added into E")
-        self.caption(f"each ΔE⁽ʰ⁾ is added into the embedding E⃗ of “{query}”")
+        self.caption(f"each ΔE⁽ʰ⁾ is added into the embedding E⃗ of “{short(trace.tokens[qi])}”")
+        e, e_name, moved, signs, rest, updated, u_name = self.mh_sum_line(trace, heads, qi, scale, proposals[0])
+        # the panels out, then the proposals up: a name moving up never passes over a key's word
+        self.play(FadeOut(VGroup(*(p.body for p in panels), key_marks, *(p.query_label for p in panels)),
+                          rate_func=OUT_FIRST),
+                  proposals.animate(rate_func=IN_SECOND).next_to(self.title_mobject, DOWN, buff=0.4),
+                  run_time=1.0)
+        self.sum_line.next_to(proposals, DOWN, buff=0.6).set_x(0)
+        e_name.next_to(e, DOWN, buff=0.12)
+        u_name.next_to(updated, DOWN, buff=0.3)
+        self.play(FadeIn(e), FadeIn(e_name))
+        for sign, m in zip(signs, moved):
+            # down into its place in the sum: a copy of the proposal sliding there would pass over its own digits
+            self.play(FadeIn(m, shift=DOWN * 0.25), FadeIn(sign), run_time=0.6)
+        self.play(FadeIn(rest), FadeIn(updated), FadeIn(u_name))
+        self.play(FadeIn(SurroundingRectangle(updated, color=self.theme.updated)))
+        self.caption(f"E⃗′ = E⃗ + the proposals of all {trace.n_heads} heads + the output bias (the layer's real sum)")
+        self.wait(1)
+
+    def mh_sum_line(self, trace, heads: list[int], qi: int, scale: float, columns: VGroup) -> tuple:
+        """The sum E⃗ + ΔE⁽ʰ⁾ + … + b_O = E⃗′ as one line under the proposals' ``columns`` (``self.sum_line``),
+        its numbers recorded; its parts: E⃗ and its name, the ΔE⁽ʰ⁾ and their plus signs, the rest, E⃗′ and its name."""
+        d = self.settings.decimals
+        more = trace.n_heads - len(heads)
         e = VectorColumn(trace.embeddings[qi], self.theme, n_shown=ENTRIES, decimals=d, font_size=SUM_SIZE,
                          bracket_color=self.theme.embedding, show_dimension=False)
-        e_name = label(f"E⃗ {query}", self.theme, 20, color=self.theme.embedding)
+        e_name = label(f"E⃗ {short(trace.tokens[qi])}", self.theme, 20, color=self.theme.embedding)
         updated = VectorColumn(trace.updated[qi], self.theme, n_shown=ENTRIES, decimals=d, font_size=SUM_SIZE,
                                bracket_color=self.theme.updated, show_dimension=True)
         u_name = label("E⃗′", self.theme, 20, color=self.theme.updated)
@@ -123,33 +174,44 @@ class MultiHeadSum(AttentionScene):
         signs = VGroup(*(label("+", self.theme, 28) for _ in heads))
         rest = label(f"+ {more} more heads + {b_O} =" if more else f"+ {b_O} =", self.theme, 20)
         line = VGroup(e, *[m for pair in zip(signs, moved) for m in pair], rest, updated).arrange(RIGHT, buff=0.2)
-        line.next_to(proposals, DOWN, buff=0.5)
+        line.next_to(columns, DOWN, buff=0.5)
         if line.width > config.frame_width - 0.6:
             line.scale_to_fit_width(config.frame_width - 0.6)
         line.set_x(0)
         self.sum_line = line
         self.record("sum", VGroup(*e.get_entries(), *updated.get_entries()),
                     np.concatenate([trace.embeddings[qi, :ENTRIES], trace.updated[qi, :ENTRIES]]))
-        # the panels out, then the proposals up: a name moving up never passes over a key's word
-        self.play(FadeOut(VGroup(*(p.body for p in panels), key_marks, *(p.query_label for p in panels)),
-                          rate_func=OUT_FIRST),
-                  VGroup(proposals, names).animate(rate_func=IN_SECOND).next_to(self.title_mobject, DOWN, buff=0.4),
-                  run_time=1.0)
-        line.next_to(VGroup(proposals, names), DOWN, buff=0.6).set_x(0)
-        e_name.next_to(e, DOWN, buff=0.12)
-        u_name.next_to(updated, DOWN, buff=0.3)
-        self.play(FadeIn(e), FadeIn(e_name))
-        for c, sign, m in zip(proposals, signs, moved):
-            # down into its place in the sum: a copy of the proposal sliding there would pass over its own digits
-            self.play(FadeIn(m, shift=DOWN * 0.25), FadeIn(sign), run_time=0.6)
-        self.play(FadeIn(rest), FadeIn(updated), FadeIn(u_name))
-        self.play(FadeIn(SurroundingRectangle(updated, color=self.theme.updated)))
-        self.caption(f"E⃗′ = E⃗ + the proposals of all {trace.n_heads} heads + the output bias (the layer's real sum)")
-        self.wait(1)
+        return e, e_name, moved, signs, rest, updated, u_name
 
-        # --- value-ups stapled into one output matrix ------------------------------------
+    def mh_output_matrix(self, trace) -> None:
+        """The value-ups, drawn to scale (``self.ups``), stapled into one output matrix W_O (``self.stapled``)."""
         self.beat("output matrix")
         self.play(*(FadeOut(m) for m in self.mobjects if m is not self._caption and m is not self.title_mobject))
+        ups, indices, tall, wide = self.mh_value_ups(trace)
+        self.ups = ups
+        self.record("value_up_shapes", VGroup(tall[1], wide[1]), [trace.w_v_up.shape[2], trace.w_v_up.shape[1]])
+        self.play(LaggedStart(*(FadeIn(u) for u in ups), lag_ratio=0.05), FadeIn(indices),
+                  FadeIn(VGroup(*tall, *wide)))
+        self.caption(f"the value-up matrix of each head: {trace.d_model} × {trace.d_head}, drawn to scale")
+        stapled = ups.copy().arrange(RIGHT, buff=0).move_to(ups).set_color(self.theme.output).set_fill(opacity=0.35)
+        stapled.set_stroke(width=1)
+        self.stapled = stapled
+        w_o_brace = Brace(stapled, UP, color=self.theme.muted)
+        w_o_width = label(f"{trace.n_heads} × {trace.d_head} = {trace.n_heads * trace.d_head}", self.theme, LABEL_SIZE,
+                          color=self.theme.muted).next_to(w_o_brace, UP, buff=0.06)
+        w_o = label(f"{W_O}: {trace.d_model} × {trace.n_heads * trace.d_head}", self.theme, 24,
+                    color=self.theme.output).next_to(stapled, DOWN, buff=0.45)
+        new_indices = VGroup(*(i.copy().next_to(r, DOWN, buff=0.1) for i, r in zip(indices, stapled)))
+        self.play(ReplacementTransform(ups, stapled), ReplacementTransform(indices, new_indices),
+                  FadeOut(VGroup(*wide)), tall[0].animate.next_to(stapled, LEFT),
+                  tall[1].animate.next_to(stapled, LEFT, buff=0.25 + tall[0].width + 0.1), run_time=1.2)
+        self.play(FadeIn(w_o_brace), FadeIn(w_o_width), FadeIn(w_o))
+        self.caption(f"stapled side by side they are the one output matrix {W_O} of the layer")
+        self.wait(1.5)
+
+    def mh_value_ups(self, trace) -> tuple[VGroup, VGroup, tuple, tuple]:
+        """Every head's value-up matrix as a rectangle at one scale (real shapes), under the title; their
+        indices, and the first one's braces with its height and width: (brace, number) each."""
         unit = 4.2 / trace.d_model                                   # one scale: real shapes
         ups = VGroup(*(Rectangle(width=trace.d_head * unit, height=trace.d_model * unit, stroke_color=self.theme.value_up,
                                  stroke_width=2, fill_color=self.theme.value_up, fill_opacity=0.3)
@@ -162,28 +224,9 @@ class MultiHeadSum(AttentionScene):
         tall_label = label(f"{trace.d_model}", self.theme, LABEL_SIZE, color=self.theme.muted).next_to(tall, LEFT, buff=0.08)
         wide = Brace(ups[0], UP, color=self.theme.muted)
         wide_label = label(f"{trace.d_head}", self.theme, LABEL_SIZE, color=self.theme.muted).next_to(wide, UP, buff=0.06)
-        self.ups = ups
-        self.record("value_up_shapes", VGroup(tall_label, wide_label), [trace.w_v_up.shape[2], trace.w_v_up.shape[1]])
-        self.play(LaggedStart(*(FadeIn(u) for u in ups), lag_ratio=0.05), FadeIn(indices),
-                  FadeIn(VGroup(tall, tall_label, wide, wide_label)))
-        self.caption(f"the value-up matrix of each head: {trace.d_model} × {trace.d_head}, drawn to scale")
-        stapled = ups.copy().arrange(RIGHT, buff=0).move_to(ups).set_color(self.theme.output).set_fill(opacity=0.35)
-        stapled.set_stroke(width=1)
-        self.stapled = stapled
-        w_o_brace = Brace(stapled, UP, color=self.theme.muted)
-        w_o_width = label(f"{trace.n_heads} × {trace.d_head} = {trace.n_heads * trace.d_head}", self.theme, LABEL_SIZE,
-                          color=self.theme.muted).next_to(w_o_brace, UP, buff=0.06)
-        w_o = label(f"{W_O}: {trace.d_model} × {trace.n_heads * trace.d_head}", self.theme, 24,
-                    color=self.theme.output).next_to(stapled, DOWN, buff=0.45)
-        new_indices = VGroup(*(i.copy().next_to(r, DOWN, buff=0.1) for i, r in zip(indices, stapled)))
-        self.play(ReplacementTransform(ups, stapled), ReplacementTransform(indices, new_indices),
-                  FadeOut(VGroup(wide, wide_label)), tall.animate.next_to(stapled, LEFT),
-                  tall_label.animate.next_to(stapled, LEFT, buff=0.25 + tall.width + 0.1), run_time=1.2)
-        self.play(FadeIn(w_o_brace), FadeIn(w_o_width), FadeIn(w_o))
-        self.caption(f"stapled side by side they are the one output matrix {W_O} of the layer")
-        self.wait(1.5)
+        return ups, indices, (tall, tall_label), (wide, wide_label)
 
-    # --- helpers (prefixed: AttentionBlock inherits every chapter's helpers) ----------------
+    # --- helpers ------------------------------------------------------------------------------
     def mh_panel(self, trace, h: int, qi: int) -> VGroup:
         """One head's pattern as dots (area ∝ weight), the followed column outlined (a long sentence's: a band
         behind it), its index above."""
@@ -241,16 +284,22 @@ class MultiHeadSum(AttentionScene):
         placed.sort(key=lambda pair: pair[0])
         words = VGroup(*(w for _, w in placed))
         words.rows = [r for r, _ in placed]
-        words.leaders = VGroup()
-        words.note = VGroup()
+        words.leaders, words.note = self.mh_key_leaders(grid, placed, words)
+        return words
+
+    def mh_key_leaders(self, grid: AttentionGrid, placed: list, words: VGroup) -> tuple[VGroup, VGroup]:
+        """When only some rows are labelled: a leader from each placed word to its row, and the note that
+        only some keys are labelled (both empty when every row is)."""
+        leaders = VGroup()
+        note = VGroup()
         if len(placed) < grid.n_rows:
             edge = grid.frame.get_left()[0]
             for r, word in placed:
                 y = grid.cell_center(r, 0)[1]
-                words.leaders.add(Line([word.get_right()[0] + 0.04, y, 0], [edge, y, 0], stroke_width=1.5,
-                                       color=self.theme.key))
-            words.note = VGroup(label("only some keys", self.theme, 16, color=self.theme.muted),
-                                label("are labelled", self.theme, 16, color=self.theme.muted))
-            words.note.arrange(DOWN, buff=0.08, aligned_edge=RIGHT)
-            words.note.next_to(grid.frame, DOWN, buff=0.15).align_to(words, RIGHT)
-        return words
+                leaders.add(Line([word.get_right()[0] + 0.04, y, 0], [edge, y, 0], stroke_width=1.5,
+                                 color=self.theme.key))
+            note = VGroup(label("only some keys", self.theme, 16, color=self.theme.muted),
+                          label("are labelled", self.theme, 16, color=self.theme.muted))
+            note.arrange(DOWN, buff=0.08, aligned_edge=RIGHT)
+            note.next_to(grid.frame, DOWN, buff=0.15).align_to(words, RIGHT)
+        return leaders, note

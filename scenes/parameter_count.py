@@ -22,10 +22,17 @@ class ParameterCount(AttentionScene):
 
     def construct(self) -> None:
         count = self.settings.parameter_count()
-        cfg = count.config
-        values = value_map_counts(cfg.d_model, cfg.d_head)
+        shown = self.pc_query_key_matrices(count)
+        shown = self.pc_value_map_factored(count, shown)
+        table = self.pc_per_head(count, shown)
+        self.pc_per_layer(table)
+        self.pc_all_layers(table)
+        self.pc_share(count, table)
 
-        # --- W_Q and W_K as blocks: d_head rows of d_model numbers ---------------------------
+    # --- beats (prefixed: AttentionBlock inherits every chapter's helpers) --------------------
+    def pc_query_key_matrices(self, count) -> VGroup:
+        """W_Q and W_K as blocks (``self.blocks``): d_head rows of d_model numbers; all it shows."""
+        cfg = count.config
         self.beat("query and key matrices")
         self.title(f"Attention's parameters in {cfg.name}")
         unit = 10.0 / cfg.d_model                      # frame units per row or column, one scale for both blocks
@@ -43,10 +50,14 @@ class ParameterCount(AttentionScene):
         self.play(FadeIn(each))
         self.caption(f"{W_K} the same size, for the keys")
         self.wait(1)
+        return VGroup(blocks, each)
 
-        # --- the value map: d_model², crossed out, factored into down and up -----------------
+    def pc_value_map_factored(self, count, shown: VGroup) -> VGroup:
+        """The value map: d_model², crossed out (``self.value_cross``), factored into down and up; all it shows."""
+        cfg = count.config
+        values = value_map_counts(cfg.d_model, cfg.d_head)
         self.beat("value map factored")
-        self.play(FadeOut(VGroup(blocks, each)))
+        self.play(FadeOut(shown))
         side = 3.2 / cfg.d_model                        # one scale for the full map and its two factors
         full = self.pc_block(cfg.d_model, cfg.d_model, side, self.theme.value_down, "value map", name_inside=False)
         full.move_to(LEFT * 3.9 + UP * 0.2)
@@ -57,16 +68,7 @@ class ParameterCount(AttentionScene):
         cross = Cross(full.rect, stroke_color=self.theme.of("selected"), stroke_width=6)   # the block, not its name below
         self.value_cross = cross
         self.play(FadeIn(cross))
-        up = self.pc_block(cfg.d_model, cfg.d_head, side, self.theme.value_up, "value-up")
-        down = self.pc_block(cfg.d_head, cfg.d_model, side, self.theme.value_down, "value-down")
-        times = label("×", self.theme, 36)
-        factored = VGroup(up, times, down).arrange(RIGHT, buff=0.35).move_to(RIGHT * 3.3 + UP * 0.2)
-        down.align_to(up.rect, UP)
-        times.set_y(up.rect.get_y())
-        arrow = Arrow(full.rect.get_right() + RIGHT * 0.3, [factored.get_left()[0] - 0.2, full.rect.get_y(), 0], buff=0,
-                      color=self.theme.muted)
-        counts = label(f"{grouped(values.up)} + {grouped(values.down)} = {grouped(values.factored)}", self.theme, 24)
-        counts.next_to(factored, DOWN, buff=0.35).set_x(factored.get_x())
+        up, times, down, factored, arrow, counts = self.pc_factors(cfg, values, side, full)
         self.blocks.update({"value map": full, "value-up": up, "value-down": down})
         self.record("value_counts", VGroup(full_count, counts), [values.full, values.factored])
         self.play(FadeIn(arrow), FadeIn(up), FadeIn(times), FadeIn(down))
@@ -78,10 +80,28 @@ class ParameterCount(AttentionScene):
             self.play(FadeIn(note))
         self.caption(f"factored into value-down and value-up (low rank): {values.full // values.factored}× fewer numbers")
         self.wait(1.5)
+        return VGroup(full, full_count, cross, arrow, factored, counts, note)
 
-        # --- the tally: a head, a layer, all layers --------------------------------------------
+    def pc_factors(self, cfg, values, side: float, full: VGroup) -> tuple:
+        """Value-up × value-down right of the crossed-out ``full`` map, an arrow to them, their counts' sum
+        under them (placed, not shown)."""
+        up = self.pc_block(cfg.d_model, cfg.d_head, side, self.theme.value_up, "value-up")
+        down = self.pc_block(cfg.d_head, cfg.d_model, side, self.theme.value_down, "value-down")
+        times = label("×", self.theme, 36)
+        factored = VGroup(up, times, down).arrange(RIGHT, buff=0.35).move_to(RIGHT * 3.3 + UP * 0.2)
+        down.align_to(up.rect, UP)
+        times.set_y(up.rect.get_y())
+        arrow = Arrow(full.rect.get_right() + RIGHT * 0.3, [factored.get_left()[0] - 0.2, full.rect.get_y(), 0], buff=0,
+                      color=self.theme.muted)
+        counts = label(f"{grouped(values.up)} + {grouped(values.down)} = {grouped(values.factored)}", self.theme, 24)
+        counts.next_to(factored, DOWN, buff=0.35).set_x(factored.get_x())
+        return up, times, down, factored, arrow, counts
+
+    def pc_per_head(self, count, shown: VGroup) -> VGroup:
+        """The tally (``self.tally_rows``), its first rows: one matrix, one head."""
+        cfg = count.config
         self.beat("per head")
-        self.play(FadeOut(VGroup(full, full_count, cross, arrow, factored, counts, note)))
+        self.play(FadeOut(shown))
         steps = [
             (f"one matrix: {grouped(cfg.d_head)} × {grouped(cfg.d_model)}", count.per_matrix),
             (f"one head: {W_Q}, {W_K}, value-down, value-up (× 4)", count.per_head),
@@ -90,23 +110,33 @@ class ParameterCount(AttentionScene):
         ]
         table = self.pc_table(steps + [(f"all of {cfg.name}", count.total)])
         table.next_to(self.title_mobject, DOWN, buff=0.5).set_x(0)
-        rows, total = table[:-1], table[-1]
+        rows = table[:-1]
         self.tally_rows = table
         self.record("tally", VGroup(*(row[1] for row in rows)), [value for _, value in steps])
-        captions = [f"{W_Q}, {W_K}, value-down and value-up: the four matrices of one head", "every head of a layer has its own four",
-                    "and every layer has its own heads"]
         self.play(FadeIn(rows[0], shift=UP * 0.15), run_time=0.6)
         self.caption(f"one matrix, {d_head} × {d_model}: {grouped(cfg.d_head)} × {grouped(cfg.d_model)}")
-        for i, row in enumerate(rows[1:]):
-            if i == 1:
-                self.beat("per layer")
-            if i == 2:
-                self.beat("all layers")
-            self.play(FadeIn(row, shift=UP * 0.15), run_time=0.8)
-            self.caption(captions[i])
+        self.pc_tally_row(rows[1], f"{W_Q}, {W_K}, value-down and value-up: the four matrices of one head")
+        return table
 
-        # --- against the whole model --------------------------------------------------------
+    def pc_per_layer(self, table: VGroup) -> None:
+        """The tally's next row: every head of a layer."""
+        self.beat("per layer")
+        self.pc_tally_row(table[2], "every head of a layer has its own four")
+
+    def pc_all_layers(self, table: VGroup) -> None:
+        """The tally's next row: every layer."""
+        self.beat("all layers")
+        self.pc_tally_row(table[3], "and every layer has its own heads")
+
+    def pc_tally_row(self, row: VGroup, caption: str) -> None:
+        """One more row of the tally, and what it counts."""
+        self.play(FadeIn(row, shift=UP * 0.15), run_time=0.8)
+        self.caption(caption)
+
+    def pc_share(self, count, table: VGroup) -> None:
+        """Against the whole model: the total, and attention's share of it as a bar."""
         self.beat("share")
+        total = table[-1]
         self.record("total", VGroup(total[1]), [count.total])
         bar = Rectangle(width=11, height=0.35, stroke_color=self.theme.muted, fill_opacity=0)
         part = Rectangle(width=11 * count.attention_fraction, height=0.35, stroke_width=0,

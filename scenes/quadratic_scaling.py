@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, DashedVMobject, Dot, FadeIn, FadeOut, Group, Polygon, Square,
@@ -38,10 +39,16 @@ class QuadraticScaling(AttentionScene):
 
     def construct(self) -> None:
         result = self.settings.scaling()           # measured before anything is drawn (needs)
-        points = {p.n: p for p in result.points}
-        measured = [p for p in result.points if p.n not in GRID_SIZES]
+        grids, cell = self.qs_cells(result)
+        self.qs_long_context(grids[-1], cell)
+        plots = self.qs_plots(result)
+        self.qs_time(result, plots[0])
+        self.qs_memory(result, plots[1])
 
-        # --- T tokens, T² cells: one cell size, so the area shows it -------------------------
+    # --- beats (prefixed: AttentionBlock inherits every chapter's helpers) --------------------
+    def qs_cells(self, result) -> tuple[VGroup, float]:
+        """T tokens, T² cells: one cell size, so the area shows it; the grids (``self.grids``) and the cell size."""
+        points = {p.n: p for p in result.points}
         self.beat("cells")
         self.title("The attention pattern grows with the square of the context")
         top = self.title_mobject.get_bottom()[1] - 0.4
@@ -59,12 +66,11 @@ class QuadraticScaling(AttentionScene):
             self.play(FadeIn(g), FadeIn(name), *([FadeIn(times[i - 1])] if i else []), run_time=0.6)
         self.caption("every query meets every key: double the context, four times the area")
         self.wait(1)
+        return grids, cell
 
-        # --- a real long context, zooming out ----------------------------------------------
-        self.beat("long context")
-        self.long_context(grids[-1], cell)
-
-        # --- measured time, then memory ---------------------------------------------------
+    def qs_plots(self, result) -> VGroup:
+        """The measured time and memory against c·T², side by side under the title (``self.plots``), not yet shown."""
+        measured = [p for p in result.points if p.n not in GRID_SIZES]
         ns = [p.n for p in measured]
         time_plot = self.plot(ns, [p.seconds * 1e3 for p in measured],
                               [v * 1e3 for v in result.quadratic_reference("seconds")[-len(measured):]],
@@ -76,23 +82,43 @@ class QuadraticScaling(AttentionScene):
         self.record("seconds", VGroup(*time_plot.dots), [p.seconds for p in measured])
         self.record("bytes", VGroup(*memory_plot.dots), [p.peak_bytes for p in measured])
         self.plots = plots
-        for plot, beat in zip(plots, ("time", "memory")):
-            self.beat(beat)
-            if beat == "time":         # the long pattern leaves as the plots' beat begins (its section ends on it)
-                self.play(*(FadeOut(m) for m in self.mobjects if m not in (self.title_mobject, self._caption)))
-            self.play(Create(plot.axes), FadeIn(plot.names), run_time=0.8)
-            self.play(FadeIn(plot.dots, lag_ratio=0.2), Create(plot.curve), run_time=1.2)
-            if beat == "time":
-                self.caption(f"measured before drawing: each time the median of {result.repeats} runs"
-                             + (" (CPU time of one thread)" if result.device == "CPU" else f" on {result.device}"))
-        last = measured[-1]
+        return plots
+
+    def qs_time(self, result, plot: VGroup) -> None:
+        """Measured time: the long pattern leaves as the plots' beat begins (its section ends on it)."""
+        self.beat("time")
+        self.play(*(FadeOut(m) for m in self.mobjects if m not in (self.title_mobject, self._caption)))
+        self.qs_show_plot(plot)
+        self.caption(f"measured before drawing: each time the median of {result.repeats} runs"
+                     + (" (CPU time of one thread)" if result.device == "CPU" else f" on {result.device}"))
+
+    def qs_memory(self, result, plot: VGroup) -> None:
+        """Measured memory, and the last point's time and memory."""
+        self.beat("memory")
+        self.qs_show_plot(plot)
+        last = [p for p in result.points if p.n not in GRID_SIZES][-1]
         self.caption(f"{result.device}: T = {grouped(last.n)} takes {last.seconds * 1e3:.1f} ms and "
                      f"{last.peak_bytes / 2**20:.0f} MiB; dashed: c·T² through the last point")
         self.wait(2)
 
+    def qs_show_plot(self, plot: VGroup) -> None:
+        """A plot's axes and names, then its measured dots and the dashed c·T²."""
+        self.play(Create(plot.axes), FadeIn(plot.names), run_time=0.8)
+        self.play(FadeIn(plot.dots, lag_ratio=0.2), Create(plot.curve), run_time=1.2)
+
     # --- the long context ------------------------------------------------------------------
-    def long_context(self, start_grid: VGroup, cell: float) -> None:
-        """The real paragraph's masked pattern, dots by AREA, zooming out as the context grows."""
+    def qs_long_context(self, start_grid: VGroup, cell: float) -> None:
+        """A real long context, zooming out: the real paragraph's masked pattern, dots by AREA, zooming out
+        as the context grows."""
+        self.beat("long context")
+        zoom = self.qs_long_setup(start_grid, cell)
+        for stage, dot_pixels in zip(zoom.stages, zoom.typical):
+            self.qs_long_stage(zoom, stage, dot_pixels)
+        self.qs_long_end(zoom)
+
+    def qs_long_setup(self, start_grid: VGroup, cell: float) -> SimpleNamespace:
+        """The last small grid becomes the long pattern's empty frame, its axes named and the note beside it;
+        what the zoom needs, and its state (nothing drawn inside the frame yet)."""
         trace = self.settings.long_context()
         head = self.settings.long_context_head()[1]                     # its own head: 6, or --head for MiniLM
         weights = trace.on_screen("pattern", head)                      # [T_k, T_q]: rows keys, columns queries
@@ -112,6 +138,24 @@ class QuadraticScaling(AttentionScene):
         others = [m for m in self.mobjects if m not in (self.title_mobject, self._caption, start_grid)]
         self.play(*(FadeOut(m) for m in others), start_grid.animate.move_to(frame))
         self.play(FadeOut(start_grid), FadeIn(frame), FadeIn(queries), FadeIn(keys))
+        note, dot_legend, pixel_legend = self.qs_long_notes(trace, head, frame)
+        pixels_per_unit = config.pixel_width / config.frame_width     # this render's resolution
+        typical = [median_dot_pixels(weights[:n, :n], masked[:n, :n], self.full_weight,
+                                     side / n * pixels_per_unit) for n in stages]     # the typical dot, on screen
+        self.play(FadeIn(note), FadeIn(dot_legend if typical[0] >= MIN_DOT_PIXELS else pixel_legend))
+
+        self.long_dots: list[VMobject] = []
+        self.long_stages: list[dict] = []        # what each stage drew, for the tests
+        return SimpleNamespace(trace=trace, head=head, weights=weights, masked=masked, stages=stages, typical=typical,
+                               side=side, corner=corner, pixels_per_unit=pixels_per_unit, note=note,
+                               dot_legend=dot_legend, pixel_legend=pixel_legend,
+                               content=Group(),       # everything inside the frame; scaled about its corner to zoom
+                               mask_shape=None, counter=None, shown=0, as_image=False)
+
+    def qs_long_notes(self, trace, head: int, frame: Square) -> tuple[VGroup, VGroup, VGroup]:
+        """The note right of the frame (what the pattern is), and the two legends (``self.long_legends``) that
+        say how to read a dot, then a pixel; the note holds neither."""
+        t = len(trace.tokens)
         note = VGroup(label(f"a real paragraph of {t} tokens", self.theme, 18),
                       label(f"MiniLM, layer {trace.layer}, head {head}", self.theme, 16, color=self.theme.muted),
                       label("grey: a later key, masked (−∞, then 0)", self.theme, 16, color=self.theme.muted),
@@ -127,70 +171,77 @@ class QuadraticScaling(AttentionScene):
         pixel_legend.move_to(dot_legend, aligned_edge=UP + LEFT)
         self.long_legends = (dot_legend, pixel_legend)
         note.remove(*dot_legend)
-        pixels_per_unit = config.pixel_width / config.frame_width     # this render's resolution
-        typical = [median_dot_pixels(weights[:n, :n], masked[:n, :n], self.full_weight,
-                                     side / n * pixels_per_unit) for n in stages]     # the typical dot, on screen
-        self.play(FadeIn(note), FadeIn(dot_legend if typical[0] >= MIN_DOT_PIXELS else pixel_legend))
+        return note, dot_legend, pixel_legend
 
-        content = Group()                        # everything inside the frame; scaled about its corner to zoom
-        self.long_dots: list[VMobject] = []
-        self.long_stages: list[dict] = []        # what each stage drew, for the tests
-        mask_shape, counter, shown, as_image = None, None, 0, False
-        for stage, dot_pixels in zip(stages, typical):
-            size = side / stage                  # one cell at this stage
-            part = (slice(0, stage), slice(0, stage))
-            switch = dot_pixels < MIN_DOT_PIXELS and not as_image      # the first stage drawn a pixel per cell
-            if shown:                            # zoom out: the same frame now holds `stage` tokens; the text
-                factor = shown / stage           # that changes goes out first, then the new comes in (never both)
-                self.play(content.animate.scale(factor, about_point=corner), FadeOut(counter),
-                          *([FadeOut(dot_legend)] if switch else []), run_time=1.2)
-            new_counter = VGroup(label(f"T = {stage}: {grouped(stage * stage)} cells", self.theme, 20,
-                                       color=self.theme.text),
-                                 label(f"up to “{short(trace.tokens[stage - 1])}”", self.theme, 16,
-                                       color=self.theme.muted)).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
-            new_counter.next_to(dot_legend, DOWN, buff=0.6).align_to(note, LEFT)
-            animations = [FadeIn(new_counter)]
-            if dot_pixels >= MIN_DOT_PIXELS:     # dots, area ∝ weight: the new cells' dots, the mask redrawn
-                new = self.dots_between(weights, masked, shown, stage, corner, size)
-                new_mask = self.mask_polygon(stage, corner, size)
-                # only the staircase's new rows fade in, beside the old ones: old and new staircases cross-faded
-                # over each other would dim the masked cells they share mid-fade
-                added = self.mask_polygon(stage, corner, size, low=shown) if mask_shape is not None else new_mask
-                animations += [FadeIn(new), FadeIn(added)]
-                self.play(*animations, run_time=0.8)
-                if mask_shape is not None:             # the two pieces become the one staircase, unchanged on screen
-                    self.replace(mask_shape, new_mask)
-                    self.remove(added)
-                    content.remove(mask_shape)
-                content.add(new_mask, new)
-                self.long_dots.append(new)
-                mask_shape = new_mask
-                self.long_stages.append({"T": stage, "kind": "dots", "dot_pixels": dot_pixels, "cell": size,
-                                         "dots": np.concatenate([d.points for d in self.long_dots])})
-            else:                                # under MIN_DOT_PIXELS a dot is no dot: one pixel per cell
-                intensity = pattern_intensity(weights[part], masked[part], self.full_weight)
-                image = pattern_image(intensity, self.theme, MASK_SHADE, side, side)
-                image.move_to(corner, aligned_edge=UP + LEFT)
-                if switch and shown:             # the legend says how to read the pixels
-                    animations.append(FadeIn(pixel_legend))
-                # the opaque image fades in over what it replaces (the cells it shares show the same weights,
-                # the mask the same shade), which then goes: nothing doubled, nothing left under it
-                self.play(*animations, FadeIn(image), run_time=0.8)
-                self.remove(*content)
-                content = Group(image)
-                mask_shape, as_image = None, True
-                self.long_stages.append({"T": stage, "kind": "image", "dot_pixels": dot_pixels, "cell": size,
-                                         "intensity": intensity, "pixels": image.pixels, "image": image,
-                                         "box": (image.get_corner(UP + LEFT), image.width, image.height)})
-            counter, shown = new_counter, stage
-            self.wait(0.4)
-        self.long_pattern = {"corner": np.asarray(corner), "cell": side / t, "weights": weights, "masked": masked,
-                             "mask": mask_shape, "full_radius": DOT_FILL / 2 * side / t, "full_weight": self.full_weight,
-                             "side": side, "pixels_per_unit": pixels_per_unit,
-                             "legend": pixel_legend if as_image else dot_legend, "head": head}
-        self.long_content = list(content)         # what the frame holds at the end: one stage's drawing
-        self.record("long_counter", VGroup(counter[0]), [t * t])
-        self.caption(f"{t} tokens: {grouped(t * t)} cells, {grouped(int((~masked).sum()))} of them unmasked")
+    def qs_long_stage(self, zoom: SimpleNamespace, stage: int, dot_pixels: float) -> None:
+        """One stage of the zoom: the frame now holds ``stage`` tokens, as dots or (too small) a pixel per cell."""
+        size = zoom.side / stage                  # one cell at this stage
+        switch = dot_pixels < MIN_DOT_PIXELS and not zoom.as_image      # the first stage drawn a pixel per cell
+        if zoom.shown:                           # zoom out: the same frame now holds `stage` tokens; the text
+            factor = zoom.shown / stage          # that changes goes out first, then the new comes in (never both)
+            self.play(zoom.content.animate.scale(factor, about_point=zoom.corner), FadeOut(zoom.counter),
+                      *([FadeOut(zoom.dot_legend)] if switch else []), run_time=1.2)
+        new_counter = VGroup(label(f"T = {stage}: {grouped(stage * stage)} cells", self.theme, 20,
+                                   color=self.theme.text),
+                             label(f"up to “{short(zoom.trace.tokens[stage - 1])}”", self.theme, 16,
+                                   color=self.theme.muted)).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        new_counter.next_to(zoom.dot_legend, DOWN, buff=0.6).align_to(zoom.note, LEFT)
+        animations = [FadeIn(new_counter)]
+        if dot_pixels >= MIN_DOT_PIXELS:     # dots, area ∝ weight: the new cells' dots, the mask redrawn
+            self.qs_stage_dots(zoom, stage, size, dot_pixels, animations)
+        else:                                # under MIN_DOT_PIXELS a dot is no dot: one pixel per cell
+            self.qs_stage_image(zoom, stage, size, dot_pixels, animations, switch)
+        zoom.counter, zoom.shown = new_counter, stage
+        self.wait(0.4)
+
+    def qs_stage_dots(self, zoom: SimpleNamespace, stage: int, size: float, dot_pixels: float, animations: list) -> None:
+        """A stage as dots, area ∝ weight: the new cells' dots, the mask redrawn."""
+        new = self.dots_between(zoom.weights, zoom.masked, zoom.shown, stage, zoom.corner, size)
+        new_mask = self.mask_polygon(stage, zoom.corner, size)
+        # only the staircase's new rows fade in, beside the old ones: old and new staircases cross-faded
+        # over each other would dim the masked cells they share mid-fade
+        added = self.mask_polygon(stage, zoom.corner, size, low=zoom.shown) if zoom.mask_shape is not None else new_mask
+        animations += [FadeIn(new), FadeIn(added)]
+        self.play(*animations, run_time=0.8)
+        if zoom.mask_shape is not None:             # the two pieces become the one staircase, unchanged on screen
+            self.replace(zoom.mask_shape, new_mask)
+            self.remove(added)
+            zoom.content.remove(zoom.mask_shape)
+        zoom.content.add(new_mask, new)
+        self.long_dots.append(new)
+        zoom.mask_shape = new_mask
+        self.long_stages.append({"T": stage, "kind": "dots", "dot_pixels": dot_pixels, "cell": size,
+                                 "dots": np.concatenate([d.points for d in self.long_dots])})
+
+    def qs_stage_image(self, zoom: SimpleNamespace, stage: int, size: float, dot_pixels: float, animations: list,
+                       switch: bool) -> None:
+        """A stage as an image, a pixel per cell (a dot would be no dot); the legend says how to read it."""
+        part = (slice(0, stage), slice(0, stage))
+        intensity = pattern_intensity(zoom.weights[part], zoom.masked[part], self.full_weight)
+        image = pattern_image(intensity, self.theme, MASK_SHADE, zoom.side, zoom.side)
+        image.move_to(zoom.corner, aligned_edge=UP + LEFT)
+        if switch and zoom.shown:             # the legend says how to read the pixels
+            animations.append(FadeIn(zoom.pixel_legend))
+        # the opaque image fades in over what it replaces (the cells it shares show the same weights,
+        # the mask the same shade), which then goes: nothing doubled, nothing left under it
+        self.play(*animations, FadeIn(image), run_time=0.8)
+        self.remove(*zoom.content)
+        zoom.content = Group(image)
+        zoom.mask_shape, zoom.as_image = None, True
+        self.long_stages.append({"T": stage, "kind": "image", "dot_pixels": dot_pixels, "cell": size,
+                                 "intensity": intensity, "pixels": image.pixels, "image": image,
+                                 "box": (image.get_corner(UP + LEFT), image.width, image.height)})
+
+    def qs_long_end(self, zoom: SimpleNamespace) -> None:
+        """The whole paragraph's pattern: what it holds, kept for the tests (``self.long_pattern``)."""
+        t = len(zoom.trace.tokens)
+        self.long_pattern = {"corner": np.asarray(zoom.corner), "cell": zoom.side / t, "weights": zoom.weights,
+                             "masked": zoom.masked, "mask": zoom.mask_shape, "full_radius": DOT_FILL / 2 * zoom.side / t,
+                             "full_weight": self.full_weight, "side": zoom.side, "pixels_per_unit": zoom.pixels_per_unit,
+                             "legend": zoom.pixel_legend if zoom.as_image else zoom.dot_legend, "head": zoom.head}
+        self.long_content = list(zoom.content)         # what the frame holds at the end: one stage's drawing
+        self.record("long_counter", VGroup(zoom.counter[0]), [t * t])
+        self.caption(f"{t} tokens: {grouped(t * t)} cells, {grouped(int((~zoom.masked).sum()))} of them unmasked")
         self.wait(1.5)
 
     def dots_between(self, weights: np.ndarray, masked: np.ndarray, low: int, high: int, corner: np.ndarray,

@@ -23,13 +23,39 @@ class QueriesAndKeys(GridScene):
         if self.too_many_for_numbers(trace):
             self.queries_keys_as_dots(trace)
             return
-        h, d = self.head, self.settings.decimals
+        e_cols, row_e, names = self.qk_embeddings(trace)
+        q_cols, row_q = self.qk_queries(trace, e_cols, row_e, names[1])
+        self.qk_keys(trace, (row_e, e_cols), (row_q, q_cols), names[2])
+        self.qk_grid(trace)
 
-        # --- embeddings of the traced layer -----------------------------------------------
+    def queries_keys_as_dots(self, trace) -> None:
+        """The same beats for a sentence too long for numbers: E, Q and K as rows of signed dots (area ∝
+        |value|) under the tokens written upward; the grid goes straight from empty cells to dots."""
+        rows, names = self.qk_dots_embeddings(trace)
+        texts = (f"{W_Q} ({trace.d_head} × {trace.d_model}) takes each E into a smaller space: the query, {trace.d_head} numbers",
+                 f"{W_K} ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")
+        self.qk_dots_projection("queries", rows[1], names[1], texts[0])
+        self.qk_dots_projection("keys", rows[2], names[2], texts[1])
+        self.wait(1)
+        self.qk_dots_grid(trace)
+
+    # --- beats, columns of numbers (prefixed: AttentionBlock inherits every chapter's helpers) --
+    def qk_embeddings(self, trace) -> tuple[VGroup, VGroup, list]:
+        """The embeddings of the traced layer: the tokens, each over its column E; E's column, its row name,
+        and the three rows' names."""
         self.beat("embeddings")
         self.caption(f"each token's embedding E entering layer {trace.layer}: {trace.d_model} numbers")
         names = [label(n, self.theme, 18, color=c) for n, c in
                  zip(ROW_NAMES, (self.theme.embedding, self.theme.query, self.theme.key))]
+        tokens, e_cols, start = self.qk_embedding_layout(trace, names)
+        row_e = names[0].set_y(e_cols.get_center()[1]).set_x(start - 0.3 - max(n.width for n in names) + names[0].width / 2)
+        self.play(FadeIn(tokens))
+        self.play(FadeIn(row_e), LaggedStart(*(FadeIn(c) for c in e_cols), lag_ratio=0.05))
+        return e_cols, row_e, names
+
+    def qk_embedding_layout(self, trace, names: list) -> tuple[TokenBoxes, VGroup, float]:
+        """The token boxes and E's columns at the top, scaled (``self.fit``) to the room the row names leave;
+        their left edge."""
         left = -config.frame_width / 2 + 0.3 + max(n.width for n in names) + 0.3
         right = config.frame_width / 2 - 0.25 - RIGHT_ROOM
         probe = self.key_query_column(trace.embeddings[0], self.theme.embedding, False, 1.0)
@@ -43,26 +69,28 @@ class QueriesAndKeys(GridScene):
         VGroup(tokens, e_cols).scale(self.fit, about_point=tokens.get_corner(UP + LEFT))
         start = max(left, (left + right) / 2 - tokens.width / 2)        # centred when the sentence is short
         VGroup(tokens, e_cols).shift(RIGHT * (start - tokens.get_left()[0]) + UP * (3.8 - tokens.get_top()[1]))
-        row_e = names[0].set_y(e_cols.get_center()[1]).set_x(start - 0.3 - max(n.width for n in names) + names[0].width / 2)
-        self.play(FadeIn(tokens))
-        self.play(FadeIn(row_e), LaggedStart(*(FadeIn(c) for c in e_cols), lag_ratio=0.05))
+        return tokens, e_cols, start
 
-        # --- queries: W_Q · E -------------------------------------------------------------
+    def qk_queries(self, trace, e_cols: VGroup, row_e, name) -> tuple[VGroup, VGroup]:
+        """Queries: W_Q · E, a smaller column under each E."""
         self.beat("queries")
         self.caption(f"{W_Q} ({trace.d_head} × {trace.d_model}) takes each E into a smaller space: the query, {trace.d_head} numbers")
-        q_cols, row_q = self.project(trace.q[h], e_cols, row_e, names[1], self.theme.query)
+        return self.project(trace.q[self.head], e_cols, row_e, name, self.theme.query)
 
-        # --- keys: W_K · E ----------------------------------------------------------------
+    def qk_keys(self, trace, e_row: tuple, q_row: tuple, name) -> None:
+        """Keys: W_K · E, under the queries; the three rows are kept as ``self.vector_rows``."""
         self.beat("keys")
         self.caption(f"{W_K} ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")
-        k_cols, row_k = self.project(trace.k[h], q_cols, row_e, names[2], self.theme.key)
-        self.vector_rows = ((row_e, e_cols), (row_q, q_cols), (row_k, k_cols))
+        row_e, _ = e_row
+        k_cols, row_k = self.project(trace.k[self.head], q_row[1], row_e, name, self.theme.key)
+        self.vector_rows = (e_row, q_row, (row_k, k_cols))
         self.wait(1)
 
-        # --- the grid of dot products -----------------------------------------------------
+    def qk_grid(self, trace) -> None:
+        """The grid of dot products: symbols, then dots, then the scores as numbers."""
         self.beat("grid")
         self.clear_frame()
-        scores = trace.on_screen("scores", h)      # [T_k, T_q]
+        scores = trace.on_screen("scores", self.head)      # [T_k, T_q]
         grid = self.place_grid(trace, "Every key against every query: KᵀQ", width=11.3, strip=0)   # nothing is lifted here
         band = self.mark_query_column(grid, trace)
         self.caption("each cell is the dot product of key j (its row) and query i (its column)")
@@ -75,22 +103,33 @@ class QueriesAndKeys(GridScene):
         dots = self.record("score_dots", grid.dots(scores), scores)
         self.cross_fade(symbols, dots)
         self.wait(1)
-        self.caption(f"the scores, to {d} decimals: large where a key answers a query")
-        numbers = self.record("scores", grid.numbers(scores, d, color_scale=self.color_scale(scores)), scores)
+        self.caption(f"the scores, to {self.settings.decimals} decimals: large where a key answers a query")
+        numbers = self.record("scores", grid.numbers(scores, self.settings.decimals,
+                                                     color_scale=self.color_scale(scores)), scores)
         self.cross_fade(dots, numbers)
         self.wait(1.5)
         self.say_later_keys_are_masked(trace, grid)
 
-    def queries_keys_as_dots(self, trace) -> None:
-        """The same beats for a sentence too long for numbers: E, Q and K as rows of signed dots (area ∝
-        |value|) under the tokens written upward; the grid goes straight from empty cells to dots."""
-        h, n = self.head, len(trace.tokens)
-
-        # --- embeddings of the traced layer -----------------------------------------------
+    # --- beats, rows of dots ------------------------------------------------------------------
+    def qk_dots_embeddings(self, trace) -> tuple[list[DotMatrix], list]:
+        """The embeddings of the traced layer: the tokens written upward over E's row of dots; the three rows
+        (E, Q, K; kept as ``self.qk_rows``) and their names."""
         self.beat("embeddings")
         self.caption(f"each token's embedding E entering layer {trace.layer}: {trace.d_model} numbers")
         names = [label(name, self.theme, 18, color=c) for name, c in
                  zip(ROW_NAMES, (self.theme.embedding, self.theme.query, self.theme.key))]
+        rows, note = self.qk_dot_rows(trace, names)
+        tokens = rows[0].get_labels()
+        self.qk_rows = rows
+        self.play(FadeIn(tokens))
+        self.play(FadeIn(names[0]), FadeIn(VGroup(*(part for part in rows[0] if part is not tokens))),
+                  FadeIn(note))
+        return rows, names
+
+    def qk_dot_rows(self, trace, names: list) -> tuple[list[DotMatrix], VGroup]:
+        """E, Q and K as rows of dots spread down the frame, each named at its left, their dots recorded;
+        and the dots note."""
+        h, n = self.head, len(trace.tokens)
         left = -config.frame_width / 2 + 0.3 + max(m.width for m in names) + 0.3
         rows = [DotMatrix(values, trace.tokens, self.theme, n_shown=DOT_ROWS, width=config.frame_width / 2 - 1.1 - left,
                           bracket_color=color, labels_side=UP if i == 0 else None, label_color=self.theme.text,
@@ -107,28 +146,21 @@ class QueriesAndKeys(GridScene):
             name.set_y(row.get_entries().get_y()).set_x(left - 0.3 - name.width / 2)
         for key, row, values in zip(("embeddings", "q", "k"), rows, (trace.embeddings, trace.q[h], trace.k[h])):
             self.record(f"{key}_dots", VGroup(*(dot for column in row.get_entries() for dot in column)), values[:, :DOT_ROWS])
-        tokens = rows[0].get_labels()
-        self.qk_rows = rows
-        self.play(FadeIn(tokens))
-        self.play(FadeIn(names[0]), FadeIn(VGroup(*(part for part in rows[0] if part is not tokens))),
-                  FadeIn(note))
+        return rows, note
 
-        # --- queries and keys: W_Q · E, W_K · E ----------------------------------------------
-        for beat, row, name, text in (
-                ("queries", rows[1], names[1],
-                 f"{W_Q} ({trace.d_head} × {trace.d_model}) takes each E into a smaller space: the query, {trace.d_head} numbers"),
-                ("keys", rows[2], names[2], f"{W_K} ({trace.d_head} × {trace.d_model}) makes the keys · {self.model_note(trace)}")):
-            self.beat(beat)
-            self.caption(text)
-            self.play(FadeIn(name), FadeIn(row.get_brackets()), FadeIn(row.get_ellipsis()), FadeIn(row.get_dimension()),
-                      LaggedStart(*(FadeIn(c, shift=DOWN * 0.25) for c in row.get_entries()), lag_ratio=0.03,
-                                  run_time=1.5))        # down into the row: no copy passes over another row's dots
-        self.wait(1)
+    def qk_dots_projection(self, beat: str, row: DotMatrix, name, text: str) -> None:
+        """Queries (W_Q · E) or keys (W_K · E): the row's dots come down into it."""
+        self.beat(beat)
+        self.caption(text)
+        self.play(FadeIn(name), FadeIn(row.get_brackets()), FadeIn(row.get_ellipsis()), FadeIn(row.get_dimension()),
+                  LaggedStart(*(FadeIn(c, shift=DOWN * 0.25) for c in row.get_entries()), lag_ratio=0.03,
+                              run_time=1.5))        # down into the row: no copy passes over another row's dots
 
-        # --- the grid of dot products -----------------------------------------------------
+    def qk_dots_grid(self, trace) -> None:
+        """The grid of dot products, straight from empty cells to dots."""
         self.beat("grid")
         self.clear_frame()
-        scores = trace.on_screen("scores", h)      # [T_k, T_q]
+        scores = trace.on_screen("scores", self.head)      # [T_k, T_q]
         grid = self.place_grid(trace, "Every key against every query: KᵀQ")      # at the left, the note beside it
         band = self.mark_query_column(grid, trace)
         self.caption("each cell is the dot product of key j (its row) and query i (its column)")

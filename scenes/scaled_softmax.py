@@ -15,27 +15,39 @@ class ScaledSoftmax(GridScene):
 
     def construct(self) -> None:
         trace = self.trace()
+        grid, numbers = self.ss_scores(trace)
+        fraction, scaled_cells = self.ss_scale(trace, grid, numbers)
+        self.ss_softmax(trace, grid, fraction, scaled_cells)
+        self.ss_sums(trace, grid)
+
+    # --- beats and helpers (prefixed: AttentionBlock inherits every chapter's helpers) -------
+    def ss_scores(self, trace) -> tuple[AttentionGrid, VGroup]:
+        """The grid of dot products, one number per key (row) and query (column)."""
+        self.beat("scores")
+        self.caption(f"K·Q for every key (row) and query (column) · {self.model_note(trace)}")
+        return self.show_grid(trace, trace.on_screen("scores", self.head), "Scores, scaled, then softmax",
+                              name="scores")
+
+    def ss_scale(self, trace, grid: AttentionGrid, numbers: VGroup) -> tuple[VGroup, VGroup]:
+        """Every score divided by √d_head: the fraction beside the grid, the cells shrink to the scaled scores."""
+        self.beat("scale")
+        scores = trace.on_screen("scores", self.head)
+        self.caption(f"every score divided by √{d_k} = √{trace.d_head}, which keeps the softmax soft")
+        fraction = self.scale_fraction(trace, grid)
+        self.play(Write(fraction), run_time=1)
+        scaled_cells = self.number_cells(grid, "scaled", trace.on_screen("scaled", self.head),
+                                         max_abs=self.color_scale(scores))   # dots shrink
+        self.cross_fade(numbers, scaled_cells)
+        self.wait(0.5)
+        return fraction, scaled_cells
+
+    def ss_softmax(self, trace, grid: AttentionGrid, fraction: VGroup, scaled_cells: VGroup) -> None:
+        """Softmax down each column: the first columns one by one, then the rest at once."""
+        self.beat("softmax")
         h = self.head
         scores = trace.on_screen("scores", h)      # [T_k, T_q]
         scaled = trace.on_screen("scaled", h)
         pattern = trace.on_screen("pattern", h)
-
-        # --- the grid of dot products -----------------------------------------------------
-        self.beat("scores")
-        self.caption(f"K·Q for every key (row) and query (column) · {self.model_note(trace)}")
-        grid, numbers = self.show_grid(trace, scores, "Scores, scaled, then softmax", name="scores")
-
-        # --- divide by √d_head ------------------------------------------------------------
-        self.beat("scale")
-        self.caption(f"every score divided by √{d_k} = √{trace.d_head}, which keeps the softmax soft")
-        fraction = self.scale_fraction(trace, grid)
-        self.play(Write(fraction), run_time=1)
-        scaled_cells = self.number_cells(grid, "scaled", scaled, max_abs=self.color_scale(scores))   # dots shrink
-        self.cross_fade(numbers, scaled_cells)
-        self.wait(0.5)
-
-        # --- softmax down each column -----------------------------------------------------
-        self.beat("softmax")
         if trace.causal:        # a decoder's pattern (or --causal): later keys are masked before the softmax
             self.caption(self.masked_here(trace))      # the shades come in with it, and stay marked to the end
             self.show_mask_marks(grid)
@@ -52,7 +64,8 @@ class ScaledSoftmax(GridScene):
         self.softmax_by_column(grid, before, after, numbered=(scaled, pattern) if dots_only else None,
                                slow_columns=2, rest_caption="the other columns, all at once")
 
-        # --- every column sums to one -----------------------------------------------------
+    def ss_sums(self, trace, grid: AttentionGrid) -> None:
+        """Every column sums to one: this is the attention pattern."""
         self.beat("sums")
         self.caption("this is the attention pattern: how much each query attends to each key")
         self.show_column_sums(grid, trace)

@@ -27,8 +27,24 @@ class TokensToEmbeddings(AttentionScene):
         if self.too_many_for_numbers(trace):
             self.embeddings_as_dots(trace)
             return
+        tokens = self.te_tokens(trace)
+        token_cols, scale = self.te_embeddings(trace, tokens)
+        boxes = self.same_word_beat(trace, tokens, token_cols)
+        rows = self.te_positions(trace, tokens, token_cols, scale, boxes)
+        self.followed_token_beat(trace, tokens, rows)
 
-        # --- the sentence splits into tokens ----------------------------------------------
+    def embeddings_as_dots(self, trace) -> None:
+        """The same beats for a sentence too long for columns of numbers: each token's vectors as a
+        column of signed dots (area ∝ |value|) under the token written upward, three rows of them."""
+        tokens, matrices, arrays, note = self.te_dots_tokens(trace)
+        frames, columns = self.te_dots_embeddings(trace, matrices, arrays, note)
+        boxes = self.same_word_beat(trace, tokens, columns[0], buff=0.05)
+        self.te_dots_positions(trace, matrices, frames, columns, boxes)
+        self.followed_token_beat(trace, tokens, columns)
+
+    # --- beats, columns of numbers (prefixed: AttentionBlock inherits every chapter's helpers) --
+    def te_tokens(self, trace) -> TokenBoxes:
+        """The sentence splits into tokens: it rises and goes, the tokens come in where it went."""
         self.beat("tokens")
         sentence = self.sentence_text()
         self.play(FadeIn(sentence))
@@ -42,19 +58,21 @@ class TokensToEmbeddings(AttentionScene):
         self.play(FadeOut(sentence, shift=rise / 2, rate_func=rush_into), run_time=0.5)
         self.play(FadeIn(tokens, shift=rise / 2, rate_func=rush_from), run_time=0.6)
         self.caption(self.tokens_note(trace, len(trace.tokens)))
+        return tokens
 
-        # --- each token becomes a column of numbers ---------------------------------------
+    def te_embeddings(self, trace, tokens: TokenBoxes) -> tuple[VGroup, float]:
+        """Each token becomes a column of numbers; the columns and the value scale all three rows share."""
         self.beat("embeddings")
         scale = self.scale_of(trace.token_embeddings, self.added(trace), trace.input_embeddings)
         token_cols = self.below(self.embedding_columns(trace.token_embeddings, tokens, scale), tokens, 0.25)
         self.record("token_embeddings", self.entries(token_cols), trace.token_embeddings[:, :4])
         self.play(LaggedStart(*(FadeIn(c, shift=DOWN * 0.2) for c in token_cols), lag_ratio=0.06))
         self.caption(f"each token looks up its own column of {trace.d_model} numbers (the first few shown)")
+        return token_cols, scale
 
-        # --- the same word, the same column -----------------------------------------------
-        boxes = self.same_word_beat(trace, tokens, token_cols)
-
-        # --- position is added ------------------------------------------------------------
+    def te_positions(self, trace, tokens: TokenBoxes, token_cols: VGroup, scale: float,
+                     boxes: VGroup | None) -> tuple[VGroup, VGroup, VGroup]:
+        """Position is added: the position row, then the sums; the three rows of columns."""
         self.beat("positions")
         if boxes:
             self.play(FadeOut(boxes))
@@ -69,20 +87,27 @@ class TokensToEmbeddings(AttentionScene):
         equals = self.row_label(self.sum_name(trace), pos_cols, sums)
         self.play(LaggedStart(*(FadeIn(s, shift=DOWN * 0.3) for s in sums), lag_ratio=0.06), FadeIn(equals), run_time=1.5)
         self.caption(f"{self.sum_note(trace)}: one column per token, {trace.d_model} numbers each")
+        return token_cols, pos_cols, sums
 
-        # --- the token the next clips follow ------------------------------------------------
-        self.followed_token_beat(trace, tokens, (token_cols, pos_cols, sums))
-
-    def embeddings_as_dots(self, trace) -> None:
-        """The same beats for a sentence too long for columns of numbers: each token's vectors as a
-        column of signed dots (area ∝ |value|) under the token written upward, three rows of them."""
+    # --- beats, rows of dots ------------------------------------------------------------------
+    def te_dots_tokens(self, trace) -> tuple[VGroup, list[DotMatrix], tuple, VGroup]:
+        """The sentence splits into tokens, written upward over the first row of dots."""
         n = len(trace.tokens)
-
-        # --- the sentence splits into tokens ----------------------------------------------
         self.beat("tokens")
         sentence = self.sentence_text()
         self.play(FadeIn(sentence))
         arrays = (trace.token_embeddings, self.added(trace), trace.input_embeddings)
+        matrices, note = self.te_dot_rows(trace, arrays)
+        tokens = matrices[0].get_labels()
+        self.record("tokens", tokens, list(range(n)))
+        self.play(FadeOut(sentence, shift=UP * 0.25, rate_func=rush_into), run_time=0.5)      # out, then in
+        self.play(FadeIn(tokens, shift=UP * 0.25, rate_func=rush_from), run_time=0.6)
+        self.caption(self.tokens_note(trace, n))
+        return tokens, matrices, arrays, note
+
+    def te_dot_rows(self, trace, arrays: tuple) -> tuple[list[DotMatrix], VGroup]:
+        """The three rows of dots (embeddings, position, sums) spread down the frame, and the dots note."""
+        n = len(trace.tokens)
         scale = max(float(abs(a[:, :DOT_ROWS]).max()) for a in arrays) or 1.0      # one dot scale for the three rows
         note = self._dots_note(n, aligned_edge=RIGHT)
         tallest = max(label(short(t), self.theme, MIN_TEXT_POINTS).width for t in trace.tokens)   # read upward
@@ -94,7 +119,6 @@ class TokensToEmbeddings(AttentionScene):
         matrices = [DotMatrix(a, trace.tokens, self.theme, n_shown=DOT_ROWS, width=pitch * n, value_scale=scale,
                               labels_side=UP if i == 0 else None, label_color=self.theme.text, show_dimension=True)
                     for i, a in enumerate(arrays)]
-        tokens = matrices[0].get_labels()
         matrices[0].shift(UP * (config.frame_height / 2 - 0.3 - matrices[0].get_top()[1])
                           - RIGHT * matrices[0].get_center()[0])                  # centred across the frame
         room = matrices[0].get_bottom()[1] - bottom - sum(m.height for m in matrices[1:])
@@ -102,12 +126,11 @@ class TokensToEmbeddings(AttentionScene):
         for above, below in zip(matrices, matrices[1:]):
             below.align_to(above, LEFT).shift(UP * (above.get_bottom()[1] - gap - below.get_top()[1]))
         note.align_to(matrices[0], RIGHT).set_y(CAPTION_TOP + 0.1 + note.height / 2)
-        self.record("tokens", tokens, list(range(n)))
-        self.play(FadeOut(sentence, shift=UP * 0.25, rate_func=rush_into), run_time=0.5)      # out, then in
-        self.play(FadeIn(tokens, shift=UP * 0.25, rate_func=rush_from), run_time=0.6)
-        self.caption(self.tokens_note(trace, n))
+        return matrices, note
 
-        # --- each token becomes a column of numbers, drawn as dots -------------------------
+    def te_dots_embeddings(self, trace, matrices: list[DotMatrix], arrays: tuple,
+                           note: VGroup) -> tuple[list[VGroup], list[VGroup]]:
+        """Each token becomes a column of numbers, drawn as dots; each row's frame and its columns of dots."""
         self.beat("embeddings")
         frames = [VGroup(m.get_brackets(), m.get_ellipsis(), m.get_dimension()) for m in matrices]   # but dots, words
         for name, m, a in zip(("token_embeddings", "positions", "sums"), matrices, arrays):
@@ -115,12 +138,11 @@ class TokensToEmbeddings(AttentionScene):
         self.play(LaggedStart(*(FadeIn(c, shift=DOWN * 0.2) for c in matrices[0].get_entries()), lag_ratio=0.03),
                   FadeIn(frames[0]), FadeIn(note))
         self.caption(f"each token looks up its own column of {trace.d_model} numbers; the first {DOT_ROWS} as dots (colour: the sign)")
+        return frames, [m.get_entries() for m in matrices]
 
-        # --- the same word, the same column -----------------------------------------------
-        columns = [m.get_entries() for m in matrices]
-        boxes = self.same_word_beat(trace, tokens, columns[0], buff=0.05)
-
-        # --- position is added ------------------------------------------------------------
+    def te_dots_positions(self, trace, matrices: list[DotMatrix], frames: list[VGroup], columns: list[VGroup],
+                          boxes: VGroup | None) -> None:
+        """Position is added: the second row of dots, then the sums in the third."""
         self.beat("positions")
         if boxes:
             self.play(FadeOut(boxes))
@@ -132,9 +154,6 @@ class TokensToEmbeddings(AttentionScene):
         self.play(LaggedStart(*(FadeIn(c, shift=DOWN * 0.3) for c in columns[2]), lag_ratio=0.03), FadeIn(frames[2]),
                   FadeIn(equals), run_time=1.5)
         self.caption(f"{self.sum_note(trace)}: one column per token, {trace.d_model} numbers each")
-
-        # --- the token the next clips follow ------------------------------------------------
-        self.followed_token_beat(trace, tokens, columns)
 
     def sentence_text(self):
         """The sentence as typed, on as many lines as it needs at a readable size."""

@@ -30,6 +30,28 @@ def test_attention_block_plays_the_catalogs_chapters_in_order():
     assert tuple(c.__name__ for c in CLASSES) == CHAPTERS == CATALOG["AttentionBlock"].beats
 
 
+def _own_methods(cls) -> set[str]:
+    """The methods a scene class defines itself (not construct or setup, which AttentionBlock calls per chapter)."""
+    return {name for name, value in vars(cls).items()
+            if callable(getattr(value, "__func__", value)) and not name.startswith("__")} - {"construct", "setup"}
+
+
+def test_no_two_chapters_define_a_method_of_the_same_name():
+    """AttentionBlock inherits every chapter: a name two chapters share (or one a chapter shares with the kit's
+    scenes) resolves to one of them for all, silently changing the others' beats, hence the prefixed helpers."""
+    from scenes.attention_block import CHAPTERS as CLASSES
+
+    owners: dict[str, list[str]] = {}
+    for cls in CLASSES:
+        for name in _own_methods(cls):
+            owners.setdefault(name, []).append(cls.__name__)
+    shared = {name: classes for name, classes in owners.items() if len(classes) > 1}
+    assert not shared, f"chapters define the same method names (prefix them per scene): {shared}"
+    for cls in CLASSES:
+        kit = {name for base in cls.__mro__[1:] for name in vars(base)}
+        assert not _own_methods(cls) & kit, f"{cls.__name__} overrides the kit's {sorted(_own_methods(cls) & kit)}"
+
+
 def in_order(seen: list[str], listed: tuple[str, ...]) -> bool:
     """Whether ``seen`` is ``listed`` with some beats left out, the order kept."""
     rest = iter(listed)
