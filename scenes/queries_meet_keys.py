@@ -38,12 +38,17 @@ class QueriesMeetKeys(AttentionScene):
         trace, qi, pieces_note = self.meet_exact_trace()
         self.meet_trace, self.meet_query = trace, qi
         keys = self.meet_keys = trace.exact_score_keys(qi)     # drawn as arrows: their Q⃗·K⃗ is the trace's score
-        h, d = self.head, self.settings.decimals
-        word = short(trace.tokens[qi])
-        e, q, k = trace.embeddings[qi], trace.q[h, qi], trace.k[h]
+        tokens, question = self.meet_question(trace, qi, pieces_note)
+        eq = self.meet_query_equation(trace, qi, question)
+        eq_k = self.meet_key_equation(trace, qi, eq)
+        big, small = self.meet_mapped(trace, qi, keys, VGroup(eq_k, tokens, question))
+        self.meet_dot_products(trace, qi, keys, big, small, pieces_note)
 
-        # --- the question ------------------------------------------------------------------
+    # --- beats and helpers (prefixed: AttentionBlock inherits every chapter's helpers) -------
+    def meet_question(self, trace, qi: int, pieces_note) -> tuple[TokenBoxes, VMobject]:
+        """The sentence, the followed token marked, and its question in words."""
         self.beat("question")
+        word = short(trace.tokens[qi])
         self.title(f"What “{word}” is looking for: its query")
         tokens = TokenBoxes(trace.tokens, self.theme, font_size=22 if len(trace.tokens) <= 8 else 18,
                             max_width=config.frame_width - 1.0, wrap=True)       # a long sentence on two or three lines
@@ -60,9 +65,12 @@ class QueriesMeetKeys(AttentionScene):
             self.caption(f"“{pieces_note[0]}” is {pieces_note[1]} tokens: a word's vectors are its pieces' mean, so this "
                          f"scene shows the model's own tokens, following “{trace.tokens[qi]}”")
         self.wait(0.5)
+        return tokens, question
 
-        # --- W_Q · E⃗, row by row -----------------------------------------------------------
+    def meet_query_equation(self, trace, qi: int, question) -> VGroup:
+        """W_Q·E⃗ + b⃗ = Q⃗ with the real numbers, the first rows multiplied one at a time."""
         self.beat("W_Q·E row by row")
+        h, word, e, q = self.head, short(trace.tokens[qi]), trace.embeddings[qi], trace.q[self.head, qi]
         eq = self.meet_equation(trace.w_q[h], e, q, W_Q, f"E⃗ {word}", "Q⃗", self.theme.query)
         self.meet_fit(eq, top=question.get_bottom()[1] - 0.3)
         self.meet_equations = [eq]
@@ -72,6 +80,18 @@ class QueriesMeetKeys(AttentionScene):
         self.record("qk_query", eq.result_entries, q[:SHOWN_ROWS])
         self.play(FadeIn(eq.matrix), FadeIn(eq.vector), FadeIn(eq.signs[0]), FadeIn(eq.names[:2]))
         self.caption(f"{W_Q}: {trace.d_head} rows of {trace.d_model} learned numbers; E⃗: the {trace.d_model} numbers of “{word}”")
+        self.meet_rows_one_by_one(trace, eq)
+        self.play(FadeIn(eq.product_entries[ROW_BY_ROW:]), run_time=0.6)
+        rest = max(0, trace.d_head - ROW_BY_ROW)
+        self.caption((f"the other {rest} row{'s' if rest != 1 else ''} at once: " if rest else "")
+                     + f"{W_Q}·E⃗ has {trace.d_head} entries")
+        self.play(FadeIn(eq.signs[2:]), FadeIn(eq.bias), FadeIn(eq.result), FadeIn(eq.names[3:]))
+        self.caption(f"plus the learned bias b⃗: the query Q⃗ of “{word}”, {trace.d_head} numbers")
+        self.wait(1)
+        return eq
+
+    def meet_rows_one_by_one(self, trace, eq: VGroup) -> None:
+        """The first ``ROW_BY_ROW`` rows of the matrix boxed in turn with E⃗, each giving one entry of the product."""
         vector_box = SurroundingRectangle(eq.vector_entries, color=self.theme.of("selected"), buff=0.06)
         for r in range(min(ROW_BY_ROW, len(eq.rows))):
             row_box = SurroundingRectangle(eq.rows[r], color=self.theme.of("selected"), buff=0.06)
@@ -83,31 +103,29 @@ class QueriesMeetKeys(AttentionScene):
             self.play(FadeIn(eq.product_entries[r], shift=RIGHT * 0.3), run_time=0.6)
             previous = row_box
         self.play(FadeOut(previous), FadeOut(vector_box), run_time=0.3)
-        self.play(FadeIn(eq.product_entries[ROW_BY_ROW:]), run_time=0.6)
-        rest = max(0, trace.d_head - ROW_BY_ROW)
-        self.caption((f"the other {rest} row{'s' if rest != 1 else ''} at once: " if rest else "")
-                     + f"{W_Q}·E⃗ has {trace.d_head} entries")
-        self.play(FadeIn(eq.signs[2:]), FadeIn(eq.bias), FadeIn(eq.result), FadeIn(eq.names[3:]))
-        self.caption(f"plus the learned bias b⃗: the query Q⃗ of “{word}”, {trace.d_head} numbers")
-        self.wait(1)
 
-        # --- keys: the same with W_K --------------------------------------------------------
+    def meet_key_equation(self, trace, qi: int, eq: VGroup) -> VGroup:
+        """The same with W_K: the followed token's key, in the query's place."""
         self.beat("keys")
-        eq_k = self.meet_equation(trace.w_k[h], e, k[qi], W_K, f"E⃗ {word}", "K⃗", self.theme.key)
+        h, word = self.head, short(trace.tokens[qi])
+        eq_k = self.meet_equation(trace.w_k[h], trace.embeddings[qi], trace.k[h][qi], W_K, f"E⃗ {word}", "K⃗",
+                                  self.theme.key)
         eq_k.scale(eq.width / eq_k.width).move_to(eq)   # same layout, so the same scale
         self.meet_equations.append(eq_k)
         self.record("w_k", eq_k.matrix_entries, trace.w_k[h][:SHOWN_COLUMNS, :SHOWN_ROWS].T)
-        self.record("qk_key", eq_k.result_entries, k[qi][:SHOWN_ROWS])
+        self.record("qk_key", eq_k.result_entries, trace.k[h][qi][:SHOWN_ROWS])
         self.play(FadeOut(eq, rate_func=rush_into), run_time=0.4)       # out, then in: never two equations at once
         self.play(FadeIn(eq_k, rate_func=rush_from), run_time=0.6)
         self.caption(f"{W_K} gives every token a key K⃗, what it offers · {self.model_note(trace)}")
         self.wait(1)
+        return eq_k
 
-        # --- the embeddings mapped into the query/key space ----------------------------------
+    def meet_mapped(self, trace, qi: int, keys: list[int], gone: VGroup) -> tuple[VGroup, VGroup]:
+        """The embeddings as arrows, mapped into the query/key space: a plane through the query."""
         self.beat("mapped to query/key space")
-        self.play(FadeOut(VGroup(eq_k, tokens, question)))
+        self.play(FadeOut(gone))
         big, e_arrows = self.meet_embedding_panel(trace, qi)
-        plane = query_plane(q, k[keys])
+        plane = query_plane(trace.q[self.head, qi], trace.k[self.head][keys])
         small, q_arrow, k_arrows, scale = self.meet_plane_panel(trace, qi, plane, keys)
         self.meet_scale, self.meet_origin = scale, small.origin
         self.meet_query_arrow, self.meet_key_arrows = q_arrow, k_arrows
@@ -119,24 +137,18 @@ class QueriesMeetKeys(AttentionScene):
         self.play(FadeIn(small.names))
         self.caption(f"{W_Q} and {W_K} map them into a {trace.d_head}-dimensional space (drawn: a plane through Q⃗)")
         self.wait(1)
+        return big, small
 
-        # --- the dot products beside the arrows ---------------------------------------------
+    def meet_dot_products(self, trace, qi: int, keys: list[int], big: VGroup, small: VGroup, pieces_note) -> None:
+        """The plane moved left, its dot products listed beside it and named at the keys' tips; the largest marked."""
         self.beat("dot products")
+        q_arrow, k_arrows = self.meet_query_arrow, self.meet_key_arrows
         panel = VGroup(small.frame, small.names, q_arrow, k_arrows)
         self.play(FadeOut(big), panel.animate.shift(LEFT * (small.origin[0] + 3.0)), run_time=1.0)
         self.meet_origin = small.origin + LEFT * (small.origin[0] + 3.0)
-        scores = trace.scores[h, qi]                                             # [T_k] Q⃗ᵢ·K⃗ⱼ (the drawn keys')
+        scores = trace.scores[self.head, qi]                                     # [T_k] Q⃗ᵢ·K⃗ⱼ (the drawn keys')
         room = self.title_mobject.get_bottom()[1] - 0.15 - (CAPTION_TOP + 0.1)       # between the title and the caption
-        for most in range(LISTED, 2, -1):      # the longest table that fits (a long sentence: its largest, and a count)
-            table, numbers, listed = self.meet_score_list(trace, qi, scores, keys, most)
-            note = VGroup(*(label(line, self.theme, 16, color=self.theme.muted) for line in (
-                "drawn: the plane through Q⃗ and the keys' widest",
-                "spread off it, so every K⃗·Q⃗ here is exact", *self.meet_left_out(trace, keys, pieces_note)))
-            ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-            note.next_to(table, DOWN, buff=0.35).align_to(table, LEFT)
-            table.add(note)
-            if table.height <= room:
-                break
+        table, numbers, listed = self.meet_fitting_table(trace, qi, scores, keys, pieces_note, room)
         table.next_to(panel, RIGHT, buff=0.6)
         table.set_x(min(table.get_x(), config.frame_width / 2 - 0.3 - table.width / 2))
         table.set_y(self.title_mobject.get_bottom()[1] - 0.15 - room / 2)
@@ -150,7 +162,22 @@ class QueriesMeetKeys(AttentionScene):
         self.play(k_arrows[top].animate.set_stroke(width=8), run_time=0.6)
         self.wait(1.5)
 
-    # --- helpers (prefixed: AttentionBlock inherits every chapter's helpers) ----------------
+    def meet_fitting_table(self, trace, qi: int, scores: np.ndarray, keys: list[int], pieces_note,
+                           room: float) -> tuple[VGroup, VGroup, list[int]]:
+        """The longest table of dot products, with its note, no taller than ``room`` (a long sentence: its
+        largest, and a count); the table, its numbers and their keys, as ``meet_score_list`` returns them."""
+        for most in range(LISTED, 2, -1):
+            table, numbers, listed = self.meet_score_list(trace, qi, scores, keys, most)
+            note = VGroup(*(label(line, self.theme, 16, color=self.theme.muted) for line in (
+                "drawn: the plane through Q⃗ and the keys' widest",
+                "spread off it, so every K⃗·Q⃗ here is exact", *self.meet_left_out(trace, keys, pieces_note)))
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+            note.next_to(table, DOWN, buff=0.35).align_to(table, LEFT)
+            table.add(note)
+            if table.height <= room:
+                break
+        return table, numbers, listed
+
     def meet_exact_trace(self):
         """The trace, the followed query and a note: the word trace when the followed word is one piece
         (its Q⃗·K⃗ with one-piece words is the model's score), else the model's own tokens (``pieces``),
@@ -181,12 +208,37 @@ class QueriesMeetKeys(AttentionScene):
         return trace.causal and bool(np.isneginf(trace.masked[self.head, qi, j]))
 
     def meet_equation(self, w: np.ndarray, e: np.ndarray, result: np.ndarray, w_name: str, e_name: str,
-                    r_name: str, color) -> VGroup:
+                      r_name: str, color) -> VGroup:
         """W·E⃗ + b⃗ = R⃗ with the real entries: a few rows and columns of W, ⋮ and ⋯ for the rest."""
-        theme, d = self.theme, self.settings.decimals
+        theme = self.theme
         rows_shown, cols_shown = min(SHOWN_ROWS, w.shape[1]), min(SHOWN_COLUMNS, w.shape[0])
         product = matrix_vector_product(w, e)                          # [c]
         bias = projection_bias(result, w, e)                           # [c]
+        matrix, rows, step = self.meet_matrix(w, rows_shown, cols_shown)
+        v_entries, _, vector = self.meet_column(e, cols_shown, theme.embedding, step, show_count=True)
+        p_entries, p_rest, p_frame = self.meet_column(product, rows_shown, theme.text, step, show_count=True)
+        b_entries, _, b_frame = self.meet_column(bias, rows_shown, theme.muted, step)
+        r_entries, _, r_frame = self.meet_column(result, rows_shown, color, step, show_count=True)
+        signs = VGroup(*(label(s, theme, 28) for s in ("·", "=", "+", "=")))
+        parts = [matrix, signs[0], vector, signs[1], p_frame, signs[2], b_frame, signs[3], r_frame]
+        VGroup(*parts).arrange(RIGHT, buff=0.22)
+        for column in (vector, p_frame, b_frame, r_frame):
+            column.shift(UP * (rows[0].get_y() - column[0][0].get_y()))
+        for sign in signs:
+            sign.set_y(rows[0].get_y() if len(rows) == 1 else rows.get_y())
+        names = self.meet_equation_names((matrix, vector, p_frame, b_frame, r_frame), w_name, e_name, r_name, color)
+        eq = VGroup(*parts, names)
+        eq.matrix, eq.vector, eq.signs, eq.names = matrix, vector, signs, names
+        eq.rows, eq.matrix_entries = rows, VGroup(*(m for row in rows for m in row))
+        eq.vector_entries = v_entries
+        eq.product_entries, eq.product_frame = p_entries, p_rest
+        eq.bias, eq.bias_entries, eq.result, eq.result_entries = b_frame, b_entries, r_frame, r_entries
+        return eq
+
+    def meet_matrix(self, w: np.ndarray, rows_shown: int, cols_shown: int) -> tuple[VGroup, VGroup, float]:
+        """The first rows and columns of W (coloured by value), ⋯ and ⋮ for the rest, in brackets, a brace
+        counting its columns; the matrix, its rows and the step between them."""
+        theme, d = self.theme, self.settings.decimals
         w_scale = float(np.abs(w).max()) or 1.0
         entries = [[number(float(w[col, r]), theme, NUMBER_SIZE, d, color=theme.value_color(float(w[col, r]), w_scale))
                     for col in range(cols_shown)] for r in range(rows_shown)]
@@ -205,17 +257,12 @@ class QueriesMeetKeys(AttentionScene):
         matrix = VGroup(body, _brackets(body, theme.muted))
         if w.shape[0] > cols_shown:
             matrix.add(_count_brace(body, UP, w.shape[0], theme))
-        v_entries, _, vector = self.meet_column(e, cols_shown, theme.embedding, step, show_count=True)
-        p_entries, p_rest, p_frame = self.meet_column(product, rows_shown, theme.text, step, show_count=True)
-        b_entries, _, b_frame = self.meet_column(bias, rows_shown, theme.muted, step)
-        r_entries, _, r_frame = self.meet_column(result, rows_shown, color, step, show_count=True)
-        signs = VGroup(*(label(s, theme, 28) for s in ("·", "=", "+", "=")))
-        parts = [matrix, signs[0], vector, signs[1], p_frame, signs[2], b_frame, signs[3], r_frame]
-        VGroup(*parts).arrange(RIGHT, buff=0.22)
-        for column in (vector, p_frame, b_frame, r_frame):
-            column.shift(UP * (rows[0].get_y() - column[0][0].get_y()))
-        for sign in signs:
-            sign.set_y(rows[0].get_y() if len(rows) == 1 else rows.get_y())
+        return matrix, rows, step
+
+    def meet_equation_names(self, frames: tuple, w_name: str, e_name: str, r_name: str, color) -> VGroup:
+        """The names under the equation's five terms (``frames``: W, E⃗, W·E⃗, b⃗, R⃗), on one line."""
+        theme = self.theme
+        matrix, vector, p_frame, b_frame, r_frame = frames
         names = VGroup(
             label(w_name, theme, LABEL_SIZE, color=color).next_to(matrix, DOWN, buff=0.15),
             label(e_name, theme, LABEL_SIZE, color=theme.embedding).next_to(vector, DOWN, buff=0.15),
@@ -226,13 +273,7 @@ class QueriesMeetKeys(AttentionScene):
         low = min(n.get_y() for n in names)
         for n in names:
             n.set_y(low)
-        eq = VGroup(*parts, names)
-        eq.matrix, eq.vector, eq.signs, eq.names = matrix, vector, signs, names
-        eq.rows, eq.matrix_entries = rows, VGroup(*(m for row in rows for m in row))
-        eq.vector_entries = v_entries
-        eq.product_entries, eq.product_frame = p_entries, p_rest
-        eq.bias, eq.bias_entries, eq.result, eq.result_entries = b_frame, b_entries, r_frame, r_entries
-        return eq
+        return names
 
     def meet_column(self, values: np.ndarray, n: int, color, step: float,
                   show_count: bool = False) -> tuple[VGroup, VGroup, VGroup]:
