@@ -186,43 +186,13 @@ class ValuesUpdateEmbeddings(AttentionScene):
 
     # --- the weighted values as arrows, tip to tail ---------------------------------------
     def show_values_in_space(self, trace) -> None:
+        """A query whose attention spreads: its weighted values as arrows from one point, then tip to tail onto ΔE⁽ʰ⁾."""
         self.beat("values in space")
         self.clear_frame()       # at the next beat's start: the last beat's picture stays to its end (its still)
-        h, d, followed = self.head, self.settings.decimals, self.value_query
-        qi = self.spread_query = spreading_query(trace.pattern[h], followed)  # a query whose weights spread over keys
-        query = short(trace.tokens[qi])
+        qi = self.spread_query = spreading_query(trace.pattern[self.head], self.value_query)  # its weights spread over keys
         keys = self.shown_keys(trace, qi)
-        weights = trace.pattern[h, qi]                                        # [T_k]
-        steps = trace.delta_terms(h, qi)[keys].astype(np.float64)             # [n, d] wⱼ·V⃗ⱼ (a word: over its pieces)
-        basis = spread_plane(trace.delta_per_head[h, qi], steps)             # ΔE⁽ʰ⁾, and where the values spread
-        fan = project(steps, basis)                                           # [n, 2] each wⱼ·V⃗ⱼ in the plane
-        chain = tip_to_tail(fan)                                              # [n+1, 2] the same, tip to tail
-        delta_2d = project(trace.delta_per_head[h, qi], basis)                # [2]
-        named = largest_weights(weights)
-        spread = ", ".join(f"{format_number(weights[j], d)} on “{short(trace.key_tokens[j])}”" for j in named)
-        spreading = spreads(weights)        # no query of some heads spreads (e.g. one that reads the previous word)
-        title = label(f"“{query}” spreads its attention: {spread}" if spreading else
-                      f"“{query}”: {spread} (no query of this head spreads its attention)",
-                      self.theme, 26).to_edge(UP, buff=0.3)
-        if title.width > config.frame_width - 0.6:
-            title.scale_to_fit_width(config.frame_width - 0.6)
-        self.record("spread_title", VGroup(title), [qi, *weights[named]])
-        points = np.vstack([chain, fan, [delta_2d]])                          # [2n+2, 2] all that is drawn
-        region = (LEFT * 3.4 + DOWN * 0.2, 6.4, 5.4)      # ΔE⁽ʰ⁾ is the plane's first axis: it points right
-        drawn = np.array([plane_to_screen(points, *region)(p) for p in [*points, np.zeros(2)]])    # as large as fits …
-        width = float(np.ptp(drawn[:, 0]))
-        to_screen = plane_to_screen(points, [PICTURE_RIGHT - width / 2, region[0][1], 0], width, region[2])  # … near the sum
-        origin = Dot(to_screen(np.zeros(2)), radius=0.06, color=self.theme.muted)
-        faint = np.where(weights[keys] >= FAINT_WEIGHT, 1.0, FAINT)            # [n] small weights drawn faint
-        arrows = VGroup(*(vector_arrow(to_screen(np.zeros(2)), to_screen(step), self.theme.value_up, opacity=float(o))
-                          for step, o in zip(fan, faint)))
-        self.record("fan", arrows, fan)
-        self.fan_tails = np.array([a.get_start() for a in arrows])
-        placed = tip_to_tail_arrows(chain, to_screen, self.theme.value_up, opacities=faint)   # where they go
-        delta_arrow = vector_arrow(to_screen(np.zeros(2)), to_screen(delta_2d), self.theme.delta, width=16, opacity=0.45)
-        delta_arrow.tip.set_fill(opacity=0.8)    # a broad band under the chain, so both show where they coincide
-        delta_name = self.name_beside(label("ΔE⁽ʰ⁾", self.theme, 26, color=self.theme.delta), delta_arrow, (UP, DOWN),
-                                      placed)     # on the side the chain leaves free
+        title, spreading = self.vu_spread_title(trace, qi)
+        origin, arrows, placed, chain, delta_arrow, delta_name = self.vu_value_arrows(trace, qi, keys)
         sum_box = self.written_sum(trace, qi, keys).move_to(RIGHT * 3.7 + UP * 0.5)
         plane = label(f"the plane: ΔE⁽ʰ⁾ and the values' widest spread\n(a projection of {trace.d_model} dimensions: "
                       "sums stay exact)", self.theme, 18, color=self.theme.muted)
@@ -231,14 +201,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
         chain_names = self.arrow_names(trace, qi, keys, placed, avoid=[title, delta_name, sum_box, plane])
         self.value_chain, self.delta_head_arrow = arrows, delta_arrow
         self.record("chain", placed, chain)
-        if not spreading:
-            self.caption(f"“{query}”'s weighted values wⱼ·V⃗ⱼ: one key takes nearly all of the weight")
-        elif followed == qi:
-            self.caption(f"“{query}”'s weighted values wⱼ·V⃗ⱼ as arrows from one point (faint: small weights)")
-        else:
-            top = largest_weights(trace.pattern[h, followed])[0]             # the key it gave its largest weight
-            self.caption(f"“{short(trace.tokens[followed])}” gave {format_number(trace.pattern[h, followed, top], d)} to "
-                         f"“{short(trace.key_tokens[top])}” alone; “{query}”'s weighted values wⱼ·V⃗ⱼ point several ways")
+        self.caption(self.vu_spread_note(trace, qi, spreading))
         self.play(FadeIn(title), FadeIn(origin), FadeIn(plane))
         self.play(LaggedStart(*(GrowArrow(a) for a in arrows), lag_ratio=0.3, run_time=1.5), FadeIn(fan_names))
         self.caption("placed tip to tail, the weighted values land exactly on ΔE⁽ʰ⁾, their sum")
@@ -250,6 +213,64 @@ class ValuesUpdateEmbeddings(AttentionScene):
         self.caption("the same sum, written out with the pattern's weights (faint: small weights)")
         self.play(FadeIn(sum_box))
         self.wait(1.5)
+
+    def vu_spread_title(self, trace, qi: int):
+        """The title naming query ``qi``'s largest weights, and whether its attention spreads at all."""
+        d, weights = self.settings.decimals, trace.pattern[self.head, qi]          # [T_k]
+        named = largest_weights(weights)
+        spread = ", ".join(f"{format_number(weights[j], d)} on “{short(trace.key_tokens[j])}”" for j in named)
+        spreading = spreads(weights)        # no query of some heads spreads (e.g. one that reads the previous word)
+        query = short(trace.tokens[qi])
+        title = label(f"“{query}” spreads its attention: {spread}" if spreading else
+                      f"“{query}”: {spread} (no query of this head spreads its attention)",
+                      self.theme, 26).to_edge(UP, buff=0.3)
+        if title.width > config.frame_width - 0.6:
+            title.scale_to_fit_width(config.frame_width - 0.6)
+        self.record("spread_title", VGroup(title), [qi, *weights[named]])
+        return title, spreading
+
+    def vu_value_arrows(self, trace, qi: int, keys: list[int]) -> tuple:
+        """Query ``qi``'s weighted values wⱼ·V⃗ⱼ in the plane of ΔE⁽ʰ⁾ and their widest spread: the origin, the
+        arrows from it, where they go tip to tail (and the chain's points), ΔE⁽ʰ⁾'s arrow and its name."""
+        h = self.head
+        weights = trace.pattern[h, qi]                                        # [T_k]
+        steps = trace.delta_terms(h, qi)[keys].astype(np.float64)             # [n, d] wⱼ·V⃗ⱼ (a word: over its pieces)
+        basis = spread_plane(trace.delta_per_head[h, qi], steps)             # ΔE⁽ʰ⁾, and where the values spread
+        fan = project(steps, basis)                                           # [n, 2] each wⱼ·V⃗ⱼ in the plane
+        chain = tip_to_tail(fan)                                              # [n+1, 2] the same, tip to tail
+        delta_2d = project(trace.delta_per_head[h, qi], basis)                # [2]
+        to_screen = self.vu_to_screen(np.vstack([chain, fan, [delta_2d]]))    # [2n+2, 2] all that is drawn
+        origin = Dot(to_screen(np.zeros(2)), radius=0.06, color=self.theme.muted)
+        faint = np.where(weights[keys] >= FAINT_WEIGHT, 1.0, FAINT)            # [n] small weights drawn faint
+        arrows = VGroup(*(vector_arrow(to_screen(np.zeros(2)), to_screen(step), self.theme.value_up, opacity=float(o))
+                          for step, o in zip(fan, faint)))
+        self.record("fan", arrows, fan)
+        self.fan_tails = np.array([a.get_start() for a in arrows])
+        placed = tip_to_tail_arrows(chain, to_screen, self.theme.value_up, opacities=faint)   # where they go
+        delta_arrow = vector_arrow(to_screen(np.zeros(2)), to_screen(delta_2d), self.theme.delta, width=16, opacity=0.45)
+        delta_arrow.tip.set_fill(opacity=0.8)    # a broad band under the chain, so both show where they coincide
+        delta_name = self.name_beside(label("ΔE⁽ʰ⁾", self.theme, 26, color=self.theme.delta), delta_arrow, (UP, DOWN),
+                                      placed)     # on the side the chain leaves free
+        return origin, arrows, placed, chain, delta_arrow, delta_name
+
+    @staticmethod
+    def vu_to_screen(points: np.ndarray):
+        """The plane's points to the screen: as large as fits the left of the frame, ending near the written sum."""
+        region = (LEFT * 3.4 + DOWN * 0.2, 6.4, 5.4)      # ΔE⁽ʰ⁾ is the plane's first axis: it points right
+        drawn = np.array([plane_to_screen(points, *region)(p) for p in [*points, np.zeros(2)]])    # as large as fits …
+        width = float(np.ptp(drawn[:, 0]))
+        return plane_to_screen(points, [PICTURE_RIGHT - width / 2, region[0][1], 0], width, region[2])  # … near the sum
+
+    def vu_spread_note(self, trace, qi: int, spreading: bool) -> str:
+        """The caption over the arrows from one point: how the followed query's and query ``qi``'s weights differ."""
+        h, d, followed, query = self.head, self.settings.decimals, self.value_query, short(trace.tokens[qi])
+        if not spreading:
+            return f"“{query}”'s weighted values wⱼ·V⃗ⱼ: one key takes nearly all of the weight"
+        if followed == qi:
+            return f"“{query}”'s weighted values wⱼ·V⃗ⱼ as arrows from one point (faint: small weights)"
+        top = largest_weights(trace.pattern[h, followed])[0]             # the key it gave its largest weight
+        return (f"“{short(trace.tokens[followed])}” gave {format_number(trace.pattern[h, followed, top], d)} to "
+                f"“{short(trace.key_tokens[top])}” alone; “{query}”'s weighted values wⱼ·V⃗ⱼ point several ways")
 
     def arrow_names(self, trace, qi: int, keys: list[int], arrows: VGroup, avoid: list, most: int = 3) -> VGroup:
         """“V⃗(blue)” beside the arrows of query ``qi``'s largest weights: above the arrow, else below, else
