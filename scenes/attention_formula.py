@@ -24,10 +24,18 @@ class AttentionFormula(GridScene):
 
     def construct(self) -> None:
         trace = self.trace()
-        h, d = self.head, self.settings.decimals
-        qi = self.settings.query_index(trace)
+        qi = self.settings.query_index(trace)          # the followed token (an unknown one: an error before any beat)
+        formula = self.af_formula(trace)
+        self.af_queries(trace, formula)
+        self.af_keys(trace, formula)
+        self.af_scale(trace, formula)
+        self.af_softmax(trace, formula)
+        self.af_values(trace, formula)
+        self.af_delta(trace, formula, qi)
 
-        # --- the formula ------------------------------------------------------------------
+    # --- beats (prefixed: AttentionBlock inherits every chapter's methods) -------------------
+    def af_formula(self, trace) -> MathTex:
+        """The formula, its terms in their colours, written out."""
         self.beat("formula")
         formula = MathTex(*FORMULA, font_size=64, color=self.theme.text).to_edge(UP, buff=0.6)
         for name, color in (("Q", self.theme.query), ("K", self.theme.key), ("V", self.theme.value_up),
@@ -39,35 +47,53 @@ class AttentionFormula(GridScene):
         self.mark = None
         self.big = max(len(trace.tokens), len(trace.key_tokens)) > MAX_TOKENS
         self.compact = False      # the formula shrunk into the corner, the frame's height left to a long pattern
+        return formula
 
-        # --- the terms --------------------------------------------------------------------
+    def af_queries(self, trace, formula: MathTex) -> None:
+        """Q: one query per token (a long sentence: first the note that its terms are dots)."""
         self.beat("queries")
         if self.big:
             self.say_too_many_for_numbers(trace)
-        self.show_term(formula, "Q", self.term_columns(trace.tokens, trace.q[h], self.theme.query, "q"),
+        self.show_term(formula, "Q", self.term_columns(trace.tokens, trace.q[self.head], self.theme.query, "q"),
                        f"Q: one query per token, {trace.d_head} numbers each ({W_Q}·E)")
+
+    def af_keys(self, trace, formula: MathTex) -> None:
+        """K: one key per token."""
         self.beat("keys")
-        self.show_term(formula, "K", self.term_columns(trace.key_tokens, trace.k[h], self.theme.key, "k"),
+        self.show_term(formula, "K", self.term_columns(trace.key_tokens, trace.k[self.head], self.theme.key, "k"),
                        f"K: one key per token; KᵀQ is the grid of dot products, keys as rows")
+
+    def af_scale(self, trace, formula: MathTex) -> None:
+        """KᵀQ/√d_k: the grid of scaled scores."""
         self.beat("scale")
         self.show_term(formula, "sqrt", self.scaled_picture(trace),
                        f"KᵀQ: every key against every query; each score divided by √{trace.d_head} (the key size)")
+
+    def af_softmax(self, trace, formula: MathTex) -> None:
+        """softmax down each column: the attention pattern."""
         self.beat("softmax")
         self.show_term(formula, "softmax", self.pattern_picture(trace),
-                       f"softmax down each column: the attention pattern (layer {trace.layer}, head {h})"
+                       f"softmax down each column: the attention pattern (layer {trace.layer}, head {self.head})"
                        + ("; shaded: later keys, masked to 0" if trace.causal else ""))
+
+    def af_values(self, trace, formula: MathTex) -> None:
+        """V: each token's value vector."""
         self.beat("values")
-        self.show_term(formula, "V", self.term_columns(trace.key_tokens, trace.values_up[h], self.theme.value_up,
+        self.show_term(formula, "V", self.term_columns(trace.key_tokens, trace.values_up[self.head], self.theme.value_up,
                                                        "values_up"),
                        "V: each token's value vector (value-down, then value-up)")
+
+    def af_delta(self, trace, formula: MathTex, qi: int) -> None:
+        """ΔE: the followed token ``qi``'s change from this head."""
         self.beat("delta")
-        delta = VectorColumn(trace.delta_per_head[h, qi], self.theme, n_shown=5, decimals=d, font_size=20,
-                             bracket_color=self.theme.delta)
+        delta = VectorColumn(trace.delta_per_head[self.head, qi], self.theme, n_shown=5, decimals=self.settings.decimals,
+                             font_size=20, bracket_color=self.theme.delta)
         name = label(f"“{short(trace.tokens[qi])}”", self.theme, 24, color=self.theme.query).next_to(delta, UP, buff=0.2)
         self.show_term(formula, "delta", VGroup(name, delta),
                        f"ΔE: the pattern-weighted sum of values, this head's change to “{trace.tokens[qi]}”")
         self.wait(1.5)
 
+    # --- helpers --------------------------------------------------------------------------------
     def scaled_picture(self, trace) -> VGroup:
         """KᵀQ/√d_k: the grid of scaled scores (numbers, or signed dots for a long sentence) and, beside it,
         the divisor."""
