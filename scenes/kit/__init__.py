@@ -34,6 +34,7 @@ _WHERE: dict[str, str] = {
     "MEANINGS": "scenes.kit.palette",
     # text
     "label": "scenes.kit.text_mobjects",
+    "wrapped_label": "scenes.kit.text_mobjects",
     "number": "scenes.kit.text_mobjects",
     "cached_text": "scenes.kit.text_mobjects",
     "format_number": "scenes.kit.text_mobjects",

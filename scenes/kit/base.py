@@ -14,7 +14,7 @@ from attention_math import AttentionTrace
 
 from scenes.kit.camera import PathCachingCamera
 from scenes.kit.memory import release_free_memory
-from scenes.kit.mobjects import MIN_TEXT_POINTS, UPRIGHT_PITCH, AttentionGrid, format_number, label
+from scenes.kit.mobjects import MIN_TEXT_POINTS, UPRIGHT_PITCH, AttentionGrid, format_number, label, wrapped_label
 from scenes.kit.notation import plain, typeset
 from scenes.kit.palette import Theme, themed
 from scenes.kit.scene_settings import MAX_TOKENS, SceneSettings, active_settings, head_of, is_decoder, models_like
@@ -1315,15 +1315,16 @@ class GridScene(AttentionScene):
             number.move_to([grid.max_radius + 0.2 + number.width / 2, y, 0])
             rows.add(VGroup(dot, number))
             y -= max(2 * grid.max_radius, number.height) + 0.25
-        legend = VGroup(label(heading, self.theme, 18, color=self.theme.muted), rows)
+        left = grid.frame.get_right()[0] + LIFT_GAP
+        room = config.frame_width / 2 - 0.25 - left
+        legend = VGroup(wrapped_label(heading, self.theme, 18, room, color=self.theme.muted), rows)
         if masked:
             side = min(grid.cell_w, grid.cell_h, 0.45)           # a swatch of the cells' shade, small enough to fit
             shade = Rectangle(width=side, height=side, stroke_width=0, fill_color=self.theme.of("masked"), fill_opacity=1)
             legend.add(VGroup(shade, label("masked: −∞ → 0", self.theme, 18, color=self.theme.muted))
                        .arrange(RIGHT, buff=0.2))
         legend.arrange(DOWN, buff=0.3, aligned_edge=LEFT)
-        left = grid.frame.get_right()[0] + LIFT_GAP
-        if legend.width > config.frame_width / 2 - 0.25 - left:
+        if legend.width > room:
             return None
         legend.move_to([left + legend.width / 2, grid.frame.get_center()[1], 0])
         self.record("legend", dots, weights)

@@ -11,7 +11,7 @@ import math
 from typing import Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, WHITE, ManimColor, Text, VMobject
+from manim import DOWN, LEFT, RIGHT, WHITE, ManimColor, Text, VGroup, VMobject
 
 from scenes.kit.notation import has_notation, subscript_runs
 from scenes.kit.palette import FONT, MONO, Theme
@@ -493,6 +493,36 @@ def label(text: str, theme: Theme, font_size: float = 24, color: ManimColor | No
     ('Queries', True)
     """
     return cached_text(text, FONT, font_size, color or theme.text, **kwargs)
+
+
+def wrapped_label(text: str, theme: Theme, font_size: float, width: float, color: ManimColor | None = None) -> VGroup:
+    """``label`` broken between words into lines no wider than ``width`` where it can be (a single
+    word wider than that stays one line), left-aligned one under another.
+
+    Parameters
+    ----------
+    text
+        The text, words separated by spaces.
+    theme, font_size, color
+        As for ``label``.
+    width
+        The widest a line may be, in scene units.
+
+    Examples
+    --------
+    >>> from scenes.kit import SceneSettings, themed
+    >>> from scenes.kit import wrapped_label
+    >>> [line.text for line in wrapped_label("dot area = |score|, colour = sign", themed(SceneSettings()), 18, 2.5)]
+    ['dotarea=|score|,', 'colour=sign']
+    """
+    lines: list[str] = []
+    for word in text.split():
+        if lines and label(f"{lines[-1]} {word}", theme, font_size).width <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return VGroup(*(label(line, theme, font_size, color=color) for line in lines)).arrange(DOWN, buff=0.1,
+                                                                                         aligned_edge=LEFT)
 
 
 def number(value: float, theme: Theme, font_size: float = 20, decimals: int = 2,
