@@ -11,7 +11,7 @@ from manim.utils.rate_functions import rush_from, rush_into
 from attention_math.query_plane import embedding_plane, matrix_vector_product, projection_bias, query_plane
 from scenes.catalog import about
 from scenes.kit.base import CAPTION_TOP, AttentionScene
-from scenes.kit.mobjects import TokenBoxes, format_number, label, number, short
+from scenes.kit.mobjects import MIN_TEXT_POINTS, TokenBoxes, format_number, label, number, short
 from scenes.kit.notation import W_K, W_Q
 from scenes.kit.scene_settings import DEFAULT_QUERY_TOKEN, DEFAULT_SENTENCE, MAX_TOKENS
 
@@ -20,6 +20,7 @@ SHOWN_COLUMNS = 5     # columns of W_Q (entries of E⃗) shown, then ⋯
 ROW_BY_ROW = 3        # rows multiplied one at a time before the rest appear at once
 NUMBER_SIZE = 18      # ≥ 12 px digits at 720p
 LABEL_SIZE = 20
+COUNT_SIZE = 16       # a brace's count, the equation's smallest text: scaled no lower than MIN_TEXT_POINTS
 TIP_LABELS = MAX_TOKENS   # the most key arrows named at their tips (a longer sentence: its largest dot products)
 LISTED = MAX_TOKENS   # the most dot products listed by name (a longer sentence: its largest, and how many more)
 
@@ -39,9 +40,10 @@ class QueriesMeetKeys(AttentionScene):
         self.meet_trace, self.meet_query = trace, qi
         keys = self.meet_keys = trace.exact_score_keys(qi)     # drawn as arrows: their Q⃗·K⃗ is the trace's score
         tokens, question = self.meet_question(trace, qi, pieces_note)
-        eq = self.meet_query_equation(trace, qi, question)
+        eq = self.meet_query_equation(trace, qi, tokens, question)
         eq_k = self.meet_key_equation(trace, qi, eq)
-        big, small = self.meet_mapped(trace, qi, keys, VGroup(eq_k, tokens, question))
+        gone = VGroup(*(m for m in (eq_k, tokens, question) if m in self.mobjects))
+        big, small = self.meet_mapped(trace, qi, keys, gone)
         self.meet_dot_products(trace, qi, keys, big, small, pieces_note)
 
     # --- beats and helpers (prefixed: AttentionBlock inherits every chapter's helpers) -------
@@ -67,11 +69,15 @@ class QueriesMeetKeys(AttentionScene):
         self.wait(0.5)
         return tokens, question
 
-    def meet_query_equation(self, trace, qi: int, question) -> VGroup:
-        """W_Q·E⃗ + b⃗ = Q⃗ with the real numbers, the first rows multiplied one at a time."""
+    def meet_query_equation(self, trace, qi: int, tokens: TokenBoxes, question) -> VGroup:
+        """W_Q·E⃗ + b⃗ = Q⃗ with the real numbers, the first rows multiplied one at a time. Where a long
+        sentence's lines of tokens leave too little room for the equation's text to stay readable, the
+        tokens go and the question (the title names its word) moves up under the title."""
         self.beat("W_Q·E row by row")
         h, word, e, q = self.head, short(trace.tokens[qi]), trace.embeddings[qi], trace.q[self.head, qi]
         eq = self.meet_equation(trace.w_q[h], e, q, W_Q, f"E⃗ {word}", "Q⃗", self.theme.query)
+        if self.meet_fit_scale(eq, top=question.get_bottom()[1] - 0.3) < MIN_TEXT_POINTS / COUNT_SIZE:
+            self.play(FadeOut(tokens), question.animate.next_to(self.title_mobject, DOWN, buff=0.3))
         self.meet_fit(eq, top=question.get_bottom()[1] - 0.3)
         self.meet_equations = [eq]
         self.record("w_q", eq.matrix_entries, trace.w_q[h][:SHOWN_COLUMNS, :SHOWN_ROWS].T)
@@ -290,10 +296,15 @@ class QueriesMeetKeys(AttentionScene):
             rest.add(_count_brace(body, UP, len(values), theme))
         return entries, rest, VGroup(entries, rest)
 
+    def meet_fit_scale(self, group: VGroup, top: float) -> float:
+        """The scale at which ``group`` uses the width, or the height between ``top`` and the caption."""
+        bottom = -config.frame_height / 2 + 0.75
+        return min((config.frame_width - 1.2) / group.width, (top - bottom) / group.height)
+
     def meet_fit(self, group: VGroup, top: float) -> None:
         """Scale ``group`` to use the width (or the height between ``top`` and the caption), centred under ``top``."""
         bottom = -config.frame_height / 2 + 0.75
-        group.scale(min((config.frame_width - 1.2) / group.width, (top - bottom) / group.height))
+        group.scale(self.meet_fit_scale(group, top))
         group.move_to(UP * (top + bottom) / 2)
 
     def meet_embedding_panel(self, trace, qi: int) -> tuple[VGroup, VGroup]:
@@ -456,5 +467,5 @@ def _brackets(body: VGroup, color) -> VGroup:
 def _count_brace(body: VGroup, side, count: int, theme) -> VGroup:
     """A brace over ``body`` naming how many numbers there really are."""
     brace = Brace(body, side, buff=0.08, color=theme.muted)
-    text = label(f"{count:,}", theme, 16, color=theme.muted).next_to(brace, side, buff=0.05)
+    text = label(f"{count:,}", theme, COUNT_SIZE, color=theme.muted).next_to(brace, side, buff=0.05)
     return VGroup(brace, text)
