@@ -228,7 +228,7 @@ def test_queries_and_keys_with_13_minilm_tokens_stays_in_the_frame(tiny, render_
         original(self, name)
 
     monkeypatch.setattr(AttentionScene, "beat", beat)
-    _, scene = tiny("QueriesAndKeys", render_dir, fmt="png", model="minilm")
+    _, scene = tiny("QueriesAndKeys", render_dir, fmt="png", model="minilm", pieces=True)   # the model's own tokens
     assert len(scene.trace().tokens) == 13 and ends == ["embeddings", "queries", "keys", "grid"]
     assert_inside_frame(scene)
     for name, columns in scene.vector_rows:

@@ -44,11 +44,18 @@ def assert_inside_frame(scene) -> None:
 
 
 def assert_apart(mobjects, axis: int) -> None:
-    """Neighbouring labels along ``axis`` (0: x, 1: y) do not overlap."""
-    spans = sorted((m.get_critical_point(-np.eye(3)[axis])[axis], m.get_critical_point(np.eye(3)[axis])[axis])
-                   for m in mobjects)
-    for (_, end), (start, _) in zip(spans, spans[1:]):
-        assert start >= end - 1e-3, "two labels overlap"
+    """No two labels' boxes overlap. Labels along ``axis`` (0: x, 1: y) that share a span on it must
+    stand side by side on the other axis (staggered labels: every other one a column or row further out)."""
+    other = 1 - axis
+    boxes = [(m.get_critical_point(-np.eye(3)[axis])[axis], m.get_critical_point(np.eye(3)[axis])[axis],
+              m.get_critical_point(-np.eye(3)[other])[other], m.get_critical_point(np.eye(3)[other])[other])
+             for m in mobjects]
+    boxes.sort()
+    for i, (start, end, low, high) in enumerate(boxes):
+        for start2, end2, low2, high2 in boxes[i + 1:]:
+            if start2 >= end - 1e-3:
+                break                                         # sorted by start: no later box reaches back
+            assert low2 >= high - 1e-3 or high2 <= low + 1e-3, "two labels overlap"
 
 
 STORY = list(SCENES)[:8]                       # the story's eight chapters: both models, both themes
