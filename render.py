@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
-from typing import Any, Callable
+import threading
+from typing import Any, Callable, NoReturn
 
 import click
 
@@ -43,7 +45,7 @@ def one_line_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             click.echo("Interrupted: stopped rendering; no partial file was left and earlier outputs are intact.",
                        err=True)
-            sys.exit(130)
+            exit_interrupted()
         except Exception as exc:
             if verbose:
                 raise
@@ -51,6 +53,18 @@ def one_line_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             raise click.ClickException(f"{type(exc).__name__}: {cause} (run with --verbose for details)") from None
 
     return wrapper
+
+
+def exit_interrupted() -> NoReturn:
+    """Exit with 130 now. The render's own cleanup has run (its temporary files are gone); a library
+    thread still waiting for work it will never get (a video encoder cut off mid-segment) must not
+    keep the process alive, as the interpreter would wait for it at exit."""
+    lingering = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon and t.is_alive()]
+    if lingering:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    sys.exit(130)
 
 
 class OneLineGroup(click.Group):

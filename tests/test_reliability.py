@@ -195,6 +195,27 @@ def test_interrupt_keeps_the_previous_video_and_leaves_no_temporary(tmp_path, si
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".part")]
 
 
+LINGERING = """
+import threading, click, render
+threading.Thread(target=threading.Event().wait, name="encoder left waiting").start()
+
+@click.command()
+@render.one_line_errors
+def cut_off():
+    raise KeyboardInterrupt
+
+cut_off()
+"""
+
+
+def test_an_interrupt_ends_the_process_even_with_a_thread_left_waiting():
+    """A library thread that never ends (an encoder whose frames stopped coming) does not keep an
+    interrupted command alive: it exits 130 with the one line, at once."""
+    process = subprocess.run([sys.executable, "-c", LINGERING], cwd=ROOT, capture_output=True, text=True, timeout=20)
+    assert process.returncode == 130, process.stderr
+    assert process.stderr.strip().splitlines()[-1].startswith("Interrupted"), process.stderr
+
+
 @pytest.mark.render
 def test_an_interrupt_inside_the_video_encoder_is_an_interrupt_not_a_failure(tmp_path, monkeypatch):
     """manim's segment encoder wraps whatever stops it while it opens a segment, Ctrl-C included,
