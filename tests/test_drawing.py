@@ -119,6 +119,18 @@ def test_outline_text_has_manims_points(text, weight):
     assert ours.text == manims.text
 
 
+@pytest.mark.parametrize("pixels", [(256, 144), (854, 480), (3840, 2160)])
+def test_long_text_is_one_line_at_every_resolution(pixels, tmp_path):
+    """manim's Text breaks a line at the render's pixel width (and caches that break for every
+    resolution); ours is one line whatever the resolution, as wide as at 4K."""
+    text = "each column sums to one over all the keys of the sentence " * 3
+    with tempconfig({"pixel_width": pixels[0], "pixel_height": pixels[1], "text_dir": str(tmp_path / "texts")}):
+        long = OutlineText(text, font=FONT, font_size=20)
+        line = OutlineText(text[:59], font=FONT, font_size=20)         # once: the same glyphs, one line
+    assert long.height == pytest.approx(line.height, abs=0.02)
+    assert long.width > 20
+
+
 def test_outline_text_leaves_anything_else_to_manim(tmp_path):
     svg = tmp_path / "t.svg"
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="10pt" viewBox="0 0 10 10">'

@@ -14,14 +14,17 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import manimpango
 import numpy as np
-from manim import RIGHT, Text, VMobject
+from manim import RIGHT, Text, VMobject, config
+from manim.mobject.text.text_mobject import START_X, START_Y, TEXT2SVG_ADJUSTMENT_FACTOR
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 TOKEN = re.compile(r"[A-Za-z]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 LENGTH = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*([a-z]*)\s*$")
 CLOSE_ENOUGH = 0.0001       # manim closes a path with a line only if its end is further than this
+ONE_LINE_PIXELS = 1 << 15   # Pango's page: wide enough that no line of ours ever breaks
 
 
 class UnexpectedSVG(ValueError):
@@ -51,6 +54,20 @@ class OutlineText(Text):
     >>> len(text.family_members_with_points()), text.svg_baselines is not None
     (3, True)
     """
+
+    def _text2svg(self, color) -> str:
+        """Pango's SVG of the text on one line. manim's ``Text`` lays it out on a page as wide as the
+        render in pixels, so a long caption broke into lines at low resolutions (at 480p, past ~20
+        scene units), and its SVG cache (keyed by the text, not the width) then served that break to
+        every resolution. Here the page is always wide; the file name says so."""
+        dir_name = config.get_dir("text_dir")
+        dir_name.mkdir(parents=True, exist_ok=True)
+        file_name = (dir_name / f"{self._text2hash(color)}-line.svg").resolve()
+        if not file_name.exists():
+            manimpango.text2svg(self._text2settings(color), self._font_size / TEXT2SVG_ADJUSTMENT_FACTOR,
+                                self.line_spacing / TEXT2SVG_ADJUSTMENT_FACTOR, self.disable_ligatures,
+                                str(file_name), START_X, START_Y, ONE_LINE_PIXELS, ONE_LINE_PIXELS // 16, self.text)
+        return str(file_name)
 
     def generate_mobject(self) -> OutlineText:
         baselines: list[float] = []
