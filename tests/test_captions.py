@@ -51,3 +51,30 @@ def test_attention_block_keeps_the_pace_across_its_chapters(rendered):
     _, scene = rendered("AttentionBlock", fmt="png")
     cues = cues_from(scene.renderer.file_writer.subcaptions, float(scene.time))
     assert len(cues) >= 30 and not too_fast(cues), too_fast(cues)
+
+
+@pytest.mark.parametrize("words", [6, 16, 32])
+def test_a_long_caption_is_never_under_12_px_and_stays_in_its_band(words):
+    """Scaled to the frame's width down to the 12 px floor; longer, it breaks into two lines at the floor."""
+    from manim import config
+
+    from scenes.kit import AttentionScene, render_frame
+    from scenes.kit.base import CAPTION_POINTS, CAPTION_TOP
+    from scenes.kit.mobjects import MIN_TEXT_POINTS, label
+
+    text = " ".join(["Attention", "weighs", "every", "key", "for", "each", "query"] * 9)
+    text = " ".join(text.split()[:words])
+
+    class Captioned(AttentionScene):
+        def construct(self) -> None:
+            self.caption(text)
+
+    scene = render_frame(Captioned)
+    drawn = scene._caption
+    lines = list(drawn) if len(drawn.submobjects) and all(hasattr(m, "text") for m in drawn) else [drawn]
+    assert len(lines) == (2 if words == 32 else 1)
+    for line in lines:
+        points = line.height / label(line.text, scene.theme, CAPTION_POINTS).height * CAPTION_POINTS
+        assert points >= MIN_TEXT_POINTS - 1e-6, f"{points:.1f} pt: under 12 px at 720p"
+    assert drawn.width <= config.frame_width - 0.6 + 1e-6
+    assert drawn.get_top()[1] <= CAPTION_TOP + 0.05 and drawn.get_bottom()[1] >= -config.frame_height / 2

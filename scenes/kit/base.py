@@ -367,7 +367,7 @@ class AttentionScene(Scene):
         self.title_mobject = title
         return title
 
-    def caption(self, text: str, run_time: float = 0.6) -> Text:
+    def caption(self, text: str, run_time: float = 0.6) -> Text | VGroup:
         """Replace the caption at the bottom of the frame.
 
         Parameters
@@ -394,9 +394,7 @@ class AttentionScene(Scene):
         'every column sums to 1 · toy model (seed 0, d_model 12, 3 heads), layer 0, head 0'
 
         """
-        new = label(text, self.theme, 20, color=self.theme.muted).to_edge(DOWN, buff=0.12)
-        if new.width > config.frame_width - 0.6:
-            new.scale_to_fit_width(config.frame_width - 0.6)
+        new = self.caption_mobject(text)
         if self._pending_caption is not None and self.renderer.file_writer.subcaptions:
             self.renderer.file_writer.subcaptions.pop()      # said but never shown: replaced before any play
         else:
@@ -413,6 +411,41 @@ class AttentionScene(Scene):
             self._pending_caption = new
         self._caption = new
         return new
+
+    def caption_mobject(self, text: str) -> Text | VGroup:
+        """The caption as drawn, at the bottom of the frame: one line, scaled down to the frame's width
+        when long but never under 12 px at 720p; a caption longer than that breaks into two lines.
+
+        Parameters
+        ----------
+        text
+            As for ``caption``.
+
+        Returns
+        -------
+        Text or VGroup
+            The caption's text (one line), or its two lines.
+
+        Examples
+        --------
+        >>> from scenes.kit import AttentionScene, render_frame
+        >>> class Long(AttentionScene):
+        ...     def construct(self) -> None:
+        ...         self.caption("a caption far too long for one line of the frame " * 5)
+        >>> len(render_frame(Long)._caption.submobjects)      # two lines
+        2
+
+        """
+        width = config.frame_width - 0.6
+        new = label(text, self.theme, CAPTION_POINTS, color=self.theme.muted)
+        floor = MIN_TEXT_POINTS / CAPTION_POINTS
+        if new.width > width / floor:                     # one line would be under 12 px: two lines at the floor
+            new = wrapped_label(text, self.theme, CAPTION_POINTS, new.width / 2 + 0.5, color=self.theme.muted)
+            new.scale(min(floor, width / new.width)).to_edge(DOWN, buff=0.08)
+            return new
+        if new.width > width:
+            new.scale_to_fit_width(width)
+        return new.to_edge(DOWN, buff=0.12)
 
     def clear_frame(self, *keep, run_time: float = 0.4) -> None:
         """Fade out everything on screen but ``keep``, quickly and fastest at the end, so the frame is
@@ -669,6 +702,7 @@ class AttentionScene(Scene):
 MODEL_NAMES = {"minilm": "MiniLM", "toy": "the toy model", "translator": "the translator"}   # others: as typed
 GRID_WIDTH = 9.0        # the grid's cells; the strip to their right holds what is lifted out of the grid
 CAPTION_TOP = -3.45     # the caption's band starts under this line
+CAPTION_POINTS = 20
 LIFT_GAP = 0.55         # between the grid and a column lifted out of it
 
 
