@@ -192,7 +192,7 @@ class CrossAttention(GridScene):
 
     def model_line(self, trace) -> str:
         return f"{typeset(trace.description)}; layer {trace.layer}, head {self.head}" + (
-            " (the head finder's best for alignment)" if trace.model == "translator" else "")
+            " (its best-aligned head)" if trace.model == "translator" else "")
 
     def weight_lines(self, source: TokenBoxes, target: TokenBoxes, pattern: np.ndarray) -> VGroup:
         """One line per (key, query), row-major like the grid; opacity and width follow the weight."""
