@@ -89,7 +89,9 @@ class QueriesMeetKeys(AttentionScene):
         self.meet_rows_one_by_one(trace, eq)
         self.play(FadeIn(eq.product_entries[ROW_BY_ROW:]), run_time=0.6)
         rest = max(0, trace.d_head - ROW_BY_ROW)
-        self.caption((f"the other {rest} row{'s' if rest != 1 else ''} at once: " if rest else "")
+        drawn = len(eq.product_entries)
+        shown = f" (drawn: the first {drawn}, then ⋮)" if trace.d_head > drawn else ""
+        self.caption((f"the other {rest} row{'s' if rest != 1 else ''} at once{shown}: " if rest else "")
                      + f"{W_Q}·E⃗ has {trace.d_head} entries")
         self.play(FadeIn(eq.signs[2:]), FadeIn(eq.bias), FadeIn(eq.result), FadeIn(eq.names[3:]))
         self.caption(f"plus the learned bias b⃗: the query Q⃗ of “{word}”, {trace.d_head} numbers")
@@ -105,7 +107,7 @@ class QueriesMeetKeys(AttentionScene):
             self.play(*shown, run_time=0.5)
             if r == 0:
                 self.play(FadeIn(eq.signs[1]), FadeIn(eq.product_frame), FadeIn(eq.names[2]), run_time=0.4)
-                self.caption(f"entry {r + 1} of the product: row {r + 1} times E⃗, summed over all {trace.d_model} numbers")
+                self.caption(f"each entry of the product: one row times E⃗, summed over all {trace.d_model} numbers")
             self.play(FadeIn(eq.product_entries[r], shift=RIGHT * 0.3), run_time=0.6)
             previous = row_box
         self.play(FadeOut(previous), FadeOut(vector_box), run_time=0.3)
