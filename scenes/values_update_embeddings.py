@@ -273,7 +273,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
                 f"“{short(trace.key_tokens[top])}” alone; “{query}”'s weighted values wⱼ·V⃗ⱼ point several ways")
 
     def arrow_names(self, trace, qi: int, keys: list[int], arrows: VGroup, avoid: list, most: int = 3) -> VGroup:
-        """“V⃗(blue)” beside the arrows of query ``qi``'s largest weights: above the arrow, else below, else
+        """“0.62·V⃗(blue)” beside the arrows of query ``qi``'s largest weights: above the arrow, else below, else
         left out (never over another name or anything in ``avoid``)."""
         weights = trace.pattern[self.head, qi]
         ranked = sorted((j for j in keys if weights[j] >= FAINT_WEIGHT), key=lambda j: -weights[j])[:most]
@@ -285,7 +285,8 @@ class ValuesUpdateEmbeddings(AttentionScene):
                 side = side if side[1] >= 0 else -side
                 candidates = []
                 for direction in (side, -side):
-                    name = label(f"V⃗({short(trace.key_tokens[j])})", self.theme, 20, color=self.theme.value_up)
+                    name = label(f"{format_number(float(weights[j]), self.settings.decimals)}·V⃗({short(trace.key_tokens[j])})",
+                                 self.theme, 20, color=self.theme.value_up)      # the arrow is the weighted value
                     name.next_to(arrows[n].point_from_proportion(0.5), direction, buff=0.12)
                     if self.in_frame(name) and not any(self.overlaps(name, other) for other in [*avoid, *names]):
                         candidates.append(name)
@@ -394,8 +395,9 @@ class ValuesUpdateEmbeddings(AttentionScene):
         arrow_names = VGroup(*(self.inside_frame(label(n, self.theme, 26, color=a.get_color())
                                                  .next_to(a.point_from_proportion(0.5), side, buff=0.15))
                                for n, a, side in zip(("E", "ΔE", "E′"), arrows, (DOWN, RIGHT, UP + LEFT))))   # E points right, ΔE up
-        self.caption(f"ΔE is every head's ΔE⁽ʰ⁾ added up (all {trace.n_heads}), plus the output bias")
+        self.caption(f"E: “{query}” as it comes into this layer")
         self.play(FadeIn(token), FadeIn(cols[0]), FadeIn(names[0]), GrowArrow(arrows[0]), FadeIn(arrow_names[0]))
+        self.caption(f"ΔE is every head's ΔE⁽ʰ⁾ added up (all {trace.n_heads}), plus the output bias")
         self.play(FadeIn(symbols[0]), FadeIn(cols[1]), FadeIn(names[1]), GrowArrow(arrows[1]), FadeIn(arrow_names[1]))
         self.play(FadeIn(symbols[1]), FadeIn(cols[2]), FadeIn(names[2]), GrowArrow(arrows[2]), FadeIn(arrow_names[2]))
         self.caption(f"E + ΔE = E′, in numbers and as arrows (the plane of E and ΔE: a projection, exact for this sum)")
