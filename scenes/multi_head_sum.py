@@ -186,7 +186,8 @@ class MultiHeadSum(AttentionScene):
     def mh_output_matrix(self, trace) -> None:
         """The value-ups, drawn to scale (``self.ups``), stapled into one output matrix W_O (``self.stapled``)."""
         self.beat("output matrix")
-        self.play(*(FadeOut(m) for m in self.mobjects if m is not self._caption and m is not self.title_mobject))
+        self.play(*(FadeOut(m) for m in self.mobjects if m is not self._caption))     # the heads' title too
+        self.title(f"The heads' value-up matrices make one output matrix {W_O}")
         ups, indices, tall, wide = self.mh_value_ups(trace)
         self.ups = ups
         self.record("value_up_shapes", VGroup(tall[1], wide[1]), [trace.w_v_up.shape[2], trace.w_v_up.shape[1]])
