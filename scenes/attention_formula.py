@@ -9,13 +9,15 @@ from manim.utils.rate_functions import rush_from, rush_into, smooth
 from scenes.catalog import about
 from scenes.kit.base import CAPTION_TOP, GridScene
 from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, DotMatrix, VectorColumn, format_number, label, short
-from scenes.kit.notation import W_Q, d_k
+from scenes.kit.notation import W_K, W_Q, d_k
 from scenes.kit.scene_settings import MAX_TOKENS
 
 # Fixed LaTeX only (no user text). Columns are tokens on screen, so the grid is KᵀQ and the
-# values multiply from the left: ΔE = V · softmax(KᵀQ / √d_k), the softmax down each column.
-FORMULA = [r"\Delta E", "=", "V", r"\,\mathrm{softmax}\!\left(", r"\frac{", r"K^{\top}", "Q", "}{",
+# values multiply from the left: ΔE⁽ʰ⁾ = V · softmax(KᵀQ / √d_k), the softmax down each column;
+# ΔE⁽ʰ⁾ is one head's change (the heads' changes add up to ΔE: MultiHeadSum).
+FORMULA = [r"\Delta E^{(h)}", "=", "V", r"\,\mathrm{softmax}\!\left(", r"\frac{", r"K^{\top}", "Q", "}{",
            r"\sqrt{d_k}", "}", r"\right)"]
+TERM_ZOOM = 1.8       # a term's columns drawn up to this many times the smallest readable size
 PART = {"delta": 0, "V": 2, "softmax": 3, "K": 5, "Q": 6, "sqrt": 8}
 
 
@@ -61,7 +63,7 @@ class AttentionFormula(GridScene):
         """K: one key per token."""
         self.beat("keys")
         self.show_term(formula, "K", self.term_columns(trace.key_tokens, trace.k[self.head], self.theme.key, "k"),
-                       f"K: one key per token; KᵀQ is the grid of dot products, keys as rows")
+                       f"K: one key per token, {trace.d_head} numbers each ({W_K}·E)")
 
     def af_scale(self, trace, formula: MathTex) -> None:
         """KᵀQ/√d_k: the grid of scaled scores."""
@@ -84,13 +86,13 @@ class AttentionFormula(GridScene):
                        "V: each token's value vector (value-down, then value-up)")
 
     def af_delta(self, trace, formula: MathTex, qi: int) -> None:
-        """ΔE: the followed token ``qi``'s change from this head."""
+        """ΔE⁽ʰ⁾: the followed token ``qi``'s change from this head."""
         self.beat("delta")
         delta = VectorColumn(trace.delta_per_head[self.head, qi], self.theme, n_shown=5, decimals=self.settings.decimals,
-                             font_size=20, bracket_color=self.theme.delta)
-        name = label(f"“{short(trace.tokens[qi])}”", self.theme, 24, color=self.theme.query).next_to(delta, UP, buff=0.2)
+                             font_size=MIN_TEXT_POINTS * TERM_ZOOM, bracket_color=self.theme.delta)
+        name = label(f"“{short(trace.tokens[qi])}”", self.theme, 30, color=self.theme.query).next_to(delta, UP, buff=0.2)
         self.show_term(formula, "delta", VGroup(name, delta),
-                       f"ΔE: the pattern-weighted sum of values, this head's change to “{trace.tokens[qi]}”")
+                       f"ΔE⁽ʰ⁾: the pattern-weighted sum of values, this head's change to “{trace.tokens[qi]}”")
         self.wait(1.5)
 
     # --- helpers --------------------------------------------------------------------------------
@@ -157,8 +159,7 @@ class AttentionFormula(GridScene):
                                bracket_color=color, color_by_value=True, value_scale=scale, show_dimension=False)
             group.add(VGroup(col, label(short(token), self.theme, MIN_TEXT_POINTS, color=self.theme.muted).next_to(col, DOWN, buff=0.1)))
         group.arrange(RIGHT, buff=0.12, aligned_edge=UP)
-        if group.width > config.frame_width - 0.5:
-            group.scale_to_fit_width(config.frame_width - 0.5)
+        group.scale(min((config.frame_width - 0.8) / group.width, TERM_ZOOM))      # as large as the width allows
         self.record(name, VGroup(*(entry for column in group for entry in column[0].get_entries())), values[:, :3])
         return group
 
