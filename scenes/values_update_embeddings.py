@@ -42,7 +42,8 @@ class ValuesUpdateEmbeddings(AttentionScene):
         counts = value_map_counts(trace.d_model, trace.d_head)
         side = 3.4
         full = Rectangle(width=side, height=side, color=self.theme.value_up, fill_opacity=0.15)
-        full_label = label(f"{trace.d_model} × {trace.d_model}\n= {counts.full:,}", self.theme, 26).move_to(full)
+        full_label = label(f"{trace.d_model} × {trace.d_model} = {counts.full:,}", self.theme, 26)
+        full_label.next_to(full, DOWN, buff=0.25)                    # under the square: the cross strikes the matrix only
         big = VGroup(full, full_label).shift(LEFT * 3.6 + UP * 0.3)
         self.play(FadeIn(big))
         self.caption(f"a full value matrix would map E to E: {counts.full:,} parameters")
@@ -54,7 +55,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
                            color=self.theme.value_down).next_to(down, DOWN, buff=0.25)
         up_label = label(f"value-up\n{trace.d_model} × {trace.d_head}\n= {counts.up:,}", self.theme, 22,
                          color=self.theme.value_up).next_to(up, LEFT, buff=0.25)
-        self.play(Create(Cross(big, stroke_color=self.theme.of("selected"))), FadeIn(pair), FadeIn(down_label),
+        self.play(Create(Cross(full, stroke_color=self.theme.of("selected"))), FadeIn(pair), FadeIn(down_label),
                   FadeIn(up_label))
         self.caption(f"instead: down to {trace.d_head} numbers, then back up: {counts.factored:,} parameters (low rank)")
         self.wait(1)
