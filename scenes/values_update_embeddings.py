@@ -77,14 +77,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
                             .next_to(box, DOWN, buff=0.2) for w, box in zip(weights, tokens)))
         self.record("weights", w_labels, weights)
         values = trace.values_for(h, qi)                     # [T_k, d] (a word: its pieces', as this query weighs them)
-        scale = float(abs(values[:, :4]).max()) or 1.0
-        v_cols = VGroup()
-        for j, box in enumerate(tokens):
-            col = VectorColumn(values[j], self.theme, n_shown=4, decimals=d, font_size=font,
-                               bracket_color=self.theme.value_up, color_by_value=True, value_scale=scale,
-                               show_dimension=False)
-            col.next_to(w_labels[j], DOWN, buff=0.2).center_entries_on(box.get_x())
-            v_cols.add(col.fade_to(FAINT + (1 - FAINT) * float(weights[j] / weights.max())))
+        v_cols = self.vu_faded_columns(values, tokens, w_labels, weights, font, self.theme.value_up, buff=0.2)
         self.record("values", VGroup(*(e for c in v_cols for e in c.get_entries())), values[:, :4])
         self.value_rows = (v_cols, w_labels)
         self.caption(self.values_note(trace))
@@ -97,16 +90,9 @@ class ValuesUpdateEmbeddings(AttentionScene):
     def show_products(self, trace, tokens: TokenBoxes, v_cols: VGroup, weights: np.ndarray, font: float) -> VGroup:
         """Under each value, its product with the weight, wⱼ·V⃗ⱼ (the trace's terms of ΔE⁽ʰ⁾), faint where the
         weight is small: the terms the next beat adds up."""
-        h, d, qi = self.head, self.settings.decimals, self.value_query
+        h, qi = self.head, self.value_query
         terms = trace.delta_terms(h, qi)                     # [T_k, d] wⱼ·V⃗ⱼ, summed over j: ΔE⁽ʰ⁾
-        scale = float(abs(terms[:, :4]).max()) or 1.0
-        p_cols = VGroup()
-        for j, box in enumerate(tokens):
-            col = VectorColumn(terms[j], self.theme, n_shown=4, decimals=d, font_size=font,
-                               bracket_color=self.theme.delta, color_by_value=True, value_scale=scale,
-                               show_dimension=False)
-            col.next_to(v_cols[j], DOWN, buff=0.55).center_entries_on(box.get_x())
-            p_cols.add(col.fade_to(FAINT + (1 - FAINT) * float(weights[j] / weights.max())))
+        p_cols = self.vu_faded_columns(terms, tokens, v_cols, weights, font, self.theme.delta, buff=0.55)
         self.record("products", VGroup(*(e for c in p_cols for e in c.get_entries())), terms[:, :4])
         name = label("wⱼ·V⃗ⱼ", self.theme, 22, color=self.theme.delta)
         name.next_to(p_cols, DOWN, buff=0.2).set_x(tokens[int(np.argmax(weights))].get_x())
@@ -114,6 +100,19 @@ class ValuesUpdateEmbeddings(AttentionScene):
         self.caption("each value times its weight: wⱼ·V⃗ⱼ, the small weights' nearly zero")
         self.products_name = name
         return p_cols
+
+    def vu_faded_columns(self, vectors: np.ndarray, tokens: TokenBoxes, above: VGroup, weights: np.ndarray, font: float,
+                         color, buff: float) -> VGroup:
+        """One column per token of the first 4 entries of ``vectors`` ([T_k, d], one colour scale), each
+        under its item of ``above`` and centred on its token, faint where the weight is small."""
+        scale = float(abs(vectors[:, :4]).max()) or 1.0
+        columns = VGroup()
+        for j, box in enumerate(tokens):
+            col = VectorColumn(vectors[j], self.theme, n_shown=4, decimals=self.settings.decimals, font_size=font,
+                               bracket_color=color, color_by_value=True, value_scale=scale, show_dimension=False)
+            col.next_to(above[j], DOWN, buff=buff).center_entries_on(box.get_x())
+            columns.add(col.fade_to(FAINT + (1 - FAINT) * float(weights[j] / weights.max())))
+        return columns
 
     def weighted_values_as_dots(self, trace) -> tuple[VGroup, VGroup]:
         """The same beat for a sentence too long for numbers: the query's weights as a row of dots (area ∝
