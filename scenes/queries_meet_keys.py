@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Arrow, Brace, Circle, DashedLine, FadeIn, FadeOut, LaggedStart,
-                   ReplacementTransform, Square, SurroundingRectangle, VGroup, VMobject, config)
+                   ReplacementTransform, Restore, Square, SurroundingRectangle, VGroup, VMobject, config)
 from manim.utils.rate_functions import rush_from, rush_into
 
 from attention_math.query_plane import embedding_plane, matrix_vector_product, projection_bias, query_plane
@@ -20,6 +20,7 @@ SHOWN_COLUMNS = 5     # columns of W_Q (entries of E⃗) shown, then ⋯
 ROW_BY_ROW = 3        # rows multiplied one at a time before the rest appear at once
 NUMBER_SIZE = 18      # ≥ 12 px digits at 720p
 LABEL_SIZE = 20
+OPENING_ZOOM = 1.6    # the sentence and its question, larger in the middle while the question is asked
 COUNT_SIZE = 16       # a brace's count, the equation's smallest text: scaled no lower than MIN_TEXT_POINTS
 TIP_LABELS = MAX_TOKENS   # the most key arrows named at their tips (a longer sentence: its largest dot products)
 LISTED = MAX_TOKENS   # the most dot products listed by name (a longer sentence: its largest, and how many more)
@@ -42,7 +43,8 @@ class QueriesMeetKeys(AttentionScene):
         tokens, question = self.meet_question(trace, qi, pieces_note)
         eq = self.meet_query_equation(trace, qi, tokens, question)
         eq_k = self.meet_key_equation(trace, qi, eq)
-        gone = VGroup(*(m for m in (eq_k, tokens, question) if m in self.mobjects))
+        shown = self.get_mobject_family_members()
+        gone = VGroup(*(m for m in (eq_k, tokens, question) if m in shown))
         big, small = self.meet_mapped(trace, qi, keys, gone)
         self.meet_dot_products(trace, qi, keys, big, small, pieces_note)
 
@@ -60,6 +62,12 @@ class QueriesMeetKeys(AttentionScene):
                          color=self.theme.query).next_to(tokens, DOWN, buff=0.3)
         question.set_x(float(np.clip(tokens[qi].get_center()[0], -config.frame_width / 2 + 0.3 + question.width / 2,
                                      config.frame_width / 2 - 0.3 - question.width / 2)))
+        opening = VGroup(tokens, question).save_state()      # where they stay, under the title, for the equation
+        zoom = min(OPENING_ZOOM, (config.frame_width - 1.0) / opening.width,
+                   (config.frame_height - 2.6) / opening.height)
+        if zoom > 1:                  # until then, larger in the middle of the frame: the question is the picture
+            opening.scale(zoom).move_to(UP * 0.2)
+        self.meet_opening = opening
         self.play(FadeIn(tokens))
         self.play(FadeIn(question, shift=DOWN * 0.2))
         self.caption(f"the query is that question as {trace.d_head} numbers (the words are our gloss; the numbers are learned)")
@@ -76,6 +84,8 @@ class QueriesMeetKeys(AttentionScene):
         self.beat("W_Q·E row by row")
         h, word, e, q = self.head, short(trace.tokens[qi]), trace.embeddings[qi], trace.q[self.head, qi]
         eq = self.meet_equation(trace.w_q[h], e, q, W_Q, f"E⃗ {word}", "Q⃗", self.theme.query)
+        if self.meet_opening.get_top()[1] < self.meet_opening.saved_state.get_top()[1] - 1e-6:   # up under the title
+            self.play(Restore(self.meet_opening), run_time=0.8)
         if self.meet_fit_scale(eq, top=question.get_bottom()[1] - 0.3) < MIN_TEXT_POINTS / COUNT_SIZE:
             self.play(FadeOut(tokens), question.animate.next_to(self.title_mobject, DOWN, buff=0.3))
         self.meet_fit(eq, top=question.get_bottom()[1] - 0.3)
