@@ -33,7 +33,8 @@ def hf_bert():
 
 def pytest_addoption(parser):
     parser.addoption("--regenerate-golden", action="store_true", default=False,
-                     help="Rewrite tests/golden/*.png from the current renders (after an intended visual change).")
+                     help="Rewrite tests/golden/*.png from the current renders and tests/golden/traces/*.npz from the "
+                          "current traces (after an intended change).")
 
 
 @pytest.fixture(scope="session")
