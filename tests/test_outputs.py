@@ -96,7 +96,7 @@ def name_of(scene: str = "ScaledSoftmax", **settings) -> str:
 def test_default_content_keeps_the_plain_name():
     assert name_of() == "ScaledSoftmax_dark_low.mp4"
     assert name_of(theme="light") == "ScaledSoftmax_light_low.mp4"
-    assert name_of("ContextShiftsMeaning", model="minilm", device="cuda") == "ContextShiftsMeaning_dark_low.mp4"  # same content
+    assert name_of("ContextShiftsMeaning", model="minilm", device="auto") == "ContextShiftsMeaning_dark_low.mp4"  # same content (a request is checked as it is made: "cuda" needs a GPU here)
     assert name_of("QuadraticScaling", decimals=2) == "QuadraticScaling_dark_low.mp4"
 
 

@@ -221,16 +221,19 @@ def test_use_settings_and_attention_config_choose_what_plain_manim_renders(tmp_p
 
 
 def test_the_renderer_ignores_use_settings(tmp_path):
-    """On the command line its options decide; a use_settings call left in a file does not leak in."""
-    from scenes.kit import use_settings
-    from scenes.kit.scene_settings import SceneSettings, active_settings, set_active
+    """On the command line its options decide: the renderer gives each scene its settings, and a
+    use_settings call left in a file does not leak in."""
+    from scenes.kit import AttentionScene, render_frame, use_settings
+
+    class Empty(AttentionScene):
+        def construct(self) -> None:
+            pass
 
     try:
         use_settings(sentence="from python")
-        set_active(SceneSettings(sentence="from the command line"))
-        assert active_settings().sentence == "from the command line"
+        assert render_frame(Empty, sentence="from the command line").settings.sentence == "from the command line"
+        assert render_frame(Empty).settings.sentence == "the cat sat"          # render_frame's own default
     finally:
-        set_active(None)
         use_settings()
 
 

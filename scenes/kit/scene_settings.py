@@ -770,30 +770,8 @@ def head_of(settings: SceneSettings) -> int:
     return settings.model_layer_head()[2]
 
 
-_active: SceneSettings | None = None
 _chosen: dict[str, object] = {}          # what use_settings(...) chose, validated
 _chosen_file: str | None = None          # the settings file use_settings(config=...) named
-
-
-def set_active(settings: SceneSettings | None) -> None:
-    """Used by the renderer: the settings the next scene will read.
-
-    Parameters
-    ----------
-    settings : SceneSettings or None
-        The settings; None goes back to the environment's and ``use_settings``'.
-
-    Examples
-    --------
-    >>> from scenes.kit import SceneSettings, active_settings
-    >>> from scenes.kit.scene_settings import set_active
-    >>> set_active(SceneSettings(sentence="the cat sat", model="toy"))
-    >>> active_settings().sentence
-    'the cat sat'
-    >>> set_active(None)
-    """
-    global _active
-    _active = settings
 
 
 def _file_options(path: str, scene: str | None, source: str) -> dict[str, object]:
@@ -812,7 +790,7 @@ def use_settings(config: str | os.PathLike | None = None, **settings: object) ->
 
     Later calls replace earlier ones; ``use_settings()`` goes back to the defaults (and the
     environment). The command line (``attention-render render``) ignores this call: there, its
-    options and ``--config`` decide.
+    options and ``--config`` decide, given to each scene it renders.
 
     Parameters
     ----------
@@ -851,7 +829,8 @@ def use_settings(config: str | os.PathLike | None = None, **settings: object) ->
 
 
 def active_settings(scene: str | None = None) -> SceneSettings:
-    """The settings the next scene reads: the renderer's, else those of the environment and ``use_settings``.
+    """The settings a scene given none reads (plain ``manim``, a notebook): those of the environment and
+    ``use_settings``. The renderer gives each scene its request's settings instead (``AttentionScene(settings=...)``).
 
     Parameters
     ----------
@@ -866,8 +845,6 @@ def active_settings(scene: str | None = None) -> SceneSettings:
     'a small red fox'
     >>> _ = use_settings()
     """
-    if _active is not None:
-        return _active
     data: dict[str, object] = {}
     if os.environ.get(CONFIG_ENV_VAR):
         data.update(_file_options(os.environ[CONFIG_ENV_VAR], scene, CONFIG_ENV_VAR))

@@ -11,6 +11,7 @@ stamp beside the cache without rendering again.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import json
@@ -34,7 +35,7 @@ from scenes import SCENES, scene_class
 from scenes.catalog import CATALOG
 from scenes.kit.choices import (ALPHA_FORMATS, DEFAULT_QUALITY, FORMATS, QUALITIES, SECTION_FORMATS,
                                 SUBTITLE_FORMATS, THEMES)
-from scenes.kit.scene_settings import SceneSettings, set_active
+from scenes.kit.scene_settings import SceneSettings
 from scenes.output.formats import (Cue, cues_from, manim_format_options, subtitle_texts, vtt_text,
                                    webm_encoder_options, write_gif)
 
@@ -74,6 +75,12 @@ def parse_resolution(text: str) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class RenderRequest:
+    """One render as asked: the scene, its settings, and the output's format, size and name.
+
+    Checked once, when it is made (``check``): a request that exists is one the renderer accepts,
+    up to what needs the model or manim (``check_content``, run once before it renders, by
+    ``check_render``). Build it from options with ``settings_file.plan_renders`` (the command line)
+    or directly."""
     scene: str
     settings: SceneSettings = SceneSettings()
     quality: str = DEFAULT_QUALITY
@@ -85,6 +92,9 @@ class RenderRequest:
     sections: bool = False                       # also one clip per section, for lectures
     name: str | None = None                      # the output's file name without suffix (--name)
     at: str | None = None                        # png: the still at the end of this section (beat)
+
+    def __post_init__(self) -> None:
+        self.check()
 
     @property
     def scene_name(self) -> str:
@@ -139,7 +149,7 @@ class RenderRequest:
 
     def check(self) -> None:
         """The usage errors visible in the request itself and in the sentence's words (cheap: imports
-        neither manim nor torch)."""
+        neither manim nor torch). Run when the request is made."""
         if self.scene not in SCENES:
             from scenes.output.naming import match_scene
             from scenes.scene_file import check_path, is_scene_file, split_spec
@@ -178,7 +188,14 @@ class RenderRequest:
         from scenes.kit.scene_settings import models_like
 
         like = self.scene if self.scene in SCENES else models_like(scene_class(self.scene))
-        return dataclasses.replace(self, settings=self.settings.for_scene(like), name=self.stem())
+        return self._changed(settings=self.settings.for_scene(like), name=self.stem())
+
+    def _changed(self, **changes: object) -> RenderRequest:
+        """A copy with ``changes`` that keep a checked request valid (its model chosen, its own name), not checked again."""
+        changed = copy.copy(self)
+        for key, value in changes.items():
+            object.__setattr__(changed, key, value)
+        return changed
 
     def check_content(self) -> None:
         """The usage errors that need the model or manim: colours, the sentence, layer and head."""
@@ -369,16 +386,41 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
                  on_frame: FrameCallback | None = None) -> RenderResult:
     """Render one scene into place. Raises InputError for bad settings; the result holds the scene."""
     started = time.perf_counter()
-    request.check()
+    planned = check_render(request, force, started)              # bad sentences and settings fail here
+    return planned if isinstance(planned, RenderResult) else run_render(planned, verbose, on_frame, started)
+
+
+@dataclass(frozen=True)
+class CheckedRender:
+    """A render ready to run: ``asked`` as the user made it (the stamp is keyed by it), ``request`` the
+    same with its model chosen and its name fixed (``RenderRequest.resolved``), its content checked."""
+    asked: RenderRequest
+    request: RenderRequest
+
+
+def check_render(request: RenderRequest, force: bool = False, started: float | None = None) -> RenderResult | CheckedRender:
+    """The one place a request's content is checked before it renders (the model, sentence, layer,
+    head, colours: ``RenderRequest.check_content``), with its output folder made: the stamp's cached
+    result when an unchanged output is there already (unless ``force``), else the render to run."""
+    started = time.perf_counter() if started is None else started
     out_dir = check_output_dir(request.output_dir, create=True)
     sweep_stale_temporaries(out_dir)
     if not force and (cached := _cached_result(request)) is not None:
         cached.seconds = time.perf_counter() - started
         return cached
-    stamp_request, request = request, request.resolved()    # the stamp is keyed by what the user asked
-    request.check_content()                      # bad sentences and settings fail here, before manim starts
+    resolved = request.resolved()
+    resolved.check_content()                     # before manim starts
+    return CheckedRender(request, resolved)
+
+
+def run_render(planned: CheckedRender, verbose: bool = False, on_frame: FrameCallback | None = None,
+               started: float | None = None) -> RenderResult:
+    """Render a checked request into place (see ``check_render``); the result holds the scene."""
     from manim import tempconfig
 
+    started = time.perf_counter() if started is None else started
+    stamp_request, request = planned.asked, planned.request
+    out_dir = Path(request.output_dir)
     w, h, fps = request.size()
     cls = scene_class(request.scene)
     target = request.output_path()
@@ -398,12 +440,11 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
     }
     logging.getLogger("manim").setLevel(options["verbosity"])
     _forget_glyphs()
-    set_active(request.settings)
     frames = 0
     shown = _shown_head(request)
     try:
         with tempconfig(options):
-            scene = cls()
+            scene = make_scene(cls, request.settings)
             writer = scene.renderer.file_writer
             counter = FrameCounter(writer, on_frame)
             starts = SectionStarts(scene, stop_after=request.at)
@@ -433,10 +474,16 @@ def render_scene(request: RenderRequest, verbose: bool = False, force: bool = Fa
             raise no_space_error(out_dir) from None
         raise
     finally:
-        set_active(None)
         shutil.rmtree(work, ignore_errors=True)
     return RenderResult(request, target, frames=frames, seconds=time.perf_counter() - started, scene=scene,
                         sections=request.sections_path() if request.sections else None, model_layer_head=shown)
+
+
+def make_scene(cls: type, settings: SceneSettings):
+    """The scene, given its settings: an AttentionScene reads these, not the environment's or ``use_settings``'."""
+    from scenes.kit.base import AttentionScene
+
+    return cls(settings=settings) if issubclass(cls, AttentionScene) else cls()
 
 
 def _shown_head(request: RenderRequest) -> tuple[str, int, int] | None:
@@ -580,11 +627,15 @@ def interruption_behind(exc: BaseException) -> BaseException | None:
     return None
 
 
-def _render_safely(request: RenderRequest, verbose: bool, force: bool,
+def _render_safely(planned: RenderResult | CheckedRender, verbose: bool,
                    on_frame: FrameCallback | None) -> RenderResult:
+    """A checked render run (or the stamp's result it already has), its failure reported in the result."""
+    if isinstance(planned, RenderResult):
+        return planned
+    request = planned.asked
     started = time.perf_counter()
     try:
-        return render_scene(request, verbose=verbose, force=force, on_frame=on_frame)
+        return run_render(planned, verbose=verbose, on_frame=on_frame)
     except Exception as exc:          # one scene's failure is reported; the others go on
         interruption = interruption_behind(exc)
         if interruption is not None:  # an interrupt, not a failure: stop everything
@@ -622,7 +673,7 @@ def _worker_init(queue, verbose: bool) -> None:
     logging.getLogger("attention_animated").setLevel("ERROR")   # the parent said the notes when it checked the requests
 
 
-def _worker(index: int, request: RenderRequest, verbose: bool, force: bool) -> RenderResult:
+def _worker(index: int, planned: RenderResult | CheckedRender, verbose: bool) -> RenderResult:
     global _rendering
 
     def on_frame(frames: int) -> None:
@@ -631,7 +682,7 @@ def _worker(index: int, request: RenderRequest, verbose: bool, force: bool) -> R
     _queue.put((index, "rendering", 0))
     _rendering = True
     try:
-        result = _render_safely(request, verbose, force, on_frame)
+        result = _render_safely(planned, verbose, on_frame)
     except SystemExit:
         # Terminated: render_scene's cleanup has run. Leave now: an interrupted render can leave
         # an encoder thread that interpreter shutdown would wait for, and exit handlers that a
@@ -651,21 +702,18 @@ def render_many(requests: list[RenderRequest], jobs: int = 1, verbose: bool = Fa
     SIGTERM stops every render (their temporary files removed) and raises KeyboardInterrupt.
     """
     made: list[Path] = []          # output folders this call creates: removed again if nothing lands in them
-    for request in requests:       # usage errors surface before anything renders
-        request.check()
+    for request in requests:
         made += [p for p in missing_folders(request.output_dir) if p not in made]
         check_output_dir(request.output_dir, create=True)
     try:
-        for request in requests:
-            if force or _cached_result(request) is None:
-                request.check_content()
+        planned = [check_render(request, force) for request in requests]   # usage errors surface before anything renders
         report = progress or (lambda index, state, frames: None)
         if jobs > 1 and len(requests) > 1:
-            return _render_in_pool(requests, jobs, verbose, force, report)
+            return _render_in_pool(requests, planned, jobs, verbose, report)
         results = []
-        for i, request in enumerate(requests):
+        for i, plan in enumerate(planned):
             report(i, "rendering", 0)
-            result = _render_safely(request, verbose, force, lambda frames, i=i: report(i, "rendering", frames))
+            result = _render_safely(plan, verbose, lambda frames, i=i: report(i, "rendering", frames))
             report(i, "done" if result.ok else "failed", result.frames)
             results.append(result)
         return results
@@ -683,8 +731,8 @@ def _expected_frames(request: RenderRequest) -> float:
         return 1e6 * beats      # unknown: more beats first, ahead of any known length
 
 
-def _render_in_pool(requests: list[RenderRequest], jobs: int, verbose: bool, force: bool,
-                    report: ProgressCallback) -> list[RenderResult]:
+def _render_in_pool(requests: list[RenderRequest], planned: list[RenderResult | CheckedRender], jobs: int,
+                    verbose: bool, report: ProgressCallback) -> list[RenderResult]:
     import multiprocessing
     import queue as queue_module
 
@@ -694,7 +742,7 @@ def _render_in_pool(requests: list[RenderRequest], jobs: int, verbose: bool, for
     pool = context.Pool(min(jobs, len(requests)), initializer=_worker_init, initargs=(events, verbose))
     try:
         longest_first = sorted(range(len(requests)), key=lambda i: -_expected_frames(requests[i]))
-        pending = {i: pool.apply_async(_worker, (i, requests[i], verbose, force)) for i in longest_first}
+        pending = {i: pool.apply_async(_worker, (i, planned[i], verbose)) for i in longest_first}
         while pending:
             try:
                 index, state, frames = events.get(timeout=0.1)
