@@ -47,7 +47,7 @@ def render_dir(tmp_path_factory):
 def tiny():
     """Render a scene at 256×144, 5 fps; returns (path, scene)."""
     from scenes.output.rendering import RenderRequest, render_scene
-    from scenes.kit.scene_settings import SceneSettings
+    from scenes.kit.settings import SceneSettings
 
     def _render(name: str, out, fmt: str = "mp4", **settings):
         request = RenderRequest(name, SceneSettings(**settings), fmt=fmt, output_dir=out,

@@ -79,7 +79,7 @@ def beat_ends(tmp_path_factory):
     import numpy as np
     from PIL import Image
 
-    from scenes.kit.scene_settings import SceneSettings
+    from scenes.kit.settings import SceneSettings
     from scenes.output.rendering import RenderRequest, render_scene
 
     made: dict = {}

@@ -156,7 +156,7 @@ def test_still_shortcuts_draw_the_same_pixels_as_manims_skipping(tmp_path, monke
     own last-frame mode draws (between them, these scenes use every kind of animation the
     shortcut knows: fades, drawings, .animate, ReplacementTransform, FadeTransform, groups)."""
     import scenes.output.rendering as rendering
-    from scenes.kit.scene_settings import SceneSettings
+    from scenes.kit.settings import SceneSettings
 
     def still(folder: Path) -> np.ndarray:
         folder.mkdir()
@@ -226,7 +226,7 @@ def test_transparent_webm_keeps_its_alpha(out):
 def test_srt_and_vtt_hold_the_captions_the_scene_showed_with_their_times(out, monkeypatch):
     from scenes.kit.base import AttentionScene
     from scenes.output.rendering import RenderRequest, render_scene
-    from scenes.kit.scene_settings import SceneSettings
+    from scenes.kit.settings import SceneSettings
 
     shown: list[tuple[float, str]] = []      # when each caption was said (after the last one had been read)
     add_subcaption = AttentionScene.add_subcaption

@@ -38,7 +38,7 @@ CASES = {
 
 def build(case: str):
     """The case's settings (model chosen as a scene would) and the trace a scene reads from them."""
-    from scenes.kit.scene_settings import SceneSettings
+    from scenes.kit.settings import SceneSettings
 
     options = dict(CASES[case])
     cross = options.pop("cross", False)
@@ -149,7 +149,7 @@ def test_trace_matches_golden(case, request):
 
 def test_the_story_default_is_the_tiny_gpt_case():
     """No model given: the story's scenes read tiny-gpt on this sentence, the very trace of the "tiny-gpt" case."""
-    from scenes.kit.scene_settings import SceneSettings
+    from scenes.kit.settings import SceneSettings
 
     settings = SceneSettings().for_scene("ScaledSoftmax")
     assert settings.model == "tiny-gpt"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scenes.kit.scene_settings import MAX_DOT_TOKENS, MAX_TOKENS, SceneSettings
+from scenes.kit.model_rules import MAX_DOT_TOKENS, MAX_TOKENS
+from scenes.kit.settings import SceneSettings
 from tests.frame_checks import checked_sections, texts_of
 
 pytestmark = [pytest.mark.render, pytest.mark.slow]   # 32-token renders: make test-all

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from render import cli
-from scenes.kit.scene_settings import SceneSettings
+from scenes.kit.settings import SceneSettings
 from scenes.output.rendering import RenderRequest
 
 TINY = ("--resolution", "256x144", "--fps", "5", "--model", "toy")
@@ -138,10 +138,10 @@ def test_two_sentences_or_heads_into_one_folder_never_overwrite(tmp_path):
 
 @pytest.mark.render
 def test_the_table_and_a_note_say_which_head_focus_picked(tmp_path, notes, monkeypatch):
-    import scenes.kit.scene_settings as scene_settings
+    import scenes.kit.model_rules as model_rules
     from attention_math import find_heads
 
-    monkeypatch.setattr(scene_settings, "_said", set())     # as in a fresh process
+    monkeypatch.setattr(model_rules, "_said", set())     # as in a fresh process
 
     best = find_heads("the cat sat on the mat", "mat", ["cat"], model="toy", heads=4)[0]
     result = run("render", "ScaledSoftmax", *TINY, "--heads", "4", "-s", "the cat sat on the mat",
@@ -537,9 +537,9 @@ def test_trace_export_failing_at_the_rename_keeps_the_previous_file(tmp_path, mo
 
 @pytest.mark.render
 def test_the_tiny_gpt_fallback_note_is_said_once_per_render(tmp_path, notes, monkeypatch):
-    import scenes.kit.scene_settings as scene_settings
+    import scenes.kit.model_rules as model_rules
 
-    monkeypatch.setattr(scene_settings, "_said", set())     # as in a fresh process
+    monkeypatch.setattr(model_rules, "_said", set())     # as in a fresh process
     result = run("render", "CausalMask", "--resolution", "256x144", "--fps", "5", "-s", "quantum zebras dance",
                  "--format", "png", "-o", str(tmp_path), "--quiet")
     assert result.exit_code == 0, result.output

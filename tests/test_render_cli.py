@@ -222,7 +222,7 @@ def test_settings_file_errors_name_the_key_and_the_file(tmp_path, text, message)
 
 def test_focus_picks_the_head_finders_best_head():
     from attention_math import find_heads
-    from scenes.kit.scene_settings import SceneSettings
+    from scenes.kit.settings import SceneSettings
 
     settings = SceneSettings(focus="creature:fluffy,blue")
     best = find_heads(settings.sentence, "creature", ["fluffy", "blue"])[0]

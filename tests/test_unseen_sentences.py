@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from attention_math import InputError
-from scenes.kit.scene_settings import MAX_DOT_TOKENS, MAX_TOKENS, SceneSettings
+from scenes.kit.model_rules import MAX_DOT_TOKENS, MAX_TOKENS
+from scenes.kit.settings import SceneSettings
 
 pytestmark = pytest.mark.render
 

@@ -73,7 +73,7 @@ def render_frame(scene_class: type, width: int = 128, height: int = 72, **settin
     from manim import tempconfig
 
     from scenes.kit.base import AttentionScene
-    from scenes.kit.scene_settings import SceneSettings
+    from scenes.kit.settings import SceneSettings
     from scenes.kit.stills import jump_to_the_end
 
     chosen = SceneSettings(**{"sentence": "the cat sat", "model": "toy", **settings})

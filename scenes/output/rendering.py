@@ -35,7 +35,7 @@ from scenes import SCENES, scene_class
 from scenes.catalog import CATALOG
 from scenes.kit.choices import (ALPHA_FORMATS, DEFAULT_QUALITY, FORMATS, QUALITIES, SECTION_FORMATS,
                                 SUBTITLE_FORMATS, THEMES)
-from scenes.kit.scene_settings import SceneSettings
+from scenes.kit.settings import SceneSettings
 from scenes.output.formats import (Cue, cues_from, manim_format_options, subtitle_texts, vtt_text,
                                    webm_encoder_options, write_gif)
 
@@ -185,7 +185,7 @@ class RenderRequest:
     def resolved(self) -> RenderRequest:
         """The request with its model chosen (the settings' default rule applied for this scene);
         its name stays the one of the request as asked."""
-        from scenes.kit.scene_settings import models_like
+        from scenes.kit.model_rules import models_like
 
         like = self.scene if self.scene in SCENES else models_like(scene_class(self.scene))
         return self._changed(settings=self.settings.for_scene(like), name=self.stem())

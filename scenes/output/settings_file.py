@@ -19,7 +19,7 @@ from attention_math import InputError
 
 from scenes import SCENES
 from scenes.kit.choices import DEFAULT_QUALITY
-from scenes.kit.scene_settings import SceneSettings
+from scenes.kit.settings import SceneSettings
 from scenes.kit.settings_table import SettingsFile, load_settings_file
 from scenes.output.naming import match_scene
 from scenes.output.rendering import RenderRequest, parse_resolution
