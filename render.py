@@ -341,7 +341,7 @@ def size_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _render_requests(requests: list, jobs: int, force: bool, quiet: bool) -> list:
     """Render with a progress display (unless quiet); one-line error if any scene failed."""
-    from scenes.output.rendering import render_many, terminate_as_interrupt
+    from scenes.output.pool import render_many, terminate_as_interrupt
     from scenes.output.report import RenderProgress
 
     verbose = bool(click.get_current_context().find_root().params.get("verbose"))

@@ -46,7 +46,8 @@ def render_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def tiny():
     """Render a scene at 256×144, 5 fps; returns (path, scene)."""
-    from scenes.output.rendering import RenderRequest, render_scene
+    from scenes.output.render_one import render_scene
+    from scenes.output.request import RenderRequest
     from scenes.kit.settings import SceneSettings
 
     def _render(name: str, out, fmt: str = "mp4", **settings):

@@ -80,7 +80,8 @@ def beat_ends(tmp_path_factory):
     from PIL import Image
 
     from scenes.kit.settings import SceneSettings
-    from scenes.output.rendering import RenderRequest, render_scene
+    from scenes.output.render_one import render_scene
+    from scenes.output.request import RenderRequest
 
     made: dict = {}
 

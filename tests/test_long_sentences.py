@@ -35,7 +35,8 @@ def dots_drawn(scene, name: str, expected: np.ndarray, colors=None) -> None:
 @pytest.fixture(scope="module")
 def long_renders(tmp_path_factory):
     """Each chapter rendered once at 32 tokens, its sections checked (nothing cut, overlapping or small)."""
-    from scenes.output.rendering import RenderRequest, render_scene
+    from scenes.output.render_one import render_scene
+    from scenes.output.request import RenderRequest
     done = {}
 
     def _render(name: str, **settings):

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from render import cli
 from scenes.kit.settings import SceneSettings
-from scenes.output.rendering import RenderRequest
+from scenes.output.request import RenderRequest
 
 TINY = ("--resolution", "256x144", "--fps", "5", "--model", "toy")
 
@@ -25,7 +25,7 @@ def run(*args: str):
 @pytest.fixture
 def planned(monkeypatch):
     """The requests the CLI would render (render_many replaced by a recorder; nothing renders)."""
-    import scenes.output.rendering as rendering
+    import scenes.output.pool as pool
 
     seen: list[RenderRequest] = []
 
@@ -33,7 +33,7 @@ def planned(monkeypatch):
         seen.extend(requests)
         return []
 
-    monkeypatch.setattr(rendering, "render_many", record)
+    monkeypatch.setattr(pool, "render_many", record)
     return seen
 
 
@@ -71,10 +71,10 @@ def test_a_bad_render_into_a_missing_folder_leaves_no_folder(tmp_path):
 
 @pytest.mark.render
 def test_demo_writes_into_media_of_the_current_folder(tmp_path, monkeypatch):
-    import scenes.output.rendering as rendering
+    from scenes.kit.choices import QUALITIES
 
     monkeypatch.chdir(tmp_path)                                   # any folder, not the clone
-    monkeypatch.setitem(rendering.QUALITIES, "low", (256, 144, 5))   # the demo's own quality, tiny for the test
+    monkeypatch.setitem(QUALITIES, "low", (256, 144, 5))   # the demo's own quality, tiny for the test
     result = run("demo")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "media" / "ScaledSoftmax_dark_low.mp4").stat().st_size > 1000
@@ -155,7 +155,7 @@ def test_the_table_and_a_note_say_which_head_focus_picked(tmp_path, notes, monke
 def test_result_table_shows_model_layer_and_head():
     from rich.console import Console
 
-    from scenes.output.rendering import RenderResult
+    from scenes.output.request import RenderResult
     from scenes.output.report import results_table
 
     request = RenderRequest("ScaledSoftmax", SceneSettings(model="minilm"), fmt="png")
@@ -378,7 +378,7 @@ def deck(tmp_path):
     """A deck of two fake section clips (the page does not look inside them)."""
     import json
 
-    from scenes.output.rendering import RenderResult
+    from scenes.output.request import RenderResult
     from scenes.output.slides import write_deck
 
     sections = tmp_path / "clips"
@@ -446,7 +446,7 @@ def no_space(*args, **kwargs):
 def test_no_space_left_names_the_output_folder_and_keeps_the_previous_video(tmp_path, monkeypatch):
     import os
 
-    import scenes.output.rendering as rendering
+    import scenes.output.render_one as render_one
 
     target = RenderRequest("ScaledSoftmax", SceneSettings(model="toy"), fmt="png", output_dir=tmp_path,
                            resolution=(256, 144), fps=5).output_path()
@@ -458,7 +458,7 @@ def test_no_space_left_names_the_output_folder_and_keeps_the_previous_video(tmp_
             no_space()
         return real_replace(source, destination, *args, **kwargs)
 
-    monkeypatch.setattr(rendering.os, "replace", full_disk)
+    monkeypatch.setattr(render_one.os, "replace", full_disk)
     result = run("render", "ScaledSoftmax", *TINY, "--format", "png", "-o", str(tmp_path), "--force", "--quiet")
     (line,) = result.output.strip().splitlines()
     assert result.exit_code != 0 and "Traceback" not in result.output

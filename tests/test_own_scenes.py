@@ -103,7 +103,7 @@ def test_jobs_render_a_file_of_two_scenes_in_worker_processes(scene_file, tmp_pa
                 trace = self.trace()
                 self.show_grid(trace, trace.on_screen("scores", self.head), "Scores")
     '''))
-    from scenes.output.rendering import render_many
+    from scenes.output.pool import render_many
     from scenes.output.settings_file import plan_renders
 
     requests, jobs = plan_renders([f"{scene_file}:DotsSoftmax", f"{scene_file}:Plain"], False,
@@ -145,7 +145,7 @@ def test_the_scene_draws_what_the_settings_say(scene_file, tmp_path):
     """Through the library: the file's scene reads the sentence given and records the trace's pattern."""
     import numpy as np
 
-    from scenes.output.rendering import render_scene
+    from scenes.output.render_one import render_scene
     from scenes.output.settings_file import plan_renders
 
     (request,), _ = plan_renders([str(scene_file)], False, {"model": "toy", "sentence": "the cat sat",

@@ -147,7 +147,7 @@ def test_a_changed_setting_is_not_answered_from_the_cache(out):
 @pytest.mark.slow
 def test_jobs_use_several_processes_and_equal_one_job(tmp_path):
     from scenes.output.settings_file import plan_renders
-    from scenes.output.rendering import render_many
+    from scenes.output.pool import render_many
 
     names = ["ScaledSoftmax", "CausalMask"]
     outputs = {}
@@ -185,7 +185,7 @@ def test_example_settings_file_and_precedence():
 
 
 def test_settings_colours_and_pacing_reach_the_scene(tmp_path):
-    from scenes.output.rendering import render_scene
+    from scenes.output.render_one import render_scene
     from scenes.output.settings_file import plan_renders
 
     config = tmp_path / "s.toml"

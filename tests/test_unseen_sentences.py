@@ -59,7 +59,8 @@ def test_tokens_to_embeddings_counts_words_and_adds_up(rendered):
 
 
 def _still_720p(name: str, sentence: str, out):
-    from scenes.output.rendering import RenderRequest, render_scene
+    from scenes.output.render_one import render_scene
+    from scenes.output.request import RenderRequest
     from tests.frame_checks import checked_sections
 
     with checked_sections() as checks:

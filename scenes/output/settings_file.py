@@ -22,7 +22,7 @@ from scenes.kit.choices import DEFAULT_QUALITY
 from scenes.kit.settings import SceneSettings
 from scenes.kit.settings_table import SettingsFile, load_settings_file
 from scenes.output.naming import match_scene
-from scenes.output.rendering import RenderRequest, parse_resolution
+from scenes.output.request import RenderRequest, parse_resolution
 
 
 def merged_options(scene: str, settings_file: SettingsFile | None, command_line: Mapping[str, Any],
