@@ -167,6 +167,33 @@ def test_jobs_use_several_processes_and_equal_one_job(tmp_path):
     assert outputs[1] == outputs[2]
 
 
+def test_a_request_is_checked_once_and_its_scene_given_its_settings(tmp_path, monkeypatch):
+    """The command line's path: plan_renders makes each request (checked as it is made), render_many
+    checks its content once before it renders; the scene reads the request's settings, not use_settings'."""
+    from scenes.kit import use_settings
+    from scenes.output.pool import render_many
+    from scenes.output.request import RenderRequest
+    from scenes.output.settings_file import plan_renders
+
+    calls = {"check": 0, "check_content": 0}
+    for name in calls:
+        def counted(self, real=getattr(RenderRequest, name), name=name):
+            calls[name] += 1
+            return real(self)
+        monkeypatch.setattr(RenderRequest, name, counted)
+    try:
+        use_settings(sentence="a sentence from python")
+        (request,), _ = plan_renders(["ScaledSoftmax"], False, {"model": "toy", "resolution": "256x144", "fps": 5,
+                                                               "format": "png", "output": str(tmp_path),
+                                                               "sentence": "the cat sat"})
+        (result,) = render_many([request], force=True)
+    finally:
+        use_settings()
+    assert result.ok, result.error
+    assert calls == {"check": 1, "check_content": 1}
+    assert result.scene.settings.sentence == "the cat sat"
+
+
 # --- settings files ---------------------------------------------------------------------------
 
 def test_example_settings_file_and_precedence():
