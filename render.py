@@ -341,7 +341,7 @@ def size_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _render_requests(requests: list, jobs: int, force: bool, quiet: bool) -> list:
     """Render with a progress display (unless quiet); one-line error if any scene failed."""
-    from scenes.output.rendering import render_many, terminate_as_interrupt
+    from scenes.output.pool import render_many, terminate_as_interrupt
     from scenes.output.report import RenderProgress
 
     verbose = bool(click.get_current_context().find_root().params.get("verbose"))
@@ -383,15 +383,11 @@ def render(names: tuple[str, ...], all_scenes: bool, config: str | None, jobs: i
 
     NAMES are built-in scenes (see `list`) or scene files of your own: path/to/file.py:SceneName,
     or path/to/file.py when it holds one scene (see `new` and docs/your-own-scene.md)."""
-    import dataclasses
-
     from scenes.output.settings_file import plan_renders
     from scenes.output.report import print_results
 
     fmt = fmt or ("png" if at else None)          # --at is a still
-    requests, jobs = plan_renders(list(names), all_scenes, {**options, "format": fmt, "jobs": jobs}, config)
-    if at:
-        requests = [dataclasses.replace(r, at=at) for r in requests]
+    requests, jobs = plan_renders(list(names), all_scenes, {**options, "format": fmt, "jobs": jobs, "at": at}, config)
     results = _render_requests(requests, jobs, force, quiet)
     if len(results) == 1 and results[0].usage_error:
         raise UsageProblem(results[0].error)       # e.g. --at naming no section: only the one-line fix

@@ -56,8 +56,9 @@ def measure(name: str, size: tuple[int, int], fps: int, out: Path) -> dict:
     from PIL import Image
 
     from scenes.kit.base import CAPTION_WORDS_PER_SECOND, caption_seconds
-    from scenes.kit.scene_settings import SceneSettings
-    from scenes.output.rendering import RenderRequest, render_scene
+    from scenes.kit.settings import SceneSettings
+    from scenes.output.render_one import render_scene
+    from scenes.output.request import RenderRequest
     from tests.video_checks import empty_runs
 
     settings = SceneSettings()

@@ -1,7 +1,7 @@
 """One measured render in a fresh process; prints a JSON line (frames, seconds, peak RSS).
 
     python benchmarks/worker.py SCENE WIDTH HEIGHT FPS OUTPUT_DIR [FORMAT]
-SCENE "Floor" is benchmarks/floor.py; the others go through scenes.output.rendering.render_scene.
+SCENE "Floor" is benchmarks/floor.py; the others go through scenes.output.render_one.render_scene.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def render_floor(width: int, height: int, fps: int) -> int:
     from manim import tempconfig
 
     from benchmarks.floor import Floor
-    from scenes.output.rendering import FrameCounter
+    from scenes.output.render_one import FrameCounter
 
     with tempfile.TemporaryDirectory() as media, tempconfig({"media_dir": media, "pixel_width": width,
                                                              "pixel_height": height, "frame_rate": fps,
@@ -42,7 +42,8 @@ def main() -> None:
     if name == "Floor":
         frames = render_floor(width, height, fps)
     else:
-        from scenes.output.rendering import RenderRequest, render_scene
+        from scenes.output.render_one import render_scene
+        from scenes.output.request import RenderRequest
 
         result = render_scene(RenderRequest(name, resolution=(width, height), fps=fps, output_dir=Path(out), fmt=fmt),
                               force=True)

@@ -9,8 +9,8 @@ from manim.utils.rate_functions import rush_from, rush_into, smooth
 from scenes.catalog import about
 from scenes.kit.base import CAPTION_TOP, GridScene
 from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, DotMatrix, VectorColumn, format_number, label, short
+from scenes.kit.model_rules import MAX_TOKENS
 from scenes.kit.notation import W_K, W_Q, d_k
-from scenes.kit.scene_settings import MAX_TOKENS
 
 # Fixed LaTeX only (no user text). Columns are tokens on screen, so the grid is KᵀQ and the
 # values multiply from the left: ΔE⁽ʰ⁾ = V · softmax(KᵀQ / √d_k), the softmax down each column;

@@ -16,7 +16,7 @@ from scenes.catalog import about
 from scenes.kit.base import CAPTION_TOP, GRID_WIDTH, LIFT_GAP, GridScene
 from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, TokenBoxes, VectorColumn, label, number, short
 from scenes.kit.notation import typeset
-from scenes.kit.scene_settings import MAX_TOKENS
+from scenes.kit.model_rules import MAX_TOKENS
 
 MAX_LINE_WIDTH = 9.0    # stroke width of a weight-1 line
 GRID_SCALE = 0.62       # the grid, moved aside for the weighted sum

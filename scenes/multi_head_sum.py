@@ -11,7 +11,7 @@ from scenes.catalog import about
 from scenes.kit.base import IN_SECOND, OUT_FIRST, AttentionScene
 from scenes.kit.mobjects import AttentionGrid, VectorColumn, label, short
 from scenes.kit.notation import W_O, b_O, typeset
-from scenes.kit.scene_settings import MAX_TOKENS
+from scenes.kit.model_rules import MAX_TOKENS
 
 SHOWN_HEADS = 4
 ENTRIES = 4           # entries of each vector shown, then ⋮

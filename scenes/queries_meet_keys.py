@@ -13,7 +13,8 @@ from scenes.catalog import about
 from scenes.kit.base import CAPTION_TOP, AttentionScene
 from scenes.kit.mobjects import MIN_TEXT_POINTS, TokenBoxes, format_number, label, number, short
 from scenes.kit.notation import W_K, W_Q
-from scenes.kit.scene_settings import DEFAULT_QUERY_TOKEN, DEFAULT_SENTENCE, MAX_TOKENS
+from scenes.kit.choices import DEFAULT_QUERY_TOKEN, DEFAULT_SENTENCE
+from scenes.kit.model_rules import MAX_TOKENS
 
 SHOWN_ROWS = 4        # rows of W_Q (entries of the product) shown one by one, then ⋮
 SHOWN_COLUMNS = 5     # columns of W_Q (entries of E⃗) shown, then ⋯

@@ -13,7 +13,7 @@ from attention_math.planes import (largest_weights, plane_basis, project, spread
                                    tip_to_tail)
 from scenes.catalog import about
 from scenes.kit.base import AttentionScene
-from scenes.kit.scene_settings import MAX_TOKENS
+from scenes.kit.model_rules import MAX_TOKENS
 from scenes.kit.geometry import plane_to_screen, tip_to_tail_arrows, vector_arrow
 from scenes.kit.mobjects import MONO_CHAR_WIDTH, DotMatrix, TokenBoxes, VectorColumn, format_number, label, short
 

@@ -33,7 +33,8 @@ def hf_bert():
 
 def pytest_addoption(parser):
     parser.addoption("--regenerate-golden", action="store_true", default=False,
-                     help="Rewrite tests/golden/*.png from the current renders (after an intended visual change).")
+                     help="Rewrite tests/golden/*.png from the current renders and tests/golden/traces/*.npz from the "
+                          "current traces (after an intended change).")
 
 
 @pytest.fixture(scope="session")
@@ -45,8 +46,9 @@ def render_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def tiny():
     """Render a scene at 256×144, 5 fps; returns (path, scene)."""
-    from scenes.output.rendering import RenderRequest, render_scene
-    from scenes.kit.scene_settings import SceneSettings
+    from scenes.output.render_one import render_scene
+    from scenes.output.request import RenderRequest
+    from scenes.kit.settings import SceneSettings
 
     def _render(name: str, out, fmt: str = "mp4", **settings):
         request = RenderRequest(name, SceneSettings(**settings), fmt=fmt, output_dir=out,

@@ -79,8 +79,9 @@ def beat_ends(tmp_path_factory):
     import numpy as np
     from PIL import Image
 
-    from scenes.kit.scene_settings import SceneSettings
-    from scenes.output.rendering import RenderRequest, render_scene
+    from scenes.kit.settings import SceneSettings
+    from scenes.output.render_one import render_scene
+    from scenes.output.request import RenderRequest
 
     made: dict = {}
 

@@ -155,14 +155,15 @@ def test_still_shortcuts_draw_the_same_pixels_as_manims_skipping(tmp_path, monke
     """Stills jump every animation to its end state without drawing: pixel for pixel what manim's
     own last-frame mode draws (between them, these scenes use every kind of animation the
     shortcut knows: fades, drawings, .animate, ReplacementTransform, FadeTransform, groups)."""
-    import scenes.output.rendering as rendering
-    from scenes.kit.scene_settings import SceneSettings
+    from scenes.output.render_one import render_scene
+    from scenes.output.request import RenderRequest
+    from scenes.kit.settings import SceneSettings
 
     def still(folder: Path) -> np.ndarray:
         folder.mkdir()
-        request = rendering.RenderRequest(scene, SceneSettings(model="toy"), fmt="png", output_dir=folder,
-                                          resolution=(256, 144), fps=FPS)
-        return np.asarray(Image.open(rendering.render_scene(request, force=True).path))
+        request = RenderRequest(scene, SceneSettings(model="toy"), fmt="png", output_dir=folder,
+                                resolution=(256, 144), fps=FPS)
+        return np.asarray(Image.open(render_scene(request, force=True).path))
 
     fast = still(tmp_path / "fast")
     from scenes.kit import stills
@@ -198,7 +199,7 @@ def test_at_with_a_video_format_is_a_usage_error(out):
 # --- WebM --------------------------------------------------------------------------------------
 
 def test_webm_encoder_runs_at_realtime_speed_with_row_threads():
-    from scenes.output.rendering import encoder_settings
+    from scenes.output.render_one import encoder_settings
 
     options = encoder_settings(854, 480, "webm")["video_encoder_options"]
     assert options["deadline"] == "realtime" and options["row-mt"] == "1" and int(options["cpu-used"]) >= 5
@@ -225,8 +226,9 @@ def test_transparent_webm_keeps_its_alpha(out):
 
 def test_srt_and_vtt_hold_the_captions_the_scene_showed_with_their_times(out, monkeypatch):
     from scenes.kit.base import AttentionScene
-    from scenes.output.rendering import RenderRequest, render_scene
-    from scenes.kit.scene_settings import SceneSettings
+    from scenes.output.render_one import render_scene
+    from scenes.output.request import RenderRequest
+    from scenes.kit.settings import SceneSettings
 
     shown: list[tuple[float, str]] = []      # when each caption was said (after the last one had been read)
     add_subcaption = AttentionScene.add_subcaption

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from scenes import SCENES
-from scenes.kit.scene_settings import MAX_DOT_TOKENS
+from scenes.kit.model_rules import MAX_DOT_TOKENS
 from tests.frame_checks import checked_sections, frame_problems, shows_nothing
 
 pytestmark = [pytest.mark.render, pytest.mark.slow]   # frame checks after every animation: make test-all

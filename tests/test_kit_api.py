@@ -13,7 +13,8 @@ import pytest
 import scenes.kit
 
 KIT_MODULES = ("scenes.kit.base", "scenes.kit.mobjects", "scenes.kit.text_mobjects", "scenes.kit.vectors",
-               "scenes.kit.grid", "scenes.kit.palette", "scenes.kit.scene_settings",
+               "scenes.kit.grid", "scenes.kit.palette", "scenes.kit.scene_settings", "scenes.kit.settings",
+               "scenes.kit.settings_env", "scenes.kit.model_rules",
                "scenes.kit.geometry", "scenes.kit.notation", "scenes.kit.text", "scenes.kit.camera", "scenes.kit.notebook")
 
 

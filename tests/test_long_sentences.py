@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scenes.kit.scene_settings import MAX_DOT_TOKENS, MAX_TOKENS, SceneSettings
+from scenes.kit.model_rules import MAX_DOT_TOKENS, MAX_TOKENS
+from scenes.kit.settings import SceneSettings
 from tests.frame_checks import checked_sections, texts_of
 
 pytestmark = [pytest.mark.render, pytest.mark.slow]   # 32-token renders: make test-all
@@ -34,7 +35,8 @@ def dots_drawn(scene, name: str, expected: np.ndarray, colors=None) -> None:
 @pytest.fixture(scope="module")
 def long_renders(tmp_path_factory):
     """Each chapter rendered once at 32 tokens, its sections checked (nothing cut, overlapping or small)."""
-    from scenes.output.rendering import RenderRequest, render_scene
+    from scenes.output.render_one import render_scene
+    from scenes.output.request import RenderRequest
     done = {}
 
     def _render(name: str, **settings):

@@ -42,7 +42,7 @@ def test_the_notation_reads_plainly_and_draws_without_its_markers():
 def test_no_user_sentence_can_hold_a_marker(marker):
     """The markers are control characters the sentence checks reject (whitespace ones would pass)."""
     from attention_math.errors import InputError
-    from scenes.kit.scene_settings import SceneSettings
+    from scenes.kit.settings import SceneSettings
 
     assert not marker.isspace()
     with pytest.raises(InputError, match="control character"):

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from render import cli
-from scenes.kit.scene_settings import SceneSettings
-from scenes.output.rendering import RenderRequest
+from scenes.kit.settings import SceneSettings
+from scenes.output.request import RenderRequest
 
 TINY = ("--resolution", "256x144", "--fps", "5", "--model", "toy")
 
@@ -25,7 +25,7 @@ def run(*args: str):
 @pytest.fixture
 def planned(monkeypatch):
     """The requests the CLI would render (render_many replaced by a recorder; nothing renders)."""
-    import scenes.output.rendering as rendering
+    import scenes.output.pool as pool
 
     seen: list[RenderRequest] = []
 
@@ -33,7 +33,7 @@ def planned(monkeypatch):
         seen.extend(requests)
         return []
 
-    monkeypatch.setattr(rendering, "render_many", record)
+    monkeypatch.setattr(pool, "render_many", record)
     return seen
 
 
@@ -71,10 +71,10 @@ def test_a_bad_render_into_a_missing_folder_leaves_no_folder(tmp_path):
 
 @pytest.mark.render
 def test_demo_writes_into_media_of_the_current_folder(tmp_path, monkeypatch):
-    import scenes.output.rendering as rendering
+    from scenes.kit.choices import QUALITIES
 
     monkeypatch.chdir(tmp_path)                                   # any folder, not the clone
-    monkeypatch.setitem(rendering.QUALITIES, "low", (256, 144, 5))   # the demo's own quality, tiny for the test
+    monkeypatch.setitem(QUALITIES, "low", (256, 144, 5))   # the demo's own quality, tiny for the test
     result = run("demo")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "media" / "ScaledSoftmax_dark_low.mp4").stat().st_size > 1000
@@ -96,7 +96,7 @@ def name_of(scene: str = "ScaledSoftmax", **settings) -> str:
 def test_default_content_keeps_the_plain_name():
     assert name_of() == "ScaledSoftmax_dark_low.mp4"
     assert name_of(theme="light") == "ScaledSoftmax_light_low.mp4"
-    assert name_of("ContextShiftsMeaning", model="minilm", device="cuda") == "ContextShiftsMeaning_dark_low.mp4"  # same content
+    assert name_of("ContextShiftsMeaning", model="minilm", device="auto") == "ContextShiftsMeaning_dark_low.mp4"  # same content (a request is checked as it is made: "cuda" needs a GPU here)
     assert name_of("QuadraticScaling", decimals=2) == "QuadraticScaling_dark_low.mp4"
 
 
@@ -138,10 +138,10 @@ def test_two_sentences_or_heads_into_one_folder_never_overwrite(tmp_path):
 
 @pytest.mark.render
 def test_the_table_and_a_note_say_which_head_focus_picked(tmp_path, notes, monkeypatch):
-    import scenes.kit.scene_settings as scene_settings
+    import scenes.kit.model_rules as model_rules
     from attention_math import find_heads
 
-    monkeypatch.setattr(scene_settings, "_said", set())     # as in a fresh process
+    monkeypatch.setattr(model_rules, "_said", set())     # as in a fresh process
 
     best = find_heads("the cat sat on the mat", "mat", ["cat"], model="toy", heads=4)[0]
     result = run("render", "ScaledSoftmax", *TINY, "--heads", "4", "-s", "the cat sat on the mat",
@@ -155,7 +155,7 @@ def test_the_table_and_a_note_say_which_head_focus_picked(tmp_path, notes, monke
 def test_result_table_shows_model_layer_and_head():
     from rich.console import Console
 
-    from scenes.output.rendering import RenderResult
+    from scenes.output.request import RenderResult
     from scenes.output.report import results_table
 
     request = RenderRequest("ScaledSoftmax", SceneSettings(model="minilm"), fmt="png")
@@ -378,7 +378,7 @@ def deck(tmp_path):
     """A deck of two fake section clips (the page does not look inside them)."""
     import json
 
-    from scenes.output.rendering import RenderResult
+    from scenes.output.request import RenderResult
     from scenes.output.slides import write_deck
 
     sections = tmp_path / "clips"
@@ -446,7 +446,7 @@ def no_space(*args, **kwargs):
 def test_no_space_left_names_the_output_folder_and_keeps_the_previous_video(tmp_path, monkeypatch):
     import os
 
-    import scenes.output.rendering as rendering
+    import scenes.output.render_one as render_one
 
     target = RenderRequest("ScaledSoftmax", SceneSettings(model="toy"), fmt="png", output_dir=tmp_path,
                            resolution=(256, 144), fps=5).output_path()
@@ -458,7 +458,7 @@ def test_no_space_left_names_the_output_folder_and_keeps_the_previous_video(tmp_
             no_space()
         return real_replace(source, destination, *args, **kwargs)
 
-    monkeypatch.setattr(rendering.os, "replace", full_disk)
+    monkeypatch.setattr(render_one.os, "replace", full_disk)
     result = run("render", "ScaledSoftmax", *TINY, "--format", "png", "-o", str(tmp_path), "--force", "--quiet")
     (line,) = result.output.strip().splitlines()
     assert result.exit_code != 0 and "Traceback" not in result.output
@@ -537,9 +537,9 @@ def test_trace_export_failing_at_the_rename_keeps_the_previous_file(tmp_path, mo
 
 @pytest.mark.render
 def test_the_tiny_gpt_fallback_note_is_said_once_per_render(tmp_path, notes, monkeypatch):
-    import scenes.kit.scene_settings as scene_settings
+    import scenes.kit.model_rules as model_rules
 
-    monkeypatch.setattr(scene_settings, "_said", set())     # as in a fresh process
+    monkeypatch.setattr(model_rules, "_said", set())     # as in a fresh process
     result = run("render", "CausalMask", "--resolution", "256x144", "--fps", "5", "-s", "quantum zebras dance",
                  "--format", "png", "-o", str(tmp_path), "--quiet")
     assert result.exit_code == 0, result.output

@@ -103,7 +103,7 @@ def test_jobs_render_a_file_of_two_scenes_in_worker_processes(scene_file, tmp_pa
                 trace = self.trace()
                 self.show_grid(trace, trace.on_screen("scores", self.head), "Scores")
     '''))
-    from scenes.output.rendering import render_many
+    from scenes.output.pool import render_many
     from scenes.output.settings_file import plan_renders
 
     requests, jobs = plan_renders([f"{scene_file}:DotsSoftmax", f"{scene_file}:Plain"], False,
@@ -145,7 +145,7 @@ def test_the_scene_draws_what_the_settings_say(scene_file, tmp_path):
     """Through the library: the file's scene reads the sentence given and records the trace's pattern."""
     import numpy as np
 
-    from scenes.output.rendering import render_scene
+    from scenes.output.render_one import render_scene
     from scenes.output.settings_file import plan_renders
 
     (request,), _ = plan_renders([str(scene_file)], False, {"model": "toy", "sentence": "the cat sat",
@@ -221,16 +221,19 @@ def test_use_settings_and_attention_config_choose_what_plain_manim_renders(tmp_p
 
 
 def test_the_renderer_ignores_use_settings(tmp_path):
-    """On the command line its options decide; a use_settings call left in a file does not leak in."""
-    from scenes.kit import use_settings
-    from scenes.kit.scene_settings import SceneSettings, active_settings, set_active
+    """On the command line its options decide: the renderer gives each scene its settings, and a
+    use_settings call left in a file does not leak in."""
+    from scenes.kit import AttentionScene, render_frame, use_settings
+
+    class Empty(AttentionScene):
+        def construct(self) -> None:
+            pass
 
     try:
         use_settings(sentence="from python")
-        set_active(SceneSettings(sentence="from the command line"))
-        assert active_settings().sentence == "from the command line"
+        assert render_frame(Empty, sentence="from the command line").settings.sentence == "from the command line"
+        assert render_frame(Empty).settings.sentence == "the cat sat"          # render_frame's own default
     finally:
-        set_active(None)
         use_settings()
 
 

@@ -9,7 +9,8 @@ from manim import Rectangle
 
 from attention_math import InputError
 from scenes.kit.mobjects import format_number
-from scenes.kit.scene_settings import MAX_DOT_TOKENS, MAX_TOKENS, SceneSettings
+from scenes.kit.model_rules import MAX_DOT_TOKENS, MAX_TOKENS
+from scenes.kit.settings import SceneSettings
 from tests.test_scenes import assert_apart, assert_inside_frame
 
 pytestmark = pytest.mark.render

@@ -222,7 +222,7 @@ def test_an_interrupt_inside_the_video_encoder_is_an_interrupt_not_a_failure(tmp
     in a RuntimeError: that must still stop the render as an interrupt (exit 130, no temporary)."""
     import av
 
-    from scenes.output import rendering
+    from scenes.output import pool
 
     real_open = av.open
 
@@ -234,8 +234,8 @@ def test_an_interrupt_inside_the_video_encoder_is_an_interrupt_not_a_failure(tmp
     monkeypatch.setattr(av, "open", interrupted_open)
     failure = RuntimeError("Failed to open video segment x.mp4: ")
     failure.__cause__ = KeyboardInterrupt()
-    assert isinstance(rendering.interruption_behind(failure), KeyboardInterrupt)
-    assert rendering.interruption_behind(RuntimeError("a real failure")) is None
+    assert isinstance(pool.interruption_behind(failure), KeyboardInterrupt)
+    assert pool.interruption_behind(RuntimeError("a real failure")) is None
 
     result = CliRunner().invoke(cli, ["render", "CausalMask", *TINY, "-o", str(tmp_path), "--quiet"])
     assert result.exit_code == 130, result.output

@@ -147,7 +147,7 @@ def test_a_changed_setting_is_not_answered_from_the_cache(out):
 @pytest.mark.slow
 def test_jobs_use_several_processes_and_equal_one_job(tmp_path):
     from scenes.output.settings_file import plan_renders
-    from scenes.output.rendering import render_many
+    from scenes.output.pool import render_many
 
     names = ["ScaledSoftmax", "CausalMask"]
     outputs = {}
@@ -165,6 +165,33 @@ def test_jobs_use_several_processes_and_equal_one_job(tmp_path):
             assert pids == {os.getpid()}
         outputs[jobs] = [r.path.read_bytes() for r in results]
     assert outputs[1] == outputs[2]
+
+
+def test_a_request_is_checked_once_and_its_scene_given_its_settings(tmp_path, monkeypatch):
+    """The command line's path: plan_renders makes each request (checked as it is made), render_many
+    checks its content once before it renders; the scene reads the request's settings, not use_settings'."""
+    from scenes.kit import use_settings
+    from scenes.output.pool import render_many
+    from scenes.output.request import RenderRequest
+    from scenes.output.settings_file import plan_renders
+
+    calls = {"check": 0, "check_content": 0}
+    for name in calls:
+        def counted(self, real=getattr(RenderRequest, name), name=name):
+            calls[name] += 1
+            return real(self)
+        monkeypatch.setattr(RenderRequest, name, counted)
+    try:
+        use_settings(sentence="a sentence from python")
+        (request,), _ = plan_renders(["ScaledSoftmax"], False, {"model": "toy", "resolution": "256x144", "fps": 5,
+                                                               "format": "png", "output": str(tmp_path),
+                                                               "sentence": "the cat sat"})
+        (result,) = render_many([request], force=True)
+    finally:
+        use_settings()
+    assert result.ok, result.error
+    assert calls == {"check": 1, "check_content": 1}
+    assert result.scene.settings.sentence == "the cat sat"
 
 
 # --- settings files ---------------------------------------------------------------------------
@@ -185,7 +212,7 @@ def test_example_settings_file_and_precedence():
 
 
 def test_settings_colours_and_pacing_reach_the_scene(tmp_path):
-    from scenes.output.rendering import render_scene
+    from scenes.output.render_one import render_scene
     from scenes.output.settings_file import plan_renders
 
     config = tmp_path / "s.toml"
@@ -222,7 +249,7 @@ def test_settings_file_errors_name_the_key_and_the_file(tmp_path, text, message)
 
 def test_focus_picks_the_head_finders_best_head():
     from attention_math import find_heads
-    from scenes.kit.scene_settings import SceneSettings
+    from scenes.kit.settings import SceneSettings
 
     settings = SceneSettings(focus="creature:fluffy,blue")
     best = find_heads(settings.sentence, "creature", ["fluffy", "blue"])[0]

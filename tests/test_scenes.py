@@ -12,7 +12,8 @@ from attention_math import InputError
 from scenes import SCENES
 from scenes.kit.mobjects import format_number
 from scenes.kit.palette import THEMES
-from scenes.kit.scene_settings import MAX_DOT_TOKENS, MAX_TOKENS, SceneSettings
+from scenes.kit.model_rules import MAX_DOT_TOKENS, MAX_TOKENS
+from scenes.kit.settings import SceneSettings
 
 pytestmark = pytest.mark.render
 

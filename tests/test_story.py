@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from scenes import SCENES
-from scenes.kit.scene_settings import STORY_SCENES, SceneSettings, is_decoder
+from scenes.kit.model_rules import STORY_SCENES, is_decoder
+from scenes.kit.settings import SceneSettings
 
 CORE = ("TokensToEmbeddings", "QueriesAndKeys", "ScaledSoftmax", "CausalMask", "ValuesUpdateEmbeddings",
         "MultiHeadSum", "AttentionFormula", "AttentionBlock")

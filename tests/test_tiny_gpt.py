@@ -12,7 +12,7 @@ import torch
 from attention_math import build_trace, find_heads
 from attention_math.synthetic import COLOURS, VOCAB, make_dataset
 from attention_math.tiny_gpt import WEIGHTS_DIR, TinyGPTSource, TrainConfig, evaluate, train
-from scenes.kit.scene_settings import SceneSettings
+from scenes.kit.settings import SceneSettings
 
 DEFAULT = "a fluffy blue creature roamed the verdant forest"
 
@@ -73,9 +73,9 @@ def test_head_finder_locates_the_committed_head(source):
 
 
 def test_causal_scenes_default_to_tiny_gpt_when_it_knows_the_words(caplog, monkeypatch):
-    from scenes.kit import scene_settings
+    from scenes.kit import model_rules
 
-    monkeypatch.setattr(scene_settings, "_said", set())     # the note is said once per process
+    monkeypatch.setattr(model_rules, "_said", set())     # the note is said once per process
     assert SceneSettings().for_scene("CausalMask").model == "tiny-gpt"
     assert SceneSettings().for_scene("ScaledSoftmax").model == "tiny-gpt"
     assert SceneSettings().for_scene("CrossAttention").model == "translator"   # its own default (test_translator.py)

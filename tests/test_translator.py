@@ -16,7 +16,7 @@ from attention_math.parallel import (ADJECTIVE_WORDS, NOUN_WORDS, SOURCE_VOCAB, 
 from attention_math.translator import WEIGHTS_DIR, TrainConfig, Translator, TranslatorSource, datasets, evaluate, train
 from attention_math.attention import (add_residual, attend, causal_mask, project, scale, scores, softmax_over_keys,
                                       sum_heads, value_up, weighted_sum)
-from scenes.kit.scene_settings import SceneSettings
+from scenes.kit.settings import SceneSettings
 
 DEFAULT = "a fluffy blue creature roamed the verdant forest"
 FRENCH = "une créature duveteuse bleue arpentait la forêt verdoyante"

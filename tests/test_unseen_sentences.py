@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from attention_math import InputError
-from scenes.kit.scene_settings import MAX_DOT_TOKENS, MAX_TOKENS, SceneSettings
+from scenes.kit.model_rules import MAX_DOT_TOKENS, MAX_TOKENS
+from scenes.kit.settings import SceneSettings
 
 pytestmark = pytest.mark.render
 
@@ -58,7 +59,8 @@ def test_tokens_to_embeddings_counts_words_and_adds_up(rendered):
 
 
 def _still_720p(name: str, sentence: str, out):
-    from scenes.output.rendering import RenderRequest, render_scene
+    from scenes.output.render_one import render_scene
+    from scenes.output.request import RenderRequest
     from tests.frame_checks import checked_sections
 
     with checked_sections() as checks:

@@ -224,7 +224,7 @@ def test_settings_file_takes_pieces(tmp_path):
 def test_new_scene_defaults_to_the_model_of_the_scene_it_starts_from(source, tmp_path, monkeypatch):
     from scenes import scene_class
     from scenes.kit import SceneSettings
-    from scenes.kit.scene_settings import models_like
+    from scenes.kit.model_rules import models_like
     from scenes.output.new_scene import write_new_scene
 
     monkeypatch.chdir(tmp_path)

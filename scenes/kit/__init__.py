@@ -42,9 +42,9 @@ _WHERE: dict[str, str] = {
     "sub": "scenes.kit.notation",            # W_Q with a real subscript, in plain text
     "plain": "scenes.kit.notation",
     # settings
-    "SceneSettings": "scenes.kit.scene_settings",
-    "use_settings": "scenes.kit.scene_settings",
-    "active_settings": "scenes.kit.scene_settings",
+    "SceneSettings": "scenes.kit.settings",
+    "use_settings": "scenes.kit.settings_env",
+    "active_settings": "scenes.kit.settings_env",
     # notebooks and examples: run a scene's construct, draw its last frame
     "render_frame": "scenes.kit.notebook",
 }

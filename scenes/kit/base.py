@@ -105,6 +105,12 @@ class AttentionScene(Scene):
     trace of those settings; ``beat`` starts a section; ``title`` and ``caption`` write text;
     ``play`` and ``wait`` apply the settings' pacing; ``record`` keeps what was drawn for tests.
 
+    Parameters
+    ----------
+    settings : SceneSettings or None
+        What to show: the renderer gives each scene its request's. None (plain ``manim``, a
+        notebook): ``setup`` reads ``active_settings``, the environment's and ``use_settings``'.
+
     Attributes
     ----------
     description : str
@@ -145,8 +151,9 @@ class AttentionScene(Scene):
     needs: tuple[str, ...] = ()   # SceneSettings methods beyond the trace that the scene reads (checked before rendering)
     cross: bool = False           # the scene reads the cross-attention trace (checked before rendering)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, settings: SceneSettings | None = None, **kwargs) -> None:
         kwargs.setdefault("camera_class", PathCachingCamera)
+        self._given_settings = settings      # the renderer's; None: the environment's and use_settings' (setup)
         super().__init__(*args, **kwargs)
 
     def setup(self) -> None:
@@ -166,7 +173,8 @@ class AttentionScene(Scene):
 
         """
         name = type(self).__name__
-        self.settings: SceneSettings = active_settings(name).for_scene(models_like(type(self)))
+        given = self._given_settings
+        self.settings: SceneSettings = (given or active_settings(name)).for_scene(models_like(type(self)))
         self.theme: Theme = themed(self.settings)
         self.camera.background_color = self.theme.background
         self.head = head_of(self.settings)

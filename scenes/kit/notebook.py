@@ -72,7 +72,8 @@ def render_frame(scene_class: type, width: int = 128, height: int = 72, **settin
 
     from manim import tempconfig
 
-    from scenes.kit.scene_settings import SceneSettings, set_active
+    from scenes.kit.base import AttentionScene
+    from scenes.kit.settings import SceneSettings
     from scenes.kit.stills import jump_to_the_end
 
     chosen = SceneSettings(**{"sentence": "the cat sat", "model": "toy", **settings})
@@ -80,11 +81,7 @@ def render_frame(scene_class: type, width: int = 128, height: int = 72, **settin
             "pixel_width": width, "pixel_height": height, "frame_rate": 5, "images_dir": images,
             "write_to_movie": False, "save_last_frame": True, "disable_caching": True,
             "verbosity": "ERROR", "progress_bar": "none"}):
-        set_active(chosen)
-        try:
-            scene = scene_class()
-            jump_to_the_end(scene)
-            scene.render()
-        finally:
-            set_active(None)
+        scene = scene_class(settings=chosen) if issubclass(scene_class, AttentionScene) else scene_class()
+        jump_to_the_end(scene)
+        scene.render()
     return scene

@@ -19,7 +19,8 @@ from typing import Any
 
 from attention_math.errors import InputError
 
-from scenes.kit.scene_settings import CAUSAL_STORY, DEFAULT_LAYER_HEAD, SceneSettings
+from scenes.kit.model_rules import CAUSAL_STORY, DEFAULT_LAYER_HEAD
+from scenes.kit.settings import SceneSettings
 
 NOT_CONTENT = ("device", "theme")      # the device does not change the frames; the theme is named already
 HASH_CHARS = 6

@@ -77,7 +77,7 @@ def from_builtin(scene: str, name: str, file: str) -> str:
     source = inspect.getsource(module)
     body = re.sub(r'^""".*?"""\n', "", source, count=1, flags=re.S)        # the module docstring
     body = _follow_models(re.sub(rf"^class {scene}\(", f"class {name}(", body, count=1, flags=re.M), name, scene)
-    from scenes.kit.scene_settings import CAUSAL_STORY
+    from scenes.kit.model_rules import CAUSAL_STORY
 
     model = (f"Like {scene}, your copy uses tiny-gpt by default when it knows every word, else minilm\n"
              "(models_like below); pass --model to choose.\n\n"

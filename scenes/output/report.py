@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
-from scenes.output.rendering import RenderRequest, RenderResult
+from scenes.output.request import RenderRequest, RenderResult
 
 
 def human_size(n_bytes: int) -> str:

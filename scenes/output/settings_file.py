@@ -19,10 +19,10 @@ from attention_math import InputError
 
 from scenes import SCENES
 from scenes.kit.choices import DEFAULT_QUALITY
-from scenes.kit.scene_settings import SceneSettings
+from scenes.kit.settings import SceneSettings
 from scenes.kit.settings_table import SettingsFile, load_settings_file
 from scenes.output.naming import match_scene
-from scenes.output.rendering import RenderRequest, parse_resolution
+from scenes.output.request import RenderRequest, parse_resolution
 
 
 def merged_options(scene: str, settings_file: SettingsFile | None, command_line: Mapping[str, Any],
@@ -49,7 +49,7 @@ def default_format(options: Mapping[str, Any]) -> str:
 
 
 def build_request(scene: str, options: Mapping[str, Any]) -> RenderRequest:
-    """One RenderRequest from merged options."""
+    """One RenderRequest from merged options (checked as it is made)."""
     scene_fields = {f.name for f in dataclasses.fields(SceneSettings)}
     settings = SceneSettings(**{k: v for k, v in options.items() if k in scene_fields})
     resolution = options.get("resolution")
@@ -59,7 +59,7 @@ def build_request(scene: str, options: Mapping[str, Any]) -> RenderRequest:
         output_dir=Path(options.get("output", "media")),
         resolution=parse_resolution(resolution) if isinstance(resolution, str) else resolution,
         fps=options.get("fps"), transparent=bool(options.get("transparent", False)),
-        sections=bool(options.get("sections", False)), name=options.get("name"),
+        sections=bool(options.get("sections", False)), name=options.get("name"), at=options.get("at"),
     )
 
 
@@ -85,12 +85,11 @@ def plan_renders(names: list[str], all_scenes: bool, command_line: Mapping[str, 
     own = tuple(class_name(s) for s in specs if s not in SCENES)
     settings_file = load_settings_file(config, own) if config else None
     merged = [merged_options(class_name(spec), settings_file, command_line, defaults) for spec in specs]
-    requests = [build_request(spec, options) for spec, options in zip(specs, merged)]
     if any(options.get("transparent") and "format" not in options for options in merged):
         logging.getLogger("attention_animated").warning(ALPHA_DEFAULT_NOTE)
+    requests = [build_request(spec, options) for spec, options in zip(specs, merged)]   # each checked, once
     paths: dict[Path, str] = {}
     for request in requests:
-        request.check()
         path = request.output_path()
         if path in paths:
             raise InputError(f"{paths[path]} and {request.scene_name} would both write {path.name}: "

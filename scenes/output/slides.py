@@ -24,7 +24,8 @@ from attention_math import InputError
 from attention_math.files import check_output_dir
 
 from scenes.output.formats import Cue, parse_subtitles
-from scenes.output.rendering import TEMP_PREFIX, RenderResult
+from scenes.output.request import RenderResult
+from scenes.output.workspace import TEMP_PREFIX
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">
