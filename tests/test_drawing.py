@@ -164,3 +164,15 @@ def test_long_grid_numbers_stay_inside_their_cells():
     small = np.full((8, 8), -0.42)          # five characters: the grid's own size, as before
     assert grid.number_size(small, 2) == grid.font_size
     assert grid.numbers(small)[0].height == pytest.approx(mono_number_text("−0.42", grid.font_size, "#fff").height)
+
+
+def test_token_boxes_set_every_word_on_one_baseline():
+    """Words centred by their boxes would float: "fluffy" (its y reaches down) rose above "blue"."""
+    from scenes.kit.vectors import TokenBoxes
+
+    boxes = TokenBoxes(["a", "fluffy", "blue", "the"], THEMES["dark"])
+    lines = [box[1].baseline() for box in boxes]
+    assert max(lines) - min(lines) < 1e-9
+    assert boxes[1][1].get_bottom()[1] < boxes[2][1].get_bottom()[1] - 0.02, "the y of fluffy reaches under the line"
+    for box in boxes:
+        assert box[0].get_bottom()[1] < box[1].get_bottom()[1] and box[1].get_top()[1] < box[0].get_top()[1]

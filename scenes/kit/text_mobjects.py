@@ -108,6 +108,8 @@ class FlatText(VMobject):
     ('ab', 0, True)
     """
 
+    baseline_fraction: float | None = None     # where the baseline is, up from the bottom, in heights (if known)
+
     def __init__(self, text: str, outlines: Sequence[np.ndarray], color: ManimColor, **kwargs) -> None:
         super().__init__(**kwargs)
         self.text = text
@@ -136,6 +138,26 @@ class FlatText(VMobject):
         '#FF0000'
         """
         return cls(text.text, [g.points for g in text.family_members_with_points()], text.get_fill_color())
+
+    def baseline(self) -> float | None:
+        """The y of the line the letters sit on (a "g" reaches under it), as the text now is; None when
+        unknown (text set with subscripts, or read by manim's own SVG import).
+
+        Returns
+        -------
+        float or None
+            The baseline's y in scene units.
+
+        Examples
+        --------
+        >>> from scenes.kit import cached_text
+        >>> word = cached_text("gap", "DejaVu Sans", 24, "#FFFFFF")
+        >>> bool(word.get_bottom()[1] < word.baseline() < word.get_top()[1])     # the g and p reach under it
+        True
+        """
+        if self.baseline_fraction is None:
+            return None
+        return float(self.get_bottom()[1] + self.baseline_fraction * self.height)
 
     def get_subpaths_from_points(self, points: np.ndarray) -> list[np.ndarray]:
         """The glyphs' subpaths, split where ``VMobject`` splits them, found in one vectorised pass.
@@ -299,7 +321,11 @@ def cached_text(text: str, font: str, font_size: float, color: ManimColor, **kwa
             glyphs = subscripted_outlines(text, font, font_size, **kwargs)
             prototype = FlatText(text.replace("\t", " ").replace(" ", "").replace("\n", ""), glyphs, WHITE)  # as Text
         else:
-            prototype = FlatText.of(OutlineText(text, font=font, font_size=font_size, **kwargs))
+            outline = OutlineText(text, font=font, font_size=font_size, **kwargs)
+            prototype = FlatText.of(outline)
+            line = outline.baseline_of(0)
+            if line is not None and prototype.height > 0 and text.count("\n") == 0:
+                prototype.baseline_fraction = (line - prototype.get_bottom()[1]) / prototype.height
         if len(_TEXT_PROTOTYPES) > 20000:
             _TEXT_PROTOTYPES.clear()
         _TEXT_PROTOTYPES[key] = prototype

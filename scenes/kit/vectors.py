@@ -58,6 +58,9 @@ class TokenBoxes(VGroup):
             box = RoundedRectangle(corner_radius=0.08, width=max(text.width + 0.25, min_box_width), height=font_size * UNITS_PER_POINT + 0.3,
                                    stroke_color=theme.box, stroke_width=2, fill_color=theme.box, fill_opacity=0.15)
             text.move_to(box)
+            line = text.baseline()
+            if line is not None:     # every word on one baseline, a capital's height centred: "fluffy" sits with "blue"
+                text.shift(UP * (box.get_y() - label("H", theme, font_size).height / 2 - line))
             self.add(VGroup(box, text))
         self.arrange(RIGHT, buff=0.12)
         if self.width > max_width and wrap:
