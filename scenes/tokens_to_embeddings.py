@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import textwrap
 
-from manim import DOWN, LEFT, RIGHT, SMALL_BUFF, UP, FadeIn, FadeOut, LaggedStart, SurroundingRectangle, VGroup, config
+from manim import (DOWN, LEFT, RIGHT, SMALL_BUFF, UP, FadeIn, FadeOut, LaggedStart, Restore, SurroundingRectangle, VGroup,
+                   config)
 from manim.utils.rate_functions import rush_from, rush_into
 
 from scenes.catalog import about
@@ -15,6 +16,7 @@ from scenes.kit.mobjects import MIN_TEXT_POINTS, MONO_CHAR_WIDTH, DotMatrix, Tok
 MAX_FONT = 20.0
 BRACE_ROOM = 0.55      # the last column's brace and its dimension label
 DOT_ROWS = 3           # entries drawn per token as dots, for sentences too long for numbers
+TOKENS_ZOOM = 1.4      # the tokens, larger where the sentence was, until the columns come
 ROW_GAP = 0.5          # between two rows of dots: a row's name (20 pt) and a margin
 ELLIPSIS_ROOM = 0.3    # a row of dots' ⋮ under its dots
 
@@ -53,16 +55,18 @@ class TokensToEmbeddings(AttentionScene):
         tokens = TokenBoxes(trace.tokens, self.theme, font_size=22, max_width=config.frame_width - 0.6 - BRACE_ROOM,
                             min_box_width=probe.width + 0.1).to_edge(UP, buff=0.3).shift(LEFT * BRACE_ROOM / 2)
         self.record("tokens", tokens.get_labels(), list(range(len(trace.tokens))))
-        rise = UP * (tokens.get_y() - sentence.get_y())
-        # the sentence rises and goes, then the tokens come in where it went: never both words on top of each other
-        self.play(FadeOut(sentence, shift=rise / 2, rate_func=rush_into), run_time=0.5)
-        self.play(FadeIn(tokens, shift=rise / 2, rate_func=rush_from), run_time=0.6)
+        tokens.save_state()          # their place at the top, over the columns to come
+        tokens.scale(max(1.0, min(TOKENS_ZOOM, (config.frame_width - 1.0) / tokens.width))).move_to(UP * sentence.get_y())
+        # the sentence goes, then the tokens come in where it was: never both words on top of each other
+        self.play(FadeOut(sentence, rate_func=rush_into), run_time=0.5)
+        self.play(FadeIn(tokens, rate_func=rush_from), run_time=0.6)
         self.caption(self.tokens_note(trace, len(trace.tokens)))
         return tokens
 
     def te_embeddings(self, trace, tokens: TokenBoxes) -> tuple[VGroup, float]:
         """Each token becomes a column of numbers; the columns and the value scale all three rows share."""
         self.beat("embeddings")
+        self.play(Restore(tokens), run_time=0.8)               # up to the top: the columns come in under them
         scale = self.scale_of(trace.token_embeddings, self.added(trace), trace.input_embeddings)
         token_cols = self.below(self.embedding_columns(trace.token_embeddings, tokens, scale), tokens, 0.25)
         self.record("token_embeddings", self.entries(token_cols), trace.token_embeddings[:, :4])
