@@ -3,12 +3,14 @@ then the tally per head → per layer → all layers, every figure from the para
 
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Brace, Cross, FadeIn, FadeOut, GrowFromEdge, Rectangle,
-                   VGroup, config)
+import math
+
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Brace, Cross, FadeIn, FadeOut, GrowFromEdge, LaggedStart, MoveToTarget,
+                   Rectangle, ReplacementTransform, VGroup, config)
 
 from attention_math.params import value_map_counts
 from scenes.catalog import about
-from scenes.kit.base import AttentionScene
+from scenes.kit.base import CAPTION_TOP, AttentionScene
 from scenes.kit.mobjects import MONO, approx, cached_text, grouped, label
 from scenes.kit.notation import W_K, W_Q, d_head, d_model
 
@@ -115,27 +117,70 @@ class ParameterCount(AttentionScene):
         self.record("tally", VGroup(*(row[1] for row in rows)), [value for _, value in steps])
         self.play(FadeIn(rows[0], shift=UP * 0.15), run_time=0.6)
         self.caption(f"one matrix, {d_head} × {d_model}: {grouped(cfg.d_head)} × {grouped(cfg.d_model)}")
-        self.pc_tally_row(rows[1], f"{W_Q}, {W_K}, value-down and value-up: the four matrices of one head")
+        self.picture_top = table[3].get_bottom()[1] - 0.45     # under the tally's rows (the total comes when they go)
+        head = self.pc_head_glyph(1.8).move_to(UP * (self.picture_top + CAPTION_TOP) / 2)
+        names = VGroup(*(label(name, self.theme, 22, color=bar.get_fill_color()).next_to(bar, RIGHT, buff=0.25)
+                         for name, bar in zip((W_Q, W_K, "value-down", "value-up"), head)))
+        self.head_glyph, self.head_names = head, names
+        self.pc_tally_row(rows[1], f"{W_Q}, {W_K}, value-down and value-up: the four matrices of one head",
+                          FadeIn(head), FadeIn(names))
         return table
 
     def pc_per_layer(self, table: VGroup) -> None:
-        """The tally's next row: every head of a layer."""
+        """The tally's next row: every head of a layer, drawn as that many heads (``self.layer_heads``)."""
+        cfg = self.settings.parameter_count().config
         self.beat("per layer")
-        self.pc_tally_row(table[2], "every head of a layer has its own four")
+        heads = self.pc_tiles(cfg.n_heads, lambda size: self.pc_head_glyph(size))
+        self.layer_heads = heads
+        self.record("heads_drawn", heads, [cfg.n_heads])
+        self.play(FadeOut(self.head_names), ReplacementTransform(self.head_glyph, heads[0]), run_time=0.8)
+        self.pc_tally_row(table[2], "every head of a layer has its own four",
+                          LaggedStart(*(FadeIn(h) for h in heads[1:]), lag_ratio=min(0.05, 1.5 / cfg.n_heads)))
 
     def pc_all_layers(self, table: VGroup) -> None:
-        """The tally's next row: every layer."""
+        """The tally's next row: every layer, each a tile of its heads (``self.layers_drawn``)."""
+        cfg = self.settings.parameter_count().config
         self.beat("all layers")
-        self.pc_tally_row(table[3], "and every layer has its own heads")
+        tiles = self.pc_tiles(cfg.n_layers, lambda size: VGroup(
+            Rectangle(width=size, height=size, stroke_color=self.theme.muted, stroke_width=1),
+            self.pc_head_glyph(size * 0.6)))                      # a layer: a frame round its heads' colours
+        self.layers_drawn = tiles
+        self.record("layers_drawn", tiles, [cfg.n_layers])
+        layer = self.layer_heads.copy()                           # the layer of heads shrinks into the first tile
+        layer.generate_target().scale(min(tiles[0].width / layer.width, tiles[0].height / layer.height) * 0.85).move_to(tiles[0])
+        self.play(FadeIn(tiles[0][0]), MoveToTarget(layer), FadeOut(self.layer_heads), run_time=1.0)
+        self.pc_tally_row(table[3], "and every layer has its own heads",
+                          LaggedStart(*(FadeIn(t) for t in tiles[1:]), lag_ratio=min(0.05, 1.5 / cfg.n_layers)))
+        self.layer_tile = layer
 
-    def pc_tally_row(self, row: VGroup, caption: str) -> None:
-        """One more row of the tally, and what it counts."""
-        self.play(FadeIn(row, shift=UP * 0.15), run_time=0.8)
+    def pc_tally_row(self, row: VGroup, caption: str, *pictures) -> None:
+        """One more row of the tally and its picture, and what it counts."""
+        self.play(FadeIn(row, shift=UP * 0.15), *pictures, run_time=1.2 if pictures else 0.8)
         self.caption(caption)
+
+    def pc_head_glyph(self, size: float) -> VGroup:
+        """One head as four bars, one per matrix, in the matrices' colours: W_Q, W_K, value-down, value-up."""
+        bars = VGroup(*(Rectangle(width=size, height=size / 5, stroke_width=0, fill_color=color, fill_opacity=0.85)
+                        for color in (self.theme.query, self.theme.key, self.theme.value_down, self.theme.value_up)))
+        return bars.arrange(DOWN, buff=size / 15)
+
+    def pc_tiles(self, n: int, make) -> VGroup:
+        """``n`` copies of ``make(size)`` in a grid filling the band under the tally, above the caption."""
+        top, bottom, width = self.picture_top, CAPTION_TOP + 0.2, config.frame_width - 1.0
+        height = top - bottom
+        cols = max(1, min(n, math.ceil(math.sqrt(n * width / height))))
+        rows = math.ceil(n / cols)
+        step = min(width / cols, height / rows)
+        tiles = VGroup(*(make(step * 0.8) for _ in range(n)))
+        for i, tile in enumerate(tiles):
+            tile.move_to([(i % cols - (cols - 1) / 2) * step, (top + bottom) / 2 - (i // cols - (rows - 1) / 2) * step, 0])
+        return tiles
 
     def pc_share(self, count, table: VGroup) -> None:
         """Against the whole model: the total, and attention's share of it as a bar."""
         self.beat("share")
+        self.play(FadeOut(self.layers_drawn[1:]), FadeOut(self.layers_drawn[0][0]), FadeOut(self.layer_tile),
+                  run_time=0.5)                                   # the bar takes their place
         total = table[-1]
         self.record("total", VGroup(total[1]), [count.total])
         bar = Rectangle(width=11, height=0.35, stroke_color=self.theme.muted, fill_opacity=0)

@@ -57,3 +57,21 @@ def test_the_cross_strikes_the_value_map_not_its_name(preset, rendered):
     assert (high < name_low).any() or (name_high < low).any(), "the X's box meets the “value map” label's"
     np.testing.assert_allclose([cross.width, cross.height], [full.rect.width, full.rect.height], rtol=1e-6)
     np.testing.assert_allclose(cross.get_center(), full.rect.get_center(), atol=1e-6)   # across the whole block
+
+
+@pytest.mark.parametrize("preset", ["gpt3-175b", "gpt2-small"])
+def test_a_layer_is_drawn_as_its_heads_and_the_model_as_its_layers(preset, rendered):
+    """The tally's rows are pictures too: as many four-bar heads as the layer has, as many layer tiles as
+    the model has, one grid under the tally, every one the same size and none on another."""
+    _, scene = rendered("ParameterCount", fmt="png", model="toy", preset=preset)
+    cfg = get_preset(preset)
+    for name, n, tiles in (("heads_drawn", cfg.n_heads, scene.layer_heads), ("layers_drawn", cfg.n_layers,
+                                                                             scene.layers_drawn)):
+        drawn, counted = scene.shown[name]
+        assert list(counted) == [n] and len(drawn) == len(tiles) == n
+        boxes = np.array([[*m.get_corner(DL)[:2], *m.get_corner(UR)[:2]] for m in tiles])
+        assert np.ptp(boxes[:, 2] - boxes[:, 0]) < 1e-6, "one size"
+        order = np.lexsort((boxes[:, 0], -boxes[:, 1]))
+        for a, b in zip(boxes[order], boxes[order][1:]):
+            assert b[0] >= a[2] - 1e-6 or b[3] <= a[1] + 1e-6, "two tiles overlap"
+        assert boxes[:, 3].max() < scene.tally_rows[3].get_bottom()[1], "the picture stands under the tally"
