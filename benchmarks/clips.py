@@ -55,7 +55,7 @@ def measure(name: str, size: tuple[int, int], fps: int, out: Path) -> dict:
     import av
     from PIL import Image
 
-    from scenes.kit.base import CAPTION_WORDS_PER_SECOND, caption_seconds
+    from scenes.kit.captions import CAPTION_WORDS_PER_SECOND, caption_seconds
     from scenes.kit.settings import SceneSettings
     from scenes.output.render_one import render_scene
     from scenes.output.request import RenderRequest

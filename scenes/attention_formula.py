@@ -7,7 +7,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, MathTex, MoveToTarget
 from manim.utils.rate_functions import rush_from, rush_into, smooth
 
 from scenes.catalog import about
-from scenes.kit.base import CAPTION_TOP, GridScene
+from scenes.kit.captions import CAPTION_TOP
+from scenes.kit.grid_scene import GridScene
 from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, DotMatrix, VectorColumn, format_number, label, short
 from scenes.kit.model_rules import MAX_TOKENS
 from scenes.kit.notation import W_K, W_Q, d_k

@@ -5,7 +5,7 @@ from __future__ import annotations
 from manim import VGroup
 
 from scenes.catalog import about
-from scenes.kit.base import GridScene
+from scenes.kit.grid_scene import GridScene
 from scenes.kit.mobjects import AttentionGrid
 
 

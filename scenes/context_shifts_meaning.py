@@ -9,7 +9,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, DashedLine, Dot, FadeI
                    ReplacementTransform, SurroundingRectangle, VGroup, config)
 
 from scenes.catalog import about
-from scenes.kit.base import IN_SECOND, OUT_FIRST, AttentionScene
+from scenes.kit.attention_scene import AttentionScene
+from scenes.kit.fades import IN_SECOND, OUT_FIRST
 from scenes.kit.mobjects import VectorColumn, format_number, label
 
 

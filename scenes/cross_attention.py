@@ -13,7 +13,9 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, Line, ReplacementTransform, VGroup, config
 
 from scenes.catalog import about
-from scenes.kit.base import CAPTION_TOP, GRID_WIDTH, LIFT_GAP, GridScene
+from scenes.kit.captions import CAPTION_TOP
+from scenes.kit.grid_beats import LIFT_GAP
+from scenes.kit.grid_scene import GRID_WIDTH, GridScene
 from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, TokenBoxes, VectorColumn, label, number, short
 from scenes.kit.notation import typeset
 from scenes.kit.model_rules import MAX_TOKENS

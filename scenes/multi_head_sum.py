@@ -8,7 +8,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, Brace, FadeIn, FadeOut, LaggedStart, L
                    SurroundingRectangle, VGroup, config)
 
 from scenes.catalog import about
-from scenes.kit.base import IN_SECOND, OUT_FIRST, AttentionScene
+from scenes.kit.attention_scene import AttentionScene
+from scenes.kit.fades import IN_SECOND, OUT_FIRST
 from scenes.kit.mobjects import AttentionGrid, VectorColumn, label, short
 from scenes.kit.notation import W_O, b_O, typeset
 from scenes.kit.model_rules import MAX_TOKENS

@@ -10,7 +10,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Brace, Cross, FadeIn, FadeOut, 
 
 from attention_math.params import value_map_counts
 from scenes.catalog import about
-from scenes.kit.base import CAPTION_TOP, AttentionScene
+from scenes.kit.attention_scene import AttentionScene
+from scenes.kit.captions import CAPTION_TOP
 from scenes.kit.mobjects import MONO, approx, cached_text, grouped, label
 from scenes.kit.notation import W_K, W_Q, d_head, d_model
 

@@ -11,7 +11,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Axes, Create, DashedVMobject, Dot, Fad
 
 from attention_math.scaling import DOT_FILL, axis_ticks, full_cell_weight, median_dot_pixels, pattern_intensity
 from scenes.catalog import about
-from scenes.kit.base import AttentionScene
+from scenes.kit.attention_scene import AttentionScene
 from scenes.kit.mobjects import grouped, label, pattern_image, short
 
 GRID_SIZES = (2, 4, 8, 16)   # the small patterns drawn cell by cell, at one cell size

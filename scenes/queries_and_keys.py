@@ -5,7 +5,8 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, LaggedStart, VGroup, config
 
 from scenes.catalog import about
-from scenes.kit.base import CAPTION_TOP, GridScene
+from scenes.kit.captions import CAPTION_TOP
+from scenes.kit.grid_scene import GridScene
 from scenes.kit.mobjects import MIN_TEXT_POINTS, DotMatrix, TokenBoxes, VectorColumn, label
 from scenes.kit.notation import W_K, W_Q
 

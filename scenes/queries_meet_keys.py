@@ -10,7 +10,8 @@ from manim.utils.rate_functions import rush_from, rush_into
 
 from attention_math.query_plane import embedding_plane, matrix_vector_product, projection_bias, query_plane
 from scenes.catalog import about
-from scenes.kit.base import CAPTION_TOP, AttentionScene
+from scenes.kit.attention_scene import AttentionScene
+from scenes.kit.captions import CAPTION_TOP
 from scenes.kit.mobjects import MIN_TEXT_POINTS, TokenBoxes, format_number, label, number, short
 from scenes.kit.notation import W_K, W_Q
 from scenes.kit.choices import DEFAULT_QUERY_TOKEN, DEFAULT_SENTENCE

@@ -5,7 +5,7 @@ from __future__ import annotations
 from manim import DOWN, FadeIn, FadeOut, MathTex, VGroup, Write
 
 from scenes.catalog import about
-from scenes.kit.base import GridScene
+from scenes.kit.grid_scene import GridScene
 from scenes.kit.mobjects import AttentionGrid, format_number, label
 from scenes.kit.notation import d_k
 

@@ -10,7 +10,8 @@ from manim import (DOWN, LEFT, RIGHT, SMALL_BUFF, UP, FadeIn, FadeOut, LaggedSta
 from manim.utils.rate_functions import rush_from, rush_into
 
 from scenes.catalog import about
-from scenes.kit.base import CAPTION_TOP, AttentionScene
+from scenes.kit.attention_scene import AttentionScene
+from scenes.kit.captions import CAPTION_TOP
 from scenes.kit.mobjects import MIN_TEXT_POINTS, MONO_CHAR_WIDTH, DotMatrix, TokenBoxes, VectorColumn, format_number, label, short
 
 MAX_FONT = 20.0

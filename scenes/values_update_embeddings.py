@@ -12,7 +12,7 @@ from attention_math.params import value_map_counts
 from attention_math.planes import (largest_weights, plane_basis, project, spread_plane, spreading_query, spreads,
                                    tip_to_tail)
 from scenes.catalog import about
-from scenes.kit.base import AttentionScene
+from scenes.kit.attention_scene import AttentionScene
 from scenes.kit.model_rules import MAX_TOKENS
 from scenes.kit.geometry import plane_to_screen, tip_to_tail_arrows, vector_arrow
 from scenes.kit.mobjects import MONO_CHAR_WIDTH, DotMatrix, TokenBoxes, VectorColumn, format_number, label, short

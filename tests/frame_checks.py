@@ -173,7 +173,7 @@ class SectionChecks:
 def checked_sections() -> Iterator[SectionChecks]:
     """Check every scene rendered inside the block after each animation (so at the end of every
     section, before anything fades out for the next one) and at its end."""
-    from scenes.kit.base import AttentionScene
+    from scenes.kit.attention_scene import AttentionScene
 
     checks = SectionChecks([], [])
     originals = AttentionScene.next_section, AttentionScene.play, AttentionScene.tear_down

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from scenes import SCENES
-from scenes.kit.base import CAPTION_MIN_SECONDS, CAPTION_WORDS_PER_SECOND, caption_seconds
+from scenes.kit.captions import CAPTION_MIN_SECONDS, CAPTION_WORDS_PER_SECOND, caption_seconds
 from scenes.output.formats import cues_from, parse_subtitles
 
 pytestmark = pytest.mark.render
@@ -59,7 +59,7 @@ def test_a_long_caption_is_never_under_12_px_and_stays_in_its_band(words):
     from manim import config
 
     from scenes.kit import AttentionScene, render_frame
-    from scenes.kit.base import CAPTION_POINTS, CAPTION_TOP
+    from scenes.kit.captions import CAPTION_POINTS, CAPTION_TOP
     from scenes.kit.mobjects import MIN_TEXT_POINTS, label
 
     text = " ".join(["Attention", "weighs", "every", "key", "for", "each", "query"] * 9)

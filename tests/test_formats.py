@@ -225,7 +225,7 @@ def test_transparent_webm_keeps_its_alpha(out):
 # --- subtitles ---------------------------------------------------------------------------------
 
 def test_srt_and_vtt_hold_the_captions_the_scene_showed_with_their_times(out, monkeypatch):
-    from scenes.kit.base import AttentionScene
+    from scenes.kit.attention_scene import AttentionScene
     from scenes.output.render_one import render_scene
     from scenes.output.request import RenderRequest
     from scenes.kit.settings import SceneSettings

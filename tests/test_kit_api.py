@@ -12,8 +12,10 @@ import pytest
 
 import scenes.kit
 
-KIT_MODULES = ("scenes.kit.base", "scenes.kit.mobjects", "scenes.kit.text_mobjects", "scenes.kit.vectors",
-               "scenes.kit.grid", "scenes.kit.palette", "scenes.kit.scene_settings", "scenes.kit.settings",
+KIT_MODULES = ("scenes.kit.base", "scenes.kit.attention_scene", "scenes.kit.captions", "scenes.kit.story_notes",
+               "scenes.kit.fades", "scenes.kit.grid_scene", "scenes.kit.grid_beats", "scenes.kit.mobjects",
+               "scenes.kit.text_mobjects", "scenes.kit.vectors",
+               "scenes.kit.grid", "scenes.kit.grid_cells", "scenes.kit.grid_image", "scenes.kit.palette", "scenes.kit.scene_settings", "scenes.kit.settings",
                "scenes.kit.settings_env", "scenes.kit.model_rules",
                "scenes.kit.geometry", "scenes.kit.notation", "scenes.kit.text", "scenes.kit.camera", "scenes.kit.notebook")
 
@@ -147,11 +149,16 @@ def scene_examples_not_rendered(module) -> list[str]:
     return missing
 
 
-def test_every_scene_example_renders_its_scene():
-    import scenes.kit.base
+SCENE_MODULES = ("scenes.kit.attention_scene", "scenes.kit.captions", "scenes.kit.story_notes", "scenes.kit.grid_scene",
+                 "scenes.kit.grid_beats")   # the base scenes' modules (gathered in scenes.kit.base)
 
-    assert scene_examples_not_rendered(scenes.kit.base) == []
-    assert sum(len(SCENE_CLASS.findall(t.docstring or "")) for t in doctest.DocTestFinder().find(scenes.kit.base)) >= 30
+
+def test_every_scene_example_renders_its_scene():
+    modules = [importlib.import_module(name) for name in SCENE_MODULES]
+
+    assert [m for module in modules for m in scene_examples_not_rendered(module)] == []
+    assert sum(len(SCENE_CLASS.findall(t.docstring or "")) for module in modules
+               for t in doctest.DocTestFinder().find(module)) >= 30
 
 
 def test_the_check_sees_a_scene_example_that_never_renders():

@@ -97,7 +97,7 @@ def test_caption_timing_and_subtitles_read_the_notation_plainly():
     from types import SimpleNamespace
     from datetime import timedelta
 
-    from scenes.kit.base import caption_seconds
+    from scenes.kit.captions import caption_seconds
     from scenes.output.formats import cues_from, srt_text
 
     said = f"{W_Q} ({d_head} × {d_model}) takes each E into a smaller space: the query, 64 numbers"

@@ -218,7 +218,7 @@ def test_token_limits_name_themselves():
 @pytest.mark.slow
 def test_queries_and_keys_with_13_minilm_tokens_stays_in_the_frame(tiny, render_dir, monkeypatch):
     """At the end of every beat nothing is cut at the frame's edge, and the row names clear their columns."""
-    from scenes.kit.base import AttentionScene
+    from scenes.kit.attention_scene import AttentionScene
 
     ends = []
     original = AttentionScene.beat

@@ -363,7 +363,7 @@ def test_attention_block_is_the_seven_chapters_one_section_each(rendered):
 def test_chapter_helpers_do_not_collide():
     """AttentionBlock inherits every chapter: two chapters must not define a helper of the same name."""
     from scenes.attention_block import CHAPTERS
-    from scenes.kit.base import GridScene
+    from scenes.kit.grid_scene import GridScene
 
     seen: dict[str, str] = {}
     for chapter in CHAPTERS:
@@ -378,7 +378,7 @@ def test_captions_change_one_at_a_time_and_never_alone_on_an_empty_frame(tiny, t
     after a beat clears the frame the next caption comes in with that beat's content."""
     from manim import Scene
 
-    from scenes.kit.base import AttentionScene
+    from scenes.kit.attention_scene import AttentionScene
 
     captions, plays = [], []        # the mobjects themselves, kept alive (an id could be reused)
     said = AttentionScene.caption

@@ -37,7 +37,7 @@ def drawn_cells(scene) -> dict[tuple[int, int], frozenset]:
 def columns_changed_per_play(tiny, out, monkeypatch, name: str, section: str, **settings):
     """Render ``name`` (a still: every play runs, no frames are drawn) and return, for each play in
     beat ``section``, the grid columns whose cells show something else after it (up to the next play)."""
-    from scenes.kit.base import AttentionScene
+    from scenes.kit.attention_scene import AttentionScene
 
     states, current, alive = [], {"beat": None}, []
     original_beat, original_play, original_tear_down = AttentionScene.beat, Scene.play, AttentionScene.tear_down
@@ -101,7 +101,7 @@ def reading_seconds(text: str) -> float:
 
 def test_scaled_softmax_explains_masked_cells_when_it_first_shades_them(tiny, tmp_path, monkeypatch):
     """tiny-gpt is a decoder: the shades come in with a caption about masking, read at ≤ 3 words a second."""
-    from scenes.kit.base import AttentionScene
+    from scenes.kit.attention_scene import AttentionScene
 
     said, plays = [], []        # (when a caption was said, after the one before had been read; its text)
     original_say, original_play = AttentionScene.add_subcaption, Scene.play

@@ -220,7 +220,7 @@ def test_tokens_scene_draws_the_trace_and_highlights_the_followed_token(settings
 def test_captions_claim_next_token_prediction_only_over_a_decoder():
     from types import SimpleNamespace
 
-    from scenes.kit.base import AttentionScene
+    from scenes.kit.attention_scene import AttentionScene
 
     decoder = SimpleNamespace(model="tiny-gpt", causal=True)
     encoder = SimpleNamespace(model="minilm", causal=True)

@@ -17,8 +17,8 @@ from typing import Any
 # public name → the module that defines it
 _WHERE: dict[str, str] = {
     # the base scenes: beats, captions, pacing, settings, trace access
-    "AttentionScene": "scenes.kit.base",
-    "GridScene": "scenes.kit.base",
+    "AttentionScene": "scenes.kit.attention_scene",
+    "GridScene": "scenes.kit.grid_scene",
     # mobjects
     "AttentionGrid": "scenes.kit.grid",
     "VectorColumn": "scenes.kit.vectors",

@@ -5,7 +5,8 @@ through ``Text`` (Pango, no markup), never LaTeX. Each lives in the module of it
 
 - ``scenes.kit.text_mobjects``: ``label``, ``number``, ``format_number``, ``short``, ``FlatText``, ``MonoGlyphs``
 - ``scenes.kit.vectors``: ``TokenBoxes``, ``VectorColumn``, ``DotMatrix``
-- ``scenes.kit.grid``: ``AttentionGrid``, ``pattern_image``
+- ``scenes.kit.grid``: ``AttentionGrid`` (its cells from ``scenes.kit.grid_cells``), ``pattern_image``
+  (from ``scenes.kit.grid_image``)
 
 This module gathers them under their former name, so ``from scenes.kit.mobjects import …`` keeps working.
 

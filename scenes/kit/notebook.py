@@ -72,7 +72,7 @@ def render_frame(scene_class: type, width: int = 128, height: int = 72, **settin
 
     from manim import tempconfig
 
-    from scenes.kit.base import AttentionScene
+    from scenes.kit.attention_scene import AttentionScene
     from scenes.kit.settings import SceneSettings
     from scenes.kit.stills import jump_to_the_end
 

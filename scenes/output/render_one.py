@@ -164,7 +164,7 @@ def run_render(planned: CheckedRender, verbose: bool = False, on_frame: FrameCal
 
 def make_scene(cls: type, settings: SceneSettings):
     """The scene, given its settings: an AttentionScene reads these, not the environment's or ``use_settings``'."""
-    from scenes.kit.base import AttentionScene
+    from scenes.kit.attention_scene import AttentionScene
 
     return cls(settings=settings) if issubclass(cls, AttentionScene) else cls()
 
