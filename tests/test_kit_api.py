@@ -14,7 +14,7 @@ import scenes.kit
 
 KIT_MODULES = ("scenes.kit.base", "scenes.kit.attention_scene", "scenes.kit.captions", "scenes.kit.story_notes",
                "scenes.kit.fades", "scenes.kit.grid_scene", "scenes.kit.grid_beats", "scenes.kit.mobjects",
-               "scenes.kit.text_mobjects", "scenes.kit.vectors",
+               "scenes.kit.text_mobjects", "scenes.kit.subscripts", "scenes.kit.vectors",
                "scenes.kit.grid", "scenes.kit.grid_cells", "scenes.kit.grid_image", "scenes.kit.palette", "scenes.kit.scene_settings", "scenes.kit.settings",
                "scenes.kit.settings_env", "scenes.kit.model_rules",
                "scenes.kit.geometry", "scenes.kit.notation", "scenes.kit.text", "scenes.kit.camera", "scenes.kit.notebook")

@@ -12,7 +12,7 @@ FONT_SIZE = 24
 
 def outlines(text: str) -> list[np.ndarray]:
     """The glyph outlines ``label`` would draw for ``text``, one array per glyph, before centring."""
-    from scenes.kit.mobjects import subscripted_outlines
+    from scenes.kit.subscripts import subscripted_outlines
     from scenes.kit.palette import FONT
     from scenes.kit.text import OutlineText
 
