@@ -30,6 +30,8 @@ LEADER_LEN = 0.14     # the leader from a key's word to its row, when only some 
 SUM_SIZE = 20         # the sum into E⃗, the beat's point
 DEPTH = np.array([0.35, 0.28, 0.0])   # the offset from one head to the next in the stack
 
+SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
 
 class MultiHeadSum(AttentionScene):
     description = about("MultiHeadSum").description
@@ -124,7 +126,8 @@ class MultiHeadSum(AttentionScene):
                          font_size=LABEL_SIZE, bracket_color=self.theme.delta, color_by_value=True, value_scale=scale,
                          show_dimension=False)
             for h in heads))
-        names = VGroup(*(label(f"ΔE⁽{h}⁾", self.theme, 20, color=self.theme.delta) for h in heads))
+        names = VGroup(*(label(f"ΔE⁽{str(h).translate(SUPERSCRIPT_DIGITS)}⁾", self.theme, 24, color=self.theme.delta)
+                         for h in heads))                      # ΔE⁽⁰⁾: the head's number raised with its brackets
         for column, name, p in zip(proposals, names, panels):
             column.next_to(p.body, DOWN, buff=0.35).center_entries_on(p.grid.get_x())
             name.next_to(column, LEFT, buff=0.15)
