@@ -134,7 +134,10 @@ class QueriesMeetKeys(AttentionScene):
         self.meet_equations.append(eq_k)
         self.record("w_k", eq_k.matrix_entries, trace.w_k[h][:SHOWN_COLUMNS, :SHOWN_ROWS].T)
         self.record("qk_key", eq_k.result_entries, trace.k[h][qi][:SHOWN_ROWS])
-        self.play(FadeOut(eq, rate_func=rush_into), run_time=0.4)       # out, then in: never two equations at once
+        question = self.meet_opening[1]                  # the query's question and title go with its equation
+        self.play(FadeOut(eq, rate_func=rush_into), FadeOut(question), FadeOut(self.title_mobject),
+                  run_time=0.4)                                  # out, then in: never two equations at once
+        self.title(f"What “{word}” offers: its key")
         self.play(FadeIn(eq_k, rate_func=rush_from), run_time=0.6)
         self.caption(f"{W_K} gives every token a key K⃗, what it offers · {self.model_note(trace)}")
         self.wait(1)
@@ -143,7 +146,8 @@ class QueriesMeetKeys(AttentionScene):
     def meet_mapped(self, trace, qi: int, keys: list[int], gone: VGroup) -> tuple[VGroup, VGroup]:
         """The embeddings as arrows, mapped into the query/key space: a plane through the query."""
         self.beat("mapped to query/key space")
-        self.play(FadeOut(gone))
+        self.play(FadeOut(gone), FadeOut(self.title_mobject))
+        self.title(f"Keys meet the query of “{short(trace.tokens[qi])}”")
         big, e_arrows = self.meet_embedding_panel(trace, qi)
         plane = query_plane(trace.q[self.head, qi], trace.k[self.head][keys])
         small, q_arrow, k_arrows, scale = self.meet_plane_panel(trace, qi, plane, keys)
