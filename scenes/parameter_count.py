@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import math
 
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Brace, Cross, FadeIn, FadeOut, GrowFromEdge, LaggedStart, MoveToTarget,
-                   Rectangle, ReplacementTransform, VGroup, config)
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Brace, Cross, FadeIn, FadeOut, GrowFromEdge, Group, ImageMobject, LaggedStart,
+                   MoveToTarget, Rectangle, ReplacementTransform, VGroup, config)
+from manim.constants import RESAMPLING_ALGORITHMS
 
 from attention_math.params import value_map_counts
 from scenes.catalog import about
@@ -142,13 +144,14 @@ class ParameterCount(AttentionScene):
         """The tally's next row: every layer, each a tile of its heads (``self.layers_drawn``)."""
         cfg = self.settings.parameter_count().config
         self.beat("all layers")
-        tiles = self.pc_tiles(cfg.n_layers, lambda size: VGroup(
+        heads = self.pc_layer_image(cfg.n_heads)
+        tiles = self.pc_tiles(cfg.n_layers, lambda size: Group(
             Rectangle(width=size, height=size, stroke_color=self.theme.muted, stroke_width=1),
-            self.pc_head_glyph(size * 0.6)))                      # a layer: a frame round its heads' colours
+            heads.copy().scale_to_fit_width(size * 0.85)))        # a layer: a frame round a miniature of its heads
         self.layers_drawn = tiles
         self.record("layers_drawn", tiles, [cfg.n_layers])
         layer = self.layer_heads.copy()                           # the layer of heads shrinks into the first tile
-        layer.generate_target().scale(min(tiles[0].width / layer.width, tiles[0].height / layer.height) * 0.85).move_to(tiles[0])
+        layer.generate_target().scale(tiles[0][1].width / layer.width).move_to(tiles[0][1])
         self.play(FadeIn(tiles[0][0]), MoveToTarget(layer), FadeOut(self.layer_heads), run_time=1.0)
         self.pc_tally_row(table[3], "and every layer has its own heads",
                           LaggedStart(*(FadeIn(t) for t in tiles[1:]), lag_ratio=min(0.05, 1.5 / cfg.n_layers)))
@@ -165,14 +168,34 @@ class ParameterCount(AttentionScene):
                         for color in (self.theme.query, self.theme.key, self.theme.value_down, self.theme.value_up)))
         return bars.arrange(DOWN, buff=size / 15)
 
-    def pc_tiles(self, n: int, make) -> VGroup:
-        """``n`` copies of ``make(size)`` in a grid filling the band under the tally, above the caption."""
-        top, bottom, width = self.picture_top, CAPTION_TOP + 0.2, config.frame_width - 1.0
-        height = top - bottom
+    def pc_layer_image(self, n_heads: int) -> ImageMobject:
+        """A layer in miniature, as an image: its heads in the grid ``pc_tiles`` lays them out in, each
+        head its four bars (4 × 5 pixels: three wide, one row per matrix, a pixel of gap)."""
+        cols, rows, _ = self.pc_grid(n_heads)
+        colors = [np.array(c.to_int_rgb()) for c in (self.theme.query, self.theme.key, self.theme.value_down,
+                                                     self.theme.value_up)]
+        pixels = np.zeros((rows * 5, cols * 4, 4), dtype=np.uint8)          # transparent: the gaps
+        for h in range(n_heads):
+            y, x = (h // cols) * 5, (h % cols) * 4
+            for bar, color in enumerate(colors):
+                pixels[y + bar, x:x + 3, :3], pixels[y + bar, x:x + 3, 3] = color, 255
+        image = ImageMobject(pixels)
+        image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
+        return image.stretch_to_fit_width(cols * 4 / 100).stretch_to_fit_height(rows * 5 / 100)
+
+    def pc_grid(self, n: int) -> tuple[int, int, float]:
+        """Columns, rows and the step between centres of a grid of ``n`` tiles filling the band under the
+        tally, above the caption."""
+        width, height = config.frame_width - 1.0, self.picture_top - (CAPTION_TOP + 0.2)
         cols = max(1, min(n, math.ceil(math.sqrt(n * width / height))))
         rows = math.ceil(n / cols)
-        step = min(width / cols, height / rows)
-        tiles = VGroup(*(make(step * 0.8) for _ in range(n)))
+        return cols, rows, min(width / cols, height / rows)
+
+    def pc_tiles(self, n: int, make) -> Group:
+        """``n`` copies of ``make(size)`` in a grid filling the band under the tally, above the caption."""
+        top, bottom = self.picture_top, CAPTION_TOP + 0.2
+        cols, rows, step = self.pc_grid(n)
+        tiles = Group(*(make(step * 0.8) for _ in range(n)))
         for i, tile in enumerate(tiles):
             tile.move_to([(i % cols - (cols - 1) / 2) * step, (top + bottom) / 2 - (i // cols - (rows - 1) / 2) * step, 0])
         return tiles
@@ -186,11 +209,11 @@ class ParameterCount(AttentionScene):
         self.record("total", VGroup(total[1]), [count.total])
         bar = Rectangle(width=11, height=0.35, stroke_color=self.theme.muted, fill_opacity=0)
         part = Rectangle(width=11 * count.attention_fraction, height=0.35, stroke_width=0,
-                         fill_color=self.theme.series1, fill_opacity=0.8)
+                         fill_color=self.theme.muted, fill_opacity=0.8)          # a share: no role's colour
         bar.next_to(table, DOWN, buff=0.45).set_x(0)
         part.align_to(bar, LEFT).align_to(bar, UP)
         share = label(f"attention: {count.attention_fraction:.0%} of all parameters", self.theme, 20,
-                      color=self.theme.series1).next_to(bar, DOWN, buff=0.15)
+                      color=self.theme.text).next_to(bar, DOWN, buff=0.15)
         self.play(FadeIn(total, shift=UP * 0.15))
         self.play(FadeIn(bar), GrowFromEdge(part, LEFT), FadeIn(share))
         self.caption(f"about {approx(count.attention_total)} of {approx(count.total)} parameters are attention weights; "
