@@ -19,7 +19,7 @@ from scenes.kit.notation import W_K, W_Q, d_k
 FORMULA = [r"\Delta E^{(h)}", "=", "V", r"\,\mathrm{softmax}\!\left(", r"\frac{", r"K^{\top}", "Q", "}{",
            r"\sqrt{d_k}", "}", r"\right)"]
 TERM_ZOOM = 1.8       # a term's columns drawn up to this many times the smallest readable size
-PART = {"delta": 0, "V": 2, "softmax": 3, "K": 5, "Q": 6, "sqrt": 8}
+PART = {"delta": 0, "V": 2, "softmax": 3, "K": 5, "Q": 6, "sqrt": 8, "KQ": slice(5, 7)}   # KQ: Kᵀ and Q together
 
 
 class AttentionFormula(GridScene):
@@ -69,8 +69,22 @@ class AttentionFormula(GridScene):
     def af_scale(self, trace, formula: MathTex) -> None:
         """KᵀQ/√d_k: the grid of scaled scores."""
         self.beat("scale")
-        self.show_term(formula, "sqrt", self.scaled_picture(trace),
-                       f"KᵀQ: every key against every query; each score divided by √{trace.d_head} (the key size)")
+        picture = self.scaled_picture(trace)
+        grid, scaled, divisor = picture
+        if self.big:                 # dots: a score and its scaled score draw the same dot (one scale for the grid)
+            self.show_term(formula, "sqrt", picture, f"KᵀQ: every key against every query; each score divided by "
+                                                     f"√{trace.d_head} (the key size)")
+            return
+        picture.next_to(formula, DOWN, buff=0.6)              # placed whole: the divisor comes in beside it later
+        raw = self.number_cells(grid, "scores", trace.on_screen("scores", self.head))     # KᵀQ before the division
+        self.show_term(formula, "KQ", VGroup(grid, raw), "KᵀQ: every key (row) against every query (column)",
+                       place=False)
+        self.caption(f"each score divided by √{trace.d_head} = {format_number(trace.scale_factor, 2)} (the key size)")
+        mark = SurroundingRectangle(formula[PART["sqrt"]], color=self.theme.of("selected"), buff=0.08)
+        self.play(FadeIn(divisor), ReplacementTransform(self.mark, mark))
+        self.cross_fade(raw, scaled)
+        self.mark, self.current = mark, VGroup(grid, scaled, divisor)
+        self.wait(1)
 
     def af_softmax(self, trace, formula: MathTex) -> None:
         """softmax down each column: the attention pattern."""
@@ -171,9 +185,10 @@ class AttentionFormula(GridScene):
         self.play(FadeIn(note), run_time=0.5)
         self.dots_note = note
 
-    def show_term(self, formula: MathTex, part: str, visual: VGroup, text: str) -> None:
-        """Box the term in the formula and show its numbers below, replacing the previous term's. A long
-        sentence's pattern has the formula shrink into the top-left corner while it is shown."""
+    def show_term(self, formula: MathTex, part: str, visual: VGroup, text: str, place: bool = True) -> None:
+        """Box the term in the formula and show its numbers below (where they are, unless ``place``),
+        replacing the previous term's. A long sentence's pattern has the formula shrink into the top-left
+        corner while it is shown."""
         compact = self.big and part in ("sqrt", "softmax")
         moves = []
         if compact != self.compact:
@@ -186,7 +201,7 @@ class AttentionFormula(GridScene):
             self.compact = compact
         where = formula.target if moves else formula
         mark = SurroundingRectangle(where[PART[part]], color=self.theme.of("selected"), buff=0.08 * (0.5 if compact else 1))
-        if not compact:
+        if not compact and place:
             visual.next_to(where, DOWN, buff=0.6)
         self.caption(text)
         if self.current:           # out, then in: two terms' numbers and labels never on top of each other
