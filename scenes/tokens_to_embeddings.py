@@ -71,8 +71,8 @@ class TokensToEmbeddings(AttentionScene):
         scale = self.scale_of(trace.token_embeddings, self.added(trace), trace.input_embeddings)
         token_cols = self.below(self.embedding_columns(trace.token_embeddings, tokens, scale), tokens, 0.25)
         self.record("token_embeddings", self.entries(token_cols), trace.token_embeddings[:, :4])
-        self.play(LaggedStart(*(FadeIn(c, shift=DOWN * 0.2) for c in token_cols), lag_ratio=0.06))
         self.caption(f"each token looks up its own column of {trace.d_model} numbers (the first few shown)")
+        self.play(LaggedStart(*(FadeIn(c, shift=DOWN * 0.2) for c in token_cols), lag_ratio=0.06))
         return token_cols, scale
 
     def te_positions(self, trace, tokens: TokenBoxes, token_cols: VGroup, scale: float,
@@ -85,13 +85,13 @@ class TokensToEmbeddings(AttentionScene):
         pos_cols = self.below(self.embedding_columns(added, tokens, scale), token_cols, 0.5)
         self.record("positions", self.entries(pos_cols), added[:, :4])
         plus = self.row_label(self.added_name(trace), token_cols, pos_cols)
-        self.play(LaggedStart(*(FadeIn(c, shift=UP * 0.2) for c in pos_cols), lag_ratio=0.06), FadeIn(plus))
         self.caption("the position of each token is written into its column too")
+        self.play(LaggedStart(*(FadeIn(c, shift=UP * 0.2) for c in pos_cols), lag_ratio=0.06), FadeIn(plus))
         sums = self.below(self.embedding_columns(trace.input_embeddings, tokens, scale), pos_cols, 0.5)
         self.record("sums", self.entries(sums), trace.input_embeddings[:, :4])
         equals = self.row_label(self.sum_name(trace), pos_cols, sums)
-        self.play(LaggedStart(*(FadeIn(s, shift=DOWN * 0.3) for s in sums), lag_ratio=0.06), FadeIn(equals), run_time=1.5)
         self.caption(f"{self.sum_note(trace)}: one column per token, {trace.d_model} numbers each")
+        self.play(LaggedStart(*(FadeIn(s, shift=DOWN * 0.3) for s in sums), lag_ratio=0.06), FadeIn(equals), run_time=1.5)
         return token_cols, pos_cols, sums
 
     # --- beats, rows of dots ------------------------------------------------------------------

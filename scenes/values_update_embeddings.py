@@ -45,6 +45,7 @@ class ValuesUpdateEmbeddings(AttentionScene):
         full_label = label(f"{trace.d_model} × {trace.d_model} = {counts.full:,}", self.theme, 26)
         full_label.next_to(full, DOWN, buff=0.25)                    # under the square: the cross strikes the matrix only
         big = VGroup(full, full_label).shift(LEFT * 3.6 + UP * 0.3)
+        self.title("The value map, factored")
         self.play(FadeIn(big))
         self.caption(f"a full value matrix would map E to E: {counts.full:,} parameters")
         thin = side * trace.d_head / trace.d_model + 0.2
@@ -57,7 +58,8 @@ class ValuesUpdateEmbeddings(AttentionScene):
                          color=self.theme.value_up).next_to(up, LEFT, buff=0.25)
         self.play(Create(Cross(full, stroke_color=self.theme.of("selected"))), FadeIn(pair), FadeIn(down_label),
                   FadeIn(up_label))
-        self.caption(f"instead: down to {trace.d_head} numbers, then back up: {counts.factored:,} parameters (low rank)")
+        self.caption(f"instead: down to {trace.d_head} numbers, then back up: {counts.down:,} + {counts.up:,} = "
+                     f"{counts.factored:,} parameters (low rank)")
         self.wait(1)
 
     # --- the query's column of weights, and the values ------------------------------------
