@@ -19,6 +19,7 @@ from scenes.kit.notation import W_K, W_Q, d_k
 FORMULA = [r"\Delta E^{(h)}", "=", "V", r"\,\mathrm{softmax}\!\left(", r"\frac{", r"K^{\top}", "Q", "}{",
            r"\sqrt{d_k}", "}", r"\right)"]
 TERM_ZOOM = 1.8       # a term's columns drawn up to this many times the smallest readable size
+WEIGHT_FAINT = 0.3    # a value with a small weight drawn this faint in the weighted sum
 PART = {"delta": 0, "V": 2, "softmax": 3, "K": 5, "Q": 6, "sqrt": 8, "KQ": slice(5, 7)}   # KQ: Kᵀ and Q together
 
 
@@ -103,12 +104,43 @@ class AttentionFormula(GridScene):
     def af_delta(self, trace, formula: MathTex, qi: int) -> None:
         """ΔE⁽ʰ⁾: the followed token ``qi``'s change from this head."""
         self.beat("delta")
-        delta = VectorColumn(trace.delta_per_head[self.head, qi], self.theme, n_shown=5, decimals=self.settings.decimals,
-                             font_size=MIN_TEXT_POINTS * TERM_ZOOM, bracket_color=self.theme.delta)
-        name = label(f"“{short(trace.tokens[qi])}”", self.theme, 30, color=self.theme.query).next_to(delta, UP, buff=0.2)
-        self.show_term(formula, "delta", VGroup(name, delta),
-                       f"ΔE⁽ʰ⁾: the pattern-weighted sum of values, this head's change to “{trace.tokens[qi]}”")
+        text = f"ΔE⁽ʰ⁾: the pattern-weighted sum of values, this head's change to “{trace.tokens[qi]}”"
+        if self.big:                 # a long sentence: the change alone (its terms are dots elsewhere)
+            delta = self.delta_column(trace, qi, MIN_TEXT_POINTS * TERM_ZOOM)
+            name = label(f"“{short(trace.tokens[qi])}”", self.theme, 30, color=self.theme.query).next_to(delta, UP, buff=0.2)
+            self.show_term(formula, "delta", VGroup(name, delta), text)
+        else:
+            picture = self.weighted_sum_picture(trace, qi).next_to(formula, DOWN, buff=0.45)
+            self.show_term(formula, "delta", picture, text, place=False)
         self.wait(1.5)
+
+    def delta_column(self, trace, qi: int, font_size: float) -> VectorColumn:
+        """ΔE⁽ʰ⁾ of the followed token: its first entries."""
+        return VectorColumn(trace.delta_per_head[self.head, qi], self.theme, n_shown=5, decimals=self.settings.decimals,
+                            font_size=font_size, bracket_color=self.theme.delta)
+
+    def weighted_sum_picture(self, trace, qi: int) -> VGroup:
+        """The values again, each under its weight in the followed token's column of the pattern and faint
+        where the weight is small; under them, Σ wⱼ·V⃗ⱼ = ΔE⁽ʰ⁾ (the trace's terms and their sum)."""
+        weights = trace.pattern[self.head, qi]                       # [T_k]: this query's column on screen
+        values = trace.values_for(self.head, qi)                     # [T_k, d]: Σ weights · values = ΔE⁽ʰ⁾
+        columns = self.term_columns(trace.key_tokens, values, self.theme.value_up, "delta_values", zoom=1.3)
+        tags = VGroup()
+        for w, column in zip(weights, columns):
+            column[0].fade_to(WEIGHT_FAINT + (1 - WEIGHT_FAINT) * float(w / weights.max()))
+            tags.add(label(format_number(float(w), self.settings.decimals) + "×", self.theme, MIN_TEXT_POINTS + 2,
+                           color=self.theme.of("weight")).next_to(column, UP, buff=0.12))
+        self.record("delta_weights", tags, weights)
+        delta = self.delta_column(trace, qi, MIN_TEXT_POINTS * 1.4)
+        self.record("delta", delta.get_entries(), trace.delta_per_head[self.head, qi][:5])
+        total = VGroup(label("Σ wⱼ·V⃗ⱼ =", self.theme, 30, color=self.theme.text), delta,
+                       label(f"ΔE⁽ʰ⁾ of “{short(trace.tokens[qi])}”", self.theme, 26, color=self.theme.delta))
+        total.arrange(RIGHT, buff=0.3)
+        picture = VGroup(VGroup(tags, columns), total).arrange(DOWN, buff=0.35)
+        room = config.frame_height / 2 - 2.3 - (CAPTION_TOP + 0.1)  # under the formula, above the caption
+        if picture.height > room:
+            picture.scale(room / picture.height)
+        return picture
 
     # --- helpers --------------------------------------------------------------------------------
     def scaled_picture(self, trace) -> VGroup:
@@ -158,7 +190,7 @@ class AttentionFormula(GridScene):
         cells = self.pattern_cells(grid, "pattern", trace.on_screen("pattern", self.head))
         return VGroup(*([masks] if trace.causal else []), grid, band, cells)
 
-    def term_columns(self, tokens, values, color, name: str) -> VGroup:
+    def term_columns(self, tokens, values, color, name: str, zoom: float = None) -> VGroup:
         """A short column per token (the first three entries), tokens underneath; recorded as ``name``.
         Above MAX_TOKENS tokens, one matrix of signed dots (area ∝ |value|) instead of numbers."""
         scale = float(abs(values[:, :3]).max()) or 1.0
@@ -174,7 +206,7 @@ class AttentionFormula(GridScene):
                                bracket_color=color, color_by_value=True, value_scale=scale, show_dimension=False)
             group.add(VGroup(col, label(short(token), self.theme, MIN_TEXT_POINTS, color=self.theme.muted).next_to(col, DOWN, buff=0.1)))
         group.arrange(RIGHT, buff=0.12, aligned_edge=UP)
-        group.scale(min((config.frame_width - 0.8) / group.width, TERM_ZOOM))      # as large as the width allows
+        group.scale(min((config.frame_width - 0.8) / group.width, zoom or TERM_ZOOM))   # as large as the width allows
         self.record(name, VGroup(*(entry for column in group for entry in column[0].get_entries())), values[:, :3])
         return group
 

@@ -237,6 +237,25 @@ def test_queries_and_keys_with_13_minilm_tokens_stays_in_the_frame(tiny, render_
         assert columns.get_right()[0] <= 7.11, "the last column's brace is cut"
 
 
+def test_attention_formula_shows_the_scores_before_the_division_and_the_weighted_sum_at_the_end(rendered):
+    """KᵀQ comes before it is divided; ΔE⁽ʰ⁾ comes as the values under the followed token's weights, and
+    their sum: the weights, values and sum drawn are the trace's, and the weights times values give the sum."""
+    _, scene = rendered("AttentionFormula", fmt="png", model="toy")
+    trace, h = scene.trace(), scene.head
+    qi = scene.settings.query_index(trace)
+    drawn, values = scene.shown["scores"]
+    np.testing.assert_array_equal(np.asarray(values), trace.on_screen("scores", h))
+    assert [d.text for d in drawn] == [format_number(v) for v in trace.on_screen("scores", h).ravel()]
+    drawn, weights = scene.shown["delta_weights"]
+    np.testing.assert_array_equal(np.asarray(weights), trace.pattern[h, qi])
+    assert [d.text for d in drawn] == [format_number(w) + "×" for w in trace.pattern[h, qi]]
+    _, shown_values = scene.shown["delta_values"]
+    np.testing.assert_array_equal(np.asarray(shown_values), trace.values_for(h, qi)[:, :3])
+    _, delta = scene.shown["delta"]
+    np.testing.assert_array_equal(np.asarray(delta), trace.delta_per_head[h, qi][:5])
+    np.testing.assert_allclose(trace.pattern[h, qi] @ trace.values_for(h, qi), trace.delta_per_head[h, qi], atol=1e-5)
+
+
 def test_attention_formula_shows_the_scaled_scores_under_the_fraction(rendered):
     """Between K and the softmax: the grid KᵀQ/√d_k itself, keys as rows, the divisor beside it."""
     _, scene = rendered("AttentionFormula", fmt="png", model="toy")
