@@ -264,7 +264,7 @@ class QueriesMeetKeys(AttentionScene):
         counting its columns; the matrix, its rows and the step between them."""
         theme, d = self.theme, self.settings.decimals
         w_scale = float(np.abs(w).max()) or 1.0
-        entries = [[number(float(w[col, r]), theme, NUMBER_SIZE, d, color=theme.value_color(float(w[col, r]), w_scale))
+        entries = [[number(float(w[col, r]), theme, NUMBER_SIZE, d, color=theme.value_color(float(w[col, r]), w_scale, d))
                     for col in range(cols_shown)] for r in range(rows_shown)]
         cell = max(m.width for row in entries for m in row) + 0.22
         step = NUMBER_SIZE * 0.0105 + 0.2
@@ -379,7 +379,7 @@ class QueriesMeetKeys(AttentionScene):
         order = sorted(keys, key=lambda j: -scores[j])
         listed = order[:most] if len(order) > most + 1 else order
         numbers = {j: number(float(scores[j]), theme, NUMBER_SIZE, d, color=theme.value_color(float(scores[j]),
-                   float(np.abs(scores[keys]).max()) or 1.0)) for j in listed}
+                   float(np.abs(scores[keys]).max()) or 1.0, d)) for j in listed}
         names = {j: label(short(trace.key_tokens[j]) + (" (masked later)" if self.meet_masked(trace, qi, j) else ""),
                           theme, 16, color=theme.muted if self.meet_masked(trace, qi, j) else theme.key) for j in listed}
         step = max(0.3, min(0.42, 4.6 / len(listed)))

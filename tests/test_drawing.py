@@ -176,3 +176,13 @@ def test_token_boxes_set_every_word_on_one_baseline():
     assert boxes[1][1].get_bottom()[1] < boxes[2][1].get_bottom()[1] - 0.02, "the y of fluffy reaches under the line"
     for box in boxes:
         assert box[0].get_bottom()[1] < box[1].get_bottom()[1] and box[1].get_top()[1] < box[0].get_top()[1]
+
+
+def test_a_number_drawn_as_zero_has_no_sign_colour():
+    """−0.001 is drawn "0.00": in the muted text colour, not the negative one."""
+    theme = THEMES["dark"]
+    column = VectorColumn([-0.001, 0.5, -0.5], theme, n_shown=3, color_by_value=True, value_scale=0.5)
+    zero, positive, negative = column.get_entries()
+    assert zero.text == "0.00" and zero.get_fill_color().to_hex() == theme.muted.to_hex()
+    assert positive.get_fill_color().to_hex() == theme.positive.to_hex()
+    assert negative.get_fill_color().to_hex() == theme.negative.to_hex()

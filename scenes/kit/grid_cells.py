@@ -99,7 +99,7 @@ class GridCells:
             for c in range(self.n_cols):
                 v = float(values[r, c])
                 color = self.theme.text if v == -math.inf else (      # on its masked cell's grey
-                    self.theme.value_color(v, color_scale) if color_scale else self.theme.text)
+                    self.theme.value_color(v, color_scale, decimals) if color_scale else self.theme.text)
                 group.add(number(v, self.theme, size, decimals, color=color).move_to(self.cell_center(r, c)))
         return group
 

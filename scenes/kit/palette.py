@@ -129,8 +129,9 @@ class Theme:
         except KeyError:
             raise KeyError(f"no meaning {meaning!r}: choose from {', '.join(MEANINGS)}") from None
 
-    def value_color(self, value: float, scale: float) -> ManimColor:
-        """Blue for positive, red for negative, stronger as |value| approaches ``scale``.
+    def value_color(self, value: float, scale: float, decimals: int | None = None) -> ManimColor:
+        """Blue for positive, red for negative, stronger as |value| approaches ``scale``; a value drawn
+        as zero at ``decimals`` places (0.00) in the muted text colour, as it shows no sign.
 
         Parameters
         ----------
@@ -138,6 +139,8 @@ class Theme:
             The number (NaN or −∞: the masked colour).
         scale : float
             The |value| drawn at full strength.
+        decimals : int or None
+            The places the value is drawn with, if it is drawn as a number.
 
         Returns
         -------
@@ -150,9 +153,13 @@ class Theme:
         >>> theme = themed(SceneSettings())
         >>> theme.value_color(1.0, 1.0) == theme.positive, theme.value_color(-1.0, 1.0) == theme.negative
         (True, True)
+        >>> theme.value_color(-0.001, 1.0, decimals=2) == theme.muted      # drawn "0.00"
+        True
         """
         if value != value or value == float("-inf"):
             return self.masked
+        if decimals is not None and round(abs(value), decimals) == 0:
+            return self.muted             # drawn as 0.00: neither sign
         alpha = min(1.0, abs(value) / scale) if scale > 0 else 0.0
         if value >= 0:
             return interpolate_color(self.positive_faint, self.positive, alpha)

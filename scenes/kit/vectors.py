@@ -154,7 +154,7 @@ class VectorColumn(VGroup):
         values = np.asarray(values, dtype=float)
         shown = values[:n_shown]
         self.entries = VGroup(*(
-            number(v, theme, font_size, decimals, color=theme.value_color(v, value_scale) if color_by_value else None)
+            number(v, theme, font_size, decimals, color=theme.value_color(v, value_scale, decimals) if color_by_value else None)
             for v in shown))
         self.entries.arrange(DOWN, buff=0.12, aligned_edge=RIGHT)
         body = VGroup(self.entries)
