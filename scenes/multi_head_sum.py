@@ -9,6 +9,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Brace, FadeIn, FadeOut, LaggedStart, L
 
 from scenes.catalog import about
 from scenes.kit.attention_scene import AttentionScene
+from scenes.kit.captions import CAPTION_TOP
 from scenes.kit.fades import IN_SECOND, OUT_FIRST
 from scenes.kit.mobjects import AttentionGrid, VectorColumn, label, short
 from scenes.kit.notation import W_O, b_O, typeset
@@ -30,6 +31,7 @@ LEADER_LEN = 0.14     # the leader from a key's word to its row, when only some 
 SUM_SIZE = 20         # the sum into E⃗, the beat's point
 DEPTH = np.array([0.35, 0.28, 0.0])   # the offset from one head to the next in the stack
 
+STACK_ZOOM = 1.5      # the stack of heads drawn up to this much larger than a panel
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -83,12 +85,17 @@ class MultiHeadSum(AttentionScene):
             layer.move_to(DEPTH * depth + DOWN * 0.3 + LEFT * 0.5)
             if depth:
                 layer.fade(0.4)
+                layer[0][0].set_fill(opacity=1)      # dimmer, but opaque: a layer hides the ones behind it
         names_x = max(layer[1].frame.get_right()[0] for layer in stack) + 0.5
         links = VGroup()
         for layer in stack:     # each index beside its layer's top edge, clear of the layers in front
             corner = layer[1].frame.get_corner(UP + RIGHT)
             layer[4].set_fill(opacity=1).move_to([names_x + layer[4].width / 2, corner[1], 0])
             links.add(Line(corner, layer[4].get_left() + LEFT * 0.08, stroke_width=1.5, color=self.theme.muted))
+        whole = VGroup(stack, links)                  # as large as the frame allows between title and caption
+        room = self.title_mobject.get_bottom()[1] - 0.4 - (CAPTION_TOP + 0.3)
+        whole.scale(min(STACK_ZOOM, room / whole.height, (config.frame_width - 1.0) / whole.width))
+        whole.move_to(UP * (self.title_mobject.get_bottom()[1] - 0.4 + CAPTION_TOP + 0.3) / 2)
         return stack, links
 
     def mh_spread_panels(self, trace, panels: VGroup, links: VGroup, heads: list[int], qi: int) -> VGroup:
