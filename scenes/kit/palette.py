@@ -284,7 +284,7 @@ DARK_CB = replace(
 LIGHT_CB = replace(
     LIGHT,
     name="light-cb",
-    query=ManimColor("#A08000"),
+    query=ManimColor("#BB881E"),
     key=ManimColor("#418978"),
     value_down=ManimColor("#B8322A"),
     value_up=ManimColor("#8A1616"),
@@ -293,7 +293,7 @@ LIGHT_CB = replace(
     output=ManimColor("#F0509F"),
     embedding=ManimColor("#4B4F55"),
     weight=ManimColor("#1C0A90"),
-    positive_faint=ManimColor("#6B86BE"),
+    positive_faint=ManimColor("#8FA8D8"),
     positive=ManimColor("#205ABA"),
     negative_faint=ManimColor("#B07898"),
     negative=ManimColor("#600142"),
