@@ -171,7 +171,7 @@ class ParameterCount(AttentionScene):
     def pc_layer_image(self, n_heads: int) -> ImageMobject:
         """A layer in miniature, as an image: its heads in the grid ``pc_tiles`` lays them out in, each
         head its four bars (4 × 5 pixels: three wide, one row per matrix, a pixel of gap)."""
-        cols, rows, _ = self.pc_grid(n_heads)
+        cols, rows, _, _ = self.pc_grid(n_heads)
         colors = [np.array(c.to_int_rgb()) for c in (self.theme.query, self.theme.key, self.theme.value_down,
                                                      self.theme.value_up)]
         pixels = np.zeros((rows * 5, cols * 4, 4), dtype=np.uint8)          # transparent: the gaps
@@ -183,21 +183,20 @@ class ParameterCount(AttentionScene):
         image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
         return image.stretch_to_fit_width(cols * 4 / 100).stretch_to_fit_height(rows * 5 / 100)
 
-    def pc_grid(self, n: int) -> tuple[int, int, float]:
-        """Columns, rows and the step between centres of a grid of ``n`` tiles filling the band under the
-        tally, above the caption."""
-        width, height = config.frame_width - 1.0, self.picture_top - (CAPTION_TOP + 0.2)
-        cols = max(1, min(n, math.ceil(math.sqrt(n * width / height))))
+    def pc_grid(self, n: int) -> tuple[int, int, float, float]:
+        """Columns, rows, the step between centres and the middle's y of a grid of ``n`` tiles filling the
+        band under the tally, above the caption."""
+        top, bottom, width = self.picture_top, CAPTION_TOP + 0.2, config.frame_width - 1.0
+        cols = max(1, min(n, math.ceil(math.sqrt(n * width / (top - bottom)))))
         rows = math.ceil(n / cols)
-        return cols, rows, min(width / cols, height / rows)
+        return cols, rows, min(width / cols, (top - bottom) / rows), (top + bottom) / 2
 
     def pc_tiles(self, n: int, make) -> Group:
         """``n`` copies of ``make(size)`` in a grid filling the band under the tally, above the caption."""
-        top, bottom = self.picture_top, CAPTION_TOP + 0.2
-        cols, rows, step = self.pc_grid(n)
+        cols, rows, step, middle = self.pc_grid(n)
         tiles = Group(*(make(step * 0.8) for _ in range(n)))
         for i, tile in enumerate(tiles):
-            tile.move_to([(i % cols - (cols - 1) / 2) * step, (top + bottom) / 2 - (i // cols - (rows - 1) / 2) * step, 0])
+            tile.move_to([(i % cols - (cols - 1) / 2) * step, middle - (i // cols - (rows - 1) / 2) * step, 0])
         return tiles
 
     def pc_share(self, count, table: VGroup) -> None:
