@@ -12,6 +12,7 @@ from scenes.kit.grid_scene import GridScene
 from scenes.kit.mobjects import MIN_TEXT_POINTS, AttentionGrid, DotMatrix, VectorColumn, format_number, label, short
 from scenes.kit.model_rules import MAX_TOKENS
 from scenes.kit.notation import W_K, W_Q, d_k
+from scenes.kit.vectors import weight_opacity
 
 # Fixed LaTeX only (no user text). Columns are tokens on screen, so the grid is KᵀQ and the
 # values multiply from the left: ΔE⁽ʰ⁾ = V · softmax(KᵀQ / √d_k), the softmax down each column;
@@ -126,8 +127,8 @@ class AttentionFormula(GridScene):
         values = trace.values_for(self.head, qi)                     # [T_k, d]: Σ weights · values = ΔE⁽ʰ⁾
         columns = self.term_columns(trace.key_tokens, values, self.theme.value_up, "delta_values", zoom=1.3)
         tags = VGroup()
-        for w, column in zip(weights, columns):
-            column[0].fade_to(WEIGHT_FAINT + (1 - WEIGHT_FAINT) * float(w / weights.max()))
+        for w, opacity, column in zip(weights, weight_opacity(weights, WEIGHT_FAINT), columns):
+            column[0].fade_to(float(opacity))
             tags.add(label(format_number(float(w), self.settings.decimals) + "×", self.theme, MIN_TEXT_POINTS + 2,
                            color=self.theme.of("weight")).next_to(column, UP, buff=0.12))
         self.record("delta_weights", tags, weights)

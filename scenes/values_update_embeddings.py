@@ -16,6 +16,7 @@ from scenes.kit.attention_scene import AttentionScene
 from scenes.kit.model_rules import MAX_TOKENS
 from scenes.kit.geometry import plane_to_screen, tip_to_tail_arrows, vector_arrow
 from scenes.kit.mobjects import MONO_CHAR_WIDTH, DotMatrix, TokenBoxes, VectorColumn, format_number, label, short
+from scenes.kit.vectors import weight_opacity
 
 FAINT_WEIGHT = 0.1      # terms and arrows with a smaller weight are drawn faint
 FAINT = 0.35
@@ -108,12 +109,13 @@ class ValuesUpdateEmbeddings(AttentionScene):
         """One column per token of the first 4 entries of ``vectors`` ([T_k, d], one colour scale), each
         under its item of ``above`` and centred on its token, faint where the weight is small."""
         scale = float(abs(vectors[:, :4]).max()) or 1.0
+        opacity = weight_opacity(weights, FAINT)
         columns = VGroup()
         for j, box in enumerate(tokens):
             col = VectorColumn(vectors[j], self.theme, n_shown=4, decimals=self.settings.decimals, font_size=font,
                                bracket_color=color, color_by_value=True, value_scale=scale, show_dimension=False)
             col.next_to(above[j], DOWN, buff=buff).center_entries_on(box.get_x())
-            columns.add(col.fade_to(FAINT + (1 - FAINT) * float(weights[j] / weights.max())))
+            columns.add(col.fade_to(float(opacity[j])))
         return columns
 
     def weighted_values_as_dots(self, trace) -> tuple[VGroup, VGroup]:
@@ -140,8 +142,8 @@ class ValuesUpdateEmbeddings(AttentionScene):
         tokens = weight_row.get_labels()
         w_dots = VGroup(*(column[0] for column in weight_row.get_entries()))
         v_cols = value_rows.get_entries()
-        for j, column in enumerate(v_cols):
-            column.set_opacity(FAINT + (1 - FAINT) * float(weights[j] / weights.max()))
+        for column, opacity in zip(v_cols, weight_opacity(weights, FAINT)):
+            column.set_opacity(float(opacity))
         self.record("weights_dots", w_dots, weights)
         self.record("values_dots", VGroup(*(dot for column in v_cols for dot in column)), values[:, :VALUE_DOT_ROWS])
         note = self._dots_note(n, aligned_edge=RIGHT).next_to(value_rows, DOWN, buff=0.2).align_to(value_rows, RIGHT)

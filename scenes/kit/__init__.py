@@ -22,6 +22,7 @@ _WHERE: dict[str, str] = {
     # mobjects
     "AttentionGrid": "scenes.kit.grid",
     "VectorColumn": "scenes.kit.vectors",
+    "weight_opacity": "scenes.kit.vectors",
     "DotMatrix": "scenes.kit.vectors",
     "TokenBoxes": "scenes.kit.vectors",
     # vectors in a plane (the geometry scenes)

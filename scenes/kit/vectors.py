@@ -53,6 +53,7 @@ class TokenBoxes(VGroup):
                  color: ManimColor | None = None, min_box_width: float = 0.0, wrap: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self.tokens = list(tokens)
+        half_capital = label("H", theme, font_size).height / 2     # words sit a capital's half-height under the middle
         for token in self.tokens:
             text = label(short(token), theme, font_size, color=color)
             box = RoundedRectangle(corner_radius=0.08, width=max(text.width + 0.25, min_box_width), height=font_size * UNITS_PER_POINT + 0.3,
@@ -60,7 +61,7 @@ class TokenBoxes(VGroup):
             text.move_to(box)
             line = text.baseline()
             if line is not None:     # every word on one baseline, a capital's height centred: "fluffy" sits with "blue"
-                text.shift(UP * (box.get_y() - label("H", theme, font_size).height / 2 - line))
+                text.shift(UP * (box.get_y() - half_capital - line))
             self.add(VGroup(box, text))
         self.arrange(RIGHT, buff=0.12)
         if self.width > max_width and wrap:
@@ -414,6 +415,32 @@ class DotMatrix(VGroup):
         2
         """
         return self.brackets
+
+
+def weight_opacity(weights: Sequence[float], faint: float) -> np.ndarray:
+    """How strongly to draw what each weight scales: ``faint`` for a weight of 0, fully for the largest,
+    in proportion between (for ``VectorColumn.fade_to`` or ``set_opacity``).
+
+    Parameters
+    ----------
+    weights : sequence of float
+        The weights (e.g. one query's column of the pattern), not all zero.
+    faint : float
+        The opacity of a zero weight, 0 to 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        One opacity per weight.
+
+    Examples
+    --------
+    >>> from scenes.kit.vectors import weight_opacity
+    >>> weight_opacity([0.0, 0.25, 0.5], faint=0.2).round(6).tolist()
+    [0.2, 0.6, 1.0]
+    """
+    weights = np.asarray(weights, dtype=float)
+    return faint + (1 - faint) * weights / weights.max()
 
 
 def _bracket(height: float, side: np.ndarray, color: ManimColor) -> VMobject:
